@@ -1,0 +1,30 @@
+"""Markdown to HTML. Listing and article text is untrusted: raw HTML shows as text, and only
+http(s), mailto and tel links (and site-relative ones) survive."""
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
+                "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "abbr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
+                      "h2": {"id"}, "h3": {"id"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class MarkdownRenderer:
+    """A reusable Markdown converter that never lets raw HTML or unsafe links through."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists", "tables", "smarty"], output_format="html")
+        # Raw HTML in Markdown would otherwise pass straight into the page.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def render(self, text: str) -> Markup:
+        """Return safe HTML for Markdown text."""
+        html = self._md.reset().convert(text)
+        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                          link_rel="noopener noreferrer")
+        return Markup(clean)

@@ -1,0 +1,218 @@
+"""The values the stages pass along: taxonomy terms, listings, articles and the whole site."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
+
+# Friendly names for the timezones most listings use; others show their IANA name.
+TIMEZONE_LABELS = {
+    "America/New_York": "Eastern Time", "America/Detroit": "Eastern Time",
+    "America/Indiana/Indianapolis": "Eastern Time", "America/Chicago": "Central Time",
+    "America/Denver": "Mountain Time", "America/Boise": "Mountain Time",
+    "America/Phoenix": "Mountain Time (Arizona)", "America/Los_Angeles": "Pacific Time",
+    "America/Anchorage": "Alaska Time", "Pacific/Honolulu": "Hawaii Time",
+    "America/Puerto_Rico": "Atlantic Time", "America/St_Thomas": "Atlantic Time",
+    "Pacific/Guam": "Chamorro Time", "Pacific/Saipan": "Chamorro Time", "Pacific/Pago_Pago": "Samoa Time",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary term: a stable slug, a label and a one-line description."""
+
+    section: str
+    slug: str
+    label: str
+    description: str
+    code: str = ""
+    timezone: str = ""
+
+
+@dataclass
+class Taxonomy:
+    """Every vocabulary section, each an ordered mapping of slug to Term."""
+
+    sections: dict[str, dict[str, Term]]
+
+    def __getattr__(self, name: str) -> dict[str, Term]:
+        try:
+            return self.__dict__["sections"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @cached_property
+    def regions_by_code(self) -> dict[str, Term]:
+        return {term.code: term for term in self.sections["regions"].values()}
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One weekly meeting of a group."""
+
+    day: str
+    start: str
+    end: str
+    timezone: str
+    notes: str = ""
+
+    @property
+    def day_label(self) -> str:
+        return self.day.capitalize()
+
+    @property
+    def day_number(self) -> int:
+        return DAYS.index(self.day)
+
+    @property
+    def timezone_label(self) -> str:
+        return TIMEZONE_LABELS.get(self.timezone, self.timezone)
+
+
+@dataclass
+class Listing:
+    """A validated listing, identified by its file name (slug)."""
+
+    slug: str
+    path: str
+    name: str
+    kind: str
+    support_types: tuple[str, ...]
+    summary: str
+    format: str
+    last_verified: datetime.date
+    source: str
+    description_html: Markup = Markup("")
+    location: dict = field(default_factory=dict)
+    online: dict = field(default_factory=dict)
+    contact: dict = field(default_factory=dict)
+    organization: str = ""
+    credentials: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    cost: str = ""
+    schedule: tuple[Meeting, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/listings/{self.slug}/"
+
+    @property
+    def region(self) -> str:
+        return self.location.get("region", "")
+
+    @property
+    def city(self) -> str:
+        return self.location.get("city", "")
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in ("online", "hybrid")
+
+    @property
+    def place(self) -> str:
+        """Return 'City, ST' (or '' for listings with no place)."""
+        return ", ".join(part for part in (self.city, self.region) if part)
+
+    @property
+    def website(self) -> str:
+        return self.contact.get("website") or self.online.get("url") or self.source
+
+
+@dataclass
+class Article:
+    """A Markdown article with its front matter."""
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    date: datetime.date
+    body_html: Markup
+    tags: tuple[str, ...] = ()
+    support_types: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/articles/{self.slug}/"
+
+
+@dataclass
+class SiteConfig:
+    """Site-wide settings from content/site.yaml, with --base-url applied."""
+
+    title: str
+    tagline: str
+    description: str
+    base_url: str
+    language: str = "en"
+    repository: str = ""
+
+    @property
+    def path_prefix(self) -> str:
+        """Return the URL path the site lives under, without a trailing slash ('' at the root)."""
+        path = urlsplit(self.base_url).path if self.is_absolute else self.base_url
+        return "/" + path.strip("/") if path.strip("/") else ""
+
+    @property
+    def is_absolute(self) -> bool:
+        return self.base_url.startswith(("http://", "https://"))
+
+
+@dataclass
+class Site:
+    """Everything a build needs, gathered and validated once; rendering reads only this."""
+
+    config: SiteConfig
+    taxonomy: Taxonomy
+    listings: list[Listing]
+    articles: list[Article]
+
+    @cached_property
+    def by_slug(self) -> dict[str, Listing]:
+        return {listing.slug: listing for listing in self.listings}
+
+    @cached_property
+    def index(self) -> dict[str, dict[str, list[Listing]]]:
+        """Return listings grouped by taxonomy section and term slug, each group sorted by name."""
+        groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in TAXONOMY_SECTIONS}
+        regions = self.taxonomy.regions_by_code
+        for listing in self.listings:
+            groups["kinds"][listing.kind].append(listing)
+            groups["formats"][listing.format].append(listing)
+            for slug in listing.support_types:
+                groups["support_types"][slug].append(listing)
+            for slug in listing.audience:
+                groups["audiences"][slug].append(listing)
+            for slug in listing.languages:
+                groups["languages"][slug].append(listing)
+            if listing.cost:
+                groups["costs"][listing.cost].append(listing)
+            if listing.region in regions:
+                groups["regions"][regions[listing.region].slug].append(listing)
+        return {name: dict(terms) for name, terms in groups.items()}
+
+    @cached_property
+    def online_listings(self) -> list[Listing]:
+        return [listing for listing in self.listings if listing.is_online]
+
+    def count(self, section: str, slug: str) -> int:
+        return len(self.index[section].get(slug, ()))
+
+    def related_listings(self, article: Article, limit: int = 6) -> list[Listing]:
+        """Return listings sharing a support type with the article, most shared types first."""
+        wanted = set(article.support_types)
+        scored = [(-len(wanted & set(l.support_types)), l.name.casefold(), l) for l in self.listings
+                  if wanted & set(l.support_types)]
+        return [item[-1] for item in sorted(scored, key=lambda s: s[:2])[:limit]]
+
+    def related_articles(self, support_types: tuple[str, ...], limit: int = 3) -> list[Article]:
+        wanted = set(support_types)
+        return [a for a in self.articles if wanted & set(a.support_types)][:limit]

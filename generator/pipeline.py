@@ -1,0 +1,66 @@
+"""The build, start to finish: gather (load + validate) → render → write."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, Problem, Problems
+from .load import display_path, load_article_files, load_listing_files, load_yaml_file
+from .markup import MarkdownRenderer
+from .model import Site
+from .render import render_site
+from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
+                       validate_taxonomy)
+from .write import write_site
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: the site (when it could be gathered) and every problem."""
+
+    site: Site | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
+    """Load and validate all content in one pass, collecting every problem."""
+    problems = Problems()
+    taxonomy_path = content / "taxonomy.yaml"
+    if not content.is_dir():
+        problems.add(display_path(content), 0, "(folder)", "content folder not found — pass --content with "
+                                                         "the folder that holds listings/ and taxonomy.yaml")
+        return CheckResult(None, problems.sorted())
+    if not taxonomy_path.is_file():
+        problems.add(display_path(taxonomy_path), 0, "(file)", "is missing — the vocabulary file is required; "
+                                                              "copy it from the starter content")
+        return CheckResult(None, problems.sorted())
+    taxonomy_doc = load_yaml_file(taxonomy_path, problems)
+    config_path = content / "site.yaml"
+    config_doc = load_yaml_file(config_path, problems) if config_path.is_file() else None
+    if taxonomy_doc is None:
+        return CheckResult(None, problems.sorted())
+    taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
+    markdown = MarkdownRenderer()
+    listings = [validate_listing(f, taxonomy, markdown, problems)
+                for f in load_listing_files(content, problems) if f.doc is not None]
+    articles = [validate_article(f, taxonomy, markdown, problems) for f in load_article_files(content, problems)]
+    listings = check_unique_slugs([l for l in listings if l], "listing", problems)
+    articles = check_unique_slugs([a for a in articles if a], "article", problems)
+    listings.sort(key=lambda l: (l.name.casefold(), l.slug))
+    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    site = Site(validate_config(config_doc, base_url), taxonomy, listings, articles)
+    return CheckResult(site, problems.sorted())
+
+
+def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None) -> Site:
+    """Validate, render and write the whole site; raise ContentError and leave output/ untouched on errors."""
+    result = gather_site(content, base_url)
+    if result.errors or result.site is None:
+        raise ContentError(result.errors)
+    files = render_site(result.site, templates)
+    write_site(files, output)
+    return result.site

@@ -1,0 +1,181 @@
+"""Render the site model into (path, bytes) pairs: pages, facet pages, assets, sitemap, schema."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .model import Listing, Site, Term
+from .schema_check import load_schema
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+Files = list[tuple[str, bytes]]
+
+# Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
+FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", "Support types"),
+          ("kinds", "kinds", "Kinds of support"))
+# Pages with no data of their own beyond the site: (template, output path).
+STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
+                ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
+                ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
+                ("404.html", "404.html"))
+
+
+def render_site(site: Site, templates: Path | None = None) -> Files:
+    """Return every output file of the site."""
+    templates = templates or TEMPLATES_DIR
+    assets = build_assets(templates / "static")
+    env = make_environment(templates, site, assets)
+    files: Files = [(path, data) for path, (_, data) in sorted(assets.items())]
+    files += render_static_pages(env)
+    files += render_listing_pages(env, site)
+    files += render_facet_pages(env, site)
+    files += render_article_pages(env, site)
+    files += [("sitemap.xml", render_sitemap(env, site)), ("robots.txt", render_robots(site))]
+    files.append(("schema/listing.schema.json", render_listing_schema(site)))
+    return files
+
+
+def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
+    """Return {output path: (logical name, bytes)}; CSS and JS get content-hash names for long caching."""
+    assets = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        if path.suffix in (".css", ".js", ".svg"):
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            out = f"static/{path.with_suffix('').relative_to(folder).as_posix()}.{digest}{path.suffix}"
+        elif name == "favicon.ico":
+            out = "favicon.ico"
+        else:
+            out = f"static/{name}"
+        assets[out] = (name, data)
+    return assets
+
+
+def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]]) -> Environment:
+    """Return a Jinja environment with autoescaping and the helpers templates use."""
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    by_name = {name: out for out, (name, _) in assets.items()}
+    prefix = site.config.path_prefix
+    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
+                       url=lambda path: prefix + path,
+                       asset=lambda name: f"{prefix}/{by_name[name]}",
+                       absolute_url=lambda path: absolute_url(site, path))
+    env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", tel=tel_href, term=lambda slug, section: term(site, section, slug),
+                       directions=directions_href)
+    return env
+
+
+def absolute_url(site: Site, path: str) -> str:
+    """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
+    base = site.config.base_url.rstrip("/") if site.config.is_absolute else site.config.path_prefix
+    return base + path
+
+
+def term(site: Site, section: str, slug: str) -> Term:
+    return site.taxonomy.sections[section][slug]
+
+
+def tel_href(phone: str) -> str:
+    """Return a tel: URL for a phone number as written ('+1-800-662-4357' → 'tel:+18006624357')."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone.strip().startswith("+"):
+        return f"tel:+{digits}"
+    return f"tel:+1{digits}" if len(digits) == 10 else f"tel:{digits}"
+
+
+def directions_href(listing: Listing) -> str:
+    """Return a map directions link for a listing's address (an ordinary link, followed only on a click)."""
+    from urllib.parse import quote
+
+    loc = listing.location
+    if "lat" in loc and "lng" in loc:
+        destination = f"{loc['lat']},{loc['lng']}"
+    else:
+        destination = ", ".join(str(loc[k]) for k in ("address", "city", "region", "postal_code") if loc.get(k))
+    return f"https://www.openstreetmap.org/search?query={quote(destination)}"
+
+
+def page(env: Environment, template: str, path: str, **context) -> tuple[str, bytes]:
+    """Render one template to an output path; `page_path` is the page's own URL path."""
+    url_path = "/" + path.removesuffix("index.html")
+    html = env.get_template(template).render(page_path=url_path, **context)
+    return path, html.encode("utf-8")
+
+
+def render_static_pages(env: Environment) -> Files:
+    return [page(env, template, path) for template, path in STATIC_PAGES]
+
+
+def render_listing_pages(env: Environment, site: Site) -> Files:
+    return [page(env, "listing.html", f"listings/{l.slug}/index.html", listing=l,
+                 related=site.related_articles(l.support_types)) for l in site.listings]
+
+
+def render_facet_pages(env: Environment, site: Site) -> Files:
+    """Return an index page and a page per term for each facet: regions, support types, kinds."""
+    files = []
+    for section, folder, heading in FACETS:
+        terms = list(site.taxonomy.sections[section].values())
+        files.append(page(env, "facet_index.html", f"{folder}/index.html", section=section, folder=folder,
+                          heading=heading, terms=terms))
+        for t in terms:
+            files.append(page(env, "facet.html", f"{folder}/{t.slug}/index.html", section=section, folder=folder,
+                              heading=heading, term=t, listings=site.index[section].get(t.slug, [])))
+    return files
+
+
+def render_article_pages(env: Environment, site: Site) -> Files:
+    return [page(env, "article.html", f"articles/{a.slug}/index.html", article=a,
+                 related=site.related_listings(a)) for a in site.articles]
+
+
+def iter_page_paths(site: Site) -> Iterator[str]:
+    """Yield the URL path of every HTML page worth listing in the sitemap."""
+    for template, path in STATIC_PAGES:
+        if path != "404.html":
+            yield "/" + path.removesuffix("index.html")
+    for section, folder, _ in FACETS:
+        yield f"/{folder}/"
+        yield from (f"/{folder}/{slug}/" for slug in site.taxonomy.sections[section] if site.count(section, slug))
+    yield from (l.url for l in site.listings)
+    yield from (a.url for a in site.articles)
+
+
+def render_sitemap(env: Environment, site: Site) -> bytes:
+    return env.get_template("sitemap.xml").render(paths=list(iter_page_paths(site))).encode("utf-8")
+
+
+def render_robots(site: Site) -> bytes:
+    lines = ["User-agent: *", "Allow: /", ""]
+    if site.config.is_absolute:
+        lines.insert(2, f"Sitemap: {absolute_url(site, '/sitemap.xml')}")
+    return "\n".join(lines).encode("utf-8") + b"\n"
+
+
+def render_listing_schema(site: Site) -> bytes:
+    """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
+    schema = copy.deepcopy(load_schema("listing.schema.json"))
+    schema["$id"] = absolute_url(site, "/schema/listing.schema.json")
+    props = schema["properties"]
+    tax = site.taxonomy.sections
+
+    def enum(target: dict, section: str) -> None:
+        target["enum"] = list(tax[section])
+        target["x-labels"] = {slug: t.label for slug, t in tax[section].items()}
+
+    enum(props["kind"], "kinds")
+    enum(props["format"], "formats")
+    enum(props["cost"], "costs")
+    for field, section in (("support_types", "support_types"), ("audience", "audiences"), ("languages", "languages")):
+        enum(props[field]["items"], section)
+    props["location"]["properties"]["region"]["enum"] = list(site.taxonomy.regions_by_code)
+    props["schedule"]["items"]["properties"]["day"]["enum"] = ["sunday", "monday", "tuesday", "wednesday",
+                                                               "thursday", "friday", "saturday"]
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

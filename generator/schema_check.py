@@ -1,0 +1,108 @@
+"""Check a document against a JSON Schema and explain each failure the way a contributor needs."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from .errors import Problems, did_you_mean
+from .yamlfile import Document
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_TYPE_NAMES = {"string": "text", "array": "a list", "object": "fields on their own lines",
+               "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    """Return one of the bundled JSON Schemas by file name."""
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def field_name(path: tuple | list) -> str:
+    """Return a readable field path such as 'location.city' or 'schedule[0].start'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(file)"
+
+
+def check_schema(doc: Document, schema_name: str, path: str, problems: Problems) -> bool:
+    """Add a problem for every schema violation in `doc`; return True when there were none."""
+    errors = sorted(_validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        for field_path, line_path, message in _explain(error):
+            problems.add(path, doc.line_of(line_path), field_name(field_path), message)
+    return not errors
+
+
+def _explain(error: jsonschema.ValidationError):
+    """Yield (field path, line path, message) for one validation error."""
+    where = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    fix = schema.get("x-fix") or "see this field's description in generator/schema/"
+    kind, value = error.validator, error.instance
+    if kind == "required":
+        properties = schema.get("properties", {})
+        for name in error.validator_value:
+            if isinstance(value, dict) and name not in value:
+                hint = properties.get(name, {}).get("x-fix", f"add a '{name}:' line")
+                yield where + (name,), where, f"is required — {hint}"
+    elif kind == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        for name in value:
+            if name not in known:
+                yield where + (name,), where + (name,), f"unknown field '{name}'{did_you_mean(name, known)}"
+    elif kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        yield where, where, f"must be {_TYPE_NAMES.get(expected, expected)}, not {_describe(value)} — {fix}"
+    elif kind == "pattern" and isinstance(value, str) and _bad_scheme(value, error.validator_value):
+        yield where, where, (f"'{_short(value)}' uses the '{_SCHEME.match(value).group(1)}:' scheme, which is not "
+                             f"allowed — {fix}")
+    elif kind == "pattern":
+        yield where, where, f"'{_short(value)}' is not in the expected form — {fix}"
+    elif kind in ("maxLength", "minLength"):
+        limit = "at most" if kind == "maxLength" else "at least"
+        yield where, where, f"is {len(value)} characters; it must be {limit} {error.validator_value} — {fix}"
+    elif kind in ("minimum", "maximum"):
+        yield where, where, f"{value} is out of range — {fix}"
+    elif kind == "minItems":
+        yield where, where, f"must list at least {error.validator_value} — {fix}"
+    elif kind == "uniqueItems":
+        yield where, where, f"lists the same value more than once — remove the repeat"
+    else:
+        yield where, where, f"{error.message}{' — ' + fix if fix else ''}"
+
+
+def _bad_scheme(value: str, pattern: str) -> bool:
+    match = _SCHEME.match(value)
+    return bool(match) and "http" in pattern and match.group(1).lower() not in ("http", "https")
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if value is None:
+        return "empty"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{_short(str(value))}'"

@@ -1,0 +1,216 @@
+"""Turn parsed documents into validated model values, recording every problem found."""
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from functools import lru_cache
+
+from .errors import Problems, did_you_mean
+from .load import ArticleFile, SourceFile
+from .markup import MarkdownRenderer
+from .model import DAYS, Article, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
+from .schema_check import check_schema, field_name
+from .yamlfile import Document
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Which taxonomy section each listing field's values come from.
+VOCABULARY_FIELDS = (("kind", "kinds"), ("format", "formats"), ("support_types", "support_types"),
+                     ("audience", "audiences"), ("languages", "languages"), ("cost", "costs"))
+
+
+def validate_config(doc: Document | None, base_url: str | None) -> SiteConfig:
+    """Return site settings (defaults for any not given), with a --base-url override applied."""
+    data = doc.data if doc else {}
+    url = base_url if base_url is not None else str(data.get("base_url", "/"))
+    return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
+                      description=str(data.get("description", "")), base_url=url or "/",
+                      language=str(data.get("language", "en")), repository=str(data.get("repository", "")))
+
+
+def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
+    """Return the taxonomy; terms with problems are reported and left out."""
+    check_schema(doc, "taxonomy.schema.json", path, problems)
+    sections: dict[str, dict[str, Term]] = {}
+    for section in TAXONOMY_SECTIONS:
+        terms: dict[str, Term] = {}
+        items = doc.data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
+                continue
+            slug = item["slug"]
+            if slug in terms:
+                problems.add(path, doc.line_of((section, i, "slug")), f"{section}[{i}].slug",
+                             f"'{slug}' is defined twice in {section} — remove or rename one")
+                continue
+            terms[slug] = Term(section, slug, str(item.get("label", slug)), str(item.get("description", "")),
+                               str(item.get("code", "")), str(item.get("timezone", "")))
+        sections[section] = terms
+    return Taxonomy(sections)
+
+
+def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer,
+                     problems: Problems) -> Listing | None:
+    """Return a Listing, or None when the file has errors (which are recorded)."""
+    doc, path = source.doc, source.path
+    before = len(problems.errors)
+    if not SLUG.match(source.slug):
+        problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
+                                             f"'{_suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
+    check_schema(doc, "listing.schema.json", path, problems)
+    data = doc.data
+    _check_vocabulary(doc, path, taxonomy, problems)
+    _check_cross_fields(doc, path, taxonomy, problems)
+    if len(problems.errors) > before:
+        return None
+    return _make_listing(source, taxonomy, markdown)
+
+
+def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
+    """Record every value that is not a term of its taxonomy section, with a did-you-mean."""
+    for field, section in VOCABULARY_FIELDS:
+        value = doc.data.get(field)
+        values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        known = list(getattr(taxonomy, section))
+        for i, item in enumerate(values):
+            if isinstance(item, str) and item not in known:
+                where = (field, i) if isinstance(value, list) else (field,)
+                problems.add(path, doc.line_of(where), field_name(where),
+                             f"unknown {section.replace('_', ' ').rstrip('s')} '{item}'{did_you_mean(item, known)}")
+    location = doc.data.get("location")
+    region = location.get("region") if isinstance(location, dict) else None
+    if isinstance(region, str) and region not in taxonomy.regions_by_code:
+        names = {term.label.lower(): code for code, term in taxonomy.regions_by_code.items()}
+        hint = (f" — did you mean '{names[region.lower()]}'?" if region.lower() in names
+                else did_you_mean(region.upper(), list(taxonomy.regions_by_code)))
+        problems.add(path, doc.line_of(("location", "region")), "location.region",
+                     f"unknown region '{region}'{hint}")
+
+
+def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
+    """Record problems that involve more than one field, or that a schema cannot express."""
+    data = doc.data
+    location = data.get("location") if isinstance(data.get("location"), dict) else {}
+    online = data.get("online") if isinstance(data.get("online"), dict) else {}
+    fmt = data.get("format")
+    if fmt in ("in-person", "hybrid"):
+        for name in ("city", "region"):
+            if name not in location:
+                problems.add(path, doc.line_of(("location",) if location else ("format",)), f"location.{name}",
+                             f"is required for {fmt} listings — add '{name}:' under location, "
+                             "or set format: online if it only meets online")
+    if fmt in ("online", "hybrid") and "url" not in online and "online" not in data:
+        problems.add(path, doc.line_of(("format",)), "online.url",
+                     f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "
+                     "where people join")
+    if ("lat" in location) != ("lng" in location):
+        problems.add(path, doc.line_of(("location",)), "location",
+                     "give both lat and lng, or neither — the build places listings without them by postal code")
+    _check_date(doc, path, problems)
+    schedule = data.get("schedule")
+    for i, meeting in enumerate(schedule if isinstance(schedule, list) else []):
+        if isinstance(meeting, dict):
+            _check_meeting(doc, path, i, meeting, problems)
+
+
+def _check_date(doc: Document, path: str, problems: Problems) -> None:
+    value = doc.data.get("last_verified")
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        return  # the schema has already said what is wrong
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        problems.add(path, doc.line_of(("last_verified",)), "last_verified",
+                     f"'{value}' is not a real date — write it as YYYY-MM-DD, e.g. 2026-11-21")
+        return
+    if day > datetime.date.today():
+        problems.add(path, doc.line_of(("last_verified",)), "last_verified",
+                     f"{value} is in the future — use the date you checked the facts")
+
+
+def _check_meeting(doc: Document, path: str, i: int, meeting: dict, problems: Problems) -> None:
+    day = meeting.get("day")
+    if isinstance(day, str) and day.lower() not in DAYS:
+        problems.add(path, doc.line_of(("schedule", i, "day")), f"schedule[{i}].day",
+                     f"unknown day '{day}'{did_you_mean(day, list(DAYS))}")
+    zone = meeting.get("timezone")
+    if isinstance(zone, str) and zone not in _timezones():
+        problems.add(path, doc.line_of(("schedule", i, "timezone")), f"schedule[{i}].timezone",
+                     f"unknown timezone '{zone}'{did_you_mean(zone, sorted(_timezones()))}")
+    if meeting.get("start") and meeting.get("start") == meeting.get("end"):
+        problems.add(path, doc.line_of(("schedule", i, "end")), f"schedule[{i}].end",
+                     "ends when it starts — give the real end time, or leave end out")
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer) -> Listing:
+    data = source.doc.data
+    location = dict(data.get("location", {}))
+    if location:
+        location.setdefault("country", "US")
+    region = taxonomy.regions_by_code.get(location.get("region", ""))
+    default_zone = region.timezone if region and region.timezone else "America/New_York"
+    schedule = tuple(sorted((Meeting(m["day"].lower(), m["start"], m.get("end", ""), m.get("timezone", default_zone),
+                                     m.get("notes", "")) for m in data.get("schedule", ())),
+                            key=lambda m: (m.day_number, m.start)))
+    return Listing(
+        slug=source.slug, path=source.path, name=data["name"].strip(), kind=data["kind"],
+        support_types=tuple(data["support_types"]), summary=data["summary"].strip(), format=data["format"],
+        last_verified=datetime.date.fromisoformat(data["last_verified"]), source=data["source"],
+        description_html=markdown.render(data.get("description", "")), location=location,
+        online=dict(data.get("online", {})), contact=dict(data.get("contact", {})),
+        organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
+        audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),
+        cost=data.get("cost", ""), schedule=schedule)
+
+
+def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: MarkdownRenderer,
+                     problems: Problems) -> Article | None:
+    """Return an Article, or None when its front matter has errors (which are recorded)."""
+    if source.meta is None:
+        return None
+    before = len(problems.errors)
+    if not SLUG.match(source.slug):
+        problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
+                                                    f"to '{_suggest_slug(source.slug)}.md'")
+    check_schema(source.meta, "article.schema.json", source.path, problems)
+    data = source.meta.data
+    types = data.get("support_types") if isinstance(data.get("support_types"), list) else []
+    for i, slug in enumerate(types):
+        if isinstance(slug, str) and slug not in taxonomy.support_types:
+            problems.add(source.path, source.meta.line_of(("support_types", i)), f"support_types[{i}]",
+                         f"unknown support type '{slug}'{did_you_mean(slug, list(taxonomy.support_types))}")
+    date = data.get("date")
+    try:
+        day = datetime.date.fromisoformat(date) if isinstance(date, str) else None
+    except ValueError:
+        day = None
+        problems.add(source.path, source.meta.line_of(("date",)), "date",
+                     f"'{date}' is not a real date — write it as YYYY-MM-DD")
+    if len(problems.errors) > before or day is None:
+        return None
+    return Article(slug=source.slug, path=source.path, title=data["title"].strip(), summary=data["summary"].strip(),
+                   date=day, body_html=markdown.render(source.body), tags=tuple(data.get("tags", ())),
+                   support_types=tuple(types))
+
+
+def check_unique_slugs(items: list, kind: str, problems: Problems) -> list:
+    """Return items with unique slugs; record every later file that reuses a slug."""
+    seen: dict[str, str] = {}
+    unique = []
+    for item in items:
+        if item.slug in seen:
+            problems.add(item.path, 1, "(file name)", f"the {kind} slug '{item.slug}' is already used by "
+                                                      f"{seen[item.slug]} — rename one of the two files")
+            continue
+        seen[item.slug] = item.path
+        unique.append(item)
+    return unique
+
+
+def _suggest_slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "listing"

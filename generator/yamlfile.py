@@ -1,0 +1,137 @@
+"""Read one YAML document strictly, keeping the line of every value.
+
+PyYAML quietly keeps the last of duplicate keys and expands aliases (an "alias bomb" can grow a
+small file into gigabytes). Contributors' files are untrusted, so both are refused here, along
+with tabs, non-UTF-8 bytes and oversized files, each with the line it happened on.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import Problems
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """A parsed YAML mapping plus the 1-based line of each value, keyed by its path."""
+
+    data: object
+    lines: dict[tuple, int]
+
+    def line_of(self, path: tuple | list) -> int:
+        """Return the line of the deepest known value on `path` (1 if none is known)."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+
+
+def decode(raw: bytes) -> str:
+    """Return the text of a UTF-8 file, or raise YamlProblem at the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlProblem(line, f"byte 0x{raw[exc.start]:02x} is not UTF-8 — save the file as UTF-8 "
+                                "(in most editors: Save with Encoding → UTF-8)") from None
+
+
+def parse_text(text: str, first_line: int = 1) -> Document:
+    """Parse YAML text into a Document; raise YamlProblem with a line on any defect."""
+    tab = re.search(r"^[ ]*\t", text, re.MULTILINE)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + first_line
+        raise YamlProblem(line, "tab character used for indentation — indent with spaces (two per level)")
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        what = exc.problem or "invalid YAML"
+        raise YamlProblem(line, f"YAML syntax error: {what} — check indentation, and quote text that "
+                                "contains ': ' or starts with a special character") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, f"YAML error: {exc} — check the file's syntax") from None
+    if node is None:
+        return Document(None, {})
+    lines: dict[tuple, int] = {}
+    data = _convert(node, (), lines, set(), first_line, 0, text)
+    return Document(data, lines)
+
+
+def _convert(node, path: tuple, lines: dict, seen: set, offset: int, depth: int, text: str):
+    """Turn a node into plain Python values, recording lines and refusing aliases and duplicates."""
+    if id(node) in seen:
+        raise YamlProblem(_alias_line(text, offset), "YAML anchors and aliases (&name / *name) are not "
+                                                     "allowed — write each value out in full")
+    if depth > MAX_DEPTH:
+        raise YamlProblem(node.start_mark.line + offset, f"nested more than {MAX_DEPTH} levels deep — "
+                                                         "a listing needs only a few levels")
+    seen.add(id(node))
+    lines.setdefault(path, node.start_mark.line + offset)
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(key_node.start_mark.line + offset, "a field name must be plain text")
+            key = key_node.value
+            if key == "<<":
+                raise YamlProblem(key_node.start_mark.line + offset, "merge keys (<<) are not allowed — "
+                                                                     "write the fields out in full")
+            if key in result:
+                first = lines.get(path + (key,), "?")
+                raise YamlProblem(key_node.start_mark.line + offset,
+                                  f"duplicate field '{key}' (first given on line {first}) — keep one")
+            lines[path + (key,)] = key_node.start_mark.line + offset
+            result[key] = _convert(value_node, path + (key,), lines, seen, offset, depth + 1, text)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), lines, seen, offset, depth + 1, text)
+                for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node):
+    """Return a scalar's value; dates stay ISO strings so that JSON Schema can check them."""
+    if node.tag == _TIMESTAMP:
+        return node.value
+    value = _SCALARS.construct_object(node)
+    if isinstance(value, (datetime.date, bytes)):
+        return node.value
+    return value
+
+
+def _alias_line(text: str, offset: int) -> int:
+    """Return the line of the first alias in the text (only called when one was found)."""
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + offset
+    return offset
+
+
+def read_yaml(raw: bytes) -> Document:
+    """Decode and parse one YAML file's bytes."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} — is this the right file?")
+    return parse_text(decode(raw))
+
+
+def report(problems: Problems, path: str, exc: YamlProblem, field: str = "(file)") -> None:
+    """Add a YamlProblem to a Problems collection."""
+    problems.add(path, exc.line, field, exc.message)
