@@ -59,11 +59,15 @@ def parse_text(text: str, first_line: int = 1) -> Document:
         line = text.count("\n", 0, tab.start()) + first_line
         raise YamlProblem(line, "tab character used for indentation — indent with spaces (two per level)")
     try:
+        _check_depth(text, first_line)
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
         what = exc.problem or "invalid YAML"
+        start = exc.context_mark
+        if exc.context and start and mark and start.line != mark.line:
+            what += f" ({exc.context}, which started on line {start.line + first_line})"
         raise YamlProblem(line, f"YAML syntax error: {what} — check indentation, and quote text that "
                                 "contains ': ' or starts with a special character") from None
     except yaml.YAMLError as exc:
@@ -73,6 +77,24 @@ def parse_text(text: str, first_line: int = 1) -> Document:
     lines: dict[tuple, int] = {}
     data = _convert(node, (), lines, set(), first_line, 0, text)
     return Document(data, lines)
+
+
+def _check_depth(text: str, first_line: int) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses and can crash the process.
+
+    The event stream is read iteratively, so it is safe; it is only read when the text could nest deeply.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(r"^ {%d,}" % (2 * MAX_DEPTH), text, re.M):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(event.start_mark.line + first_line, f"nested more than {MAX_DEPTH} levels deep — "
+                                                                      "a listing needs only a few levels")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _convert(node, path: tuple, lines: dict, seen: set, offset: int, depth: int, text: str):
