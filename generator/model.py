@@ -24,6 +24,13 @@ TIMEZONE_LABELS = {
 }
 
 
+class Fields(dict):
+    """A listing's sub-fields (location, online, contact): a missing optional field reads as ''."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
 class Term:
     """One vocabulary term: a stable slug, a label and a one-line description."""
@@ -90,9 +97,9 @@ class Listing:
     last_verified: datetime.date
     source: str
     description_html: Markup = Markup("")
-    location: dict = field(default_factory=dict)
-    online: dict = field(default_factory=dict)
-    contact: dict = field(default_factory=dict)
+    location: Fields = field(default_factory=Fields)
+    online: Fields = field(default_factory=Fields)
+    contact: Fields = field(default_factory=Fields)
     organization: str = ""
     credentials: tuple[str, ...] = ()
     audience: tuple[str, ...] = ()
@@ -202,6 +209,12 @@ class Site:
     @cached_property
     def online_listings(self) -> list[Listing]:
         return [listing for listing in self.listings if listing.is_online]
+
+    def online_by_support_type(self) -> list[tuple[Term, list[Listing]]]:
+        """Return (support type, online listings of that type) for every type that has any."""
+        groups = [(t, [l for l in self.online_listings if t.slug in l.support_types])
+                  for t in self.taxonomy.support_types.values()]
+        return [(t, listings) for t, listings in groups if listings]
 
     def count(self, section: str, slug: str) -> int:
         return len(self.index[section].get(slug, ()))

@@ -8,7 +8,7 @@ from .errors import ContentError, Problem, Problems
 from .load import display_path, load_article_files, load_listing_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
-from .render import render_site
+from .render import TemplateProblem, render_site
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
 from .write import write_site
@@ -61,6 +61,9 @@ def build_site(content: Path, output: Path, base_url: str | None = None, templat
     result = gather_site(content, base_url)
     if result.errors or result.site is None:
         raise ContentError(result.errors)
-    files = render_site(result.site, templates)
+    try:
+        files = render_site(result.site, templates)
+    except TemplateProblem as exc:
+        raise ContentError([exc.problem]) from None
     write_site(files, output)
     return result.site

@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+
+from .errors import Problem
+from .load import display_path
 
 from .model import Listing, Site, Term
 from .schema_check import load_schema
@@ -25,9 +28,39 @@ STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index
                 ("404.html", "404.html"))
 
 
+class TemplateProblem(Exception):
+    """A template failed to compile or render; names the template file and line."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.problem = Problem(path, line, "(template)", message)
+        super().__init__(str(self.problem))
+
+
 def render_site(site: Site, templates: Path | None = None) -> Files:
-    """Return every output file of the site."""
+    """Return every output file of the site; raise TemplateProblem if a template is broken."""
     templates = templates or TEMPLATES_DIR
+    try:
+        return _render_all(site, templates)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(display_path(Path(exc.filename)) if exc.filename else str(exc.name), exc.lineno, f"{exc.message} — fix the template syntax") from None
+    except TemplateError as exc:
+        path, line = _template_frame(exc.__traceback__, templates)
+        raise TemplateProblem(path, line, f"{exc} — fix the template, or the data it expects") from None
+
+
+def _template_frame(tb, templates: Path) -> tuple[str, int]:
+    """Return the innermost template file and line in a traceback (Jinja maps frames to templates)."""
+    found = ("templates", 0)
+    root = str(templates.resolve())
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root):
+            found = (display_path(Path(filename)), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _render_all(site: Site, templates: Path) -> Files:
     assets = build_assets(templates / "static")
     env = make_environment(templates, site, assets)
     files: Files = [(path, data) for path, (_, data) in sorted(assets.items())]
@@ -59,7 +92,7 @@ def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
 
 def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]]) -> Environment:
     """Return a Jinja environment with autoescaping and the helpers templates use."""
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, trim_blocks=True,
+    env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True)
     by_name = {name: out for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix

@@ -9,7 +9,7 @@ from functools import lru_cache
 from .errors import Problems, did_you_mean
 from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
-from .model import DAYS, Article, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
+from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
 from .schema_check import check_schema, field_name
 from .yamlfile import Document
 
@@ -149,7 +149,7 @@ def _timezones() -> frozenset[str]:
 
 def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer) -> Listing:
     data = source.doc.data
-    location = dict(data.get("location", {}))
+    location = Fields(data.get("location", {}))
     if location:
         location.setdefault("country", "US")
     region = taxonomy.regions_by_code.get(location.get("region", ""))
@@ -162,7 +162,7 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
         support_types=tuple(data["support_types"]), summary=data["summary"].strip(), format=data["format"],
         last_verified=datetime.date.fromisoformat(data["last_verified"]), source=data["source"],
         description_html=markdown.render(data.get("description", "")), location=location,
-        online=dict(data.get("online", {})), contact=dict(data.get("contact", {})),
+        online=Fields(data.get("online", {})), contact=Fields(data.get("contact", {})),
         organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
         audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),
         cost=data.get("cost", ""), schedule=schedule)
