@@ -1,0 +1,248 @@
+"""Shared pytest fixtures.
+
+Site:     ``repo_root``, ``starter_site`` (the real ``content/`` built once per session).
+Serving:  ``serve_directory(path)`` context manager (also the ``serve_dir`` fixture) and
+          ``starter_server`` (base URL of the built starter site).
+Browser:  ``browser`` (Playwright driving Debian's Chromium) and ``page`` (a fresh
+          context per test that records console errors and request URLs).
+
+Browser tests are skipped when Playwright or Chromium is missing, except when the ``CI``
+environment variable is set: then they fail, so CI cannot pass by silently skipping.
+Never run ``playwright install``; ``make test`` installs Debian's ``chromium`` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Make ``import generator`` work however pytest is started (``pytest`` or ``python -m pytest``).
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+#: The Chromium that Playwright launches; ``make test CHROMIUM=...`` overrides it.
+CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+
+#: Flags known to work for Debian's Chromium on these machines (see TOOLING.md).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "browser: drives real Chromium through Playwright "
+        "(skipped if unavailable, but fails when CI is set)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the ``browser`` fixture, so ``-m "not browser"`` works."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------- site
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """Absolute path of the repository root."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def starter_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real ``content/`` once per session; return the output folder.
+
+    Tests must treat the folder as read-only, since it is shared.
+    """
+    from generator.pipeline import build_site
+
+    output = tmp_path_factory.mktemp("starter") / "output"
+    build_site(repo_root / "content", output)
+    return output
+
+
+# --------------------------------------------------------------------------- serving
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler without per-request logging on stderr."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".webmanifest": "application/manifest+json",
+        ".woff2": "font/woff2",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(path: Path) -> Iterator[str]:
+    """Serve ``path`` over HTTP on 127.0.0.1 (a free port) until the block ends.
+
+    Yields the base URL without a trailing slash, e.g. ``http://127.0.0.1:41234``,
+    so pages are addressed as ``f"{url}/listings/some-slug/"``. A plain static
+    server (no live-reload script injected), like a production host except that
+    missing paths get Python's default 404 page rather than ``404.html``.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(
+        target=server.serve_forever, name=f"serve {path}", daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def serve_dir() -> Callable[[Path], contextlib.AbstractContextManager[str]]:
+    """The ``serve_directory`` context manager: ``with serve_dir(folder) as url: ...``."""
+    return serve_directory
+
+
+@pytest.fixture(scope="session")
+def starter_server(starter_site: Path) -> Iterator[str]:
+    """Base URL (no trailing slash) of the built starter site, served for the session."""
+    with serve_directory(starter_site) as url:
+        yield url
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _browser_unavailable(reason: str) -> NoReturn:
+    """Skip locally; fail under CI so a missing browser cannot pass unnoticed."""
+    if _in_ci():
+        pytest.fail(
+            f"{reason}. CI is set, so browser tests fail instead of skipping.",
+            pytrace=False,
+        )
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (``playwright.sync_api.Browser``) shared by the session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable(
+            "Python Playwright is not installed (run `make test`, which installs "
+            "requirements-test.txt)"
+        )
+    if not (CHROMIUM_PATH.is_file() and os.access(CHROMIUM_PATH, os.X_OK)):
+        _browser_unavailable(
+            f"Chromium not found at {CHROMIUM_PATH} (run `make test`, which installs "
+            "Debian's chromium, or set CHROMIUM_PATH)"
+        )
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh browser context, closed after the test.
+
+    Extra attributes, filled while the test runs:
+      ``page.console_errors`` -- list of str: console messages of type "error"
+                                 (with their source location) and uncaught page errors;
+      ``page.requests``       -- list of str: the URL of every request the page made.
+    """
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    new_page.console_errors = []
+    new_page.requests = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            new_page.console_errors.append(
+                f"{message.text} [{where.get('url', '?')}:{where.get('lineNumber', '?')}]"
+            )
+
+    new_page.on("console", on_console)
+    new_page.on("pageerror", lambda error: new_page.console_errors.append(f"pageerror: {error}"))
+    new_page.on("request", lambda request: new_page.requests.append(request.url))
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- scratch projects
+
+
+@pytest.fixture
+def project(tmp_path: Path, repo_root: Path) -> Path:
+    """A scratch project folder whose ``content/`` is minimal but valid: the starter taxonomy only.
+
+    Tests add listings and articles with ``helpers.write_listing`` / ``write_article``; CLI tests
+    run ``build.py`` with ``cwd=project`` and ``--content content`` so paths print relative.
+    """
+    import shutil
+
+    content = tmp_path / "project" / "content"
+    (content / "listings").mkdir(parents=True)
+    (content / "articles").mkdir()
+    shutil.copy(repo_root / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
+    return content.parent
+
+
+@pytest.fixture
+def content(project: Path) -> Path:
+    """The scratch project's ``content/`` folder."""
+    return project / "content"
+
+
+@pytest.fixture
+def sample_content(content: Path) -> Path:
+    """Scratch ``content/`` with three valid listings (in person, online, hybrid) and two articles."""
+    from helpers import write_sample_site
+
+    write_sample_site(content)
+    return content
