@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from .geo import Point
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
@@ -106,6 +111,8 @@ class Listing:
     languages: tuple[str, ...] = ()
     cost: str = ""
     schedule: tuple[Meeting, ...] = ()
+    location_line: int = 1
+    point: Point | None = None  # set when placed; None for online-only or unplaceable listings
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .geo import Gazetteer, place_listings
 from .errors import ContentError, Problem, Problems
 from .load import display_path, load_article_files, load_listing_files, load_yaml_file
 from .markup import MarkdownRenderer
@@ -51,6 +52,7 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     listings = check_unique_slugs([l for l in listings if l], "listing", problems)
     articles = check_unique_slugs([a for a in articles if a], "article", problems)
     listings.sort(key=lambda l: (l.name.casefold(), l.slug))
+    place_listings(listings, Gazetteer(), problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(validate_config(config_doc, base_url), taxonomy, listings, articles)
     return CheckResult(site, problems.sorted())

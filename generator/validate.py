@@ -165,7 +165,7 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
         online=Fields(data.get("online", {})), contact=Fields(data.get("contact", {})),
         organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
         audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),
-        cost=data.get("cost", ""), schedule=schedule)
+        cost=data.get("cost", ""), schedule=schedule, location_line=source.doc.line_of(("location",)))
 
 
 def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: MarkdownRenderer,

@@ -1,0 +1,80 @@
+"""Place listings on the map at build time from bundled US ZIP centroids (the `zipcodes` package).
+
+No geocoding service is called: the data ships inside the package, so builds work offline and
+nobody's addresses leave the machine.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from .errors import Problems
+from .model import Listing
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lng: float
+    how: str  # "given", "postal code" or "city"
+
+
+class Gazetteer:
+    """ZIP code and city centroids, loaded once on first use."""
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]:
+        import zipcodes  # 0.4 s to load all codes; only paid when something needs placing
+
+        by_zip: dict[str, tuple[float, float]] = {}
+        city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+        for row in zipcodes.list_all():
+            point = (float(row["lat"]), float(row["long"]))
+            if point == (0.0, 0.0):
+                continue
+            by_zip[row["zip_code"]] = point
+            if row["zip_code_type"] in ("STANDARD", "PO BOX"):
+                for city in [row["city"], *row.get("acceptable_cities", [])]:
+                    city_points[(city.casefold(), row["state"])].append(point)
+        by_city = {key: (round(sum(p[0] for p in pts) / len(pts), 4), round(sum(p[1] for p in pts) / len(pts), 4))
+                   for key, pts in city_points.items()}
+        return by_zip, by_city
+
+    def by_postal_code(self, code: str) -> tuple[float, float] | None:
+        return self._tables[0].get(code[:5])
+
+    def by_city(self, city: str, region: str) -> tuple[float, float] | None:
+        return self._tables[1].get((city.strip().casefold(), region))
+
+    def locate(self, location: dict) -> Point | None:
+        """Return the best point for a listing's location, or None if it cannot be placed."""
+        if "lat" in location and "lng" in location:
+            return Point(float(location["lat"]), float(location["lng"]), "given")
+        if location.get("country", "US") != "US":
+            return None
+        if location.get("postal_code"):
+            found = self.by_postal_code(location["postal_code"])
+            if found:
+                return Point(*found, "postal code")
+        if location.get("city") and location.get("region"):
+            found = self.by_city(location["city"], location["region"])
+            if found:
+                return Point(*found, "city")
+        return None
+
+
+def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Problems) -> None:
+    """Give each listing with a place a point; warn about any that cannot be placed."""
+    for listing in listings:
+        if not listing.location:
+            continue
+        point = gazetteer.locate(listing.location)
+        if point:
+            listing.point = point
+            continue
+        loc = listing.location
+        tried = f"postal code {loc['postal_code']} or " if loc.get("postal_code") else ""
+        problems.add(listing.path, listing.location_line, "location",
+                     f"cannot be placed on the map: {tried}'{listing.place}' is not in the bundled US ZIP data — "
+                     "check the spelling of the city and the postal code, or add lat and lng", "warning")
