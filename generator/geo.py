@@ -78,3 +78,24 @@ def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Prob
         problems.add(listing.path, listing.location_line, "location",
                      f"cannot be placed on the map: {tried}'{listing.place}' is not in the bundled US ZIP data — "
                      "check the spelling of the city and the postal code, or add lat and lng", "warning")
+
+
+def render_places(gazetteer: Gazetteer) -> list[tuple[str, bytes]]:
+    """Return the browser's place lookups: ZIP centroids by 3-digit prefix, city centroids by initial.
+
+    A visitor who types a ZIP code or a city downloads one small file; their input never leaves the page.
+    """
+    import json
+
+    by_zip, by_city = gazetteer._tables
+    zip_groups: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for code in sorted(by_zip):
+        zip_groups[code[:3]][code] = by_zip[code]
+    city_groups: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for (city, state) in sorted(by_city):
+        initial = city[0] if city[0].isalpha() else "_"
+        city_groups[initial][f"{city}|{state}"] = by_city[(city, state)]
+    dump = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    files = [(f"search/places/zip/{prefix}.json", dump(group)) for prefix, group in sorted(zip_groups.items())]
+    files += [(f"search/places/city/{initial}.json", dump(group)) for initial, group in sorted(city_groups.items())]
+    return files

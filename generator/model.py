@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from .geo import Point
+    from .geo import Gazetteer, Point
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
@@ -188,6 +188,7 @@ class Site:
     taxonomy: Taxonomy
     listings: list[Listing]
     articles: list[Article]
+    gazetteer: Gazetteer | None = None
 
     @cached_property
     def by_slug(self) -> dict[str, Listing]:

@@ -52,9 +52,10 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     listings = check_unique_slugs([l for l in listings if l], "listing", problems)
     articles = check_unique_slugs([a for a in articles if a], "article", problems)
     listings.sort(key=lambda l: (l.name.casefold(), l.slug))
-    place_listings(listings, Gazetteer(), problems)
+    gazetteer = Gazetteer()
+    place_listings(listings, gazetteer, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
-    site = Site(validate_config(config_doc, base_url), taxonomy, listings, articles)
+    site = Site(validate_config(config_doc, base_url), taxonomy, listings, articles, gazetteer)
     return CheckResult(site, problems.sorted())
 
 

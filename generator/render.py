@@ -14,6 +14,8 @@ from .load import display_path
 
 from .model import Listing, Site, Term
 from .schema_check import load_schema
+from .search_data import render_search_data
+from .geo import render_places
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Files = list[tuple[str, bytes]]
@@ -70,6 +72,8 @@ def _render_all(site: Site, templates: Path) -> Files:
     files += render_article_pages(env, site)
     files += [("sitemap.xml", render_sitemap(env, site)), ("robots.txt", render_robots(site))]
     files.append(("schema/listing.schema.json", render_listing_schema(site)))
+    files += render_search_data(site, site.config.path_prefix)
+    files += render_places(site.gazetteer)
     return files
 
 

@@ -1,0 +1,475 @@
+// Live search and filters for the directory page. Progressive enhancement: without this script
+// the page lists every listing and links to the browse pages. Everything runs in this page: the
+// visitor's location and searches are never sent anywhere; data files come from this site only.
+
+const FACETS = [
+  // [URL parameter, vocabulary section, record field, multi-valued?]
+  ["type", "support_types", "types", true],
+  ["kind", "kinds", "kind", false],
+  ["format", "formats", "format", false],
+  ["audience", "audiences", "audience", true],
+  ["language", "languages", "languages", true],
+  ["cost", "costs", "cost", false],
+  ["day", null, "days", true],
+];
+const LIST_PARAMS = FACETS.map(([name]) => name);
+const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const PAGE_SIZE = 50;
+
+const form = document.getElementById("filters");
+const resultsBox = document.getElementById("results");
+const statusBox = document.getElementById("result-status");
+const articleBox = document.getElementById("article-results");
+const placeStatus = document.getElementById("f-place-status");
+const heading = document.getElementById("results-title");
+
+let index = null;            // search/index.json
+let vocab = {};              // section -> [[slug, label], ...]
+const shardCache = new Map(); // url -> Promise<records>
+const placeCache = new Map(); // url -> Promise<object>
+let articles = null;
+let runId = 0;
+let shown = PAGE_SIZE;
+let announceTimer = 0;
+
+// ---------------------------------------------------------------- state <-> URL <-> form
+
+function stateFromParams(params) {
+  const state = {};
+  for (const [key, value] of Object.entries(DEFAULTS)) state[key] = params.get(key) ?? value;
+  for (const name of LIST_PARAMS) state[name] = params.getAll(name).filter(Boolean);
+  return state;
+}
+
+function paramsFromState(state) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(DEFAULTS)) {
+    if (state[key] && state[key] !== value) params.set(key, state[key]);
+  }
+  for (const name of LIST_PARAMS) for (const value of state[name]) params.append(name, value);
+  return params;
+}
+
+function stateFromForm() {
+  const data = new FormData(form);
+  const state = {};
+  for (const [key, value] of Object.entries(DEFAULTS)) state[key] = (data.get(key) ?? value).toString().trim();
+  state.at = form.dataset.at || "";
+  for (const name of LIST_PARAMS) state[name] = data.getAll(name).map(String);
+  return state;
+}
+
+function applyStateToForm(state) {
+  for (const key of Object.keys(DEFAULTS)) {
+    const field = form.elements.namedItem(key);
+    if (!field || key === "at") continue;
+    if (field.type === "checkbox") field.checked = state[key] === "1";
+    else {
+      if (field.tagName === "SELECT" && state[key] && ![...field.options].some((o) => o.value === state[key])) {
+        field.add(new Option(state[key], state[key]));
+      }
+      field.value = state[key];
+    }
+  }
+  form.dataset.at = state.at;
+  for (const name of LIST_PARAMS) {
+    for (const box of form.querySelectorAll(`input[name="${name}"]`)) box.checked = state[name].includes(box.value);
+  }
+}
+
+function writeUrl(state, push) {
+  const query = paramsFromState(state).toString();
+  const url = location.pathname + (query ? `?${query}` : "");
+  if (url === location.pathname + location.search) return;
+  history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+// ---------------------------------------------------------------- data
+
+function fetchJson(url, cache) {
+  if (!cache.has(url)) {
+    const promise = fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      return response.json();
+    });
+    promise.catch(() => cache.delete(url));
+    cache.set(url, promise);
+  }
+  return cache.get(url);
+}
+
+function toRecord(row) {
+  const record = {};
+  index.fields.forEach((field, i) => { record[field] = row[i]; });
+  record.haystack = fold([record.name, record.organization, record.city, record.summary].join(" "));
+  record.nameFolded = fold(record.name);
+  return record;
+}
+
+async function loadShards(urls) {
+  const lists = await Promise.all(urls.map((url) => {
+    if (!shardCache.has(url)) shardCache.set(url, fetchJson(url, new Map()).then((rows) => rows.map(toRecord)));
+    return shardCache.get(url);
+  }));
+  const bySlug = new Map();
+  for (const list of lists) for (const record of list) bySlug.set(record.slug, record);
+  return [...bySlug.values()];
+}
+
+function scopesFor(state, origin) {
+  if (state.online === "only") return ["online"];
+  let scopes;
+  if (state.region) scopes = [state.region];
+  else if (origin) scopes = Object.keys(index.scopes).filter((s) => s !== "online" && nearBox(index.scopes[s].bbox, origin.point, +state.radius));
+  else scopes = Object.keys(index.scopes).filter((s) => s !== "online");
+  if (state.online === "include") scopes.push("online");
+  return scopes.filter((s) => index.scopes[s]);
+}
+
+function shardUrls(scopes, types) {
+  const urls = [];
+  for (const scope of scopes) {
+    for (const [type, url] of Object.entries(index.scopes[scope].shards)) {
+      if (!types.length || types.includes(type)) urls.push(url);
+    }
+  }
+  return urls;
+}
+
+// ---------------------------------------------------------------- places and distance
+
+function fold(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+function milesBetween(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b[0] - a[0]) * rad;
+  const dLng = (b[1] - a[1]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLng / 2) ** 2;
+  return 3958.8 * 2 * Math.asin(Math.sqrt(h));
+}
+
+function nearBox(box, origin, radius) {
+  if (!box) return false;
+  const lat = Math.min(Math.max(origin[0], box[0]), box[2]);
+  const lng = Math.min(Math.max(origin[1], box[1]), box[3]);
+  return milesBetween(origin, [lat, lng]) <= radius;
+}
+
+async function resolveOrigin(state) {
+  if (state.at) {
+    const [lat, lng] = state.at.split(",").map(Number);
+    if (Number.isFinite(lat) && Number.isFinite(lng)) return { point: [lat, lng], label: "your location" };
+  }
+  const text = state.place.trim();
+  if (!text) return null;
+  const zip = text.match(/^(\d{5})(?:-\d{4})?$/);
+  if (zip) {
+    const table = await fetchJson(`${index.places}zip/${zip[1].slice(0, 3)}.json`, placeCache).catch(() => ({}));
+    return table[zip[1]] ? { point: table[zip[1]], label: `ZIP code ${zip[1]}` } : { missing: text };
+  }
+  const match = text.match(/^(.+?)(?:,\s*|\s+)([A-Za-z]{2})$/);
+  const city = fold(match ? match[1] : text).trim();
+  const region = match ? match[2].toUpperCase() : state.region;
+  const initial = /^[a-z]/.test(city) ? city[0] : "_";
+  const table = await fetchJson(`${index.places}city/${initial}.json`, placeCache).catch(() => ({}));
+  let key = region && table[`${city}|${region}`] ? `${city}|${region}` : null;
+  if (!key && !match) key = Object.keys(table).find((k) => k.startsWith(`${city}|`)) || null;
+  if (!key) return { missing: text };
+  const [name, code] = key.split("|");
+  return { point: table[key], label: `${titleCase(name)}, ${code}` };
+}
+
+function titleCase(text) {
+  return text.replace(/\b\w/g, (c) => c.toUpperCase());
+}
+
+// ---------------------------------------------------------------- filtering, counting, sorting
+
+function facetValues(record, field) {
+  const value = record[field];
+  return Array.isArray(value) ? value : [value];
+}
+
+function makeMatchers(state) {
+  const matchers = {};
+  for (const [name, section, field] of FACETS) {
+    const wanted = state[name];
+    if (!wanted.length) continue;
+    const positions = new Set(section ? wanted.map((slug) => vocabPosition(section, slug)) : wanted.map(Number));
+    matchers[name] = (record) => facetValues(record, field).some((v) => positions.has(v));
+  }
+  return matchers;
+}
+
+function vocabPosition(section, slug) {
+  return vocab[section].findIndex(([s]) => s === slug);
+}
+
+function baseFilter(state, origin) {
+  const tokens = fold(state.q).split(/\s+/).filter(Boolean);
+  const today = new Date().getDay();
+  const region = state.region;
+  const city = fold(state.city);
+  const formats = vocab.formats.map(([slug]) => slug);
+  return (record) => {
+    const kind = formats[record.format];
+    const joinable = kind !== "in-person";
+    // Listings people can join online are "online options": kept outside the chosen area unless excluded.
+    const remoteOk = state.online !== "exclude" && joinable;
+    if (state.online === "only" && !joinable) return false;
+    if (state.online === "exclude" && kind === "online") return false;
+    if (state.today && !record.days.includes(today)) return false;
+    let outside = (region && record.region !== region) || (city && fold(record.city) !== city);
+    record.distance = null;
+    if (origin) {
+      if (record.lat === null) outside = true;
+      else {
+        record.distance = milesBetween(origin.point, [record.lat, record.lng]);
+        outside = outside || record.distance > +state.radius;
+      }
+    }
+    if (outside && !remoteOk) return false;
+    record.remote = outside || kind === "online" ? 1 : 0;
+    if (tokens.length) {
+      let score = 0;
+      for (const token of tokens) {
+        if (!record.haystack.includes(token)) return false;
+        score += record.nameFolded.startsWith(token) || record.nameFolded.includes(` ${token}`) ? 3
+          : record.nameFolded.includes(token) ? 2 : 1;
+      }
+      record.score = score;
+    } else record.score = 0;
+    return true;
+  };
+}
+
+function filterAndCount(records, state, origin) {
+  const base = baseFilter(state, origin);
+  const matchers = makeMatchers(state);
+  const names = Object.keys(matchers);
+  const counts = Object.fromEntries(FACETS.map(([name]) => [name, new Map()]));
+  const results = [];
+  for (const record of records) {
+    if (!base(record)) continue;
+    const failed = names.filter((name) => !matchers[name](record));
+    if (failed.length === 0) results.push(record);
+    if (failed.length > 1) continue;
+    // A record that fails only facet F still counts towards F's options: choosing one would add it.
+    for (const [name, , field] of FACETS) {
+      if (failed.length === 1 && failed[0] !== name) continue;
+      const tally = counts[name];
+      for (const value of new Set(facetValues(record, field))) tally.set(value, (tally.get(value) || 0) + 1);
+    }
+  }
+  return { results, counts };
+}
+
+const SORTS = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  verified: (a, b) => b.verified - a.verified || a.name.localeCompare(b.name),
+  distance: (a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.name.localeCompare(b.name),
+  relevance: (a, b) => b.score - a.score || a.remote - b.remote || SORTS.distance(a, b),
+};
+
+// ---------------------------------------------------------------- rendering
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function label(section, position) {
+  const entry = vocab[section][position];
+  return entry ? entry[1] : "";
+}
+
+function renderCard(record) {
+  const place = [record.city, record.region].filter(Boolean).join(", ");
+  const distance = record.distance != null ? `${record.distance < 10 ? record.distance.toFixed(1) : Math.round(record.distance)} miles away` : "";
+  const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
+  const times = record.schedule.map(([day, start, end, zone]) => `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""} ${zone}`);
+  const types = record.types.map((t) => `<li><span class="tag">${escapeHtml(label("support_types", t))}</span></li>`).join("");
+  return `<li><article class="card">
+  <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/">${escapeHtml(record.name)}</a></h3>
+  <p class="card-meta">${meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("")}</p>
+  <p class="card-summary">${escapeHtml(record.summary)}</p>
+  ${times.length ? `<p class="card-times">Meets ${times.map(escapeHtml).join("; ")}</p>` : ""}
+  <ul class="tags" aria-label="Support types">${types}</ul>
+</article></li>`;
+}
+
+function renderResults(results) {
+  if (!results.length) {
+    resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
+    return;
+  }
+  const visible = results.slice(0, shown);
+  const more = results.length - visible.length;
+  resultsBox.innerHTML = `<ul class="cards">${visible.map(renderCard).join("")}</ul>` +
+    (more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "");
+}
+
+function renderCounts(counts, partial) {
+  for (const fieldset of form.querySelectorAll("fieldset[data-facet]")) {
+    const name = fieldset.dataset.facet;
+    const section = FACETS.find(([n]) => n === name)[1];
+    for (const box of fieldset.querySelectorAll(`input[name="${name}"]`)) {
+      const key = section ? vocabPosition(section, box.value) : Number(box.value);
+      const n = counts[name].get(key) || 0;
+      const countEl = box.parentElement.querySelector("[data-count]");
+      countEl.textContent = partial && name === "type" && !box.checked ? "" : `(${n})`;
+      box.parentElement.classList.toggle("none", n === 0 && !box.checked);
+    }
+  }
+}
+
+function announce(text) {
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => { statusBox.textContent = text; }, 250);
+}
+
+function renderArticles(state) {
+  const tokens = fold(state.q).split(/\s+/).filter(Boolean);
+  if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
+  const found = articles.filter(([, title, summary, tags]) => {
+    const text = fold([title, summary, tags.join(" ")].join(" "));
+    return tokens.every((t) => text.includes(t));
+  });
+  articleBox.innerHTML = found.length ? `<h3>Articles</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
+    `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/">${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
+}
+
+function fillCities(records, state) {
+  const select = form.elements.namedItem("city");
+  const cities = [...new Set(records.filter((r) => r.region === state.region && r.city).map((r) => r.city))].sort();
+  select.disabled = !state.region;
+  const options = [new Option("Any city", "")].concat(cities.map((c) => new Option(c, c)));
+  if (state.city && !cities.some((c) => fold(c) === fold(state.city))) options.push(new Option(state.city, state.city));
+  select.replaceChildren(...options);
+  select.value = options.find((o) => fold(o.value) === fold(state.city))?.value ?? "";
+}
+
+// ---------------------------------------------------------------- the main loop
+
+async function run(state) {
+  const id = ++runId;
+  const origin = await resolveOrigin(state);
+  if (id !== runId) return;
+  if (origin && origin.missing) placeStatus.textContent = `We could not find “${origin.missing}”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.`;
+  else if (origin) placeStatus.textContent = `Showing distances from ${origin.label}.`;
+  else placeStatus.textContent = "";
+  const usable = origin && origin.point ? origin : null;
+  const scopes = scopesFor(state, usable);
+  const firstUrls = shardUrls(scopes, state.type);
+  const allUrls = shardUrls(scopes, []);
+  const partial = firstUrls.length < allUrls.length;
+  const records = await loadShards(firstUrls);
+  if (id !== runId) return;
+  show(records, state, usable, partial);
+  if (partial) {
+    // Counts for the other support types need the rest of this area's data; results do not.
+    const everything = await loadShards(allUrls);
+    if (id === runId) renderCounts(filterAndCount(everything, state, usable).counts, false);
+  }
+}
+
+function show(records, state, origin, partial) {
+  const { results, counts } = filterAndCount(records, state, origin);
+  const sort = state.sort;
+  results.sort(SORTS[sort] || SORTS.name);
+  fillCities(records, state);
+  renderResults(results);
+  renderCounts(counts, partial);
+  renderArticles(state);
+  heading.textContent = "Results";
+  announce(`${results.length} ${results.length === 1 ? "listing" : "listings"} found`);
+}
+
+function update(push) {
+  shown = PAGE_SIZE;
+  const state = stateFromForm();
+  if (state.sort === "distance" && !state.place && !state.at) placeStatus.textContent = "Sorting by distance needs a place: type a ZIP code or city, or use your location.";
+  writeUrl(state, push);
+  return run(state).catch(showFailure);
+}
+
+function showFailure(error) {
+  statusBox.textContent = "Search could not load its data. The list below still works, and so do the browse links.";
+  console.warn(error);
+}
+
+function useMyLocation() {
+  if (!("geolocation" in navigator)) {
+    placeStatus.textContent = "This browser cannot share a location. Type a ZIP code or city instead.";
+    return;
+  }
+  placeStatus.textContent = "Finding your location… (it stays in this browser)";
+  navigator.geolocation.getCurrentPosition((position) => {
+    form.dataset.at = `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`;
+    form.elements.namedItem("place").value = "";
+    form.elements.namedItem("sort").value = "distance";
+    update(true);
+  }, (error) => {
+    placeStatus.textContent = error.code === error.PERMISSION_DENIED
+      ? "Location access was not allowed, so we cannot sort by distance from you. Type a ZIP code or city instead, or choose a state."
+      : "Your location could not be found right now. Type a ZIP code or city instead.";
+  }, { timeout: 10000, maximumAge: 600000 });
+}
+
+async function start() {
+  index = await fetchJson(form.dataset.index, new Map());
+  vocab = index.vocabulary;
+  const regionSelect = form.elements.namedItem("region");
+  for (const [code, name] of vocab.regions) {
+    if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
+  }
+  fetchJson(index.articles, new Map()).then((list) => { articles = list; renderArticles(stateFromForm()); }).catch(() => {});
+  const state = stateFromParams(new URLSearchParams(location.search));
+  applyStateToForm(state);
+  form.hidden = false;
+  // Wide screens have room for every filter; on phones they start folded so results stay near the top.
+  const anyFacet = LIST_PARAMS.some((name) => state[name].length) || state.today;
+  document.getElementById("more-filters").open = anyFacet || matchMedia("(min-width: 60rem)").matches;
+  document.getElementById("browse").hidden = true;
+
+  let typing = 0;
+  let burst = false; // the first keystroke of a burst is a history step; the rest replace it
+  let pendingPush = false;
+  form.addEventListener("input", (event) => {
+    const field = event.target;
+    if (field.name === "place") form.dataset.at = "";
+    if (field.type === "search" || field.type === "text") {
+      clearTimeout(typing);
+      pendingPush = pendingPush || !burst;
+      burst = true;
+      typing = setTimeout(() => { update(pendingPush); pendingPush = false; }, field.name === "place" ? 300 : 0);
+    }
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.type === "search" || event.target.type === "text") { burst = false; return; }
+    if (event.target.name === "region") form.elements.namedItem("city").value = "";
+    update(true);
+  });
+  form.addEventListener("submit", (event) => { event.preventDefault(); update(true); });
+  form.addEventListener("reset", () => {
+    form.dataset.at = "";
+    setTimeout(() => update(true));
+  });
+  document.getElementById("f-near").addEventListener("click", useMyLocation);
+  resultsBox.addEventListener("click", (event) => {
+    if (event.target.id !== "show-more") return;
+    shown += PAGE_SIZE;
+    update(false);
+  });
+  window.addEventListener("popstate", () => {
+    const restored = stateFromParams(new URLSearchParams(location.search));
+    applyStateToForm(restored);
+    shown = PAGE_SIZE;
+    run(restored).catch(showFailure);
+  });
+  await run(state);
+}
+
+if (form) start().catch(showFailure);
