@@ -1,0 +1,316 @@
+"""The directory's live search and filters, driven in real Chromium the way a visitor would use them.
+
+The site is a small, clearly fake directory with known places, so every count and order is known.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import build_site
+
+FAKE_LISTINGS = {
+    "ct/fake-hartford-tuesday": """
+        name: Fake Hartford Tuesday Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A fictional weekly 12-step meeting used only by the test suite.
+        format: in-person
+        location: {city: Hartford, region: CT, postal_code: "06103"}
+        schedule:
+          - {day: tuesday, start: "19:00", end: "20:00"}
+        last_verified: 2026-03-01
+        source: https://example.org/fake-hartford
+    """,
+    "ct/fake-new-haven-smart": """
+        name: Fake New Haven SMART Meeting
+        kind: local-group
+        support_types: [smart-recovery]
+        summary: A fictional SMART Recovery meeting used only by the test suite.
+        format: in-person
+        location: {city: New Haven, region: CT, postal_code: "06510"}
+        schedule:
+          - {day: wednesday, start: "18:30", end: "20:00"}
+        last_verified: 2026-05-01
+        source: https://example.org/fake-new-haven
+    """,
+    "ct/fake-hartford-hybrid": """
+        name: Fake Capitol Peer Program
+        kind: peer-program
+        support_types: [peer-specialist]
+        summary: A fictional hybrid peer program in Hartford used only by the test suite.
+        format: hybrid
+        location: {city: Hartford, region: CT}
+        online: {url: "https://example.org/fake-capitol/join"}
+        last_verified: 2026-04-01
+        source: https://example.org/fake-capitol
+    """,
+    "ma/fake-springfield-family": """
+        name: Fake Springfield Family Circle
+        kind: local-group
+        support_types: [family-support]
+        summary: A fictional family support group in Springfield used only by the test suite.
+        format: in-person
+        audience: [families]
+        location: {city: Springfield, region: MA, postal_code: "01103"}
+        last_verified: 2026-02-01
+        source: https://example.org/fake-springfield
+    """,
+    "ma/fake-boston-center": """
+        name: Fake Boston Peer Center
+        kind: peer-program
+        support_types: [peer-specialist, recovery-community]
+        summary: A fictional recovery community center in Boston used only by the test suite.
+        format: in-person
+        location: {city: Boston, region: MA, postal_code: "02108"}
+        last_verified: 2026-06-01
+        source: https://example.org/fake-boston
+    """,
+    "tx/fake-austin-group": """
+        name: Fake Austin Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A fictional 12-step group in Austin used only by the test suite.
+        format: in-person
+        location: {city: Austin, region: TX, postal_code: "78701"}
+        last_verified: 2026-01-15
+        source: https://example.org/fake-austin
+    """,
+    "online/fake-online-forum": """
+        name: Fake Anytime Forum
+        kind: online-forum
+        support_types: [mutual-aid]
+        summary: A fictional online forum used only by the test suite.
+        format: online
+        online: {url: "https://example.org/fake-forum"}
+        last_verified: 2026-07-01
+        source: https://example.org/fake-forum
+    """,
+}
+
+FAKE_ARTICLE = """---
+title: Finding a fictional meeting
+summary: A made-up article that exists so the search tests can find an article.
+date: 2026-01-01
+support_types: [12-step]
+---
+Nothing here is real.
+"""
+
+
+@pytest.fixture(scope="module")
+def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
+    """Build and serve the fake directory; yield its base URL."""
+    root = tmp_path_factory.mktemp("search")
+    content = root / "content"
+    (content / "articles").mkdir(parents=True)
+    shutil.copy(repo_root / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
+    (content / "articles" / "finding-a-fictional-meeting.md").write_text(FAKE_ARTICLE)
+    for slug_path, text in FAKE_LISTINGS.items():
+        path = content / "listings" / f"{slug_path}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def names(page) -> list[str]:
+    return page.locator("#results .card-title").all_text_contents()
+
+
+def wait_count(page, n: int) -> None:
+    word = "listing" if n == 1 else "listings"
+    page.wait_for_function("([text]) => document.getElementById('result-status').textContent === text",
+                           arg=[f"{n} {word} found"])
+
+
+def open_directory(page, base: str, query: str = "") -> None:
+    page.goto(f"{base}/directory/{query}")
+    page.wait_for_selector("#filters:not([hidden])")
+
+
+def assert_clean(page, base: str) -> None:
+    assert page.console_errors == []
+    assert [url for url in page.requests if not url.startswith(base)] == []
+
+
+def option_count(page, facet: str, value: str) -> str:
+    return page.locator(f'fieldset[data-facet="{facet}"] input[value="{value}"] ~ [data-count]').text_content()
+
+
+def test_typing_a_name_shows_that_listing(page, fake_directory):
+    open_directory(page, fake_directory)
+    wait_count(page, 7)
+    page.fill("#f-q", "springf")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Springfield Family Circle"]
+    assert "q=springf" in page.url
+    assert_clean(page, fake_directory)
+
+
+def test_combined_filters_and_option_counts(page, fake_directory):
+    open_directory(page, fake_directory)
+    page.select_option("#f-region", "CT")
+    page.select_option("#f-online", "exclude")
+    wait_count(page, 3)
+    assert sorted(names(page)) == ["Fake Capitol Peer Program", "Fake Hartford Tuesday Group",
+                                   "Fake New Haven SMART Meeting"]
+    # Each option shows how many results it would give with the other filters applied.
+    assert option_count(page, "type", "12-step") == "(1)"
+    assert option_count(page, "type", "smart-recovery") == "(1)"
+    assert option_count(page, "type", "family-support") == "(0)"
+    assert option_count(page, "kind", "local-group") == "(2)"
+    page.check('fieldset[data-facet="kind"] input[value="local-group"]')
+    wait_count(page, 2)
+    page.check('fieldset[data-facet="type"] input[value="smart-recovery"]')
+    wait_count(page, 1)
+    assert names(page) == ["Fake New Haven SMART Meeting"]
+    # Choosing a second support type widens the results (types are alternatives): its count says by how much.
+    assert option_count(page, "type", "12-step") == "(1)"
+    page.check('fieldset[data-facet="type"] input[value="12-step"]')
+    wait_count(page, 2)
+    assert_clean(page, fake_directory)
+
+
+def test_meeting_day_filter_and_times_with_timezone(page, fake_directory):
+    open_directory(page, fake_directory, "?day=2")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Hartford Tuesday Group"]
+    assert "Tuesday 19:00–20:00 Eastern Time" in page.locator("#results .card-times").text_content()
+
+
+def distances(page) -> list[float]:
+    metas = page.locator("#results .card-meta").all_text_contents()
+    return [float(m) for text in metas for m in re.findall(r"([\d.]+) miles away", text)]
+
+
+def test_postal_code_and_radius_order_by_distance(page, fake_directory):
+    open_directory(page, fake_directory)
+    page.select_option("#f-online", "exclude")
+    page.fill("#f-place", "06103")
+    page.select_option("#f-radius", "50")
+    page.select_option("#f-sort", "distance")
+    wait_count(page, 4)
+    assert names(page)[-1] == "Fake New Haven SMART Meeting"
+    found = distances(page)
+    assert found == sorted(found) and found[0] < 3
+    assert "Fake Austin Group" not in names(page) and "Fake Boston Peer Center" not in names(page)
+    assert "ZIP code 06103" in page.locator("#f-place-status").text_content()
+    page.select_option("#f-radius", "100")
+    wait_count(page, 5)
+    assert names(page)[-1] == "Fake Boston Peer Center"
+    assert_clean(page, fake_directory)
+
+
+def test_city_and_state_typed_in(page, fake_directory):
+    open_directory(page, fake_directory)
+    page.select_option("#f-online", "exclude")
+    page.fill("#f-place", "Austin, TX")
+    page.select_option("#f-sort", "distance")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Austin Group"]
+    page.fill("#f-place", "Nowhere Fakeville, ZZ")
+    page.wait_for_function("document.getElementById('f-place-status').textContent.includes('could not find')")
+
+
+def test_near_me_with_granted_location(browser, fake_directory):
+    context = browser.new_context(geolocation={"latitude": 42.36, "longitude": -71.06}, permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        open_directory(page, fake_directory)
+        page.select_option("#f-online", "exclude")
+        page.click("#f-near")
+        page.wait_for_function("location.search.includes('at=')")
+        wait_count(page, 1)  # within 25 miles of central Boston; the hybrid Hartford program is 90 miles away
+        assert names(page) == ["Fake Boston Peer Center"]
+        assert "miles away" in page.locator("#results .card-meta").text_content()
+        assert "your location" in page.locator("#f-place-status").text_content()
+    finally:
+        context.close()
+
+
+def test_near_me_denied_explains_itself(browser, fake_directory):
+    context = browser.new_context()  # no geolocation permission: the page sees a denial
+    page = context.new_page()
+    try:
+        open_directory(page, fake_directory)
+        page.click("#f-near")
+        page.wait_for_function("document.getElementById('f-place-status').textContent.includes('not allowed')")
+        assert "ZIP code or city" in page.locator("#f-place-status").text_content()
+    finally:
+        context.close()
+
+
+def test_url_round_trip_reload_and_back(page, fake_directory):
+    open_directory(page, fake_directory, "?region=MA&type=family-support")
+    wait_count(page, 1)
+    assert page.locator("#f-region").input_value() == "MA"
+    assert page.is_checked('fieldset[data-facet="type"] input[value="family-support"]')
+    page.uncheck('fieldset[data-facet="type"] input[value="family-support"]')
+    page.wait_for_function("!location.search.includes('type=')")
+    page.select_option("#f-online", "exclude")
+    wait_count(page, 2)
+    page.reload()
+    page.wait_for_selector("#filters:not([hidden])")
+    wait_count(page, 2)
+    assert page.locator("#f-online").input_value() == "exclude"
+    page.go_back()
+    wait_count(page, 4)  # MA's two listings, plus the online forum and the hybrid program, joinable from anywhere
+    assert page.locator("#f-online").input_value() == "include"
+    page.go_back()
+    wait_count(page, 1)
+    assert page.is_checked('fieldset[data-facet="type"] input[value="family-support"]')
+    page.click("#f-reset")
+    wait_count(page, 7)
+    assert "?" not in page.url
+
+
+def test_keyboard_only(page, fake_directory):
+    open_directory(page, fake_directory)
+    for _ in range(60):
+        if page.evaluate("document.activeElement.id") == "f-q":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-q"
+    page.keyboard.type("boston")
+    wait_count(page, 1)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    wait_count(page, 7)
+    # Tab onwards to the first support-type checkbox and tick it with the space bar.
+    for _ in range(40):
+        if page.evaluate("document.activeElement.name") == "type":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "12-step"
+    page.keyboard.press("Space")
+    wait_count(page, 2)
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_header_search_finds_articles_too(page, fake_directory):
+    page.goto(f"{fake_directory}/")
+    page.fill("#site-q", "fictional")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/directory/\?q=fictional"))
+    page.wait_for_selector("#article-results a")
+    assert page.locator("#article-results a").text_content() == "Finding a fictional meeting"
+    wait_count(page, 7)
+    assert_clean(page, fake_directory)
+
+
+def test_without_javascript_the_browse_links_are_the_filters(browser, fake_directory):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/directory/?q=boston")
+        assert page.locator("#filters").is_hidden()
+        assert page.locator("#browse a[href='/support-types/family-support/']").is_visible()
+        assert len(names(page)) == 7
+    finally:
+        context.close()
