@@ -168,6 +168,7 @@ class SiteConfig:
     base_url: str
     language: str = "en"
     repository: str = ""
+    directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
 
     @property
     def path_prefix(self) -> str:

@@ -376,6 +376,7 @@ async function run(state) {
 }
 
 function show(records, state, origin, partial) {
+  const started = performance.now();
   const { results, counts } = filterAndCount(records, state, origin);
   const sort = state.sort;
   results.sort(SORTS[sort] || SORTS.name);
@@ -385,6 +386,8 @@ function show(records, state, origin, partial) {
   renderArticles(state);
   heading.textContent = "Results";
   announce(`${results.length} ${results.length === 1 ? "listing" : "listings"} found`);
+  // Filter + count + sort + render time, for the benchmark (bench/bench_search.py) to read.
+  performance.measure("directory-update", { start: started, end: performance.now(), detail: { results: results.length } });
 }
 
 function update(push) {
