@@ -1,0 +1,100 @@
+"""Placing listings on the map, and the split search data the directory page loads."""
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.geo import Gazetteer
+from generator.pipeline import build_site, gather_site
+
+
+def listing(name: str, fmt: str = "in-person", location: str = "", types: str = "[12-step]", extra: str = "") -> str:
+    online = "online: {url: 'https://example.org/join'}\n" if fmt != "in-person" else ""
+    return textwrap.dedent(f"""\
+        name: {name}
+        kind: local-group
+        support_types: {types}
+        summary: A fictional listing used only by the test suite.
+        format: {fmt}
+        """) + (f"location: {location}\n" if location else "") + online + extra + \
+        "last_verified: 2026-01-01\nsource: https://example.org/\n"
+
+
+@pytest.fixture
+def content(tmp_path: Path, repo_root: Path) -> Path:
+    folder = tmp_path / "content"
+    (folder / "listings").mkdir(parents=True)
+    shutil.copy(repo_root / "content" / "taxonomy.yaml", folder / "taxonomy.yaml")
+    files = {
+        "by-zip": listing("Fake Zip Group", location='{city: Hartford, region: CT, postal_code: "06103"}'),
+        "by-city": listing("Fake City Group", location="{city: new haven, region: CT}"),
+        "given": listing("Fake Given Group", location="{city: Hartford, region: CT, lat: 41.5, lng: -72.5}"),
+        "hybrid": listing("Fake Hybrid Group", "hybrid", "{city: Boston, region: MA}", "[12-step, family-support]"),
+        "online-only": listing("Fake Online Group", "online", types="[smart-recovery]"),
+    }
+    for slug, text in files.items():
+        (folder / "listings" / f"{slug}.yaml").write_text(text)
+    return folder
+
+
+def test_listings_are_placed_by_coordinates_postal_code_then_city(content):
+    site = gather_site(content).site
+    points = {l.slug: l.point for l in site.listings}
+    assert (points["given"].lat, points["given"].lng, points["given"].how) == (41.5, -72.5, "given")
+    assert points["by-zip"].how == "postal code" and abs(points["by-zip"].lat - 41.76) < 0.1
+    assert points["by-city"].how == "city" and abs(points["by-city"].lng + 72.92) < 0.1
+    assert points["online-only"] is None
+
+
+def test_a_listing_that_cannot_be_placed_is_a_warning_with_its_line(content):
+    (content / "listings" / "lost.yaml").write_text(listing("Fake Lost Group", location="{city: Fakeville Nowhere, region: CT}"))
+    result = gather_site(content)
+    assert result.errors == []
+    [warning] = result.problems
+    assert warning.severity == "warning" and warning.line == 6 and warning.field == "location"
+    assert "'Fakeville Nowhere, CT' is not in the bundled US ZIP data" in warning.message
+    assert "add lat and lng" in warning.message
+
+
+def test_gazetteer_lookups():
+    gazetteer = Gazetteer()
+    assert gazetteer.by_postal_code("06103-1234") == gazetteer.by_postal_code("06103")
+    assert gazetteer.by_city("HARTFORD", "CT") is not None
+    assert gazetteer.by_city("Hartford", "TX") is None
+    assert gazetteer.locate({"city": "Paris", "region": "CT", "country": "FR"}) is None
+
+
+def test_search_data_is_split_by_scope_and_support_type(content, tmp_path):
+    output = tmp_path / "output"
+    build_site(content, output)
+    index = json.loads((output / "search" / "index.json").read_text())
+    scopes = index["scopes"]
+    assert set(scopes) == {"CT", "MA", "online"}
+    assert scopes["CT"]["count"] == 3 and set(scopes["CT"]["shards"]) == {"12-step"}
+    # A hybrid listing is found under its state and under online; one with two types is in both types' shards.
+    assert set(scopes["MA"]["shards"]) == {"12-step", "family-support"}
+    assert set(scopes["online"]["shards"]) == {"12-step", "family-support", "smart-recovery"}
+    fields = index["fields"]
+    shard_url = scopes["MA"]["shards"]["family-support"]
+    assert shard_url.startswith("/search/s/ma/family-support.") and shard_url.endswith(".json")
+    [row] = json.loads((output / shard_url.lstrip("/")).read_text())
+    record = dict(zip(fields, row))
+    assert record["slug"] == "hybrid" and record["region"] == "MA"
+    types = [slug for slug, _ in index["vocabulary"]["support_types"]]
+    assert [types[i] for i in record["types"]] == ["12-step", "family-support"]
+    assert index["vocabulary"]["formats"][record["format"]][0] == "hybrid"
+    box = scopes["CT"]["bbox"]
+    assert box[0] <= 41.5 <= box[2] and box[1] <= -72.5 <= box[3]
+
+
+def test_places_files_cover_zip_codes_and_cities(content, tmp_path):
+    output = tmp_path / "output"
+    build_site(content, output)
+    zips = json.loads((output / "search" / "places" / "zip" / "061.json").read_text())
+    assert "06103" in zips and len(zips["06103"]) == 2
+    cities = json.loads((output / "search" / "places" / "city" / "h.json").read_text())
+    assert "hartford|CT" in cities
