@@ -40,13 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     return {"build": run_build, "check": run_check, "serve": run_serve}[args.command](args)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Print problems to stderr, one per line, then a count."""
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+    print(f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -56,7 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
     if result.errors or result.site is None:
         return EXIT_CONTENT
     site = result.site
-    print(f"Content is valid: {len(site.listings)} listings, {len(site.articles)} articles.")
+    print(f"Content is valid: {plural(len(site.listings), 'listing')}, {plural(len(site.articles), 'article')}.")
     return EXIT_OK
 
 
@@ -69,7 +72,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
     took = time.perf_counter() - started
-    print(f"Built {len(site.listings)} listings and {len(site.articles)} articles into {args.output}/ in {took:.2f} s.")
+    print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
+          f"into {args.output}/ in {took:.2f} s.")
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from .errors import Problems
 from .model import Listing
@@ -20,26 +20,35 @@ class Point:
     how: str  # "given", "postal code" or "city"
 
 
+Tables = tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]
+
+
+@lru_cache(maxsize=1)
+def load_tables() -> Tables:
+    """Return ({zip: point}, {(city casefolded, state): point}), loaded once per process (about 0.5 s)."""
+    import zipcodes
+
+    by_zip: dict[str, tuple[float, float]] = {}
+    city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for row in zipcodes.list_all():
+        point = (float(row["lat"]), float(row["long"]))
+        if point == (0.0, 0.0):
+            continue
+        by_zip[row["zip_code"]] = point
+        if row["zip_code_type"] in ("STANDARD", "PO BOX"):
+            for city in [row["city"], *row.get("acceptable_cities", [])]:
+                city_points[(city.casefold(), row["state"])].append(point)
+    by_city = {key: (round(sum(p[0] for p in pts) / len(pts), 4), round(sum(p[1] for p in pts) / len(pts), 4))
+               for key, pts in city_points.items()}
+    return by_zip, by_city
+
+
 class Gazetteer:
-    """ZIP code and city centroids, loaded once on first use."""
+    """ZIP code and city centroids; the tables load on first use and are shared by every instance."""
 
-    @cached_property
-    def _tables(self) -> tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]:
-        import zipcodes  # 0.4 s to load all codes; only paid when something needs placing
-
-        by_zip: dict[str, tuple[float, float]] = {}
-        city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-        for row in zipcodes.list_all():
-            point = (float(row["lat"]), float(row["long"]))
-            if point == (0.0, 0.0):
-                continue
-            by_zip[row["zip_code"]] = point
-            if row["zip_code_type"] in ("STANDARD", "PO BOX"):
-                for city in [row["city"], *row.get("acceptable_cities", [])]:
-                    city_points[(city.casefold(), row["state"])].append(point)
-        by_city = {key: (round(sum(p[0] for p in pts) / len(pts), 4), round(sum(p[1] for p in pts) / len(pts), 4))
-                   for key, pts in city_points.items()}
-        return by_zip, by_city
+    @property
+    def _tables(self) -> Tables:
+        return load_tables()
 
     def by_postal_code(self, code: str) -> tuple[float, float] | None:
         return self._tables[0].get(code[:5])

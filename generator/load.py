@@ -85,7 +85,7 @@ def load_article_files(content: Path, problems: Problems) -> list[ArticleFile]:
 def _load_article(path: Path, problems: Problems) -> ArticleFile:
     shown = display_path(path)
     try:
-        text = decode(path.read_bytes())
+        text = decode(path.read_bytes()).replace("\r\n", "\n")
     except YamlProblem as exc:
         report(problems, shown, exc)
         return ArticleFile(shown, path.stem, None, "")

@@ -16,7 +16,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 class MarkdownRenderer:
     """A reusable Markdown converter that never lets raw HTML or unsafe links through."""
 
-    def __init__(self) -> None:
+    def __init__(self, path_prefix: str = "") -> None:
+        self._prefix = path_prefix
         self._md = markdown.Markdown(extensions=["sane_lists", "tables", "smarty"], output_format="html")
         # Raw HTML in Markdown would otherwise pass straight into the page.
         self._md.preprocessors.deregister("html_block")
@@ -26,5 +27,11 @@ class MarkdownRenderer:
         """Return safe HTML for Markdown text."""
         html = self._md.reset().convert(text)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                          link_rel="noopener noreferrer")
+                          link_rel="noopener noreferrer", attribute_filter=self._prefix_site_links)
         return Markup(clean)
+
+    def _prefix_site_links(self, element: str, attribute: str, value: str) -> str:
+        """Point site-relative links ('/online/') under the site's path when it is not served at the root."""
+        if attribute == "href" and value.startswith("/") and not value.startswith("//"):
+            return self._prefix + value
+        return value

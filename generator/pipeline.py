@@ -45,7 +45,8 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     if taxonomy_doc is None:
         return CheckResult(None, problems.sorted())
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
-    markdown = MarkdownRenderer()
+    config = validate_config(config_doc, base_url)
+    markdown = MarkdownRenderer(config.path_prefix)
     listings = [validate_listing(f, taxonomy, markdown, problems)
                 for f in load_listing_files(content, problems) if f.doc is not None]
     articles = [validate_article(f, taxonomy, markdown, problems) for f in load_article_files(content, problems)]
@@ -55,7 +56,7 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     gazetteer = Gazetteer()
     place_listings(listings, gazetteer, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
-    site = Site(validate_config(config_doc, base_url), taxonomy, listings, articles, gazetteer)
+    site = Site(config, taxonomy, listings, articles, gazetteer)
     return CheckResult(site, problems.sorted())
 
 

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
+                    TemplateSyntaxError)
 
 from .errors import Problem
 from .load import display_path
@@ -102,11 +103,17 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     prefix = site.config.path_prefix
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
                        url=lambda path: prefix + path,
-                       asset=lambda name: f"{prefix}/{by_name[name]}",
+                       asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
                        absolute_url=lambda path: absolute_url(site, path))
     env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", tel=tel_href, term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
+
+
+def _asset_path(by_name: dict[str, str], name: str) -> str:
+    if name not in by_name:
+        raise TemplateRuntimeError(f"asset '{name}' is not in templates/static/ — add the file or fix the name")
+    return by_name[name]
 
 
 def absolute_url(site: Site, path: str) -> str:

@@ -41,9 +41,12 @@ def field_name(path: tuple | list) -> str:
 def check_schema(doc: Document, schema_name: str, path: str, problems: Problems) -> bool:
     """Add a problem for every schema violation in `doc`; return True when there were none."""
     errors = sorted(_validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    seen = set()  # jsonschema reports 'required' once per missing field, each naming them all
     for error in errors:
         for field_path, line_path, message in _explain(error):
-            problems.add(path, doc.line_of(line_path), field_name(field_path), message)
+            if (field_path, message) not in seen:
+                seen.add((field_path, message))
+                problems.add(path, doc.line_of(line_path), field_name(field_path), message)
     return not errors
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import zoneinfo
 from functools import lru_cache
@@ -81,8 +82,12 @@ def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Pr
     region = location.get("region") if isinstance(location, dict) else None
     if isinstance(region, str) and region not in taxonomy.regions_by_code:
         names = {term.label.lower(): code for code, term in taxonomy.regions_by_code.items()}
-        hint = (f" — did you mean '{names[region.lower()]}'?" if region.lower() in names
-                else did_you_mean(region.upper(), list(taxonomy.regions_by_code)))
+        if region.upper() in taxonomy.regions_by_code:
+            hint = f" — did you mean '{region.upper()}'? (state codes are uppercase)"
+        elif region.lower() in names:
+            hint = f" — did you mean '{names[region.lower()]}'?"
+        else:
+            hint = did_you_mean(region.upper(), list(taxonomy.regions_by_code))
         problems.add(path, doc.line_of(("location", "region")), "location.region",
                      f"unknown region '{region}'{hint}")
 
@@ -136,10 +141,15 @@ def _check_meeting(doc: Document, path: str, i: int, meeting: dict, problems: Pr
     zone = meeting.get("timezone")
     if isinstance(zone, str) and zone not in _timezones():
         problems.add(path, doc.line_of(("schedule", i, "timezone")), f"schedule[{i}].timezone",
-                     f"unknown timezone '{zone}'{did_you_mean(zone, sorted(_timezones()))}")
+                     f"unknown timezone '{zone}'{_timezone_hint(zone)}")
     if meeting.get("start") and meeting.get("start") == meeting.get("end"):
         problems.add(path, doc.line_of(("schedule", i, "end")), f"schedule[{i}].end",
                      "ends when it starts — give the real end time, or leave end out")
+
+
+def _timezone_hint(zone: str) -> str:
+    close = difflib.get_close_matches(zone, sorted(_timezones()), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else " — use an IANA name such as America/New_York or America/Chicago"
 
 
 @lru_cache(maxsize=1)

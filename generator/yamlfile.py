@@ -126,14 +126,18 @@ def _convert(node, path: tuple, lines: dict, seen: set, offset: int, depth: int,
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), lines, seen, offset, depth + 1, text)
                 for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return _scalar(node, offset)
 
 
-def _scalar(node):
+def _scalar(node, offset: int):
     """Return a scalar's value; dates stay ISO strings so that JSON Schema can check them."""
     if node.tag == _TIMESTAMP:
         return node.value
-    value = _SCALARS.construct_object(node)
+    try:
+        value = _SCALARS.construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError):
+        raise YamlProblem(node.start_mark.line + offset, f"YAML tag '{node.tag}' cannot be used here — remove "
+                                                         "the tag (the '!…' part) and write the value as plain text") from None
     if isinstance(value, (datetime.date, bytes)):
         return node.value
     return value
