@@ -218,19 +218,15 @@ def page(browser):
 
 
 @pytest.fixture
-def project(tmp_path: Path, repo_root: Path) -> Path:
+def project(tmp_path: Path) -> Path:
     """A scratch project folder whose ``content/`` is minimal but valid: the starter taxonomy only.
 
     Tests add listings and articles with ``helpers.write_listing`` / ``write_article``; CLI tests
     run ``build.py`` with ``cwd=project`` and ``--content content`` so paths print relative.
     """
-    import shutil
+    from helpers import new_content
 
-    content = tmp_path / "project" / "content"
-    (content / "listings").mkdir(parents=True)
-    (content / "articles").mkdir()
-    shutil.copy(repo_root / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
-    return content.parent
+    return new_content(tmp_path / "project").parent
 
 
 @pytest.fixture

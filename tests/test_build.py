@@ -1,0 +1,114 @@
+"""The build as a whole: all or nothing, output swapped in atomically, stale files gone."""
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import ContentError
+from generator.pipeline import build_site
+from generator.write import DuplicateOutput, write_site
+from helpers import ARTICLE, ONLINE, dedent, run_build_py, snapshot, write_article, write_listing
+
+
+BROKEN = dedent(ONLINE).replace("[smart-recovery]", "[12step]")
+
+
+@pytest.fixture
+def site_content(content):
+    """Two online listings and an article (online listings need no map lookup, which keeps `build.py` fast)."""
+    write_listing(content, "online/anytime-forum.yaml", ONLINE)
+    write_listing(content, "online/night-owls.yaml", dedent(ONLINE).replace("Anytime Online Recovery Forum",
+                                                                            "Night Owls Online Meeting"))
+    write_article(content, "finding-a-group.md", ARTICLE)
+    return content
+
+
+def leftovers(folder):
+    """Return the staging/retired folders a build may create beside the output folder."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".output."))
+
+
+def test_failed_build_leaves_output_byte_for_byte_unchanged(project, site_content):
+    output = project / "output"
+    build_site(site_content, output)
+    before = snapshot(output)
+    assert "listings/anytime-forum/index.html" in before
+
+    write_listing(site_content, "online/anytime-forum.yaml", BROKEN)
+    result = run_build_py("build", "--content", "content", "--output", "output", cwd=project)
+
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "content/listings/online/anytime-forum.yaml:3: support_types[0]: unknown support type '12step' — "
+        "did you mean '12-step'?",
+        "1 error, 0 warnings",
+        "Build stopped; output/ was left as it was.",
+    ]
+    assert snapshot(output) == before
+    assert leftovers(project) == []
+
+
+def test_failed_build_in_process_raises_and_writes_nothing(project, site_content):
+    output = project / "output"
+    build_site(site_content, output)
+    before = snapshot(output)
+    write_listing(site_content, "ct/extra.yaml", "name: [unfinished\n")
+    with pytest.raises(ContentError) as info:
+        build_site(site_content, output)
+    assert [p.path.endswith("extra.yaml") for p in info.value.problems] == [True]
+    assert str(info.value) == "1 content error"
+    assert snapshot(output) == before
+    assert leftovers(project) == []
+
+
+def test_failed_first_build_creates_no_output(project, content):
+    write_listing(content, "ct/broken.yaml", BROKEN)
+    with pytest.raises(ContentError):
+        build_site(content, project / "output")
+    assert not (project / "output").exists()
+    assert leftovers(project) == []
+
+
+def test_rebuild_replaces_stale_files(project, site_content):
+    output = project / "output"
+    build_site(site_content, output)
+    (output / "stray.txt").write_text("left from an old build")
+    (site_content / "listings" / "online" / "anytime-forum.yaml").unlink()
+
+    build_site(site_content, output)
+
+    assert not (output / "listings" / "anytime-forum").exists()
+    assert not (output / "stray.txt").exists()
+    assert (output / "listings" / "night-owls" / "index.html").is_file()
+    assert b"Anytime Online Recovery Forum" not in (output / "directory" / "index.html").read_bytes()
+    assert leftovers(project) == []
+
+
+def test_build_creates_missing_parent_folders(site_content, tmp_path):
+    output = tmp_path / "deep" / "er" / "site"
+    build_site(site_content, output)
+    assert (output / "index.html").is_file()
+
+
+def test_write_site_refuses_two_writes_to_one_path(tmp_path):
+    output = tmp_path / "output"
+    write_site([("index.html", b"old")], output)
+    with pytest.raises(DuplicateOutput, match="two pages would be written to a/index.html"):
+        write_site([("a/index.html", b"1"), ("b.html", b"2"), ("a/index.html", b"3")], output)
+    assert snapshot(output) == {"index.html": b"old"}
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b.html", ""])
+def test_write_site_refuses_unsafe_paths(tmp_path, path):
+    with pytest.raises(ValueError, match="unsafe output path"):
+        write_site([("index.html", b"ok"), (path, b"bad")], tmp_path / "output")
+    assert not (tmp_path / "output").exists()
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_write_site_writes_exactly_the_given_files(tmp_path):
+    files = [("index.html", b"<h1>home</h1>"), ("a/b/c.txt", b"\x00\xff"), ("robots.txt", b"User-agent: *\n")]
+    write_site(files, tmp_path / "output")
+    assert snapshot(tmp_path / "output") == dict(files)

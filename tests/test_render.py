@@ -1,0 +1,415 @@
+"""Model indexes and rendering: the pages a scratch site gets, what they contain, sitemap, robots.txt,
+published schema, fingerprinted assets, deterministic output and untrusted text."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.errors import ContentError
+from generator.pipeline import build_site, gather_site
+from generator.render import render_site, tel_href
+from helpers import (new_content, parse_page, run_build_py, snapshot, write_article, write_listing,
+                     write_sample_site)
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SLUGS = ("hartford-tuesday", "anytime-forum", "bay-area-family")
+
+
+# The sample site is rendered in memory once per module (writing ~1,000 files is the slow part of a
+# build, and test_build covers writing); tests only read the {path: bytes} dictionaries.
+
+
+@pytest.fixture(scope="module")
+def shared_content(tmp_path_factory) -> Path:
+    """Scratch content with the sample listings and articles, shared by this module's read-only tests."""
+    content = new_content(tmp_path_factory.mktemp("render") / "project")
+    write_sample_site(content)
+    return content
+
+
+def gather(content: Path, base_url: str | None = None):
+    result = gather_site(content, base_url)
+    assert result.errors == [], result.errors
+    return result.site
+
+
+def render(content: Path, base_url: str | None = None) -> dict[str, bytes]:
+    """Return every output file of a site as {path: bytes}, the way build_site would write them."""
+    return dict(render_site(gather(content, base_url)))
+
+
+@pytest.fixture(scope="module")
+def site(shared_content):
+    return gather(shared_content)
+
+
+@pytest.fixture(scope="module")
+def built(shared_content) -> dict[str, bytes]:
+    """The sample site's files, at the site root."""
+    return render(shared_content)
+
+
+@pytest.fixture(scope="module")
+def built_under_dir(shared_content) -> dict[str, bytes]:
+    """The sample site's files with --base-url https://example.org/dir/."""
+    return render(shared_content, "https://example.org/dir/")
+
+
+def taxonomy_slugs(repo_root: Path, section: str) -> list[str]:
+    """Read a taxonomy section's slugs straight from the YAML, independently of the generator."""
+    data = yaml.safe_load((repo_root / "content" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    return [term["code" if section == "region-codes" else "slug"] for term in
+            data["regions" if section == "region-codes" else section]]
+
+
+def read(files: dict[str, bytes], path: str) -> str:
+    return files[path].decode("utf-8")
+
+
+def html_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if path.endswith(".html")}
+
+
+# --------------------------------------------------------------------------- model
+
+
+def test_index_groups_listings_by_every_section(site):
+    names = {section: {slug: [l.slug for l in group] for slug, group in terms.items()}
+             for section, terms in site.index.items()}
+    assert names["formats"] == {"in-person": ["hartford-tuesday"], "online": ["anytime-forum"],
+                                "hybrid": ["bay-area-family"]}
+    assert names["regions"] == {"ct": ["hartford-tuesday"], "ca": ["bay-area-family"]}
+    assert names["support_types"]["12-step"] == ["hartford-tuesday"]
+    assert names["support_types"]["mutual-aid"] == ["hartford-tuesday"]
+    assert names["kinds"]["online-forum"] == ["anytime-forum"]
+    assert names["audiences"] == {"families": ["bay-area-family"]}
+    assert names["languages"] == {"en": ["bay-area-family"], "es": ["bay-area-family"]}
+    assert names["costs"] == {"free": ["bay-area-family"]}
+
+
+def test_count(site):
+    assert site.count("regions", "ct") == 1
+    assert site.count("regions", "ny") == 0
+    assert site.count("support_types", "smart-recovery") == 1
+    assert site.count("kinds", "no-such-kind") == 0
+
+
+def test_online_listings_include_hybrid(site):
+    assert [l.slug for l in site.online_listings] == ["anytime-forum", "bay-area-family"]
+
+
+def test_related_listings_and_articles(site):
+    [newer, older] = site.articles
+    assert [l.slug for l in site.related_listings(newer)] == ["bay-area-family", "hartford-tuesday"]
+    assert site.related_listings(older) == []
+    assert [a.slug for a in site.related_articles(("12-step",))] == ["finding-a-group"]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_a_page_per_listing_region_support_type_and_kind(built, repo_root):
+    for slug in SLUGS:
+        assert f"listings/{slug}/index.html" in built
+    for section, folder in (("regions", "regions"), ("support_types", "support-types"), ("kinds", "kinds")):
+        assert f"{folder}/index.html" in built
+        for slug in taxonomy_slugs(repo_root, section):
+            assert f"{folder}/{slug}/index.html" in built
+
+
+def test_site_pages_articles_and_extras(built):
+    for path in ("index.html", "directory/index.html", "online/index.html", "articles/index.html",
+                 "articles/finding-a-group/index.html", "articles/first-meeting/index.html",
+                 "contribute/index.html", "about/index.html", "404.html", "sitemap.xml", "robots.txt",
+                 "schema/listing.schema.json", "favicon.ico"):
+        assert path in built
+
+
+def test_no_page_for_unlisted_files(built):
+    listing_pages = sorted(path for path in built if path.startswith("listings/"))
+    assert listing_pages == sorted(f"listings/{slug}/index.html" for slug in SLUGS)
+
+
+def test_listing_page(built):
+    page = read(built, "listings/hartford-tuesday/index.html")
+    parsed = parse_page(page)
+    assert parsed.title == "Hartford Tuesday Night Group — Peer Support Directory"
+    hrefs = parsed.links()
+    for href in ("tel:+18605550100", "mailto:hartford@example.org", "https://example.org/hartford",
+                 "https://example.org/hartford/zoom", "/regions/ct/", "/support-types/12-step/",
+                 "/kinds/local-group/", "/articles/finding-a-group/"):
+        assert href in hrefs, href
+    assert '<time datetime="2026-01-05">5 January 2026</time>' in page
+    assert "Tuesday" in page and "Eastern Time" in page
+
+
+def test_minimal_listing_renders(content):
+    write_listing(content, "ct/minimal.yaml", """\
+        name: Minimal Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A weekly meeting with nothing optional filled in.
+        format: in-person
+        location:
+          city: Hartford
+          region: CT
+        last_verified: 2026-01-05
+        source: https://example.org/minimal
+    """)
+    assert parse_page(render(content)["listings/minimal/index.html"]).h1_count == 1
+
+
+def test_online_page_lists_online_and_hybrid_only(built):
+    page = read(built, "online/index.html")
+    assert "Anytime Online Recovery Forum" in page
+    assert "Bay Area Family Circle" in page
+    assert "Hartford Tuesday Night Group" not in page
+
+
+@pytest.mark.parametrize("path, present, absent", [
+    ("regions/ct/index.html", ["Hartford Tuesday Night Group"], ["Bay Area Family Circle"]),
+    ("regions/ca/index.html", ["Bay Area Family Circle"], ["Hartford Tuesday Night Group"]),
+    ("support-types/12-step/index.html", ["Hartford Tuesday Night Group"], ["Anytime Online Recovery Forum"]),
+    ("kinds/online-forum/index.html", ["Anytime Online Recovery Forum"], ["Bay Area Family Circle"]),
+    ("regions/ny/index.html", ["No listings here yet."], ["Hartford Tuesday Night Group"]),
+])
+def test_facet_pages_list_their_listings(built, path, present, absent):
+    page = read(built, path)
+    for text in present:
+        assert text in page
+    for text in absent:
+        assert text not in page
+
+
+def test_articles_page_newest_first(built):
+    page = read(built, "articles/index.html")
+    assert page.index("Finding a group that fits") < page.index("What to expect at a first meeting")
+
+
+# --------------------------------------------------------------------------- base URL, sitemap, robots
+
+
+def sitemap_locs(files: dict[str, bytes]) -> list[str]:
+    root = ET.fromstring(files["sitemap.xml"])
+    return [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")]
+
+
+def test_sitemap_lists_absolute_listing_urls_under_the_base_url(built_under_dir):
+    locs = sitemap_locs(built_under_dir)
+    for slug in SLUGS:
+        assert f"https://example.org/dir/listings/{slug}/" in locs
+    assert "https://example.org/dir/" in locs
+    assert "https://example.org/dir/articles/finding-a-group/" in locs
+    assert "https://example.org/dir/regions/ct/" in locs
+    assert "https://example.org/dir/regions/ny/" not in locs  # empty terms are left out
+    assert all(loc.startswith("https://example.org/dir/") for loc in locs)
+    assert not any("404" in loc for loc in locs)
+    assert len(locs) == len(set(locs))
+
+
+def test_internal_links_start_with_the_base_path(built_under_dir):
+    for page, html in html_files(built_under_dir).items():
+        parsed = parse_page(html)
+        for link in parsed.links():
+            if link.startswith("/"):
+                assert link.startswith("/dir/"), f"{page}: {link}"
+        canonical = [attrs["href"] for tag, attrs in parsed.tags if tag == "link" and attrs.get("rel") == "canonical"]
+        if page != "404.html":
+            assert len(canonical) == 1 and canonical[0].startswith("https://example.org/dir/"), page
+
+
+def test_assets_are_linked_under_the_base_path(built_under_dir):
+    page = parse_page(read(built_under_dir, "index.html"))
+    [css] = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"]
+    assert re.fullmatch(r"/dir/static/site\.[0-9a-f]+\.css", css)
+    assert css.removeprefix("/dir/") in built_under_dir
+
+
+def test_markdown_links_follow_the_base_path(content):
+    write_article(content, "linked.md", """\
+        ---
+        title: A linked article
+        summary: An article that links to the online page.
+        date: 2026-01-02
+        ---
+
+        See [online support](/online/).
+    """)
+    links = parse_page(render(content, "https://example.org/dir/")["articles/linked/index.html"]).links()
+    assert "/dir/online/" in links and "/online/" not in links
+
+
+def test_root_site_links_have_no_prefix(built):
+    links = parse_page(read(built, "index.html")).links()
+    assert "/directory/" in links and "/online/" in links
+
+
+def test_robots_txt(built, built_under_dir):
+    assert read(built, "robots.txt").splitlines()[:2] == ["User-agent: *", "Allow: /"]
+    assert "Sitemap" not in read(built, "robots.txt")
+    assert read(built_under_dir, "robots.txt").splitlines()[:3] == [
+        "User-agent: *", "Allow: /", "Sitemap: https://example.org/dir/sitemap.xml"]
+
+
+# --------------------------------------------------------------------------- published schema
+
+
+def test_published_schema_has_the_taxonomy_as_enums(built_under_dir, repo_root):
+    schema = json.loads(read(built_under_dir, "schema/listing.schema.json"))
+    props = schema["properties"]
+    assert schema["$id"] == "https://example.org/dir/schema/listing.schema.json"
+    assert props["support_types"]["items"]["enum"] == taxonomy_slugs(repo_root, "support_types")
+    assert props["kind"]["enum"] == taxonomy_slugs(repo_root, "kinds")
+    assert props["format"]["enum"] == taxonomy_slugs(repo_root, "formats")
+    assert props["cost"]["enum"] == taxonomy_slugs(repo_root, "costs")
+    assert props["audience"]["items"]["enum"] == taxonomy_slugs(repo_root, "audiences")
+    assert props["languages"]["items"]["enum"] == taxonomy_slugs(repo_root, "languages")
+    assert props["location"]["properties"]["region"]["enum"] == taxonomy_slugs(repo_root, "region-codes")
+    assert props["support_types"]["items"]["x-labels"]["12-step"] == "12-step"
+
+
+def test_published_schema_accepts_a_sample_listing(built, shared_content):
+    import jsonschema
+
+    schema = json.loads(read(built, "schema/listing.schema.json"))
+    schema.pop("$id")
+    listing = yaml.safe_load((shared_content / "listings/ca/bay-area-family.yaml").read_text())
+    listing["last_verified"] = str(listing["last_verified"])
+    jsonschema.validate(listing, schema)
+
+
+# --------------------------------------------------------------------------- assets and determinism
+
+
+def stylesheet(files: dict[str, bytes]) -> str:
+    [css] = [path for path in files if re.fullmatch(r"static/site\.[0-9a-f]+\.css", path)]
+    return css
+
+
+def test_fingerprinted_css_name_changes_when_css_changes(site, repo_root, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(repo_root / "templates", templates)
+    before = dict(render_site(site, templates))
+    css_path = templates / "static" / "site.css"
+    css_path.write_text(css_path.read_text(encoding="utf-8") + "\n.changed { color: red; }\n", encoding="utf-8")
+    after = dict(render_site(site, templates))
+    old, new = stylesheet(before), stylesheet(after)
+    assert old != new
+    assert old not in after
+    assert f'href="/{new}"' in after["index.html"].decode()
+    assert after[new].endswith(b".changed { color: red; }\n")
+
+
+def test_output_is_deterministic(shared_content):
+    """A build in another process, with another string-hash seed, writes exactly what this one renders."""
+    result = run_build_py("build", "--content", "content", "--output", "output-cli", "--base-url",
+                          "https://example.org/", cwd=shared_content.parent, PYTHONHASHSEED="12345")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(shared_content.parent / "output-cli") == render(shared_content, "https://example.org/")
+
+
+def test_tel_href():
+    assert tel_href("+1-800-662-4357") == "tel:+18006624357"
+    assert tel_href("(860) 555-0100") == "tel:+18605550100"
+    assert tel_href("988") == "tel:988"
+
+
+def test_broken_template_is_a_problem_not_a_crash(shared_content, repo_root, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(repo_root / "templates", templates)
+    (templates / "about.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope.nothing }}"
+                                          "{% endblock %}", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build_site(shared_content, tmp_path / "output", templates=templates)
+    [problem] = info.value.problems
+    assert problem.field == "(template)" and problem.path.endswith("about.html") and problem.line == 1
+    assert not (tmp_path / "output").exists()
+
+
+def test_missing_asset_is_a_template_problem(shared_content, repo_root, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(repo_root / "templates", templates)
+    (templates / "about.html").write_text("{% extends 'base.html' %}{% block content %}"
+                                          "<script src=\"{{ asset('missing.js') }}\"></script>{% endblock %}",
+                                          encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build_site(shared_content, tmp_path / "output", templates=templates)
+    [problem] = info.value.problems
+    assert problem.field == "(template)" and problem.path.endswith("about.html")
+
+
+# --------------------------------------------------------------------------- untrusted text
+
+
+EVIL = """\
+    name: <script>alert(1)</script> Recovery Group
+    kind: local-group
+    support_types: [12-step]
+    summary: A weekly meeting <b onmouseover=alert(1)>in Hartford</b> for anyone in recovery.
+    description: |
+      Hello <img src=x onerror=alert(1)> friends.
+
+      <script>alert(2)</script>
+
+      <a href="javascript:alert(3)">raw link</a>
+
+      [bad link](javascript:alert(4)) and [web](https://example.org/page) and
+      [mail](mailto:group@example.org) and [call](tel:+18605550100) and [home](/about/).
+    format: in-person
+    location:
+      city: Hartford
+      region: CT
+    last_verified: 2026-01-05
+    source: https://example.org/evil
+"""
+
+
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+
+
+def assert_no_injected_script(parsed) -> None:
+    """Every script that can run must be one of the site's own files, with no inline code."""
+    for attrs, body in parsed.scripts:
+        if attrs.get("type") in DATA_SCRIPT_TYPES:
+            continue
+        assert (attrs.get("src") or "").startswith("/static/"), attrs
+        assert body.strip() == "", body
+
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory) -> dict[str, bytes]:
+    content = new_content(tmp_path_factory.mktemp("evil") / "project")
+    write_listing(content, "ct/evil.yaml", EVIL)
+    return render(content)
+
+
+def test_untrusted_text_is_escaped(evil_site):
+    page = read(evil_site, "listings/evil/index.html")
+    parsed = parse_page(page)
+    assert "<h1 id=\"listing-title\">&lt;script&gt;alert(1)&lt;/script&gt; Recovery Group</h1>" in page
+    assert parsed.title.startswith("<script>alert(1)</script> Recovery Group")  # as text, inside <title>
+    assert_no_injected_script(parsed)
+    assert [attrs for tag, attrs in parsed.tags if tag == "img"] == []
+    for tag, attrs in parsed.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, attrs)
+            assert not (value or "").strip().lower().startswith("javascript:"), (tag, attrs)
+    links = parsed.links()
+    for href in ("https://example.org/page", "mailto:group@example.org", "tel:+18605550100", "/about/"):
+        assert href in links, href
+
+
+def test_untrusted_name_is_escaped_on_every_page_it_appears(evil_site):
+    pages = {path: html for path, html in html_files(evil_site).items() if b"Recovery Group" in html}
+    assert set(pages) >= {"listings/evil/index.html", "directory/index.html", "regions/ct/index.html",
+                          "support-types/12-step/index.html", "kinds/local-group/index.html"}
+    for path, html in pages.items():
+        assert b"<script>alert" not in html, path
+        assert_no_injected_script(parse_page(html))
