@@ -314,3 +314,23 @@ def test_without_javascript_the_browse_links_are_the_filters(browser, fake_direc
         assert len(names(page)) == 7
     finally:
         context.close()
+
+
+def test_meets_today_uses_the_visitors_day(page, fake_directory):
+    page.clock.set_fixed_time("2026-11-17T12:00:00")  # a Tuesday
+    open_directory(page, fake_directory)
+    if not page.is_visible("#f-today"):
+        page.click("#more-filters > summary")
+    page.check("#f-today")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Hartford Tuesday Group"]
+    assert "today=1" in page.url
+
+
+def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
+    open_directory(page, fake_directory, "?sort=verified")
+    wait_count(page, 7)
+    assert names(page)[:3] == ["Fake Anytime Forum", "Fake Boston Peer Center", "Fake New Haven SMART Meeting"]
+    page.select_option("#f-sort", "name")
+    page.wait_for_function("location.search.includes('sort=name')")
+    assert names(page) == sorted(names(page))
