@@ -7,14 +7,19 @@ names carry a content hash, so a CDN may cache them for a year.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections import defaultdict
 
 from .model import DAYS, Listing, Site
 
-RECORD_FIELDS = ("slug", "name", "city", "region", "kind", "format", "types", "audience", "languages", "cost",
-                 "days", "lat", "lng", "verified", "summary", "organization", "schedule")
+RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "types", "audience", "languages",
+                 "cost", "days", "lat", "lng", "verified", "summary", "organization", "schedule")
+# Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
+# of even the largest state + type need only one small file; the rest stream in after them.
+CHUNK_SIZE = 1500
+EPOCH = datetime.date(2000, 1, 1)
 Files = list[tuple[str, bytes]]
 
 
@@ -33,17 +38,17 @@ class RecordEncoder:
         tax = site.taxonomy.sections
         self.positions = {name: {slug: i for i, slug in enumerate(tax[name])} for name in tax}
 
-    def encode(self, listing: Listing) -> list:
+    def encode(self, order: int, listing: Listing) -> list:
         pos = self.positions
         point = listing.point
         days = sorted({DAYS.index(m.day) for m in listing.schedule})
         schedule = [[DAYS.index(m.day), m.start, m.end, m.timezone_label] for m in listing.schedule]
-        return [listing.slug, listing.name, listing.city, listing.region, pos["kinds"][listing.kind],
+        return [order, listing.slug, listing.name, listing.city, listing.region, pos["kinds"][listing.kind],
                 pos["formats"][listing.format], [pos["support_types"][s] for s in listing.support_types],
                 [pos["audiences"][s] for s in listing.audience], [pos["languages"][s] for s in listing.languages],
                 pos["costs"].get(listing.cost, -1), days,
-                round(point.lat, 4) if point else None, round(point.lng, 4) if point else None,
-                int(listing.last_verified.strftime("%Y%m%d")), listing.summary, listing.organization, schedule]
+                round(point.lat, 3) if point else None, round(point.lng, 3) if point else None,
+                (listing.last_verified - EPOCH).days, listing.summary, listing.organization, schedule]
 
 
 def iter_scopes(listing: Listing) -> list[str]:
@@ -58,8 +63,8 @@ def render_search_data(site: Site, prefix: str) -> Files:
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     boxes: dict[str, list[float]] = {}
     counts: dict[str, int] = defaultdict(int)
-    for listing in site.listings:
-        record = encoder.encode(listing)
+    for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
+        record = encoder.encode(order, listing)
         for scope in iter_scopes(listing):
             counts[scope] += 1
             for slug in listing.support_types:
@@ -71,15 +76,18 @@ def render_search_data(site: Site, prefix: str) -> Files:
     for scope in sorted(shards):
         entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}}
         for slug in sorted(shards[scope], key=list(site.taxonomy.support_types).index):
-            data = compact_json(shards[scope][slug])
-            path = f"search/s/{scope.lower()}/{hashed_name(slug, data)}"
-            files.append((path, data))
-            entry["shards"][slug] = f"{prefix}/{path}"
+            records = shards[scope][slug]
+            entry["shards"][slug] = []
+            for start in range(0, len(records), CHUNK_SIZE):
+                data = compact_json(records[start:start + CHUNK_SIZE])
+                path = f"search/s/{scope.lower()}/{hashed_name(f'{slug}-{start // CHUNK_SIZE}', data)}"
+                files.append((path, data))
+                entry["shards"][slug].append(f"{prefix}/{path}")
         scopes[scope] = entry
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types)] for a in site.articles])
     articles_path = f"search/{hashed_name('articles', articles)}"
     files.append((articles_path, articles))
-    index = {"version": 1, "fields": RECORD_FIELDS, "total": len(site.listings), "vocabulary": _vocabulary(site),
+    index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(), "total": len(site.listings), "vocabulary": _vocabulary(site),
              "scopes": scopes, "articles": f"{prefix}/{articles_path}", "places": f"{prefix}/search/places/"}
     files.append(("search/index.json", compact_json(index)))
     return files

@@ -79,8 +79,8 @@ def test_search_data_is_split_by_scope_and_support_type(content, tmp_path):
     assert set(scopes["MA"]["shards"]) == {"12-step", "family-support"}
     assert set(scopes["online"]["shards"]) == {"12-step", "family-support", "smart-recovery"}
     fields = index["fields"]
-    shard_url = scopes["MA"]["shards"]["family-support"]
-    assert shard_url.startswith("/search/s/ma/family-support.") and shard_url.endswith(".json")
+    [shard_url] = scopes["MA"]["shards"]["family-support"]
+    assert shard_url.startswith("/search/s/ma/family-support-0.") and shard_url.endswith(".json")
     [row] = json.loads((output / shard_url.lstrip("/")).read_text())
     record = dict(zip(fields, row))
     assert record["slug"] == "hybrid" and record["region"] == "MA"

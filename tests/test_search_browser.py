@@ -80,6 +80,16 @@ FAKE_LISTINGS = {
         last_verified: 2026-01-15
         source: https://example.org/fake-austin
     """,
+    "tx/fake-austin-evening": """
+        name: Fake Austin Evening Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A second fictional 12-step group in Austin used only by the test suite.
+        format: in-person
+        location: {city: Austin, region: TX}
+        last_verified: 2026-01-10
+        source: https://example.org/fake-austin-evening
+    """,
     "online/fake-online-forum": """
         name: Fake Anytime Forum
         kind: online-forum
@@ -114,7 +124,10 @@ def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
         path = content / "listings" / f"{slug_path}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
-    build_site(content, root / "output")
+    # One record per file: every test then also exercises chunked shards, staged loading and de-duplication.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search_data.CHUNK_SIZE", 1)
+        build_site(content, root / "output")
     with serve_dir(root / "output") as url:
         yield url
 
@@ -143,9 +156,18 @@ def option_count(page, facet: str, value: str) -> str:
     return page.locator(f'fieldset[data-facet="{facet}"] input[value="{value}"] ~ [data-count]').text_content()
 
 
+def test_shards_are_chunked_in_this_fixture(fake_directory):
+    import json
+    import urllib.request
+
+    index = json.load(urllib.request.urlopen(f"{fake_directory}/search/index.json"))
+    assert len(index["scopes"]["TX"]["shards"]["12-step"]) == 2  # two Austin groups, one file each
+    assert [len(chunks) for chunks in index["scopes"]["CT"]["shards"].values()] == [1, 1, 1]
+
+
 def test_typing_a_name_shows_that_listing(page, fake_directory):
     open_directory(page, fake_directory)
-    wait_count(page, 7)
+    wait_count(page, 8)
     page.fill("#f-q", "springf")
     wait_count(page, 1)
     assert names(page) == ["Fake Springfield Family Circle"]
@@ -212,8 +234,8 @@ def test_city_and_state_typed_in(page, fake_directory):
     page.select_option("#f-online", "exclude")
     page.fill("#f-place", "Austin, TX")
     page.select_option("#f-sort", "distance")
-    wait_count(page, 1)
-    assert names(page) == ["Fake Austin Group"]
+    wait_count(page, 2)
+    assert sorted(names(page)) == ["Fake Austin Evening Group", "Fake Austin Group"]
     page.fill("#f-place", "Nowhere Fakeville, ZZ")
     page.wait_for_function("document.getElementById('f-place-status').textContent.includes('could not find')")
 
@@ -266,7 +288,7 @@ def test_url_round_trip_reload_and_back(page, fake_directory):
     wait_count(page, 1)
     assert page.is_checked('fieldset[data-facet="type"] input[value="family-support"]')
     page.click("#f-reset")
-    wait_count(page, 7)
+    wait_count(page, 8)
     assert "?" not in page.url
 
 
@@ -281,7 +303,7 @@ def test_keyboard_only(page, fake_directory):
     wait_count(page, 1)
     page.keyboard.press("Control+A")
     page.keyboard.press("Backspace")
-    wait_count(page, 7)
+    wait_count(page, 8)
     # Tab onwards to the first support-type checkbox and tick it with the space bar.
     for _ in range(40):
         if page.evaluate("document.activeElement.name") == "type":
@@ -289,7 +311,7 @@ def test_keyboard_only(page, fake_directory):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.value") == "12-step"
     page.keyboard.press("Space")
-    wait_count(page, 2)
+    wait_count(page, 3)
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
 
@@ -300,7 +322,7 @@ def test_header_search_finds_articles_too(page, fake_directory):
     page.wait_for_url(re.compile(r"/directory/\?q=fictional"))
     page.wait_for_selector("#article-results a")
     assert page.locator("#article-results a").text_content() == "Finding a fictional meeting"
-    wait_count(page, 7)
+    wait_count(page, 8)
     assert_clean(page, fake_directory)
 
 
@@ -311,7 +333,7 @@ def test_without_javascript_the_browse_links_are_the_filters(browser, fake_direc
         page.goto(f"{fake_directory}/directory/?q=boston")
         assert page.locator("#filters").is_hidden()
         assert page.locator("#browse a[href='/support-types/family-support/']").is_visible()
-        assert len(names(page)) == 7
+        assert len(names(page)) == 8
     finally:
         context.close()
 
@@ -329,7 +351,7 @@ def test_meets_today_uses_the_visitors_day(page, fake_directory):
 
 def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
     open_directory(page, fake_directory, "?sort=verified")
-    wait_count(page, 7)
+    wait_count(page, 8)
     assert names(page)[:3] == ["Fake Anytime Forum", "Fake Boston Peer Center", "Fake New Haven SMART Meeting"]
     page.select_option("#f-sort", "name")
     page.wait_for_function("location.search.includes('sort=name')")

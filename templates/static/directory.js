@@ -107,14 +107,21 @@ function toRecord(row) {
   return record;
 }
 
+const mergeCache = new Map(); // joined URL list -> records merged, without repeats, in name order
+
 async function loadShards(urls) {
+  const key = urls.join(" ");
+  if (mergeCache.has(key)) return mergeCache.get(key);
   const lists = await Promise.all(urls.map((url) => {
     if (!shardCache.has(url)) shardCache.set(url, fetchJson(url, new Map()).then((rows) => rows.map(toRecord)));
     return shardCache.get(url);
   }));
-  const bySlug = new Map();
-  for (const list of lists) for (const record of list) bySlug.set(record.slug, record);
-  return [...bySlug.values()];
+  const byOrder = new Map();
+  for (const list of lists) for (const record of list) byOrder.set(record.order, record);
+  const merged = [...byOrder.values()].sort((a, b) => a.order - b.order);
+  if (mergeCache.size > 20) mergeCache.clear();
+  mergeCache.set(key, merged);
+  return merged;
 }
 
 function scopesFor(state, origin) {
@@ -127,14 +134,15 @@ function scopesFor(state, origin) {
   return scopes.filter((s) => index.scopes[s]);
 }
 
-function shardUrls(scopes, types) {
-  const urls = [];
+// Each shard (scope + support type) is a list of name-ordered chunk files.
+function shardLists(scopes, types) {
+  const lists = [];
   for (const scope of scopes) {
-    for (const [type, url] of Object.entries(index.scopes[scope].shards)) {
-      if (!types.length || types.includes(type)) urls.push(url);
+    for (const [type, chunks] of Object.entries(index.scopes[scope].shards)) {
+      if (!types.length || types.includes(type)) lists.push(chunks);
     }
   }
-  return urls;
+  return lists;
 }
 
 // ---------------------------------------------------------------- places and distance
@@ -252,27 +260,52 @@ function filterAndCount(records, state, origin) {
   const names = Object.keys(matchers);
   const counts = Object.fromEntries(FACETS.map(([name]) => [name, new Map()]));
   const results = [];
+  const tallies = FACETS.map(([name, , field]) => [counts[name], field, name]);
   for (const record of records) {
     if (!base(record)) continue;
-    const failed = names.filter((name) => !matchers[name](record));
-    if (failed.length === 0) results.push(record);
-    if (failed.length > 1) continue;
+    let failed = null;
+    let failures = 0;
+    for (const name of names) {
+      if (!matchers[name](record)) { failed = name; if (++failures > 1) break; }
+    }
+    if (failures > 1) continue;
+    if (failures === 0) results.push(record);
     // A record that fails only facet F still counts towards F's options: choosing one would add it.
-    for (const [name, , field] of FACETS) {
-      if (failed.length === 1 && failed[0] !== name) continue;
-      const tally = counts[name];
-      for (const value of new Set(facetValues(record, field))) tally.set(value, (tally.get(value) || 0) + 1);
+    for (const [tally, field, name] of tallies) {
+      if (failed !== null && failed !== name) continue;
+      const value = record[field];
+      if (Array.isArray(value)) for (const v of value) tally.set(v, (tally.get(v) || 0) + 1);
+      else tally.set(value, (tally.get(value) || 0) + 1);
     }
   }
   return { results, counts };
 }
 
+// Records arrive in name order (`order`), so comparing numbers replaces comparing strings.
 const SORTS = {
-  name: (a, b) => a.name.localeCompare(b.name),
-  verified: (a, b) => b.verified - a.verified || a.name.localeCompare(b.name),
-  distance: (a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.name.localeCompare(b.name),
+  name: (a, b) => a.order - b.order,
+  verified: (a, b) => b.verified - a.verified || a.order - b.order,
+  distance: (a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.order - b.order,
   relevance: (a, b) => b.score - a.score || a.remote - b.remote || SORTS.distance(a, b),
 };
+
+// Return the first `k` results in `compare` order without sorting them all (results are in name order).
+function topResults(results, compare, k) {
+  if (compare === SORTS.name) return results.slice(0, k);
+  const top = [];
+  for (const record of results) {
+    if (top.length === k && compare(record, top[k - 1]) >= 0) continue;
+    let low = 0;
+    let high = top.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compare(record, top[mid]) < 0) high = mid; else low = mid + 1;
+    }
+    top.splice(low, 0, record);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
 
 // ---------------------------------------------------------------- rendering
 
@@ -300,18 +333,18 @@ function renderCard(record) {
 </article></li>`;
 }
 
-function renderResults(results) {
+function renderResults(results, compare) {
   if (!results.length) {
     resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
     return;
   }
-  const visible = results.slice(0, shown);
+  const visible = topResults(results, compare, shown);
   const more = results.length - visible.length;
   resultsBox.innerHTML = `<ul class="cards">${visible.map(renderCard).join("")}</ul>` +
     (more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "");
 }
 
-function renderCounts(counts, partial) {
+function renderCounts(counts, typesPending) {
   for (const fieldset of form.querySelectorAll("fieldset[data-facet]")) {
     const name = fieldset.dataset.facet;
     const section = FACETS.find(([n]) => n === name)[1];
@@ -319,7 +352,7 @@ function renderCounts(counts, partial) {
       const key = section ? vocabPosition(section, box.value) : Number(box.value);
       const n = counts[name].get(key) || 0;
       const countEl = box.parentElement.querySelector("[data-count]");
-      countEl.textContent = partial && name === "type" && !box.checked ? "" : `(${n})`;
+      countEl.textContent = typesPending && name === "type" && !box.checked ? "" : `(${n})`;
       box.parentElement.classList.toggle("none", n === 0 && !box.checked);
     }
   }
@@ -341,8 +374,13 @@ function renderArticles(state) {
     `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/">${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
 }
 
+let citiesFor = { records: null, region: null };
+
 function fillCities(records, state) {
   const select = form.elements.namedItem("city");
+  // Rebuilding the list on every keystroke would cost more than the filtering itself.
+  if (citiesFor.records === records && citiesFor.region === state.region && fold(select.value) === fold(state.city)) return;
+  citiesFor = { records, region: state.region };
   const cities = [...new Set(records.filter((r) => r.region === state.region && r.city).map((r) => r.city))].sort();
   select.disabled = !state.region;
   const options = [new Option("Any city", "")].concat(cities.map((c) => new Option(c, c)));
@@ -362,30 +400,41 @@ async function run(state) {
   else placeStatus.textContent = "";
   const usable = origin && origin.point ? origin : null;
   const scopes = scopesFor(state, usable);
-  const firstUrls = shardUrls(scopes, state.type);
-  const allUrls = shardUrls(scopes, []);
-  const partial = firstUrls.length < allUrls.length;
-  const records = await loadShards(firstUrls);
-  if (id !== runId) return;
-  show(records, state, usable, partial);
-  if (partial) {
-    // Counts for the other support types need the rest of this area's data; results do not.
-    const everything = await loadShards(allUrls);
-    if (id === runId) renderCounts(filterAndCount(everything, state, usable).counts, false);
+  const wanted = shardLists(scopes, state.type);
+  const everything = shardLists(scopes, []).flat();
+  // Stage 1: the first chunk of each wanted shard, for first results. Stage 2: all of them, for complete
+  // results. Stage 3: the other support types too, only to fill in their option counts.
+  if (everything.every((url) => shardCache.has(url))) {
+    // Typing with the data already here: one pass gives the results and every option's count.
+    const records = await loadShards(everything);
+    if (id === runId) show(records, state, usable, { complete: true, countsComplete: true });
+    return;
+  }
+  const stages = [wanted.map((chunks) => chunks[0]), wanted.flat(), everything];
+  let previous = "";
+  for (const [i, urls] of stages.entries()) {
+    const key = urls.join(" ");
+    if (key === previous && i < 2) continue;
+    previous = key;
+    const records = await loadShards(urls);
+    if (id !== runId) return;
+    const complete = urls.length === wanted.flat().length || i > 0;
+    if (i === 2) {
+      if (urls.length > wanted.flat().length) renderCounts(filterAndCount(records, state, usable).counts, false);
+    } else show(records, state, usable, { complete, countsComplete: urls.length === everything.length });
   }
 }
 
-function show(records, state, origin, partial) {
+function show(records, state, origin, { complete, countsComplete }) {
   const started = performance.now();
   const { results, counts } = filterAndCount(records, state, origin);
-  const sort = state.sort;
-  results.sort(SORTS[sort] || SORTS.name);
   fillCities(records, state);
-  renderResults(results);
-  renderCounts(counts, partial);
+  renderResults(results, SORTS[state.sort] || SORTS.relevance);
+  renderCounts(counts, !countsComplete);
   renderArticles(state);
   heading.textContent = "Results";
-  announce(`${results.length} ${results.length === 1 ? "listing" : "listings"} found`);
+  const noun = results.length === 1 ? "listing" : "listings";
+  announce(complete ? `${results.length} ${noun} found` : `${results.length} ${noun} so far; loading more…`);
   // Filter + count + sort + render time, for the benchmark (bench/bench_search.py) to read.
   performance.measure("directory-update", { start: started, end: performance.now(), detail: { results: results.length } });
 }
