@@ -11,6 +11,7 @@ HOST        ?= 127.0.0.1
 PORT        ?= 8000
 CHROMIUM    ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 
 # Stamp files record which requirements are installed; they are rebuilt
 # (pip re-run) whenever the requirement files change.
@@ -20,13 +21,13 @@ TEST_REQ_STAMP := $(VENV)/.requirements-test.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test chromium clean
+.PHONY: help venv build check serve test bench-search chromium clean
 
 help: ## List the targets
-	@echo "Usage: make <target> [PYTEST_ARGS=...] [HOST=...] [PORT=...]"
+	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
 	@echo
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
 
 venv: $(REQ_STAMP) ## Create .venv and install runtime requirements
 
@@ -52,6 +53,9 @@ serve: $(REQ_STAMP) ## Build and serve with live reload (default http://127.0.0.
 
 test: $(TEST_REQ_STAMP) chromium ## Install test requirements and Chromium, run pytest
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 synthetic listings (BENCH_ARGS="--listings N")
+	$(PY) -m bench.bench_search $(BENCH_ARGS)
 
 # Installs Debian's Chromium when missing (never `playwright install`).
 # Without apt-get it only explains; the browser tests then skip, or fail under CI.
