@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -229,11 +231,24 @@ class Site:
         return len(self.index[section].get(slug, ()))
 
     def related_listings(self, article: Article, limit: int = 6) -> list[Listing]:
-        """Return listings sharing a support type with the article, most shared types first."""
-        wanted = set(article.support_types)
-        scored = [(-len(wanted & set(l.support_types)), l.name.casefold(), l) for l in self.listings
-                  if wanted & set(l.support_types)]
-        return [item[-1] for item in sorted(scored, key=lambda s: s[:2])[:limit]]
+        """Return listings sharing a support type with the article: most shared types first, then by name.
+
+        The per-type lists are in name order, so merging them visits listings in name order, and the
+        walk can stop once `limit` listings share every one of the article's types.
+        """
+        lists = [self.index["support_types"].get(slug, []) for slug in dict.fromkeys(article.support_types)]
+        best = len([l for l in lists if l])
+        by_score: dict[int, list[Listing]] = defaultdict(list)
+        merged = heapq.merge(*lists, key=lambda l: (l.name.casefold(), l.slug))
+        for _, group in itertools.groupby(merged, key=lambda l: l.slug):
+            items = list(group)
+            bucket = by_score[len(items)]
+            if len(bucket) < limit:
+                bucket.append(items[0])
+            if len(by_score[best]) >= limit:
+                break
+        ranked = [l for score in sorted(by_score, reverse=True) for l in by_score[score]]
+        return ranked[:limit]
 
     def related_articles(self, support_types: tuple[str, ...], limit: int = 3) -> list[Article]:
         wanted = set(support_types)

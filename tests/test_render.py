@@ -413,3 +413,15 @@ def test_untrusted_name_is_escaped_on_every_page_it_appears(evil_site):
     for path, html in pages.items():
         assert b"<script>alert" not in html, path
         assert_no_injected_script(parse_page(html))
+
+
+def test_related_listings_match_a_brute_force_ranking(repo_root):
+    """Most shared support types first, then by name; the merge-based walk must agree with a full sort."""
+    from generator.pipeline import gather_site
+
+    site = gather_site(repo_root / "content").site
+    for article in site.articles:
+        wanted = set(article.support_types)
+        ranked = sorted((-len(wanted & set(l.support_types)), l.name.casefold(), l.slug)
+                        for l in site.listings if wanted & set(l.support_types))
+        assert [l.slug for l in site.related_listings(article)] == [r[2] for r in ranked[:6]], article.slug
