@@ -71,7 +71,8 @@ def _render_all(site: Site, templates: Path) -> Files:
     files += render_listing_pages(env, site)
     files += render_facet_pages(env, site)
     files += render_article_pages(env, site)
-    files += [("sitemap.xml", render_sitemap(env, site)), ("robots.txt", render_robots(site))]
+    files += render_sitemaps(env, site)
+    files.append(("robots.txt", render_robots(site)))
     files.append(("schema/listing.schema.json", render_listing_schema(site)))
     files += render_search_data(site, site.config.path_prefix)
     files += render_places(site.gazetteer)
@@ -192,8 +193,19 @@ def iter_page_paths(site: Site) -> Iterator[str]:
     yield from (a.url for a in site.articles)
 
 
-def render_sitemap(env: Environment, site: Site) -> bytes:
-    return env.get_template("sitemap.xml").render(paths=list(iter_page_paths(site))).encode("utf-8")
+SITEMAP_LIMIT = 50_000  # URLs per file, by the sitemap protocol
+
+
+def render_sitemaps(env: Environment, site: Site) -> Files:
+    """Return sitemap.xml; past the protocol's 50,000 URLs, it becomes an index of numbered sitemaps."""
+    paths = list(iter_page_paths(site))
+    template = env.get_template("sitemap.xml")
+    if len(paths) <= SITEMAP_LIMIT:
+        return [("sitemap.xml", template.render(paths=paths).encode("utf-8"))]
+    parts = [paths[i:i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)]
+    files = [(f"sitemap-{n}.xml", template.render(paths=part).encode("utf-8")) for n, part in enumerate(parts, 1)]
+    index = env.get_template("sitemap_index.xml").render(paths=[f"/{name}" for name, _ in files])
+    return files + [("sitemap.xml", index.encode("utf-8"))]
 
 
 def render_robots(site: Site) -> bytes:

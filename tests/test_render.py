@@ -425,3 +425,17 @@ def test_related_listings_match_a_brute_force_ranking(repo_root):
         ranked = sorted((-len(wanted & set(l.support_types)), l.name.casefold(), l.slug)
                         for l in site.listings if wanted & set(l.support_types))
         assert [l.slug for l in site.related_listings(article)] == [r[2] for r in ranked[:6]], article.slug
+
+
+def test_sitemap_splits_past_the_protocol_limit(repo_root, tmp_path, monkeypatch):
+    from generator import render
+    from generator.pipeline import build_site
+
+    monkeypatch.setattr(render, "SITEMAP_LIMIT", 40)
+    build_site(repo_root / "content", tmp_path / "out", "https://example.org/")
+    index = (tmp_path / "out" / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "<loc>https://example.org/sitemap-1.xml</loc>" in index
+    parts = sorted((tmp_path / "out").glob("sitemap-*.xml"))
+    urls = [u for p in parts for u in re.findall(r"<loc>([^<]+)</loc>", p.read_text())]
+    assert len(parts) > 1 and all(p.read_text().count("<url>") <= 40 for p in parts)
+    assert "https://example.org/listings/ccar-hartford/" in urls and len(urls) == len(set(urls))
