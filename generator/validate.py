@@ -15,6 +15,9 @@ from .schema_check import check_schema, field_name
 from .yamlfile import Document
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The browser's filters hold a listing's terms of these sections as bits of one 32-bit integer.
+BIT_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs")
+MAX_FILTER_TERMS = 31
 # Which taxonomy section each listing field's values come from.
 VOCABULARY_FIELDS = (("kind", "kinds"), ("format", "formats"), ("support_types", "support_types"),
                      ("audience", "audiences"), ("languages", "languages"), ("cost", "costs"))
@@ -46,6 +49,10 @@ def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
                 continue
             terms[slug] = Term(section, slug, str(item.get("label", slug)), str(item.get("description", "")),
                                str(item.get("code", "")), str(item.get("timezone", "")))
+        if section in BIT_SECTIONS and len(terms) > MAX_FILTER_TERMS:
+            problems.add(path, doc.line_of((section,)), section,
+                         f"has {len(terms)} terms; the directory's filters handle at most {MAX_FILTER_TERMS} per "
+                         "section — merge or remove some terms")
         sections[section] = terms
     return Taxonomy(sections)
 

@@ -487,3 +487,14 @@ def test_listing_with_errors_is_left_out_but_others_kept(content):
     result = gather_site(content)
     assert [l.slug for l in result.site.listings] == ["good"]
     assert [p.field for p in result.errors] == ["kind"]
+
+
+def test_a_taxonomy_section_with_too_many_terms_for_the_filters(project):
+    taxonomy = project / "content" / "taxonomy.yaml"
+    extra = "".join(f"  - slug: fake-language-{i}\n    label: Fake {i}\n    description: A made-up language.\n"
+                    for i in range(20))
+    text = taxonomy.read_text()
+    taxonomy.write_text(text.replace("\n# What taking part costs.", extra + "\n# What taking part costs.", 1))
+    result = run_build_py("check", "--content", "content", cwd=project)
+    assert result.returncode == 1
+    assert "languages: has 34 terms; the directory's filters handle at most 31 per section" in result.stderr

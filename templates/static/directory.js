@@ -103,6 +103,8 @@ function toRecord(row) {
   const record = {};
   index.fields.forEach((field, i) => { record[field] = row[i]; });
   record.haystack = fold([record.name, record.organization, record.city, record.summary].join(" "));
+  // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
+  record.masks = FACETS.map(([, , field]) => toMask(record[field]));
   record.nameFolded = fold(record.name);
   return record;
 }
@@ -196,20 +198,21 @@ function titleCase(text) {
 
 // ---------------------------------------------------------------- filtering, counting, sorting
 
-function facetValues(record, field) {
-  const value = record[field];
-  return Array.isArray(value) ? value : [value];
+// Vocabulary sections hold at most 31 terms each here, so one 32-bit integer holds a record's terms.
+function toMask(value) {
+  let mask = 0;
+  for (const position of Array.isArray(value) ? value : [value]) if (position >= 0 && position < 31) mask |= 1 << position;
+  return mask;
 }
 
-function makeMatchers(state) {
-  const matchers = {};
-  for (const [name, section, field] of FACETS) {
-    const wanted = state[name];
-    if (!wanted.length) continue;
-    const positions = new Set(section ? wanted.map((slug) => vocabPosition(section, slug)) : wanted.map(Number));
-    matchers[name] = (record) => facetValues(record, field).some((v) => positions.has(v));
-  }
-  return matchers;
+// Return [facet number, mask of wanted terms] for each facet the visitor has narrowed.
+function activeFacets(state) {
+  const active = [];
+  FACETS.forEach(([name, section], i) => {
+    if (!state[name].length) return;
+    active.push([i, toMask(state[name].map((v) => (section ? vocabPosition(section, v) : Number(v))))]);
+  });
+  return active;
 }
 
 function vocabPosition(section, slug) {
@@ -256,28 +259,27 @@ function baseFilter(state, origin) {
 
 function filterAndCount(records, state, origin) {
   const base = baseFilter(state, origin);
-  const matchers = makeMatchers(state);
-  const names = Object.keys(matchers);
-  const counts = Object.fromEntries(FACETS.map(([name]) => [name, new Map()]));
+  const active = activeFacets(state);
+  const tallies = FACETS.map(() => new Int32Array(32));
   const results = [];
-  const tallies = FACETS.map(([name, , field]) => [counts[name], field, name]);
   for (const record of records) {
     if (!base(record)) continue;
-    let failed = null;
+    const masks = record.masks;
+    let failed = -1;
     let failures = 0;
-    for (const name of names) {
-      if (!matchers[name](record)) { failed = name; if (++failures > 1) break; }
+    for (const [facet, wanted] of active) {
+      if ((masks[facet] & wanted) === 0) { failed = facet; if (++failures > 1) break; }
     }
     if (failures > 1) continue;
     if (failures === 0) results.push(record);
     // A record that fails only facet F still counts towards F's options: choosing one would add it.
-    for (const [tally, field, name] of tallies) {
-      if (failed !== null && failed !== name) continue;
-      const value = record[field];
-      if (Array.isArray(value)) for (const v of value) tally.set(v, (tally.get(v) || 0) + 1);
-      else tally.set(value, (tally.get(value) || 0) + 1);
+    for (let facet = 0; facet < tallies.length; facet++) {
+      if (failed !== -1 && failed !== facet) continue;
+      const tally = tallies[facet];
+      for (let m = masks[facet]; m !== 0; m &= m - 1) tally[31 - Math.clz32(m & -m)]++;
     }
   }
+  const counts = Object.fromEntries(FACETS.map(([name], i) => [name, tallies[i]]));
   return { results, counts };
 }
 
@@ -350,7 +352,7 @@ function renderCounts(counts, typesPending) {
     const section = FACETS.find(([n]) => n === name)[1];
     for (const box of fieldset.querySelectorAll(`input[name="${name}"]`)) {
       const key = section ? vocabPosition(section, box.value) : Number(box.value);
-      const n = counts[name].get(key) || 0;
+      const n = counts[name][key] || 0;
       const countEl = box.parentElement.querySelector("[data-count]");
       countEl.textContent = typesPending && name === "type" && !box.checked ? "" : `(${n})`;
       box.parentElement.classList.toggle("none", n === 0 && !box.checked);
