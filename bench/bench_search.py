@@ -198,6 +198,7 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
     page.wait_for_load_state("networkidle", timeout=600_000)
     box = page.locator("#f-q")
     samples: list[float] = []
+    count_samples: list[float] = []  # the option counts, computed in the task after the results are shown
     per_text, profiles = [], []
     dropped = 0
     cdp = None
@@ -209,7 +210,7 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
         box.fill("")
         page.wait_for_timeout(300)
         page.wait_for_load_state("networkidle")
-        page.evaluate("() => performance.clearMeasures('directory-update')")
+        page.evaluate("() => { performance.clearMeasures('directory-update'); performance.clearMeasures('directory-counts'); }")
         box.click()
         if cdp:
             cdp.send("Profiler.start")
@@ -226,10 +227,12 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
         got = page.evaluate("() => performance.getEntriesByName('directory-update').map(m => [m.duration, m.detail.results])")
         dropped += max(0, len(text) - len(got))
         samples += [d for d, _ in got]
+        count_samples += page.evaluate("() => performance.getEntriesByName('directory-counts').map(m => m.duration)")
         per_text.append({"text": text, "durations": [d for d, _ in got], "results": [r for _, r in got]})
     records = page.evaluate("() => document.querySelectorAll('#f-city option').length")
     context.close()
-    return {"label": label, "query": query or "(none)", "samples": samples, "dropped": dropped,
+    return {"label": label, "query": query or "(none)", "samples": samples, "count_samples": count_samples,
+            "dropped": dropped,
             "per_text": per_text, "profiles": profiles, "city_options": records}
 
 
@@ -331,6 +334,11 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
         lines.append(f"| Keystroke re-filter, {row['label']}: p50 / p95 / max ({len(s)} samples"
                      f"{', %d updates superseded' % row['dropped'] if row['dropped'] else ''}) | "
                      f"{p50:.1f} / {p95:.1f} / {top:.1f} ms | p95 ≤ {TARGET_KEY_P95_MS} ms | {verdict} |")
+        c = row.get("count_samples") or []
+        if c:
+            lines.append(f"| Option counts after each keystroke (the next task after the results), {row['label']}: "
+                         f"p50 / p95 / max ({len(c)} samples) | {percentile(c, 50):.1f} / {percentile(c, 95):.1f} / "
+                         f"{max(c):.1f} ms | — | info |")
     figure = "(reused a built site)" if built["output"] == "(reused)" else \
         f"{built['wall']:.1f} s / {built['rss_mb']:,.0f} MB"
     lines.append(f"| Build (`build.py build`, {built['listings']:,} listings): wall / peak RSS | {figure} | — | info |")

@@ -105,6 +105,13 @@ function toRecord(row) {
   record.haystack = fold([record.name, record.organization, record.city, record.summary].join(" "));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
   record.masks = FACETS.map(([, , field]) => toMask(record[field]));
+  const format = vocab.formats[record.format]?.[0];
+  record.joinable = format !== "in-person";
+  record.onlineOnly = format === "online";
+  record.cityFolded = fold(record.city);
+  record.distance = null; // set per query; initialised here so every record keeps one shape
+  record.remote = 0;
+  record.score = 0;
   record.nameFolded = fold(record.name);
   return record;
 }
@@ -224,16 +231,15 @@ function baseFilter(state, origin) {
   const today = new Date().getDay();
   const region = state.region;
   const city = fold(state.city);
-  const formats = vocab.formats.map(([slug]) => slug);
+  const only = state.online === "only";
+  const exclude = state.online === "exclude";
   return (record) => {
-    const kind = formats[record.format];
-    const joinable = kind !== "in-person";
     // Listings people can join online are "online options": kept outside the chosen area unless excluded.
-    const remoteOk = state.online !== "exclude" && joinable;
-    if (state.online === "only" && !joinable) return false;
-    if (state.online === "exclude" && kind === "online") return false;
+    const remoteOk = !exclude && record.joinable;
+    if (only && !record.joinable) return false;
+    if (exclude && record.onlineOnly) return false;
     if (state.today && !record.days.includes(today)) return false;
-    let outside = (region && record.region !== region) || (city && fold(record.city) !== city);
+    let outside = (region && record.region !== region) || (city && record.cityFolded !== city);
     record.distance = null;
     if (origin) {
       if (record.lat === null) outside = true;
@@ -243,7 +249,7 @@ function baseFilter(state, origin) {
       }
     }
     if (outside && !remoteOk) return false;
-    record.remote = outside || kind === "online" ? 1 : 0;
+    record.remote = outside || record.onlineOnly ? 1 : 0;
     if (tokens.length) {
       let score = 0;
       for (const token of tokens) {
@@ -257,13 +263,41 @@ function baseFilter(state, origin) {
   };
 }
 
-function filterAndCount(records, state, origin) {
+// The records that passed the last pass's location, online, day and text tests. When the visitor only
+// adds letters to the search, the new matches are among them, so the next pass need not scan the rest.
+let lastPass = { records: null, key: "", query: "", passed: [] };
+
+function candidatesFor(records, state, origin) {
+  const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point]);
+  const query = fold(state.q).trim();
+  const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query);
+  const candidates = narrowing ? lastPass.passed : records;
+  lastPass = { records, key, query, passed: [] };
+  return candidates;
+}
+
+// Return the records that match every filter, plus those that pass the location, online, day and text
+// tests (`passed`), from which the option counts are taken.
+function filterRecords(records, state, origin) {
   const base = baseFilter(state, origin);
   const active = activeFacets(state);
-  const tallies = FACETS.map(() => new Int32Array(32));
   const results = [];
-  for (const record of records) {
+  const candidates = candidatesFor(records, state, origin);
+  const passed = lastPass.passed;
+  outer: for (const record of candidates) {
     if (!base(record)) continue;
+    passed.push(record);
+    for (const [facet, wanted] of active) if ((record.masks[facet] & wanted) === 0) continue outer;
+    results.push(record);
+  }
+  return { results, passed };
+}
+
+// Count, for every option, the results it would give with the other filters applied.
+function countOptions(passed, state) {
+  const active = activeFacets(state);
+  const tallies = FACETS.map(() => new Int32Array(32));
+  for (const record of passed) {
     const masks = record.masks;
     let failed = -1;
     let failures = 0;
@@ -271,7 +305,6 @@ function filterAndCount(records, state, origin) {
       if ((masks[facet] & wanted) === 0) { failed = facet; if (++failures > 1) break; }
     }
     if (failures > 1) continue;
-    if (failures === 0) results.push(record);
     // A record that fails only facet F still counts towards F's options: choosing one would add it.
     for (let facet = 0; facet < tallies.length; facet++) {
       if (failed !== -1 && failed !== facet) continue;
@@ -279,8 +312,7 @@ function filterAndCount(records, state, origin) {
       for (let m = masks[facet]; m !== 0; m &= m - 1) tally[31 - Math.clz32(m & -m)]++;
     }
   }
-  const counts = Object.fromEntries(FACETS.map(([name], i) => [name, tallies[i]]));
-  return { results, counts };
+  return Object.fromEntries(FACETS.map(([name], i) => [name, tallies[i]]));
 }
 
 // Records arrive in name order (`order`), so comparing numbers replaces comparing strings.
@@ -335,13 +367,19 @@ function renderCard(record) {
 </article></li>`;
 }
 
+let renderedKey = "";
+
 function renderResults(results, compare) {
   if (!results.length) {
+    renderedKey = "";
     resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
     return;
   }
   const visible = topResults(results, compare, shown);
   const more = results.length - visible.length;
+  const key = visible.map((r) => `${r.order}:${r.distance}`).join(",") + `+${more}`;
+  if (key === renderedKey) return; // the same cards: leave the page as it is
+  renderedKey = key;
   resultsBox.innerHTML = `<ul class="cards">${visible.map(renderCard).join("")}</ul>` +
     (more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "");
 }
@@ -422,23 +460,30 @@ async function run(state) {
     if (id !== runId) return;
     const complete = urls.length === wanted.flat().length || i > 0;
     if (i === 2) {
-      if (urls.length > wanted.flat().length) renderCounts(filterAndCount(records, state, usable).counts, false);
+      if (urls.length > wanted.flat().length) renderCounts(countOptions(filterRecords(records, state, usable).passed, state), false);
     } else show(records, state, usable, { complete, countsComplete: urls.length === everything.length });
   }
 }
 
 function show(records, state, origin, { complete, countsComplete }) {
+  const id = runId;
   const started = performance.now();
-  const { results, counts } = filterAndCount(records, state, origin);
+  const { results, passed } = filterRecords(records, state, origin);
   fillCities(records, state);
   renderResults(results, SORTS[state.sort] || SORTS.relevance);
-  renderCounts(counts, !countsComplete);
   renderArticles(state);
   heading.textContent = "Results";
   const noun = results.length === 1 ? "listing" : "listings";
   announce(complete ? `${results.length} ${noun} found` : `${results.length} ${noun} so far; loading more…`);
-  // Filter + count + sort + render time, for the benchmark (bench/bench_search.py) to read.
+  // Filter + sort + render time of the results, for the benchmark (bench/bench_search.py) to read.
   performance.measure("directory-update", { start: started, end: performance.now(), detail: { results: results.length } });
+  // The option counts follow in the next task, so the results are on screen first; a newer keystroke skips them.
+  setTimeout(() => {
+    if (id !== runId) return;
+    const countStarted = performance.now();
+    renderCounts(countOptions(passed, state), !countsComplete);
+    performance.measure("directory-counts", { start: countStarted, end: performance.now() });
+  });
 }
 
 function update(push) {
