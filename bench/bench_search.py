@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -33,6 +31,8 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from generator.static_server import serve_directory
 from urllib.parse import urlsplit
 
 from bench.synth import write_synthetic
@@ -122,20 +122,7 @@ def output_stats(site: Path) -> dict:
 # ---------------------------------------------------------------------------------- server
 
 
-@contextlib.contextmanager
-def serve(folder: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+serve = serve_directory  # the same quiet loopback server the tests use
 
 
 # ---------------------------------------------------------------------------------- browser
