@@ -83,7 +83,7 @@ def _explain(error: jsonschema.ValidationError):
     elif kind == "minItems":
         yield where, where, f"must list at least {error.validator_value} — {fix}"
     elif kind == "uniqueItems":
-        yield where, where, f"lists the same value more than once — remove the repeat"
+        yield where, where, "lists the same value more than once — remove the repeat"
     else:
         yield where, where, f"{error.message}{' — ' + fix if fix else ''}"
 

@@ -66,7 +66,6 @@ def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownR
         problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
                                              f"'{_suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
     check_schema(doc, "listing.schema.json", path, problems)
-    data = doc.data
     _check_vocabulary(doc, path, taxonomy, problems)
     _check_cross_fields(doc, path, taxonomy, problems)
     if len(problems.errors) > before:

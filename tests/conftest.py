@@ -14,11 +14,8 @@ Never run ``playwright install``; ``make test`` installs Debian's ``chromium`` i
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn

@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import pytest
-import yaml
 
 from generator.errors import Problems
 from generator.load import load_yaml_file

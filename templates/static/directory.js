@@ -1,16 +1,16 @@
 // Live search and filters for the directory page. Progressive enhancement: without this script
-// the page lists every listing and links to the browse pages. Everything runs in this page: the
+// the page lists the listings (up to 1,000) and links to the browse pages. Everything runs in this page: the
 // visitor's location and searches are never sent anywhere; data files come from this site only.
 
 const FACETS = [
-  // [URL parameter, vocabulary section, record field, multi-valued?]
-  ["type", "support_types", "types", true],
-  ["kind", "kinds", "kind", false],
-  ["format", "formats", "format", false],
-  ["audience", "audiences", "audience", true],
-  ["language", "languages", "languages", true],
-  ["cost", "costs", "cost", false],
-  ["day", null, "days", true],
+  // [URL parameter, vocabulary section (none: weekday numbers), record field]
+  ["type", "support_types", "types"],
+  ["kind", "kinds", "kind"],
+  ["format", "formats", "format"],
+  ["audience", "audiences", "audience"],
+  ["language", "languages", "languages"],
+  ["cost", "costs", "cost"],
+  ["day", null, "days"],
 ];
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
