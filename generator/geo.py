@@ -89,14 +89,14 @@ def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Prob
                      "check the spelling of the city and the postal code, or add lat and lng", "warning")
 
 
-def render_places(gazetteer: Gazetteer) -> list[tuple[str, bytes]]:
+def render_places() -> list[tuple[str, bytes]]:
     """Return the browser's place lookups: ZIP centroids by 3-digit prefix, city centroids by initial.
 
     A visitor who types a ZIP code or a city downloads one small file; their input never leaves the page.
     """
     import json
 
-    by_zip, by_city = gazetteer._tables
+    by_zip, by_city = load_tables()
     zip_groups: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     for code in sorted(by_zip):
         zip_groups[code[:3]][code] = by_zip[code]

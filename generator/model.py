@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from .geo import Gazetteer, Point
+    from .geo import Point
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
@@ -191,7 +191,6 @@ class Site:
     taxonomy: Taxonomy
     listings: list[Listing]
     articles: list[Article]
-    gazetteer: Gazetteer | None = None
 
     @cached_property
     def by_slug(self) -> dict[str, Listing]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .geo import Gazetteer, place_listings
 from .errors import ContentError, Problem, Problems
+from .geo import Gazetteer, place_listings
 from .load import display_path, load_article_files, load_listing_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
@@ -53,10 +53,9 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     listings = check_unique_slugs([l for l in listings if l], "listing", problems)
     articles = check_unique_slugs([a for a in articles if a], "article", problems)
     listings.sort(key=lambda l: (l.name.casefold(), l.slug))
-    gazetteer = Gazetteer()
-    place_listings(listings, gazetteer, problems)
+    place_listings(listings, Gazetteer(), problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
-    site = Site(config, taxonomy, listings, articles, gazetteer)
+    site = Site(config, taxonomy, listings, articles)
     return CheckResult(site, problems.sorted())
 
 

@@ -11,12 +11,11 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError)
 
 from .errors import Problem
+from .geo import render_places
 from .load import display_path
-
 from .model import Listing, Site, Term
 from .schema_check import load_schema
 from .search_data import render_search_data
-from .geo import render_places
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Files = list[tuple[str, bytes]]
@@ -45,7 +44,8 @@ def render_site(site: Site, templates: Path | None = None) -> Files:
     try:
         return _render_all(site, templates)
     except TemplateSyntaxError as exc:
-        raise TemplateProblem(display_path(Path(exc.filename)) if exc.filename else str(exc.name), exc.lineno, f"{exc.message} — fix the template syntax") from None
+        where = display_path(Path(exc.filename)) if exc.filename else str(exc.name)
+        raise TemplateProblem(where, exc.lineno, f"{exc.message} — fix the template syntax") from None
     except TemplateError as exc:
         path, line = _template_frame(exc.__traceback__, templates)
         raise TemplateProblem(path, line, f"{exc} — fix the template, or the data it expects") from None
@@ -75,7 +75,7 @@ def _render_all(site: Site, templates: Path) -> Files:
     files.append(("robots.txt", render_robots(site)))
     files.append(("schema/listing.schema.json", render_listing_schema(site)))
     files += render_search_data(site, site.config.path_prefix)
-    files += render_places(site.gazetteer)
+    files += render_places()
     return files
 
 
