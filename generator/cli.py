@@ -24,11 +24,17 @@ def make_parser() -> argparse.ArgumentParser:
     for sub in (build, check, serve):
         sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                          help="folder with listings/, articles/ and taxonomy.yaml (default: content)")
+    for sub in (build, check):
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--format", choices=("text", "github"), default="text",
+                         help="how to print problems: text (default) or github (GitHub Actions annotations)")
     for sub in (build, serve):
         sub.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                          help="folder to write the site into (default: output)")
         sub.add_argument("--base-url", default=None, metavar="URL",
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
+        sub.add_argument("--repository", default=None, metavar="URL",
+                         help="GitHub repository for edit and report links (default: from content/site.yaml)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
@@ -44,19 +50,39 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems to stderr, one per line, then a count."""
+def print_problems(problems: list[Problem], style: str = "text", strict: bool = False) -> None:
+    """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count."""
     for problem in problems:
-        print(problem, file=sys.stderr)
+        if style == "github":
+            print(github_annotation(problem, strict))
+        else:
+            print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
-    print(f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}", file=sys.stderr)
+    warnings = plural(len(problems) - errors, "warning")
+    fatal = " (errors, with --strict)" if strict and len(problems) > errors else ""
+    print(f"{plural(errors, 'error')}, {warnings}{fatal}", file=sys.stderr)
+
+
+def github_annotation(problem: Problem, strict: bool = False) -> str:
+    """Return a GitHub Actions workflow command that shows the problem on its line of the pull request."""
+    level = "error" if problem.is_error or strict else "warning"
+    where = f"file={_escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
+    title = _escape(problem.field, True)
+    return f"::{level} {where},title={title}::{_escape(problem.message, False)}"
+
+
+def _escape(text: str, is_property: bool) -> str:
+    """Escape text as GitHub's workflow commands require (properties also escape ':' and ',')."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 def run_check(args: argparse.Namespace) -> int:
     result = gather_site(args.content)
     if result.problems:
-        print_problems(result.problems)
-    if result.errors or result.site is None:
+        print_problems(result.problems, args.format, args.strict)
+    fatal = result.problems if args.strict else result.errors
+    if fatal or result.site is None:
         return EXIT_CONTENT
     site = result.site
     print(f"Content is valid: {plural(len(site.listings), 'listing')}, {plural(len(site.articles), 'article')}.")
@@ -66,11 +92,14 @@ def run_check(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        site = build_site(args.content, args.output, args.base_url)
+        result = build_site(args.content, args.output, args.base_url, repository=args.repository, strict=args.strict)
     except ContentError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
+    if result.problems:
+        print_problems(result.problems, args.format)
+    site = result.site
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
           f"into {args.output}/ in {took:.2f} s.")

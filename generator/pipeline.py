@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
 from .load import display_path, load_article_files, load_listing_files, load_yaml_file
@@ -27,7 +28,7 @@ class CheckResult:
         return [p for p in self.problems if p.is_error]
 
 
-def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
+def gather_site(content: Path, base_url: str | None = None, repository: str | None = None) -> CheckResult:
     """Load and validate all content in one pass, collecting every problem."""
     problems = Problems()
     taxonomy_path = content / "taxonomy.yaml"
@@ -45,7 +46,7 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     if taxonomy_doc is None:
         return CheckResult(None, problems.sorted())
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
-    config = validate_config(config_doc, base_url)
+    config = validate_config(config_doc, base_url, repository)
     markdown = MarkdownRenderer(config.path_prefix)
     listings = [validate_listing(f, taxonomy, markdown, problems)
                 for f in load_listing_files(content, problems) if f.doc is not None]
@@ -56,17 +57,23 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     place_listings(listings, Gazetteer(), problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(config, taxonomy, listings, articles)
+    check_site(site, problems)
     return CheckResult(site, problems.sorted())
 
 
-def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None) -> Site:
-    """Validate, render and write the whole site; raise ContentError and leave output/ untouched on errors."""
-    result = gather_site(content, base_url)
-    if result.errors or result.site is None:
-        raise ContentError(result.errors)
+def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
+               repository: str | None = None, strict: bool = False) -> CheckResult:
+    """Validate, render and write the whole site; return it with its warnings.
+
+    On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
+    """
+    result = gather_site(content, base_url, repository)
+    fatal = result.problems if strict else result.errors
+    if fatal or result.site is None:
+        raise ContentError(fatal)
     try:
         files = render_site(result.site, templates)
     except TemplateProblem as exc:
         raise ContentError([exc.problem]) from None
     write_site(files, output)
-    return result.site
+    return result
