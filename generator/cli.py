@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .load import display_path
 from .pipeline import build_site, gather_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -21,7 +22,15 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate the content and build the site into the output folder")
     check = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
     serve = commands.add_parser("serve", help="build, serve locally and rebuild when content or templates change")
-    for sub in (build, check, serve):
+    new = commands.add_parser("new", help="start a new content file: `new listing` asks for the required fields")
+    new_listing = new.add_subparsers(dest="what", metavar="WHAT", required=True).add_parser(
+        "listing", help="write a new listing file that passes check; never replaces an existing file",
+        description="Write content/listings/<state or online>/<name>.yaml. Asks for each required field that is not "
+                    "given as an option (in a terminal); in scripts, give them all as options.")
+    due = commands.add_parser("due", help="list listings due for re-verification (last verified over 12 months ago)")
+    schema = commands.add_parser("schema", help="write content/listing.schema.json, the schema editors use, "
+                                                "after taxonomy.yaml changes")
+    for sub in (build, check, serve, new_listing, due, schema):
         sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                          help="folder with listings/, articles/ and taxonomy.yaml (default: content)")
     for sub in (build, check):
@@ -35,6 +44,21 @@ def make_parser() -> argparse.ArgumentParser:
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
         sub.add_argument("--repository", default=None, metavar="URL",
                          help="GitHub repository for edit and report links (default: from content/site.yaml)")
+    for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
+                           ("format", "in-person, online or hybrid"),
+                           ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
+                           ("summary", "one sentence, 10 to 200 characters"), ("city", "city or town"),
+                           ("region", "two-letter state code, e.g. CT"), ("online-url", "where people join online"),
+                           ("source", "official page where the facts were checked"),
+                           ("website", "official website"), ("phone", "public phone number"), ("email", "public email"),
+                           ("organization", "organization that runs it"),
+                           ("last-verified", "date the facts were checked, YYYY-MM-DD (default: today)"),
+                           ("slug", "file name without .yaml (default: made from the name)")):
+        new_listing.add_argument(f"--{key}", metavar="TEXT", help=help_text)
+    due.add_argument("--format", choices=("text", "markdown"), default="text",
+                     help="text (default), or markdown for the re-verification issue")
+    due.add_argument("--repository", default=None, metavar="URL",
+                     help="GitHub repository, to link each file's edit page (default: from content/site.yaml)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
@@ -43,7 +67,9 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = make_parser().parse_args(argv)
-    return {"build": run_build, "check": run_check, "serve": run_serve}[args.command](args)
+    commands = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "due": run_due,
+                "schema": run_schema}
+    return commands[args.command](args)
 
 
 def plural(count: int, noun: str) -> str:
@@ -110,3 +136,71 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only needed here
 
     return serve(args.content, args.output, args.base_url, args.host, args.port)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from . import newlisting as nl
+
+    answers = {key: getattr(args, key) for key in ("name", "kind", "format", "summary", "city", "region", "online_url",
+                                                   "source", "website", "phone", "email", "organization",
+                                                   "last_verified") if getattr(args, key)}
+    if args.support_types:
+        answers["support_types"] = nl.parse_many(args.support_types)
+    if args.region:
+        answers["region"] = args.region.upper()
+    try:
+        taxonomy = nl.load_taxonomy(args.content)
+        ask = (lambda q: _ask(q, taxonomy)) if sys.stdin.isatty() else None
+        path, text = nl.prepare_listing(args.content, taxonomy, answers, args.slug, ask,
+                                        lambda line: print(line, file=sys.stderr))
+        written = nl.write_listing_file(args.content, taxonomy, path, text)
+    except nl.NewListingError as exc:
+        for problem in exc.problems:
+            key = nl.answer_key(problem)
+            print(f"{nl.option_name(key) if key else problem.path}: {problem.message}", file=sys.stderr)
+        print(f"build.py new listing: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_CONTENT
+    for item in written:
+        print(f"Wrote {display_path(item)}")
+    print("Next: add what else you know (description, schedule, contact) — see CONTRIBUTING.md — "
+          "then run: python build.py check")
+    return EXIT_OK
+
+
+def _ask(question, taxonomy) -> str:
+    from .newlisting import choices_text
+
+    choices = choices_text(question, taxonomy)
+    print(f"{question.prompt}: {question.help}" + (f"\n  choices: {choices}" if choices else ""), file=sys.stderr)
+    try:
+        return input("> ")
+    except EOFError:
+        return ""
+
+
+def run_due(args: argparse.Namespace) -> int:
+    from .due import due_report
+
+    result = gather_site(args.content, repository=args.repository)
+    if result.site is None:
+        print_problems(result.errors)
+        return EXIT_CONTENT
+    text = due_report(result.site, args.format)
+    if text:
+        print(text, end="")
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .newlisting import NewListingError, load_taxonomy
+    from .schema_check import EDITOR_SCHEMA, listing_schema_for
+
+    try:
+        taxonomy = load_taxonomy(args.content)
+    except NewListingError as exc:
+        print_problems(exc.problems)
+        return EXIT_CONTENT
+    path = args.content / EDITOR_SCHEMA
+    path.write_bytes(listing_schema_for(taxonomy, EDITOR_SCHEMA))
+    print(f"Wrote {display_path(path)}")
+    return EXIT_OK

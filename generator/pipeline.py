@@ -11,6 +11,8 @@ from .load import display_path, load_article_files, load_listing_files, load_yam
 from .markup import MarkdownRenderer
 from .model import Site
 from .render import TemplateProblem, render_site
+from . import validate
+from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
 from .write import write_site
@@ -47,6 +49,8 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
         return CheckResult(None, problems.sorted())
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
     config = validate_config(config_doc, base_url, repository)
+    check_config(config_doc, display_path(config_path), problems)
+    check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
     listings = [validate_listing(f, taxonomy, markdown, problems)
                 for f in load_listing_files(content, problems) if f.doc is not None]
@@ -59,6 +63,24 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     site = Site(config, taxonomy, listings, articles)
     check_site(site, problems)
     return CheckResult(site, problems.sorted())
+
+
+def check_config(doc, path: str, problems: Problems) -> None:
+    """Warn about settings that cannot be used as given."""
+    value = doc.data.get("repository") if doc else None
+    if value and not validate.github_repository(str(value)):
+        problems.add(path, doc.line_of(("repository",)), "repository",
+                     f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
+                     "(edit and report links need GitHub), or leave it out", severity="warning")
+
+
+def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
+    """Warn when the schema that contributors' editors read no longer matches taxonomy.yaml."""
+    path = content / EDITOR_SCHEMA
+    if path.is_file() and path.read_bytes() != listing_schema_for(taxonomy, EDITOR_SCHEMA):
+        problems.add(display_path(path), 1, "(file)", "is out of date with taxonomy.yaml or the listing schema — run "
+                                                      "`python build.py schema` to update it (editors read it to "
+                                                      "complete fields)", severity="warning")
 
 
 def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,

@@ -14,6 +14,7 @@ from .model import DAYS, Taxonomy
 from .yamlfile import Document
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
+EDITOR_SCHEMA = "listing.schema.json"  # written into the content folder; listing files point editors at it
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "fields on their own lines",
                "number": "a number", "integer": "a whole number", "boolean": "true or false"}

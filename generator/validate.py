@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import unicodedata
 import zoneinfo
 from functools import lru_cache
 
@@ -82,7 +83,7 @@ def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownR
     before = len(problems.errors)
     if not SLUG.match(source.slug):
         problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
-                                             f"'{_suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
+                                             f"'{suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
     check_schema(doc, "listing.schema.json", path, problems)
     _check_vocabulary(doc, path, taxonomy, problems)
     _check_cross_fields(doc, path, taxonomy, problems)
@@ -232,7 +233,7 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
     before = len(problems.errors)
     if not SLUG.match(source.slug):
         problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
-                                                    f"to '{_suggest_slug(source.slug)}.md'")
+                                                    f"to '{suggest_slug(source.slug)}.md'")
     check_schema(source.meta, "article.schema.json", source.path, problems)
     data = source.meta.data
     types = data.get("support_types") if isinstance(data.get("support_types"), list) else []
@@ -268,5 +269,7 @@ def check_unique_slugs(items: list, kind: str, problems: Problems) -> list:
     return unique
 
 
-def _suggest_slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "listing"
+def suggest_slug(name: str) -> str:
+    """Return a web-address form of a name: 'Café Ünity #1' → 'cafe-unity-1'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-") or "listing"

@@ -72,7 +72,8 @@ def test_no_command_is_a_usage_error(repo_root):
 
 def test_check_on_a_clean_project(project, content):
     write_listing(content, "online/anytime-forum.yaml", ONLINE)
-    write_listing(content, "online/second.yaml", dedent(ONLINE).replace("Anytime Online", "Second Online"))
+    second = dedent(ONLINE).replace("Anytime Online", "Second Online").replace("forum-home", "second-home")
+    write_listing(content, "online/second.yaml", second.replace("0199", "0198"))
     write_article(content, "finding-a-group.md", ARTICLE)
     result = run_build_py("check", "--content", "content", cwd=project)
     assert (result.returncode, result.stdout, result.stderr) == (0, "Content is valid: 2 listings, 1 article.\n", "")

@@ -142,7 +142,7 @@ def test_listing_page(built):
     parsed = parse_page(page)
     assert parsed.title == "Hartford Tuesday Night Group — Peer Support Directory"
     hrefs = parsed.links()
-    for href in ("tel:+18605550100", "mailto:hartford@example.org", "https://example.org/hartford",
+    for href in ("tel:+1-860-555-0100", "mailto:hartford@example.org", "https://example.org/hartford",
                  "https://example.org/hartford/zoom", "/regions/ct/", "/support-types/12-step/",
                  "/kinds/local-group/", "/articles/finding-a-group/"):
         assert href in hrefs, href
