@@ -135,7 +135,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only needed here
 
-    return serve(args.content, args.output, args.base_url, args.host, args.port)
+    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository)
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -145,9 +145,7 @@ def run_new(args: argparse.Namespace) -> int:
                                                    "source", "website", "phone", "email", "organization",
                                                    "last_verified") if getattr(args, key)}
     if args.support_types:
-        answers["support_types"] = nl.parse_many(args.support_types)
-    if args.region:
-        answers["region"] = args.region.upper()
+        answers["support_types"] = args.support_types
     try:
         taxonomy = nl.load_taxonomy(args.content)
         ask = (lambda q: _ask(q, taxonomy)) if sys.stdin.isatty() else None

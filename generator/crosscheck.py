@@ -101,7 +101,7 @@ def check_links(site: Site, problems: Problems) -> None:
             target = f"/{parts[0]}/{parts[1]}/" if len(parts) > 1 else ""
             if target and parts[0] in known and target not in known[parts[0]]:
                 problems.add(item.path, _line_of_link(item.path, path, field, item), field,
-                             f"links to {path}, which is not a page of this site{_suggest(target, known[folder])}")
+                             f"links to {path}, which is not a page of this site{_suggest(target, known[parts[0]])}")
 
 
 def _content_pages(site: Site) -> dict[str, set[str]]:
@@ -114,9 +114,11 @@ def _content_pages(site: Site) -> dict[str, set[str]]:
 
 
 def _suggest(target: str, pages: set[str]) -> str:
-    close = difflib.get_close_matches(target, sorted(pages), n=1, cutoff=0.6)
+    """Return a did-you-mean for the closest page in the same folder, judged by the last part only."""
+    by_slug = {page.rstrip("/").rsplit("/", 1)[1]: page for page in pages}
+    close = difflib.get_close_matches(target.rstrip("/").rsplit("/", 1)[1], sorted(by_slug), n=1, cutoff=0.6)
     if close:
-        return f" — did you mean {close[0]}?"
+        return f" — did you mean {by_slug[close[0]]}?"
     return " — fix the address, or remove the link if the page was taken down"
 
 

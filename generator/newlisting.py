@@ -166,9 +166,29 @@ def write_listing_file(content: Path, taxonomy: Taxonomy, path: Path, text: str)
     return written
 
 
-def parse_many(value: str) -> list[str]:
-    """Return the items of a comma- or space-separated answer."""
-    return [item for item in re.split(r"[,\s]+", value.strip()) if item]
+def normalize_answers(answers: dict, taxonomy: Taxonomy) -> None:
+    """Accept terms as slugs or as their labels ('SMART Recovery' → smart-recovery), and state codes in any case."""
+    for question in QUESTIONS:
+        value = answers.get(question.key)
+        if not question.section or not value:
+            continue
+        if question.section == "regions":
+            answers[question.key] = str(value).strip().upper()
+        elif question.many:
+            items = value if isinstance(value, list) else value.split(",")
+            answers[question.key] = [term_slug(item, question.section, taxonomy) for item in items if item.strip()]
+        else:
+            answers[question.key] = term_slug(value, question.section, taxonomy)
+
+
+def term_slug(value: str, section: str, taxonomy: Taxonomy) -> str:
+    """Return the slug of the term a person meant, or their text unchanged for check to explain."""
+    text = value.strip()
+    terms = taxonomy.sections[section]
+    by_label = {term.label.casefold(): slug for slug, term in terms.items()}
+    if text.casefold() in by_label:
+        return by_label[text.casefold()]
+    return suggest_slug(text) if suggest_slug(text) in terms else text
 
 
 # Which answer each field of a listing comes from, to re-ask (or name the option) when it has a problem.
@@ -200,11 +220,10 @@ def prepare_listing(content: Path, taxonomy: Taxonomy, answers: dict, slug: str 
             names = ", ".join(option_name(q.key) for q in missing)
             raise NewListingError(f"missing {names} — give them as options, or run in a terminal to be asked",
                                    usage=True)
-        for question in missing:
-            answer = ask(question).strip()
-            answers[question.key] = parse_many(answer) if question.many else answer
-            if question.key == "region":
-                answers["region"] = answer.upper()
+        for question in QUESTIONS:  # one at a time: the format decides whether a place or a link is asked
+            if question.when(answers) and not answers.get(question.key):
+                answers[question.key] = ask(question).strip()
+        normalize_answers(answers, taxonomy)
         path, text, problems = check_answers(content, taxonomy, answers, slug or suggest_slug(answers["name"]))
         if not problems:
             return path, text

@@ -34,7 +34,7 @@ def validate_config(doc: Document | None, base_url: str | None, repository: str 
     """Return site settings (defaults for any not given), with a --base-url override applied."""
     data = doc.data if doc else {}
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
-    repository = repository if repository is not None else str(data.get("repository") or "")
+    repository = repository or str(data.get("repository") or "")  # an empty --repository means "not given"
     return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
                       description=str(data.get("description", "")), base_url=url or "/",
                       language=str(data.get("language", "en")), repository=github_repository(repository),
