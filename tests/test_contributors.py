@@ -448,3 +448,27 @@ def test_a_repository_that_is_not_on_github_is_a_warning(project, content):
     assert result.stderr.splitlines()[0] == (
         "content/site.yaml:2: warning: repository: 'https://gitlab.com/o/r' is not a GitHub repository address — "
         "write it as https://github.com/owner/name (edit and report links need GitHub), or leave it out")
+
+
+# --------------------------------------------------------------------------- the guides
+
+
+def test_the_template_in_contributing_md_passes_check(project, content):
+    import re
+
+    guide = (REPO_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    template = re.search(r"```yaml\n(.*?)```", guide, re.DOTALL)[1]
+    write_listing(content, "ct/example-tuesday-night-group.yaml", dedent(template))
+    result = check(project, "--strict")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_contribute_page_links_to_the_forms_and_guide_when_the_repository_is_known(repo_site):
+    html = (repo_site / "contribute" / "index.html").read_text(encoding="utf-8")
+    for href in ("https://github.com/example-org/directory/issues/new?template=suggest-listing.yml",
+                 "https://github.com/example-org/directory/issues/new?template=report-problem.yml",
+                 "https://github.com/example-org/directory/new/main/content/listings",
+                 "https://github.com/example-org/directory/blob/main/CONTRIBUTING.md"):
+        assert f'href="{href}"' in html
+    for form in ("suggest-listing.yml", "report-problem.yml"):
+        assert (REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / form).is_file()
