@@ -11,6 +11,7 @@ from .load import display_path
 from .pipeline import build_site, gather_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+WARNINGS_SHOWN_BY_BUILD = 20
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -76,13 +77,19 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def print_problems(problems: list[Problem], style: str = "text", strict: bool = False) -> None:
-    """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count."""
-    for problem in problems:
+def print_problems(problems: list[Problem], style: str = "text", strict: bool = False, limit: int = 0) -> None:
+    """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count.
+
+    With `limit`, print at most that many and say how to see the rest.
+    """
+    shown = problems[:limit] if limit else problems
+    for problem in shown:
         if style == "github":
             print(github_annotation(problem, strict))
         else:
             print(problem, file=sys.stderr)
+    if len(shown) < len(problems):
+        print(f"… and {len(problems) - len(shown):,} more; `python build.py check` lists them all", file=sys.stderr)
     errors = sum(p.is_error for p in problems)
     warnings = plural(len(problems) - errors, "warning")
     fatal = " (errors, with --strict)" if strict and len(problems) > errors else ""
@@ -123,8 +130,8 @@ def run_build(args: argparse.Namespace) -> int:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
-    if result.problems:
-        print_problems(result.problems, args.format)
+    if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
+        print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
     site = result.site
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "

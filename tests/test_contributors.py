@@ -137,6 +137,17 @@ def test_links_in_listing_descriptions_are_checked_too(project, content):
         "page of this site — fix the address, or remove the link if the page was taken down"]
 
 
+def test_a_successful_build_shows_the_first_20_warnings_and_how_to_see_all(project, content):
+    for i in range(23):
+        write_listing(content, f"online/old-{i:02d}.yaml", other_online(name=f"Old Forum {i}", website=f"https://"
+                      f"example.org/{i}", phone=f"+1-800-555-01{i:02d}").replace("2026-02-10", "2024-01-01"))
+    result = run_build_py("build", "--content", "content", cwd=project)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 0 and len(lines) == 22
+    assert lines[19].startswith("content/listings/online/old-19.yaml:13: warning: last_verified:")
+    assert lines[20:] == ["… and 3 more; `python build.py check` lists them all", "0 errors, 23 warnings"]
+
+
 def test_build_prints_warnings_and_strict_build_stops(project, content):
     write_listing(content, "online/old.yaml", dedent(ONLINE).replace("2026-02-10", "2024-01-01"))
     result = run_build_py("build", "--content", "content", cwd=project)
