@@ -11,6 +11,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError)
 
 from .errors import Problem
+from .exports import export_catalog, render_exports
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -27,6 +28,7 @@ FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", 
 STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
                 ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
+                ("open_data.html", "open-data/index.html"),
                 ("404.html", "404.html"))
 
 
@@ -76,6 +78,7 @@ def _render_all(site: Site, templates: Path) -> Files:
     files.append(("schema/listing.schema.json", render_listing_schema(site)))
     files += render_search_data(site, site.config.path_prefix)
     files += render_places()
+    files += render_exports(site, env)
     return files
 
 
@@ -105,7 +108,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
                        url=lambda path: prefix + path,
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
-                       absolute_url=lambda path: absolute_url(site, path))
+                       absolute_url=lambda path: absolute_url(site, path), exports=export_catalog(site))
     env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", tel=tel_href, term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
@@ -119,8 +122,7 @@ def _asset_path(by_name: dict[str, str], name: str) -> str:
 
 def absolute_url(site: Site, path: str) -> str:
     """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
-    base = site.config.base_url.rstrip("/") if site.config.is_absolute else site.config.path_prefix
-    return base + path
+    return site.config.absolute_url(path)
 
 
 def term(site: Site, section: str, slug: str) -> Term:
