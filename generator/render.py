@@ -28,7 +28,7 @@ FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", 
 STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
                 ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
-                ("open_data.html", "open-data/index.html"),
+                ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
                 ("404.html", "404.html"))
 
 
@@ -79,7 +79,16 @@ def _render_all(site: Site, templates: Path) -> Files:
     files += render_search_data(site, site.config.path_prefix)
     files += render_places()
     files += render_exports(site, env)
+    files += render_embed(env, templates)
     return files
+
+
+def render_embed(env: Environment, templates: Path) -> Files:
+    """Return the embeddable directory (/embed/, kept out of the sitemap) and the script that embeds it.
+
+    embed.js keeps one address for good: organizations paste `<script src=".../embed.js">` into their sites.
+    """
+    return [page(env, "embed.html", "embed/index.html"), ("embed.js", (templates / "embed.js").read_bytes())]
 
 
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:

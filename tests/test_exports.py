@@ -239,7 +239,7 @@ def test_pages_announce_the_atom_feed_and_link_open_data_and_embedding(files):
     page = parse_page(files["about/index.html"])
     feeds = [a["href"] for tag, a in page.tags if tag == "link" and a.get("type") == "application/atom+xml"]
     assert feeds == ["https://example.org/dir/feeds/listings.atom"]
-    assert {"/dir/open-data/"} <= set(page.links())
+    assert {"/dir/open-data/", "/dir/widget/"} <= set(page.links())
 
 
 def test_open_data_page_links_every_export(files):
