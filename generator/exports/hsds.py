@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from ..model import Site
-from .common import Files, csv_bytes, newest_date, pretty_json
+from .common import Files, compact_json, csv_bytes, newest_date, pretty_json
 from .hsds_tables import TABLES, Row, Tables, build_tables
 
 FOLDER = "api/hsds"
@@ -41,12 +41,10 @@ class Nester:
     def location(self, location_id: str) -> Row:
         return {**self.locations[location_id], "addresses": self.addresses.get(location_id, [])}
 
-    def service(self, row: Row, with_organization: bool = True) -> Row:
-        """Return a service with its phones, schedules, locations, languages and attributes."""
+    def service(self, row: Row) -> Row:
+        """Return a service with its organization, phones, schedules, locations, languages and attributes."""
         sid = row["id"]
-        record = dict(row)
-        if with_organization:
-            record["organization"] = self.organizations[row["organization_id"]]
+        record = {**row, "organization": self.organizations[row["organization_id"]]}
         record.update(
             phones=self.service_rows["phone"].get(sid, []),
             schedules=self.service_rows["schedule"].get(sid, []),
@@ -58,10 +56,11 @@ class Nester:
         return record
 
     def organizations_list(self) -> list[Row]:
-        """Return every organization with its services and their locations."""
+        """Return every organization with its services (their own fields; services.json has the rest) and
+        its locations."""
         services = by_key(self.services, "organization_id")
         located = by_key(list(self.locations.values()), "organization_id")
-        return [{**org, "services": [self.service(s, with_organization=False) for s in services.get(org["id"], [])],
+        return [{**org, "services": services.get(org["id"], []),
                  "locations": [self.location(loc["id"]) for loc in located.get(org["id"], [])]}
                 for org in self.organizations.values()]
 
@@ -116,8 +115,9 @@ def render_hsds(site: Site) -> Files:
     """Return the HSDS JSON records, the CSV tables and datapackage.json."""
     tables = build_tables(site)
     nester = Nester(tables)
-    files: Files = [(f"{FOLDER}/services.json", pretty_json([nester.service(s) for s in nester.services])),
-                    (f"{FOLDER}/organizations.json", pretty_json(nester.organizations_list()))]
+    # Compact: at 100,000 listings these are the largest files of the site (a CDN gzips them anyway).
+    files: Files = [(f"{FOLDER}/services.json", compact_json([nester.service(s) for s in nester.services])),
+                    (f"{FOLDER}/organizations.json", compact_json(nester.organizations_list()))]
     files += render_tabular(tables)
     files.append((f"{FOLDER}/datapackage.json", pretty_json(datapackage(site))))
     return files

@@ -39,9 +39,13 @@ def meeting_end(start: datetime.datetime, end: str) -> datetime.datetime:
 
 
 @lru_cache(maxsize=64)
-def vtimezone(tzid: str, first: datetime.date) -> Timezone:
-    """Return the VTIMEZONE of a zone from a year's start (made once per zone and year; it is slow)."""
-    return Timezone.from_tzid(tzid, first_date=first, last_date=VTIMEZONE_UNTIL)
+def vtimezone(tzid: str, first: datetime.date) -> bytes:
+    """Return the serialized VTIMEZONE of a zone from a year's start.
+
+    Made and serialized once per zone and year: with a line per daylight-saving change it is most of
+    each file, and folding those lines again for every listing would triple the time calendars take.
+    """
+    return Timezone.from_tzid(tzid, first_date=first, last_date=VTIMEZONE_UNTIL).to_ical()
 
 
 def description(site: Site, listing: Listing, meeting: Meeting) -> str:
@@ -88,12 +92,14 @@ def listing_calendar(site: Site, listing: Listing) -> bytes:
     for meeting in listing.schedule:
         seen[meeting.day, meeting.start] += 1
         events.append(meeting_event(site, listing, meeting, seen[meeting.day, meeting.start]))
-    first = datetime.date(listing.last_verified.year, 1, 1)
-    for tzid in sorted({m.timezone for m in listing.schedule}):
-        cal.add_component(vtimezone(tzid, first))
     for event in events:
         cal.add_component(event)
-    return cal.to_ical()
+    body = cal.to_ical()
+    # The VTIMEZONEs go before the events, as calendar programs expect.
+    first = datetime.date(listing.last_verified.year, 1, 1)
+    zones = b"".join(vtimezone(tzid, first) for tzid in sorted({m.timezone for m in listing.schedule}))
+    cut = body.index(b"BEGIN:VEVENT")
+    return body[:cut] + zones + body[cut:]
 
 
 def render_calendars(site: Site) -> Files:

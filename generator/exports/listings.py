@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Listing, Site
-from .common import EXPORT_VERSION, Files, csv_bytes, listing_id, newest_date, pretty_json
+from .common import EXPORT_VERSION, Files, compact_json, csv_bytes, listing_id, newest_date
 
 CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
@@ -74,13 +74,14 @@ def csv_row(site: Site, listing: Listing) -> list[str]:
 
 def render_listing_exports(site: Site) -> Files:
     """Return /api/listings.json, /api/listings.csv and /api/regions/<state>.json."""
-    files: Files = [("api/listings.json", pretty_json(listings_document(site, site.listings, "all"))),
+    # Compact JSON: the C encoder is ~10x faster than indenting, and the files are a third smaller.
+    files: Files = [("api/listings.json", compact_json(listings_document(site, site.listings, "all"))),
                     ("api/listings.csv", csv_bytes(list(CSV_COLUMNS), [csv_row(site, l) for l in site.listings]))]
     for term in site.taxonomy.regions.values():
         listings = site.index["regions"].get(term.slug, [])
         if listings:
             document = listings_document(site, listings, term.code)
-            files.append((f"api/regions/{term.code.lower()}.json", pretty_json(document)))
+            files.append((f"api/regions/{term.code.lower()}.json", compact_json(document)))
     return files
 
 
