@@ -95,6 +95,10 @@ ARTICLE_TAGS = ["coping", "cravings", "family", "first-meeting", "work", "sleep"
                 "online", "relationships"]
 
 
+# Real US area codes; 555-0100 to 555-0199 are reserved for fiction, so every number is valid and fake.
+AREA_CODES = (201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228,
+              229, 231, 234, 239, 240, 248, 251, 252, 253, 254, 256, 260, 262, 267, 269, 270, 276, 281, 301, 302)
+
 def _load_zips() -> dict[str, list[tuple[str, str]]]:
     """Return {state: [(zip, city), ...]} for STANDARD ZIP codes that have a centroid."""
     import zipcodes
@@ -207,7 +211,8 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
             lines.append("contact:")
             lines.append(f"  website: https://example.org/synthetic/{slug}")
             if rng.random() < 0.5:
-                lines.append(f"  phone: \"+1-555-01{rng.randint(0, 99):02d}\"")
+                area = AREA_CODES[number % len(AREA_CODES)]
+                lines.append(f"  phone: \"+1-{area}-555-01{number // len(AREA_CODES) % 100:02d}\"")
             if rng.random() < 0.3:
                 lines.append(f"  email: group{number}@example.org")
         if rng.random() < 0.3:

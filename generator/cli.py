@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .load import display_path
 from .pipeline import build_site, gather_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -21,14 +22,43 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate the content and build the site into the output folder")
     check = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
     serve = commands.add_parser("serve", help="build, serve locally and rebuild when content or templates change")
-    for sub in (build, check, serve):
+    new = commands.add_parser("new", help="start a new content file: `new listing` asks for the required fields")
+    new_listing = new.add_subparsers(dest="what", metavar="WHAT", required=True).add_parser(
+        "listing", help="write a new listing file that passes check; never replaces an existing file",
+        description="Write content/listings/<state or online>/<name>.yaml. Asks for each required field that is not "
+                    "given as an option (in a terminal); in scripts, give them all as options.")
+    due = commands.add_parser("due", help="list listings due for re-verification (last verified over 12 months ago)")
+    schema = commands.add_parser("schema", help="write content/listing.schema.json, the schema editors use, "
+                                                "after taxonomy.yaml changes")
+    for sub in (build, check, serve, new_listing, due, schema):
         sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                          help="folder with listings/, articles/ and taxonomy.yaml (default: content)")
+    for sub in (build, check):
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--format", choices=("text", "github"), default="text",
+                         help="how to print problems: text (default) or github (GitHub Actions annotations)")
     for sub in (build, serve):
         sub.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                          help="folder to write the site into (default: output)")
         sub.add_argument("--base-url", default=None, metavar="URL",
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
+        sub.add_argument("--repository", default=None, metavar="URL",
+                         help="GitHub repository for edit and report links (default: from content/site.yaml)")
+    for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
+                           ("format", "in-person, online or hybrid"),
+                           ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
+                           ("summary", "one sentence, 10 to 200 characters"), ("city", "city or town"),
+                           ("region", "two-letter state code, e.g. CT"), ("online-url", "where people join online"),
+                           ("source", "official page where the facts were checked"),
+                           ("website", "official website"), ("phone", "public phone number"), ("email", "public email"),
+                           ("organization", "organization that runs it"),
+                           ("last-verified", "date the facts were checked, YYYY-MM-DD (default: today)"),
+                           ("slug", "file name without .yaml (default: made from the name)")):
+        new_listing.add_argument(f"--{key}", metavar="TEXT", help=help_text)
+    due.add_argument("--format", choices=("text", "markdown"), default="text",
+                     help="text (default), or markdown for the re-verification issue")
+    due.add_argument("--repository", default=None, metavar="URL",
+                     help="GitHub repository, to link each file's edit page (default: from content/site.yaml)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
@@ -37,26 +67,48 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = make_parser().parse_args(argv)
-    return {"build": run_build, "check": run_check, "serve": run_serve}[args.command](args)
+    commands = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "due": run_due,
+                "schema": run_schema}
+    return commands[args.command](args)
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems to stderr, one per line, then a count."""
+def print_problems(problems: list[Problem], style: str = "text", strict: bool = False) -> None:
+    """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count."""
     for problem in problems:
-        print(problem, file=sys.stderr)
+        if style == "github":
+            print(github_annotation(problem, strict))
+        else:
+            print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
-    print(f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}", file=sys.stderr)
+    warnings = plural(len(problems) - errors, "warning")
+    fatal = " (errors, with --strict)" if strict and len(problems) > errors else ""
+    print(f"{plural(errors, 'error')}, {warnings}{fatal}", file=sys.stderr)
+
+
+def github_annotation(problem: Problem, strict: bool = False) -> str:
+    """Return a GitHub Actions workflow command that shows the problem on its line of the pull request."""
+    level = "error" if problem.is_error or strict else "warning"
+    where = f"file={_escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
+    title = _escape(problem.field, True)
+    return f"::{level} {where},title={title}::{_escape(problem.message, False)}"
+
+
+def _escape(text: str, is_property: bool) -> str:
+    """Escape text as GitHub's workflow commands require (properties also escape ':' and ',')."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 def run_check(args: argparse.Namespace) -> int:
     result = gather_site(args.content)
     if result.problems:
-        print_problems(result.problems)
-    if result.errors or result.site is None:
+        print_problems(result.problems, args.format, args.strict)
+    fatal = result.problems if args.strict else result.errors
+    if fatal or result.site is None:
         return EXIT_CONTENT
     site = result.site
     print(f"Content is valid: {plural(len(site.listings), 'listing')}, {plural(len(site.articles), 'article')}.")
@@ -66,11 +118,14 @@ def run_check(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        site = build_site(args.content, args.output, args.base_url)
+        result = build_site(args.content, args.output, args.base_url, repository=args.repository, strict=args.strict)
     except ContentError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
+    if result.problems:
+        print_problems(result.problems, args.format)
+    site = result.site
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
           f"into {args.output}/ in {took:.2f} s.")
@@ -80,4 +135,70 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only needed here
 
-    return serve(args.content, args.output, args.base_url, args.host, args.port)
+    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from . import newlisting as nl
+
+    answers = {key: getattr(args, key) for key in ("name", "kind", "format", "summary", "city", "region", "online_url",
+                                                   "source", "website", "phone", "email", "organization",
+                                                   "last_verified") if getattr(args, key)}
+    if args.support_types:
+        answers["support_types"] = args.support_types
+    try:
+        taxonomy = nl.load_taxonomy(args.content)
+        ask = (lambda q: _ask(q, taxonomy)) if sys.stdin.isatty() else None
+        path, text = nl.prepare_listing(args.content, taxonomy, answers, args.slug, ask,
+                                        lambda line: print(line, file=sys.stderr))
+        written = nl.write_listing_file(args.content, taxonomy, path, text)
+    except nl.NewListingError as exc:
+        for problem in exc.problems:
+            key = nl.answer_key(problem)
+            print(f"{nl.option_name(key) if key else problem.path}: {problem.message}", file=sys.stderr)
+        print(f"build.py new listing: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_CONTENT
+    for item in written:
+        print(f"Wrote {display_path(item)}")
+    print("Next: add what else you know (description, schedule, contact) — see CONTRIBUTING.md — "
+          "then run: python build.py check")
+    return EXIT_OK
+
+
+def _ask(question, taxonomy) -> str:
+    from .newlisting import choices_text
+
+    choices = choices_text(question, taxonomy)
+    print(f"{question.prompt}: {question.help}" + (f"\n  choices: {choices}" if choices else ""), file=sys.stderr)
+    try:
+        return input("> ")
+    except EOFError:
+        return ""
+
+
+def run_due(args: argparse.Namespace) -> int:
+    from .due import due_report
+
+    result = gather_site(args.content, repository=args.repository)
+    if result.site is None:
+        print_problems(result.errors)
+        return EXIT_CONTENT
+    text = due_report(result.site, args.format)
+    if text:
+        print(text, end="")
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .newlisting import NewListingError, load_taxonomy
+    from .schema_check import EDITOR_SCHEMA, listing_schema_for
+
+    try:
+        taxonomy = load_taxonomy(args.content)
+    except NewListingError as exc:
+        print_problems(exc.problems)
+        return EXIT_CONTENT
+    path = args.content / EDITOR_SCHEMA
+    path.write_bytes(listing_schema_for(taxonomy, EDITOR_SCHEMA))
+    print(f"Wrote {display_path(path)}")
+    return EXIT_OK

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .dates import build_date, months_before
+
 if TYPE_CHECKING:
     from .geo import Point
+    from .phone import Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
@@ -117,6 +120,13 @@ class Listing:
     schedule: tuple[Meeting, ...] = ()
     location_line: int = 1
     point: Point | None = None  # set when placed; None for online-only or unplaceable listings
+    phone: Phone | None = None
+    not_duplicate_of: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict)  # field name → line, for cross-file problems
+
+    def line_of(self, name: str) -> int:
+        """Return the line of a field in the listing's file (1 when not recorded)."""
+        return self.lines.get(name, 1)
 
     @property
     def url(self) -> str:
@@ -171,7 +181,8 @@ class SiteConfig:
     description: str
     base_url: str
     language: str = "en"
-    repository: str = ""
+    repository: str = ""  # https://github.com/owner/name, for "Suggest an edit" and "Report a problem"
+    branch: str = "main"
     directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
 
     @property
@@ -198,6 +209,15 @@ class Site:
     taxonomy: Taxonomy
     listings: list[Listing]
     articles: list[Article]
+    today: datetime.date = field(default_factory=build_date)
+
+    @cached_property
+    def stale_before(self) -> datetime.date:
+        """Return the date before which a listing counts as not recently verified."""
+        return months_before(self.today)
+
+    def is_stale(self, listing: Listing) -> bool:
+        return listing.last_verified < self.stale_before
 
     @cached_property
     def by_slug(self) -> dict[str, Listing]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
 from .load import display_path, load_article_files, load_listing_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
 from .render import TemplateProblem, render_site
+from . import validate
+from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
 from .write import write_site
@@ -27,7 +30,7 @@ class CheckResult:
         return [p for p in self.problems if p.is_error]
 
 
-def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
+def gather_site(content: Path, base_url: str | None = None, repository: str | None = None) -> CheckResult:
     """Load and validate all content in one pass, collecting every problem."""
     problems = Problems()
     taxonomy_path = content / "taxonomy.yaml"
@@ -45,7 +48,9 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     if taxonomy_doc is None:
         return CheckResult(None, problems.sorted())
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
-    config = validate_config(config_doc, base_url)
+    config = validate_config(config_doc, base_url, repository)
+    check_config(config_doc, display_path(config_path), problems)
+    check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
     listings = [validate_listing(f, taxonomy, markdown, problems)
                 for f in load_listing_files(content, problems) if f.doc is not None]
@@ -56,17 +61,41 @@ def gather_site(content: Path, base_url: str | None = None) -> CheckResult:
     place_listings(listings, Gazetteer(), problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(config, taxonomy, listings, articles)
+    check_site(site, problems)
     return CheckResult(site, problems.sorted())
 
 
-def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None) -> Site:
-    """Validate, render and write the whole site; raise ContentError and leave output/ untouched on errors."""
-    result = gather_site(content, base_url)
-    if result.errors or result.site is None:
-        raise ContentError(result.errors)
+def check_config(doc, path: str, problems: Problems) -> None:
+    """Warn about settings that cannot be used as given."""
+    value = doc.data.get("repository") if doc else None
+    if value and not validate.github_repository(str(value)):
+        problems.add(path, doc.line_of(("repository",)), "repository",
+                     f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
+                     "(edit and report links need GitHub), or leave it out", severity="warning")
+
+
+def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
+    """Warn when the schema that contributors' editors read no longer matches taxonomy.yaml."""
+    path = content / EDITOR_SCHEMA
+    if path.is_file() and path.read_bytes() != listing_schema_for(taxonomy, EDITOR_SCHEMA):
+        problems.add(display_path(path), 1, "(file)", "is out of date with taxonomy.yaml or the listing schema — run "
+                                                      "`python build.py schema` to update it (editors read it to "
+                                                      "complete fields)", severity="warning")
+
+
+def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
+               repository: str | None = None, strict: bool = False) -> CheckResult:
+    """Validate, render and write the whole site; return it with its warnings.
+
+    On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
+    """
+    result = gather_site(content, base_url, repository)
+    fatal = result.problems if strict else result.errors
+    if fatal or result.site is None:
+        raise ContentError(fatal)
     try:
         files = render_site(result.site, templates)
     except TemplateProblem as exc:
         raise ContentError([exc.problem]) from None
     write_site(files, output)
-    return result.site
+    return result

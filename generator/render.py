@@ -1,10 +1,9 @@
 """Render the site model into (path, bytes) pairs: pages, facet pages, assets, sitemap, schema."""
 from __future__ import annotations
 
-import copy
 import hashlib
-import json
 from pathlib import Path
+from urllib.parse import quote, urlencode
 from typing import Iterator
 
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
@@ -15,7 +14,7 @@ from .exports import export_catalog, render_exports
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
-from .schema_check import load_schema
+from .schema_check import listing_schema_for
 from .search_data import render_search_data
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -117,8 +116,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
                        url=lambda path: prefix + path,
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
-                       absolute_url=lambda path: absolute_url(site, path), exports=export_catalog(site))
-    env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", tel=tel_href, term=lambda slug, section: term(site, section, slug),
+                       absolute_url=lambda path: absolute_url(site, path),
+                       edit_url=lambda listing: edit_url(site, listing),
+                       report_url=lambda listing: report_url(site, listing), exports=export_catalog(site))
+    env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
 
@@ -138,18 +139,25 @@ def term(site: Site, section: str, slug: str) -> Term:
     return site.taxonomy.sections[section][slug]
 
 
-def tel_href(phone: str) -> str:
-    """Return a tel: URL for a phone number as written ('+1-800-662-4357' → 'tel:+18006624357')."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone.strip().startswith("+"):
-        return f"tel:+{digits}"
-    return f"tel:+1{digits}" if len(digits) == 10 else f"tel:{digits}"
+def edit_url(site: Site, listing: Listing) -> str:
+    """Return GitHub's edit page for the listing's file ('' without a repository or a repository-relative path)."""
+    repo = site.config.repository
+    if not repo or Path(listing.path).is_absolute():
+        return ""
+    return f"{repo}/edit/{quote(site.config.branch)}/{quote(Path(listing.path).as_posix())}"
+
+
+def report_url(site: Site, listing: Listing) -> str:
+    """Return a new-issue address with the report form prefilled with the listing's name and page."""
+    if not site.config.repository:
+        return ""
+    query = urlencode({"template": "report-problem.yml", "title": f"Outdated or wrong: {listing.name}",
+                       "listing": listing.name, "page": absolute_url(site, listing.url)})
+    return f"{site.config.repository}/issues/new?{query}"
 
 
 def directions_href(listing: Listing) -> str:
     """Return a map directions link for a listing's address (an ordinary link, followed only on a click)."""
-    from urllib.parse import quote
-
     loc = listing.location
     if "lat" in loc and "lng" in loc:
         destination = f"{loc['lat']},{loc['lng']}"
@@ -228,21 +236,4 @@ def render_robots(site: Site) -> bytes:
 
 def render_listing_schema(site: Site) -> bytes:
     """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
-    schema = copy.deepcopy(load_schema("listing.schema.json"))
-    schema["$id"] = absolute_url(site, "/schema/listing.schema.json")
-    props = schema["properties"]
-    tax = site.taxonomy.sections
-
-    def enum(target: dict, section: str) -> None:
-        target["enum"] = list(tax[section])
-        target["x-labels"] = {slug: t.label for slug, t in tax[section].items()}
-
-    enum(props["kind"], "kinds")
-    enum(props["format"], "formats")
-    enum(props["cost"], "costs")
-    for field, section in (("support_types", "support_types"), ("audience", "audiences"), ("languages", "languages")):
-        enum(props[field]["items"], section)
-    props["location"]["properties"]["region"]["enum"] = list(site.taxonomy.regions_by_code)
-    props["schedule"]["items"]["properties"]["day"]["enum"] = ["sunday", "monday", "tuesday", "wednesday",
-                                                               "thursday", "friday", "saturday"]
-    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return listing_schema_for(site.taxonomy, absolute_url(site, "/schema/listing.schema.json"))

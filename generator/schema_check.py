@@ -1,6 +1,7 @@
 """Check a document against a JSON Schema and explain each failure the way a contributor needs."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 from functools import lru_cache
@@ -9,9 +10,11 @@ from pathlib import Path
 import jsonschema
 
 from .errors import Problems, did_you_mean
+from .model import DAYS, Taxonomy
 from .yamlfile import Document
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
+EDITOR_SCHEMA = "listing.schema.json"  # written into the content folder; listing files point editors at it
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "fields on their own lines",
                "number": "a number", "integer": "a whole number", "boolean": "true or false"}
@@ -109,3 +112,24 @@ def _describe(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     return f"'{_short(str(value))}'"
+
+
+def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
+    """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
+    schema = copy.deepcopy(load_schema("listing.schema.json"))
+    schema["$id"] = schema_id
+    props = schema["properties"]
+    tax = taxonomy.sections
+
+    def enum(target: dict, section: str) -> None:
+        target["enum"] = list(tax[section])
+        target["x-labels"] = {slug: t.label for slug, t in tax[section].items()}
+
+    enum(props["kind"], "kinds")
+    enum(props["format"], "formats")
+    enum(props["cost"], "costs")
+    for field, section in (("support_types", "support_types"), ("audience", "audiences"), ("languages", "languages")):
+        enum(props[field]["items"], section)
+    props["location"]["properties"]["region"]["enum"] = list(taxonomy.regions_by_code)
+    props["schedule"]["items"]["properties"]["day"]["enum"] = list(DAYS)
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -87,7 +87,8 @@ def render_search_data(site: Site, prefix: str) -> Files:
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types)] for a in site.articles])
     articles_path = f"search/{hashed_name('articles', articles)}"
     files.append((articles_path, articles))
-    index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(), "total": len(site.listings), "vocabulary": _vocabulary(site),
+    index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
+             "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "vocabulary": _vocabulary(site),
              "scopes": scopes, "articles": f"{prefix}/{articles_path}", "places": f"{prefix}/search/places/"}
     files.append(("search/index.json", compact_json(index)))
     return files

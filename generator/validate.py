@@ -4,12 +4,15 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import unicodedata
 import zoneinfo
 from functools import lru_cache
 
+from .dates import build_date
 from .errors import Problems, did_you_mean
 from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
+from .phone import parse_phone
 from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
 from .schema_check import check_schema, field_name
 from .yamlfile import Document
@@ -19,17 +22,33 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BIT_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs")
 MAX_FILTER_TERMS = 31
 # Which taxonomy section each listing field's values come from.
+# Fields whose lines the cross-file checks point at.
+LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
+               ("last_verified", ("last_verified",)), ("description", ("description",)),
+               ("not_duplicate_of", ("not_duplicate_of",)))
 VOCABULARY_FIELDS = (("kind", "kinds"), ("format", "formats"), ("support_types", "support_types"),
                      ("audience", "audiences"), ("languages", "languages"), ("cost", "costs"))
 
 
-def validate_config(doc: Document | None, base_url: str | None) -> SiteConfig:
+def validate_config(doc: Document | None, base_url: str | None, repository: str | None = None) -> SiteConfig:
     """Return site settings (defaults for any not given), with a --base-url override applied."""
     data = doc.data if doc else {}
     url = base_url if base_url is not None else str(data.get("base_url", "/"))
+    repository = repository or str(data.get("repository") or "")  # an empty --repository means "not given"
     return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
                       description=str(data.get("description", "")), base_url=url or "/",
-                      language=str(data.get("language", "en")), repository=str(data.get("repository", "")))
+                      language=str(data.get("language", "en")), repository=github_repository(repository),
+                      branch=str(data.get("branch") or "main"))
+
+
+def github_repository(url: str) -> str:
+    """Return https://github.com/owner/name for a GitHub remote in any spelling, else ''.
+
+    Netlify's REPOSITORY_URL may carry an access token or be an SSH address; neither may reach a page.
+    """
+    match = re.match(r"^(?:https?://(?:[^@/]+@)?|git@|ssh://git@)github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$",
+                     url.strip())
+    return f"https://github.com/{match[1]}/{match[2]}" if match else ""
 
 
 def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
@@ -65,7 +84,7 @@ def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownR
     before = len(problems.errors)
     if not SLUG.match(source.slug):
         problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
-                                             f"'{_suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
+                                             f"'{suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
     check_schema(doc, "listing.schema.json", path, problems)
     _check_vocabulary(doc, path, taxonomy, problems)
     _check_cross_fields(doc, path, taxonomy, problems)
@@ -115,6 +134,12 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
         problems.add(path, doc.line_of(("format",)), "online.url",
                      f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "
                      "where people join")
+    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    phone = contact.get("phone")
+    if isinstance(phone, str) and parse_phone(phone, _country(location)) is None:
+        problems.add(path, doc.line_of(("contact", "phone")), "contact.phone",
+                     f"'{phone}' is not a valid phone number — check the digits and include the area code, "
+                     'e.g. phone: "+1-860-244-3343"')
     if ("lat" in location) != ("lng" in location):
         problems.add(path, doc.line_of(("location",)), "location",
                      "give both lat and lng, or neither — the build places listings without them by postal code")
@@ -123,6 +148,11 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
     for i, meeting in enumerate(schedule if isinstance(schedule, list) else []):
         if isinstance(meeting, dict):
             _check_meeting(doc, path, i, meeting, problems)
+
+
+def _country(location: dict) -> str:
+    country = location.get("country")
+    return country if isinstance(country, str) and len(country) == 2 else "US"
 
 
 def _check_date(doc: Document, path: str, problems: Problems) -> None:
@@ -135,7 +165,7 @@ def _check_date(doc: Document, path: str, problems: Problems) -> None:
         problems.add(path, doc.line_of(("last_verified",)), "last_verified",
                      f"'{value}' is not a real date — write it as YYYY-MM-DD, e.g. 2026-11-21")
         return
-    if day > datetime.date.today():
+    if day > build_date():
         problems.add(path, doc.line_of(("last_verified",)), "last_verified",
                      f"{value} is in the future — use the date you checked the facts")
 
@@ -183,7 +213,18 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
         online=Fields(data.get("online", {})), contact=Fields(data.get("contact", {})),
         organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
         audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),
-        cost=data.get("cost", ""), schedule=schedule, location_line=source.doc.line_of(("location",)))
+        cost=data.get("cost", ""), schedule=schedule, location_line=source.doc.line_of(("location",)),
+        phone=parse_phone(data["contact"]["phone"], _country(location)) if "phone" in data.get("contact", {}) else None,
+        not_duplicate_of=tuple(data.get("not_duplicate_of", ())),
+        lines={name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)})
+
+
+def _has(data: dict, where: tuple[str, ...]) -> bool:
+    for key in where:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: MarkdownRenderer,
@@ -194,7 +235,7 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
     before = len(problems.errors)
     if not SLUG.match(source.slug):
         problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
-                                                    f"to '{_suggest_slug(source.slug)}.md'")
+                                                    f"to '{suggest_slug(source.slug)}.md'")
     check_schema(source.meta, "article.schema.json", source.path, problems)
     data = source.meta.data
     types = data.get("support_types") if isinstance(data.get("support_types"), list) else []
@@ -230,5 +271,7 @@ def check_unique_slugs(items: list, kind: str, problems: Problems) -> list:
     return unique
 
 
-def _suggest_slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "listing"
+def suggest_slug(name: str) -> str:
+    """Return a web-address form of a name: 'Café Ünity #1' → 'cafe-unity-1'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-") or "listing"

@@ -44,6 +44,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: 2026-11-21 12:00 UTC, the "today" of scratch projects (see ``project``).
+TODAY_EPOCH = 1795262400
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -178,13 +182,16 @@ def page(browser):
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project folder whose ``content/`` is minimal but valid: the starter taxonomy only.
 
     Tests add listings and articles with ``helpers.write_listing`` / ``write_article``; CLI tests
     run ``build.py`` with ``cwd=project`` and ``--content content`` so paths print relative.
+    The build's "today" is pinned (``helpers.TODAY``), so fixture dates never go stale.
     """
     from helpers import new_content
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(TODAY_EPOCH))
 
     return new_content(tmp_path / "project").parent
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_PY = REPO_ROOT / "build.py"
-COUNT_LINE = re.compile(r"^\d+ errors?, \d+ warnings?$")
+COUNT_LINE = re.compile(r"^\d+ errors?, \d+ warnings?( \(errors, with --strict\))?$")
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<field>[^:]+): (?P<message>.+)$")
 
 # Valid listings that fill in every optional field the templates read, so that the scratch site
@@ -175,7 +175,7 @@ def check_problems(project: Path, *args: str, timeout: float = 20) -> list[str]:
     *lines, count = result.stderr.splitlines()
     assert COUNT_LINE.match(count), count
     errors, warnings = (int(n) for n in re.findall(r"\d+", count))
-    assert errors >= 1 and errors + warnings == len(lines), result.stderr
+    assert errors + warnings >= 1 and errors + warnings == len(lines), result.stderr
     for line in lines:
         assert PROBLEM_LINE.match(line), f"not 'path:line: field: message': {line!r}"
     return lines

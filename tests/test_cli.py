@@ -28,16 +28,29 @@ def test_top_level_help_lists_every_command(repo_root):
                  "build validate the content and build the site into the output folder",
                  "check validate the content and report every problem; writes nothing",
                  "serve build, serve locally and rebuild when content or templates change",
+                 "new start a new content file: `new listing` asks for the required fields",
+                 "due list listings due for re-verification (last verified over 12 months ago)",
+                 "schema write content/listing.schema.json, the schema editors use, after taxonomy.yaml changes",
                  "Exit codes: 0 success, 1 content errors, 2 usage errors."):
         assert line in text
 
 
+STRICT_HELP = "--strict treat warnings as errors"
+FORMAT_HELP = ("--format {text,github} how to print problems: text (default) or github (GitHub Actions "
+               "annotations)")
+REPOSITORY_HELP = ("--repository URL GitHub repository for edit and report links (default: from "
+                   "content/site.yaml)")
+
+
 @pytest.mark.parametrize("command, usage, options", [
-    ("build", "usage: build.py build [-h] [--content DIR] [--output DIR] [--base-url URL]",
-     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP]),
-    ("check", "usage: build.py check [-h] [--content DIR]", [CONTENT_HELP]),
-    ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--base-url URL] [--host HOST] [--port PORT]",
-     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
+    ("build", "usage: build.py build [-h] [--content DIR] [--strict] [--format {text,github}] [--output DIR] "
+              "[--base-url URL] [--repository URL]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP]),
+    ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP]),
+    ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--base-url URL] [--repository URL] "
+              "[--host HOST] [--port PORT]",
+     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
       "--port PORT port to listen on (default: 8000)"]),
 ])
 def test_command_help(repo_root, command, usage, options):
@@ -49,6 +62,17 @@ def test_command_help(repo_root, command, usage, options):
         assert option in text
     if command == "check":
         assert "--output" not in text and "--base-url" not in text
+
+
+def test_new_listing_help_names_every_field_option(repo_root):
+    text = squash(run_build_py("new", "listing", "--help", cwd=repo_root).stdout)
+    assert text.startswith("usage: build.py new listing [-h] [--content DIR] [--name TEXT] [--kind TEXT]")
+    for option in ("--support-types TEXT support type slugs, comma-separated, e.g. 12-step,family-support",
+                   "--region TEXT two-letter state code, e.g. CT", "--online-url TEXT where people join online",
+                   "--last-verified TEXT date the facts were checked, YYYY-MM-DD (default: today)",
+                   "--slug TEXT file name without .yaml (default: made from the name)",
+                   "Asks for each required field that is not given as an option (in a terminal)"):
+        assert option in text
 
 
 def test_check_refuses_output_options(project):
@@ -72,7 +96,8 @@ def test_no_command_is_a_usage_error(repo_root):
 
 def test_check_on_a_clean_project(project, content):
     write_listing(content, "online/anytime-forum.yaml", ONLINE)
-    write_listing(content, "online/second.yaml", dedent(ONLINE).replace("Anytime Online", "Second Online"))
+    second = dedent(ONLINE).replace("Anytime Online", "Second Online").replace("forum-home", "second-home")
+    write_listing(content, "online/second.yaml", second.replace("0199", "0198"))
     write_article(content, "finding-a-group.md", ARTICLE)
     result = run_build_py("check", "--content", "content", cwd=project)
     assert (result.returncode, result.stdout, result.stderr) == (0, "Content is valid: 2 listings, 1 article.\n", "")

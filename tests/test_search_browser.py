@@ -127,6 +127,8 @@ def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
     # One record per file: every test then also exercises chunked shards, staged loading and de-duplication.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("generator.search_data.CHUNK_SIZE", 1)
+        # Built "on" 2027-01-12: only Fake Austin Evening (verified 2026-01-10) is over 12 months old.
+        patch.setenv("SOURCE_DATE_EPOCH", "1799755200")
         build_site(content, root / "output")
     with serve_dir(root / "output") as url:
         yield url
@@ -172,6 +174,17 @@ def test_typing_a_name_shows_that_listing(page, fake_directory):
     wait_count(page, 1)
     assert names(page) == ["Fake Springfield Family Circle"]
     assert "q=springf" in page.url
+    assert_clean(page, fake_directory)
+
+
+def test_results_mark_listings_not_verified_in_12_months(page, fake_directory):
+    open_directory(page, fake_directory, "?q=austin")
+    wait_count(page, 2)
+    cards = page.locator("#results .card")
+    marked = {cards.nth(i).locator(".card-title").text_content(): cards.nth(i).locator(".stale-note").count()
+              for i in range(2)}
+    assert marked == {"Fake Austin Evening Group": 1, "Fake Austin Group": 0}
+    assert page.locator("#results .stale-note").text_content() == "Not recently verified"
     assert_clean(page, fake_directory)
 
 

@@ -374,6 +374,7 @@ function renderCard(record) {
   <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/"${LINK_ATTRS}>${escapeHtml(record.name)}</a></h3>
   <p class="card-meta">${meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("")}</p>
   <p class="card-summary">${escapeHtml(record.summary)}</p>
+  ${record.verified < index.stale_before ? `<p class="stale-note">Not recently verified</p>` : ""}
   ${times.length ? `<p class="card-times">Meets ${times.map(escapeHtml).join("; ")}</p>` : ""}
   <ul class="tags" aria-label="Support types">${types}</ul>
 </article></li>`;

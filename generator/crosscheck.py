@@ -1,0 +1,135 @@
+"""Checks across files: duplicate listings, verification dates, and links between the site's pages."""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import Problems
+from .model import Listing, Site
+
+_HREF = re.compile(r'href="(/[^"]*)"')
+
+
+def check_site(site: Site, problems: Problems) -> None:
+    """Record problems that only show when all listings and articles are seen together."""
+    check_not_duplicate_of(site, problems)
+    check_duplicates(site.listings, problems)
+    check_verification(site, problems)
+    check_links(site, problems)
+
+
+def check_not_duplicate_of(site: Site, problems: Problems) -> None:
+    """Record not_duplicate_of entries that name no listing."""
+    slugs = list(site.by_slug)
+    for listing in site.listings:
+        for slug in listing.not_duplicate_of:
+            if slug not in site.by_slug:
+                close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+                hint = f" — did you mean '{close[0]}'?" if close else " — use the other listing's file name without .yaml"
+                problems.add(listing.path, listing.line_of("not_duplicate_of"), "not_duplicate_of",
+                             f"no listing is named '{slug}'{hint}")
+
+
+def check_duplicates(listings: list[Listing], problems: Problems) -> None:
+    """Warn about listings that share a name and place, a website or a phone number with an earlier one."""
+    for field, label, key in (("name", "name and place", _name_key), ("contact.website", "website", _website_key),
+                              ("contact.phone", "phone number", _phone_key)):
+        groups: dict[str, list[Listing]] = defaultdict(list)
+        for listing in listings:
+            value = key(listing)
+            if value:
+                groups[value].append(listing)
+        for group in groups.values():
+            _report_group(sorted(group, key=lambda l: l.path), field, label, problems)
+
+
+def _report_group(group: list[Listing], field: str, label: str, problems: Problems) -> None:
+    for i, listing in enumerate(group):
+        first = next((other for other in group[:i] if not _acknowledged(listing, other)), None)
+        if first is None:
+            continue
+        problems.add(listing.path, listing.line_of(field), field,
+                     f"same {label} as {first.path} ({first.name}) — if both describe one group, keep one file; "
+                     f"if they are different, add not_duplicate_of: [{first.slug}] to this file",
+                     severity="warning")
+
+
+def _acknowledged(a: Listing, b: Listing) -> bool:
+    return b.slug in a.not_duplicate_of or a.slug in b.not_duplicate_of
+
+
+def _name_key(listing: Listing) -> str:
+    name = re.sub(r"[^a-z0-9]+", " ", listing.name.casefold()).strip()
+    return f"{name}|{listing.city.casefold()}|{listing.region}"
+
+
+def _website_key(listing: Listing) -> str:
+    website = listing.contact.get("website", "")
+    if not website:
+        return ""
+    parts = urlsplit(website.strip().lower())
+    host = parts.netloc.removeprefix("www.")
+    return host + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _phone_key(listing: Listing) -> str:
+    return listing.phone.key if listing.phone else ""
+
+
+def check_verification(site: Site, problems: Problems) -> None:
+    """Warn about listings last verified more than 12 months before the build."""
+    for listing in site.listings:
+        if site.is_stale(listing):
+            problems.add(listing.path, listing.line_of("last_verified"), "last_verified",
+                         f"last verified {listing.last_verified.isoformat()}, more than 12 months ago — check the "
+                         "facts against the source, then set last_verified to the date you checked",
+                         severity="warning")
+
+
+def check_links(site: Site, problems: Problems) -> None:
+    """Record links in listings and articles to listing, article or browse pages that do not exist."""
+    known = _content_pages(site)
+    prefix = site.config.path_prefix
+    for item, html, field in ([(l, l.description_html, "description") for l in site.listings]
+                              + [(a, a.body_html, "(text)") for a in site.articles]):
+        for href in dict.fromkeys(_HREF.findall(str(html))):
+            path = urlsplit(href.removeprefix(prefix) if prefix else href).path
+            parts = path.strip("/").split("/")
+            target = f"/{parts[0]}/{parts[1]}/" if len(parts) > 1 else ""
+            if target and parts[0] in known and target not in known[parts[0]]:
+                problems.add(item.path, _line_of_link(item.path, path, field, item), field,
+                             f"links to {path}, which is not a page of this site{_suggest(target, known[parts[0]])}")
+
+
+def _content_pages(site: Site) -> dict[str, set[str]]:
+    """Return, per site folder whose pages come from content, the pages that exist."""
+    regions = site.taxonomy.sections["regions"]
+    return {"listings": {l.url for l in site.listings}, "articles": {a.url for a in site.articles},
+            "regions": {f"/regions/{slug}/" for slug in regions},
+            "support-types": {f"/support-types/{slug}/" for slug in site.taxonomy.support_types},
+            "kinds": {f"/kinds/{slug}/" for slug in site.taxonomy.kinds}}
+
+
+def _suggest(target: str, pages: set[str]) -> str:
+    """Return a did-you-mean for the closest page in the same folder, judged by the last part only."""
+    by_slug = {page.rstrip("/").rsplit("/", 1)[1]: page for page in pages}
+    close = difflib.get_close_matches(target.rstrip("/").rsplit("/", 1)[1], sorted(by_slug), n=1, cutoff=0.6)
+    if close:
+        return f" — did you mean {by_slug[close[0]]}?"
+    return " — fix the address, or remove the link if the page was taken down"
+
+
+def _line_of_link(path: str, href: str, field: str, item: object) -> int:
+    """Return the first line of the file that mentions the link (read only when a link is broken)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    needle = href.rstrip("/")
+    for number, line in enumerate(lines, 1):
+        if needle in line:
+            return number
+    return item.line_of(field) if isinstance(item, Listing) else 1
