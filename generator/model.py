@@ -51,6 +51,7 @@ class Term:
     description: str
     code: str = ""
     timezone: str = ""
+    meeting_guide: str = ""  # the Meeting Guide type code with the same meaning, if any
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Listing:
     last_verified: datetime.date
     source: str
     description_html: Markup = Markup("")
+    description: str = ""  # the Markdown source, for the open data exports
     location: Fields = field(default_factory=Fields)
     online: Fields = field(default_factory=Fields)
     contact: Fields = field(default_factory=Fields)
@@ -192,6 +194,11 @@ class SiteConfig:
     @property
     def is_absolute(self) -> bool:
         return self.base_url.startswith(("http://", "https://"))
+
+    def absolute_url(self, path: str) -> str:
+        """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
+        base = self.base_url.rstrip("/") if self.is_absolute else self.path_prefix
+        return base + path
 
 
 @dataclass

@@ -10,6 +10,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError)
 
 from .errors import Problem
+from .exports import export_catalog, render_exports
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -26,6 +27,7 @@ FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", 
 STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
                 ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
+                ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
                 ("404.html", "404.html"))
 
 
@@ -75,7 +77,17 @@ def _render_all(site: Site, templates: Path) -> Files:
     files.append(("schema/listing.schema.json", render_listing_schema(site)))
     files += render_search_data(site, site.config.path_prefix)
     files += render_places()
+    files += render_exports(site, env)
+    files += render_embed(env, templates)
     return files
+
+
+def render_embed(env: Environment, templates: Path) -> Files:
+    """Return the embeddable directory (/embed/, kept out of the sitemap) and the script that embeds it.
+
+    embed.js keeps one address for good: organizations paste `<script src=".../embed.js">` into their sites.
+    """
+    return [page(env, "embed.html", "embed/index.html"), ("embed.js", (templates / "embed.js").read_bytes())]
 
 
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
@@ -106,7 +118,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
                        absolute_url=lambda path: absolute_url(site, path),
                        edit_url=lambda listing: edit_url(site, listing),
-                       report_url=lambda listing: report_url(site, listing))
+                       report_url=lambda listing: report_url(site, listing), exports=export_catalog(site))
     env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
@@ -120,8 +132,7 @@ def _asset_path(by_name: dict[str, str], name: str) -> str:
 
 def absolute_url(site: Site, path: str) -> str:
     """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
-    base = site.config.base_url.rstrip("/") if site.config.is_absolute else site.config.path_prefix
-    return base + path
+    return site.config.absolute_url(path)
 
 
 def term(site: Site, section: str, slug: str) -> Term:

@@ -67,7 +67,8 @@ def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
                              f"'{slug}' is defined twice in {section} — remove or rename one")
                 continue
             terms[slug] = Term(section, slug, str(item.get("label", slug)), str(item.get("description", "")),
-                               str(item.get("code", "")), str(item.get("timezone", "")))
+                               str(item.get("code", "")), str(item.get("timezone", "")),
+                               str(item.get("meeting_guide", "")))
         if section in BIT_SECTIONS and len(terms) > MAX_FILTER_TERMS:
             problems.add(path, doc.line_of((section,)), section,
                          f"has {len(terms)} terms; the directory's filters handle at most {MAX_FILTER_TERMS} per "
@@ -207,7 +208,8 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
         slug=source.slug, path=source.path, name=data["name"].strip(), kind=data["kind"],
         support_types=tuple(data["support_types"]), summary=data["summary"].strip(), format=data["format"],
         last_verified=datetime.date.fromisoformat(data["last_verified"]), source=data["source"],
-        description_html=markdown.render(data.get("description", "")), location=location,
+        description_html=markdown.render(data.get("description", "")), description=data.get("description", "").strip(),
+        location=location,
         online=Fields(data.get("online", {})), contact=Fields(data.get("contact", {})),
         organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
         audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),

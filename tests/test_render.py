@@ -133,8 +133,11 @@ def test_site_pages_articles_and_extras(built):
 
 
 def test_no_page_for_unlisted_files(built):
-    listing_pages = sorted(path for path in built if path.startswith("listings/"))
+    listing_pages = sorted(path for path in built if path.startswith("listings/") and path.endswith(".html"))
     assert listing_pages == sorted(f"listings/{slug}/index.html" for slug in SLUGS)
+    # Besides its page, a listing folder holds only the calendar of a listing with a schedule.
+    others = sorted(path for path in built if path.startswith("listings/") and not path.endswith(".html"))
+    assert others == ["listings/bay-area-family/meetings.ics", "listings/hartford-tuesday/meetings.ics"]
 
 
 def test_listing_page(built):

@@ -23,6 +23,13 @@ const statusBox = document.getElementById("result-status");
 const articleBox = document.getElementById("article-results");
 const placeStatus = document.getElementById("f-place-status");
 const heading = document.getElementById("results-title");
+// The embedded directory (/embed/) runs this same code: its links open the main site in a new tab, its URL
+// changes replace the frame's history entry (so the host page's back button is not taken over), the frame's
+// own parameters (origin, theme, accent) stay in the URL, and "Clear all filters" returns to the presets.
+const EMBED = Boolean(form && form.dataset.mode === "embed");
+const LINK_ATTRS = EMBED ? ' target="_blank" rel="noopener"' : "";
+const FRAME_PARAMS = ["origin", "theme", "accent"];
+let presets = null;
 
 let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
@@ -79,10 +86,15 @@ function applyStateToForm(state) {
 }
 
 function writeUrl(state, push) {
-  const query = paramsFromState(state).toString();
+  const params = paramsFromState(state);
+  if (EMBED) {
+    const current = new URLSearchParams(location.search);
+    for (const name of FRAME_PARAMS) if (current.get(name)) params.set(name, current.get(name));
+  }
+  const query = params.toString();
   const url = location.pathname + (query ? `?${query}` : "");
   if (url === location.pathname + location.search) return;
-  history[push ? "pushState" : "replaceState"](null, "", url);
+  history[push && !EMBED ? "pushState" : "replaceState"](null, "", url);
 }
 
 // ---------------------------------------------------------------- data
@@ -359,7 +371,7 @@ function renderCard(record) {
   const times = record.schedule.map(([day, start, end, zone]) => `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""} ${zone}`);
   const types = record.types.map((t) => `<li><span class="tag">${escapeHtml(label("support_types", t))}</span></li>`).join("");
   return `<li><article class="card">
-  <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/">${escapeHtml(record.name)}</a></h3>
+  <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/"${LINK_ATTRS}>${escapeHtml(record.name)}</a></h3>
   <p class="card-meta">${meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("")}</p>
   <p class="card-summary">${escapeHtml(record.summary)}</p>
   ${record.verified < index.stale_before ? `<p class="stale-note">Not recently verified</p>` : ""}
@@ -412,7 +424,7 @@ function renderArticles(state) {
     return tokens.every((t) => text.includes(t));
   });
   articleBox.innerHTML = found.length ? `<h3>Articles</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
-    `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/">${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
+    `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/"${LINK_ATTRS}>${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
 }
 
 let citiesFor = { records: null, region: null };
@@ -527,12 +539,15 @@ async function start() {
   }
   fetchJson(index.articles, new Map()).then((list) => { articles = list; renderArticles(stateFromForm()); }).catch(() => {});
   const state = stateFromParams(new URLSearchParams(location.search));
+  presets = state;
   applyStateToForm(state);
   form.hidden = false;
   // Wide screens have room for every filter; on phones they start folded so results stay near the top.
   const anyFacet = LIST_PARAMS.some((name) => state[name].length) || state.today;
-  document.getElementById("more-filters").open = anyFacet || matchMedia("(min-width: 60rem)").matches;
-  document.getElementById("browse").hidden = true;
+  // Embedded in another site, the frame stays compact: only the filters in use start open.
+  document.getElementById("more-filters").open = anyFacet || (!EMBED && matchMedia("(min-width: 60rem)").matches);
+  const browse = document.getElementById("browse");
+  if (browse) browse.hidden = true;
 
   let typing = 0;
   let burst = false; // the first keystroke of a burst is a history step; the rest replace it
@@ -555,7 +570,10 @@ async function start() {
   form.addEventListener("submit", (event) => { event.preventDefault(); update(true); });
   form.addEventListener("reset", () => {
     form.dataset.at = "";
-    setTimeout(() => update(true));
+    setTimeout(() => {
+      if (EMBED) applyStateToForm({ ...presets, q: "", place: "", at: "", sort: DEFAULTS.sort, today: "", day: [] });
+      update(true);
+    });
   });
   document.getElementById("f-near").addEventListener("click", useMyLocation);
   resultsBox.addEventListener("click", (event) => {

@@ -1,0 +1,49 @@
+"""Open data, regenerated every build: the directory's own JSON and CSV, the Meeting Guide feed, Open
+Referral HSDS 3.0 (JSON and tabular), an iCalendar file per scheduled listing and an Atom feed."""
+from __future__ import annotations
+
+import datetime
+
+from jinja2 import Environment
+
+from ..model import Site
+from .common import Files, listing_id
+from .hsds import FOLDER as HSDS_FOLDER, render_hsds
+from .hsds_tables import TABLES
+from .ical import render_calendars
+from .listings import region_exports, render_listing_exports
+from .meeting_guide import FEED_PATH, render_meeting_feed
+
+ATOM_PATH = "feeds/listings.atom"
+ATOM_ENTRIES = 50
+
+
+def render_exports(site: Site, env: Environment) -> Files:
+    """Return every open data file of the site."""
+    files = render_listing_exports(site)
+    files += render_meeting_feed(site)
+    files += render_hsds(site)
+    files += render_calendars(site)
+    files.append(render_atom(env, site))
+    return files
+
+
+def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:
+    """Return the Atom feed of the listings most recently added or re-verified, newest first."""
+    recent = sorted(site.listings, key=lambda l: (l.last_verified, l.slug), reverse=True)[:ATOM_ENTRIES]
+    newest = recent[0].last_verified if recent else datetime.date(1970, 1, 1)
+    entries = [{"id": listing_id(l), "listing": l} for l in recent]
+    xml = env.get_template("feeds/listings.atom").render(
+        entries=entries, updated=f"{newest.isoformat()}T00:00:00Z",
+        feed_id=site.config.absolute_url("/feeds/listings.atom") if site.config.is_absolute
+        else "tag:peer-support-directory,2026:listings")
+    return ATOM_PATH, xml.encode("utf-8")
+
+
+def export_catalog(site: Site) -> dict:
+    """Return what the open data page lists: paths, tables, the state files and counts."""
+    return {"meetings_feed": "/" + FEED_PATH, "atom": "/" + ATOM_PATH, "hsds_folder": f"/{HSDS_FOLDER}/",
+            "hsds_tables": [(name, path) for name, (path, _) in TABLES.items()],
+            "regions": region_exports(site),
+            "meeting_count": sum(len(l.schedule) for l in site.listings),
+            "calendar_count": sum(1 for l in site.listings if l.schedule)}

@@ -1,0 +1,55 @@
+/* Embed the peer-support directory in any page with one tag:
+
+     <script async src="https://DIRECTORY/embed.js" data-region="CT" data-type="12-step"
+             data-accent="#0b5e75" data-theme="light" data-title="Find peer support in Connecticut"></script>
+
+   It inserts a titled iframe of /embed/ right after itself. Presets (data-region, data-type, data-kind,
+   data-format, data-audience, data-language: one value or several separated by commas; data-online:
+   include, only or exclude) start the directory pre-filtered. Theme: data-accent (a hex colour) and
+   data-theme (light or dark), or the CSS custom properties --peer-directory-accent and
+   --peer-directory-theme on the script's parent element. The frame reports its height to this page's
+   origin only; this page accepts the report only from the directory's origin and from its own frame.
+   A classic script (not a module), so that it can find its own tag through document.currentScript. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.src) return;
+  var LISTS = ["region", "type", "kind", "format", "audience", "language"];
+  var MESSAGE = "peer-support-directory:height";
+  var widget = new URL("embed/", script.src);
+  var data = script.dataset;
+  var style = getComputedStyle(script.parentElement || document.documentElement);
+  var params = new URLSearchParams();
+
+  LISTS.forEach(function (name) {
+    (data[name] || "").split(",").forEach(function (value) {
+      value = value.trim();
+      if (/^[A-Za-z0-9-]{1,40}$/.test(value)) params.append(name, value);
+    });
+  });
+  if (/^(include|only|exclude)$/.test(data.online || "")) params.set("online", data.online);
+  var accent = (data.accent || style.getPropertyValue("--peer-directory-accent")).trim();
+  var theme = (data.theme || style.getPropertyValue("--peer-directory-theme")).trim();
+  if (/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(accent)) params.set("accent", accent);
+  if (theme === "light" || theme === "dark") params.set("theme", theme);
+  if (/^https?:$/.test(location.protocol)) params.set("origin", location.origin);
+
+  var frame = document.createElement("iframe");
+  frame.src = widget.href + "?" + params.toString();
+  frame.title = data.title || "Peer support directory: search local groups, online meetings and peer programs";
+  frame.allow = "geolocation"; // "Use my location" inside the frame; the browser still asks the visitor
+  frame.className = "peer-directory-frame";
+  frame.style.display = "block";
+  frame.style.width = "100%";
+  frame.style.border = "0";
+  frame.style.height = (/^\d{3,4}$/.test(data.height || "") ? data.height : "640") + "px";
+  script.parentNode.insertBefore(frame, script.nextSibling);
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== widget.origin || event.source !== frame.contentWindow) return;
+    var message = event.data;
+    if (!message || message.type !== MESSAGE) return;
+    var height = Number(message.height);
+    if (isFinite(height) && height > 0) frame.style.height = Math.min(Math.ceil(height), 50000) + "px";
+  });
+})();
