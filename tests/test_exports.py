@@ -97,7 +97,7 @@ def test_listings_csv_one_row_per_listing(files, listings):
 def test_listings_csv_defuses_spreadsheet_formulas_but_keeps_phone_numbers(files):
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(files["api/listings.csv"].decode("utf-8")))}
     assert rows["austin-spreadsheet"]["summary"].startswith("'=HYPERLINK(")
-    assert rows["austin-spreadsheet"]["phone"] == "+1-512-555-0100"
+    assert rows["austin-spreadsheet"]["phone"] == "(512) 555-0100"
 
 
 def test_a_json_file_per_state_with_only_its_listings(files):

@@ -98,7 +98,7 @@ def test_service_details_phones_languages_and_attributes(services):
     family = services["Bay Area Family Circle"]
     assert family["organization"]["name"] == "Bay Area Family Circle"
     assert family["assured_date"] == "2026-03-15" and family["status"] == "active"
-    assert [p["number"] for p in family["phones"]] == ["415-555-0142"]
+    assert [p["number"] for p in family["phones"]] == ["(415) 555-0142"]
     assert [(l["code"], l["name"]) for l in family["languages"]] == [("en", "English"), ("es", "Spanish")]
     terms = {(a["link_type"], a["taxonomy_term"]["name"]) for a in family["attributes"]}
     assert {("support_type", "Family support"), ("audience", "Families and friends"), ("format", "Hybrid")} <= terms

@@ -101,9 +101,9 @@ def add_service(tables: Tables, site: Site, listing: Listing) -> None:
                eligibility_description=f"Especially for: {audience}" if audience else "",
                assured_date=listing.last_verified.isoformat())
     add_locations(tables, listing, service_id, org_id)
-    if listing.contact["phone"]:
+    if listing.phone:
         tables.add("phone", id=stable_id("phone", listing.slug), service_id=service_id,
-                   number=listing.contact["phone"])
+                   number=listing.phone.display)
     seen: dict[tuple[str, str], int] = defaultdict(int)
     for meeting in listing.schedule:
         seen[meeting.day, meeting.start] += 1  # two meetings at one time still get two ids

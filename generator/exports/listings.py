@@ -67,7 +67,7 @@ def csv_row(site: Site, listing: Listing) -> list[str]:
                                                                         "country")},
               "latitude": coords.get("latitude", ""), "longitude": coords.get("longitude", ""),
               "coordinates": coords.get("source", ""), "online_url": listing.online["url"],
-              "online_platform": listing.online["platform"], "phone": listing.contact["phone"],
+              "online_platform": listing.online["platform"], "phone": listing.phone.display if listing.phone else "",
               "email": listing.contact["email"], "website": listing.contact["website"], "schedule": schedule}
     return [safe_cell(str(values[column])) for column in CSV_COLUMNS]
 
