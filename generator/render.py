@@ -148,9 +148,13 @@ def directions_href(listing: Listing) -> str:
 
 
 def page(env: Environment, template: str, path: str, **context) -> tuple[str, bytes]:
-    """Render one template to an output path; `page_path` is the page's own URL path."""
+    """Render one template to an output path; `page_path` is the page's own URL path.
+
+    `template_name` marks the page (`<body data-template>`) so the quality tests can pick one page
+    of every template from the output, whoever added the template.
+    """
     url_path = "/" + path.removesuffix("index.html")
-    html = env.get_template(template).render(page_path=url_path, **context)
+    html = env.get_template(template).render(page_path=url_path, template_name=template, **context)
     return path, html.encode("utf-8")
 
 
