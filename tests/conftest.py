@@ -82,6 +82,20 @@ def starter_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return output
 
 
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the scratch sample content once per session (fake listings with schedules, phones,
+    addresses); return the output folder. Read-only, like ``starter_site``."""
+    from generator.pipeline import build_site
+    from helpers import new_content, write_sample_site
+
+    root = tmp_path_factory.mktemp("sample")
+    content = new_content(root)
+    write_sample_site(content)
+    build_site(content, root / "output")
+    return root / "output"
+
+
 # --------------------------------------------------------------------------- serving
 
 

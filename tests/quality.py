@@ -309,8 +309,9 @@ def header_problems(headers: dict[str, str]) -> list[str]:
     if "'unsafe-inline'" in headers.get("content-security-policy", ""):
         problems.append("Content-Security-Policy allows 'unsafe-inline'")
     for directive in ("script-src", "style-src"):
-        if csp.get(directive, csp.get("default-src")) != ["'self'"]:
-            problems.append(f"CSP {directive} is {csp.get(directive)}, not only 'self'")
+        sources = csp.get(directive, csp.get("default-src"))
+        if sources != ["'self'"]:
+            problems.append(f"CSP {directive} allows {sources}, not only 'self'")
     if headers.get("referrer-policy") != "no-referrer":
         problems.append(f"Referrer-Policy is {headers.get('referrer-policy')!r}, not 'no-referrer'")
     if headers.get("x-content-type-options") != "nosniff":
