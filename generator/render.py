@@ -70,6 +70,7 @@ def _render_all(site: Site, templates: Path) -> Files:
     files += render_static_pages(env)
     files += render_listing_pages(env, site)
     files += render_facet_pages(env, site)
+    files += render_region_print_pages(env, site)
     files += render_article_pages(env, site)
     files += render_sitemaps(env, site)
     files.append(("robots.txt", render_robots(site)))
@@ -178,6 +179,12 @@ def render_facet_pages(env: Environment, site: Site) -> Files:
             files.append(page(env, "facet.html", f"{folder}/{t.slug}/index.html", section=section, folder=folder,
                               heading=heading, term=t, listings=site.index[section].get(t.slug, [])))
     return files
+
+
+def render_region_print_pages(env: Environment, site: Site) -> Files:
+    """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
+    return [page(env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t, listings=listings)
+            for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 
 def render_article_pages(env: Environment, site: Site) -> Files:

@@ -30,7 +30,7 @@ LIGHTHOUSE = NODE_TOOLS / ".bin" / "lighthouse"
 #: widget, the embed builder and the open data page come from other branches.
 REQUIRED_TEMPLATES = frozenset({
     "home.html", "directory.html", "listing.html", "facet.html", "facet_index.html", "online.html",
-    "articles.html", "article.html", "contribute.html", "about.html", "404.html",
+    "articles.html", "article.html", "contribute.html", "about.html", "404.html", "region_print.html",
 })
 
 #: axe-core rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe also runs best-practice rules).
