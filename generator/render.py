@@ -16,6 +16,7 @@ from .load import display_path
 from .model import Listing, Site, Term
 from .schema_check import load_schema
 from .search_data import render_search_data
+from .structured_data import article_data, json_ld, listing_data, website_data
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Files = list[tuple[str, bytes]]
@@ -107,6 +108,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        url=lambda path: prefix + path,
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
                        absolute_url=lambda path: absolute_url(site, path))
+    absolute = lambda path: absolute_url(site, path)  # noqa: E731
+    env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
+                       listing_data=lambda l: listing_data(l, absolute),
+                       article_data=lambda a: article_data(site, a, absolute))
     env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", tel=tel_href, term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env

@@ -68,3 +68,13 @@ def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(br
         context.close()
     assert not any(problems.values()), {p: found for p, found in problems.items() if found}
     assert urlsplit(origin).hostname == "127.0.0.1"
+
+
+@pytest.mark.browser
+def test_json_ld_data_blocks_do_not_break_the_csp(browser, netlify_server):
+    """A <script type="application/ld+json"> is data, never executed: script-src does not block it."""
+    with quality.open_page(browser, netlify_server + "/") as (_, page, console, response):
+        data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+        assert data["@type"] == "WebSite"
+        assert quality.csp_problems(page, console) == []
