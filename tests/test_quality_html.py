@@ -31,4 +31,4 @@ def test_every_page_is_valid_html(vnu_report, site, request):
 
 def test_the_checker_reports_invalid_html(vnu_report):
     page = str(BROKEN.resolve() / "index.html")
-    assert f"{page}:24: Stray end tag “section”." in errors_under(vnu_report, BROKEN)
+    assert f"{page}:25: Stray end tag “section”." in errors_under(vnu_report, BROKEN)
