@@ -42,13 +42,15 @@ def test_quick_exit_leaves_and_takes_the_page_out_of_history(browser, netlify_se
         assert not page.url.startswith(netlify_server), "Back returned to the directory"
 
 
-def test_quick_exit_is_the_second_tab_stop_after_the_skip_link(browser, netlify_server):
-    with quality.open_page(browser, netlify_server + "/") as (_, page, _, _):
+@pytest.mark.parametrize("width", [320, 1280])
+def test_quick_exit_is_the_second_tab_stop_and_at_the_top(browser, netlify_server, width):
+    with quality.open_page(browser, netlify_server + "/", viewport={"width": width, "height": 700}) as (_, page, _, _):
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "quick-exit"
         box = page.locator("a.quick-exit").bounding_box()
-        assert box is not None and box["y"] < 100, "the quick exit is not at the top of the page"
+        assert box is not None and box["y"] < 20, f"the quick exit is not at the top of the page: {box}"
+        assert box["x"] + box["width"] > width * 0.75, f"the quick exit is not at the right: {box}"
 
 
 def test_quick_exit_works_as_a_plain_link_without_javascript(browser, netlify_server):
