@@ -1,11 +1,15 @@
 """Read the [[headers]] rules of netlify.toml and work out the headers Netlify sends for a path.
 
 The test server sends exactly these headers, so the suite sees what a visitor on Netlify gets.
-Matching follows Netlify's own parser (@netlify/headers-parser, used by `netlify dev`): a rule's
-`for` path becomes an anchored, case-insensitive pattern where a `*` segment matches anything
-(including further slashes) and a `:name` segment matches one segment; an optional trailing slash
-is allowed. Every matching rule applies, in file order; when two set the same header (names
-compared case-insensitively), the later rule's value replaces the earlier one.
+Matching follows Netlify's own parser (@netlify/headers-parser): a rule's `for` path becomes an
+anchored, case-insensitive pattern where a `*` segment matches anything (including further
+slashes) and a `:name` segment matches one segment; an optional trailing slash is allowed.
+
+Every matching rule applies, in file order. When two matching rules set the same header, Netlify's
+behaviour is not documented: `netlify dev` keeps the later value, while a CDN that sends both makes
+a browser enforce both (two Content-Security-Policies: the stricter wins). So this keeps every
+value, the server sends them all, and the quality gate fails on any header sent twice: a
+netlify.toml where no two matching rules set one header means the same thing on either reading.
 """
 from __future__ import annotations
 
@@ -55,10 +59,6 @@ def _segment_pattern(segment: str) -> str:
     return "(.*)".join(re.escape(piece) for piece in segment.split("*"))
 
 
-def headers_for_path(rules: list[HeaderRule], url_path: str) -> dict[str, str]:
-    """Return the headers Netlify sends for a URL path: every matching rule, later ones winning."""
-    merged: dict[str, tuple[str, str]] = {}
-    for rule in rules:
-        if rule.pattern.match(url_path):
-            merged.update((name.lower(), (name, value)) for name, value in rule.values)
-    return dict(merged.values())
+def headers_for_path(rules: list[HeaderRule], url_path: str) -> list[tuple[str, str]]:
+    """Return the (name, value) headers of every rule matching a URL path, in file order."""
+    return [pair for rule in rules if rule.pattern.match(url_path) for pair in rule.values]

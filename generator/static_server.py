@@ -38,7 +38,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         """Add the headers the rules give this request's path, then end the header block."""
         if self.header_rules is not None:
-            for name, value in headers_for_path(self.header_rules, self._url_path()).items():
+            for name, value in headers_for_path(self.header_rules, self._url_path()):
                 self.send_header(name, value)
         super().end_headers()
 

@@ -301,10 +301,13 @@ def cookie_problems(context, page) -> list[str]:
     return problems
 
 
-def header_problems(headers: dict[str, str]) -> list[str]:
-    """Check an HTML response carries the privacy and security headers, with safe values."""
-    headers = {k.lower(): v for k, v in headers.items()}
-    problems = [f"missing header {name}" for name in REQUIRED_HEADERS if name.lower() not in headers]
+def header_problems(pairs: list[tuple[str, str]]) -> list[str]:
+    """Check an HTML response's (name, value) headers: the privacy and security ones, once each, safe values."""
+    names = [name.lower() for name, _ in pairs]
+    problems = [f"header {name} sent {names.count(name)} times (two netlify.toml rules set it for this path)"
+                for name in dict.fromkeys(names) if names.count(name) > 1]
+    headers = {name.lower(): value for name, value in pairs}
+    problems += [f"missing header {name}" for name in REQUIRED_HEADERS if name.lower() not in headers]
     csp = parse_csp(headers.get("content-security-policy", ""))
     if "'unsafe-inline'" in headers.get("content-security-policy", ""):
         problems.append("Content-Security-Policy allows 'unsafe-inline'")

@@ -127,10 +127,20 @@ def test_inline_code_check_allows_json_ld_data_blocks():
     ({"X-Content-Type-Options": None}, "missing header X-Content-Type-Options"),
 ])
 def test_header_check_reports_a_missing_or_weakened_header(change, expected):
-    headers = headers_for_path(load_header_rules(quality.NETLIFY_TOML), "/")
-    assert quality.header_problems(headers) == []
+    headers = dict(headers_for_path(load_header_rules(quality.NETLIFY_TOML), "/"))
+    assert quality.header_problems(list(headers.items())) == []
     for name, value in change.items():
         headers.pop(name)
         if value is not None:
             headers[name] = value
-    assert expected in quality.header_problems(headers)
+    assert expected in quality.header_problems(list(headers.items()))
+
+
+def test_header_check_reports_a_header_two_rules_set(tmp_path):
+    toml = tmp_path / "netlify.toml"
+    toml.write_text(quality.NETLIFY_TOML.read_text(encoding="utf-8")
+                    + '\n[[headers]]\n  for = "/embed/*"\n  [headers.values]\n'
+                      '    Content-Security-Policy = "frame-ancestors *"\n', encoding="utf-8")
+    pairs = headers_for_path(load_header_rules(toml), "/embed/")
+    assert ("header content-security-policy sent 2 times (two netlify.toml rules set it for this path)"
+            in quality.header_problems(pairs))

@@ -13,12 +13,13 @@ import pytest
 import quality
 
 
-def fetch_headers(url: str) -> tuple[int, dict[str, str]]:
+def fetch_headers(url: str) -> tuple[int, list[tuple[str, str]]]:
+    """Return the status and every (name, value) header line of a response, repeats included."""
     try:
         with urllib.request.urlopen(url) as response:
-            return response.status, dict(response.headers)
+            return response.status, response.headers.items()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, error.headers.items()
 
 
 def test_every_page_is_sent_with_the_privacy_and_security_headers(netlify_server, starter_site):
