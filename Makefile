@@ -17,11 +17,13 @@ BENCH_ARGS  ?=
 # (pip re-run) whenever the requirement files change.
 REQ_STAMP      := $(VENV)/.requirements.stamp
 TEST_REQ_STAMP := $(VENV)/.requirements-test.stamp
+# The quality gate's offline checkers from npm (vnu-jar, lighthouse), pinned by tools/package-lock.json.
+TOOLS_STAMP    := tools/node_modules/.installed.stamp
 
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test bench-search chromium clean
+.PHONY: help venv build check serve test bench-search chromium java tools clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -51,11 +53,23 @@ check: $(REQ_STAMP) ## Validate content/ without writing output
 serve: $(REQ_STAMP) ## Build and serve with live reload (default http://127.0.0.1:8000)
 	$(PY) build.py serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_REQ_STAMP) chromium ## Install test requirements and Chromium, run pytest
+test: $(TEST_REQ_STAMP) chromium tools ## Install test requirements, Chromium and the checkers, run pytest
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 synthetic listings (BENCH_ARGS="--listings N")
 	$(PY) -m bench.bench_search $(BENCH_ARGS)
+
+# Runs apt-get install for $(1) as root (or through sudo); explains and fails without apt-get.
+define apt_install
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "*** apt-get is unavailable: install $(1) yourself." >&2; exit 1; \
+	elif [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else echo "*** Installing $(1) needs root, and sudo is unavailable." >&2; exit 1; fi; \
+	echo "Installing $(1) with apt-get..."; \
+	$$SUDO apt-get update && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 $(1)
+endef
 
 # Installs Debian's Chromium when missing (never `playwright install`).
 # Without apt-get it only explains; the browser tests then skip, or fail under CI.
@@ -75,6 +89,26 @@ chromium: ## Install Debian's Chromium if missing (CHROMIUM=/usr/bin/chromium)
 		$$SUDO env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -o DPkg::Lock::Timeout=600 chromium; \
 	fi
+
+# The Nu HTML Checker runs on Java (17 here); Debian's headless JRE is enough.
+java: ## Install Java (default-jre-headless) if missing, for the HTML checker
+	@command -v java >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-java
+
+.PHONY: apt-java apt-node
+apt-java:
+	$(call apt_install,default-jre-headless)
+
+apt-node:
+	$(call apt_install,nodejs npm)
+
+# npm ci installs exactly the locked versions; --ignore-scripts skips vnu-jar's postinstall, which
+# would fetch a Java runtime from the internet (the installed Java is used instead).
+tools: $(TOOLS_STAMP) java ## Install the HTML checker (vnu) and Lighthouse 12 into tools/ (npm), and Java
+
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-node
+	cd tools && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 clean: ## Remove output/ and caches (keeps .venv)
 	rm -rf output .pytest_cache .cache

@@ -16,6 +16,7 @@ from .load import display_path
 from .model import Listing, Site, Term
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
+from .structured_data import article_data, json_ld, listing_data, website_data
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Files = list[tuple[str, bytes]]
@@ -71,6 +72,7 @@ def _render_all(site: Site, templates: Path) -> Files:
     files += render_static_pages(env)
     files += render_listing_pages(env, site)
     files += render_facet_pages(env, site)
+    files += render_region_print_pages(env, site)
     files += render_article_pages(env, site)
     files += render_sitemaps(env, site)
     files.append(("robots.txt", render_robots(site)))
@@ -119,6 +121,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        absolute_url=lambda path: absolute_url(site, path),
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing), exports=export_catalog(site))
+    absolute = lambda path: absolute_url(site, path)  # noqa: E731
+    env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
+                       listing_data=lambda l: listing_data(l, absolute),
+                       article_data=lambda a: article_data(site, a, absolute))
     env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
@@ -167,9 +173,13 @@ def directions_href(listing: Listing) -> str:
 
 
 def page(env: Environment, template: str, path: str, **context) -> tuple[str, bytes]:
-    """Render one template to an output path; `page_path` is the page's own URL path."""
+    """Render one template to an output path; `page_path` is the page's own URL path.
+
+    `template_name` marks the page (`<body data-template>`) so the quality tests can pick one page
+    of every template from the output, whoever added the template.
+    """
     url_path = "/" + path.removesuffix("index.html")
-    html = env.get_template(template).render(page_path=url_path, **context)
+    html = env.get_template(template).render(page_path=url_path, template_name=template, **context)
     return path, html.encode("utf-8")
 
 
@@ -193,6 +203,12 @@ def render_facet_pages(env: Environment, site: Site) -> Files:
             files.append(page(env, "facet.html", f"{folder}/{t.slug}/index.html", section=section, folder=folder,
                               heading=heading, term=t, listings=site.index[section].get(t.slug, [])))
     return files
+
+
+def render_region_print_pages(env: Environment, site: Site) -> Files:
+    """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
+    return [page(env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t, listings=listings)
+            for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 
 def render_article_pages(env: Environment, site: Site) -> Files:

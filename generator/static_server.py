@@ -1,7 +1,8 @@
 """Serve a built site on loopback without live reload: what tests and benchmarks look at.
 
-A plain static server, like a production host except that a missing path gets Python's default
-404 page rather than 404.html. `build.py serve` is the one for editing (it reloads the browser).
+A plain static server. Given header rules (from netlify.toml, see netlify_headers.py) it sends
+exactly the headers Netlify would, and serves 404.html with status 404 for a missing path, as
+Netlify does. `build.py serve` is the one for editing (it reloads the browser).
 """
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .netlify_headers import HeaderRule, headers_for_path
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -26,20 +30,48 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".woff2": "font/woff2",
     }
 
+    header_rules: list[HeaderRule] | None = None  # None: plain server, no extra headers, default 404
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
+    def end_headers(self) -> None:
+        """Add the headers the rules give this request's path, then end the header block."""
+        if self.header_rules is not None:
+            for name, value in headers_for_path(self.header_rules, self._url_path()):
+                self.send_header(name, value)
+        super().end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing path with the site's 404.html when serving like Netlify."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or self.header_rules is None or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _url_path(self) -> str:
+        return unquote(urlsplit(self.path).path)
+
 
 @contextlib.contextmanager
-def serve_directory(path: Path) -> Iterator[str]:
+def serve_directory(path: Path, header_rules: list[HeaderRule] | None = None) -> Iterator[str]:
     """Serve ``path`` over HTTP on 127.0.0.1 (a free port) until the block ends.
 
     Yields the base URL without a trailing slash, e.g. ``http://127.0.0.1:41234``,
     so pages are addressed as ``f"{url}/listings/some-slug/"``. A plain static
-    server (no live-reload script injected), like a production host except that
-    missing paths get Python's default 404 page rather than ``404.html``.
+    server (no live-reload script injected). Without ``header_rules`` a missing path
+    gets Python's default 404 page; with them (``load_header_rules(netlify.toml)``)
+    every response carries the headers Netlify would send and a missing path gets
+    ``404.html``.
     """
-    handler = functools.partial(QuietHandler, directory=str(path))
+    handler_class = type("RuleHandler", (QuietHandler,), {"header_rules": header_rules})
+    handler = functools.partial(handler_class, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(
         target=server.serve_forever, name=f"serve {path}", daemon=True

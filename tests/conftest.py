@@ -1,8 +1,9 @@
 """Shared pytest fixtures.
 
 Site:     ``repo_root``, ``starter_site`` (the real ``content/`` built once per session).
-Serving:  ``serve_directory(path)`` context manager (also the ``serve_dir`` fixture) and
-          ``starter_server`` (base URL of the built starter site).
+Serving:  ``serve_directory(path)`` context manager (also the ``serve_dir`` fixture),
+          ``starter_server`` (base URL of the built starter site) and ``netlify_server``
+          (the same site sent with exactly the headers netlify.toml sets, 404.html for a miss).
 Browser:  ``browser`` (Playwright driving Debian's Chromium) and ``page`` (a fresh
           context per test that records console errors and request URLs).
 
@@ -85,6 +86,20 @@ def starter_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return output
 
 
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the scratch sample content once per session (fake listings with schedules, phones,
+    addresses); return the output folder. Read-only, like ``starter_site``."""
+    from generator.pipeline import build_site
+    from helpers import new_content, write_sample_site
+
+    root = tmp_path_factory.mktemp("sample")
+    content = new_content(root)
+    write_sample_site(content)
+    build_site(content, root / "output")
+    return root / "output"
+
+
 # --------------------------------------------------------------------------- serving
 
 
@@ -101,6 +116,15 @@ def serve_dir() -> Callable[[Path], contextlib.AbstractContextManager[str]]:
 def starter_server(starter_site: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of the built starter site, served for the session."""
     with serve_directory(starter_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def netlify_server(starter_site: Path, repo_root: Path) -> Iterator[str]:
+    """Base URL of the built starter site served with netlify.toml's headers, like Netlify."""
+    from generator.netlify_headers import load_header_rules
+
+    with serve_directory(starter_site, load_header_rules(repo_root / "netlify.toml")) as url:
         yield url
 
 

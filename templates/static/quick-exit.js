@@ -1,0 +1,17 @@
+// Quick exit: leave at once for a neutral site and take this page out of the browser history, so
+// Back does not return here. Without JavaScript the link still leaves (a plain link that sends no
+// referrer), but the page stays in the history. No keyboard shortcut: Escape already closes menus
+// and clears search boxes, and an unexpected exit would lose someone's search; the link is the
+// second Tab stop on every page, right after "Skip to main content".
+for (const link of document.querySelectorAll("a.quick-exit")) {
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    document.body.hidden = true; // nothing of this page stays on screen while the other site loads
+    // In the embedded directory the link leaves the host page too (target="_top").
+    try {
+      (link.target === "_top" ? window.top : window).location.replace(link.href);
+    } catch {
+      window.location.replace(link.href); // a sandboxed frame may not navigate its host
+    }
+  });
+}

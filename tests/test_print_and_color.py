@@ -1,0 +1,90 @@
+"""The printable region list, the print stylesheet and dark mode.
+
+The region lists are checked on the sample site, whose fake listings have schedules, addresses
+and phone numbers; print and dark mode are checked in Chromium by emulating the media.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import parse_page
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def entry_texts(html: str) -> list[str]:
+    """Return the text of each entry of a printable list, whitespace collapsed."""
+    import re
+
+    items = re.findall(r"<li>\s*<h2>(.*?)</dl>\s*</li>", html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
+def test_a_region_list_gives_name_schedule_address_phone_and_website(sample_site):
+    entries = entry_texts(read(sample_site, "/regions/ca/print/"))
+    assert entries == ["Bay Area Family Circle When Monday 18:30–19:30 Pacific Time; Saturday 10:00 Pacific Time "
+                       "Where 20 Market Street, San Francisco, CA 94105, and online Phone 415-555-0142 "
+                       "Website https://example.org/family"]
+
+
+def test_a_region_list_links_phones_and_websites(sample_site):
+    links = parse_page(read(sample_site, "/regions/ct/print/")).links()
+    assert "tel:+18605550100" in links and "https://example.org/hartford" in links
+
+
+def test_the_region_page_links_to_its_printable_list_and_empty_regions_have_none(sample_site):
+    assert 'href="/regions/ct/print/"' in read(sample_site, "/regions/ct/")
+    assert not (sample_site / "regions" / "tx" / "print").exists()
+    assert "/print/" not in read(sample_site, "/regions/tx/")
+
+
+def test_printable_lists_stay_out_of_the_sitemap(sample_site):
+    assert "/print/" not in (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_site):
+    from generator.static_server import serve_directory
+
+    with serve_directory(sample_site) as url:
+        yield url
+
+
+def styles(page, selector: str, *properties: str) -> dict[str, str]:
+    return page.eval_on_selector(selector, "(el, names) => Object.fromEntries(names.map("
+                                           "n => [n, getComputedStyle(el).getPropertyValue(n)]))", list(properties))
+
+
+@pytest.mark.browser
+def test_printing_hides_navigation_and_sets_the_list_in_two_black_on_white_columns(browser, sample_server):
+    page = browser.new_page()
+    try:
+        page.emulate_media(media="print", color_scheme="dark")
+        page.goto(sample_server + "/regions/ca/print/")
+        assert page.locator(".crisis").is_hidden()
+        assert page.locator(".site-header nav").is_hidden()
+        assert page.locator(".no-print").is_hidden()
+        assert page.locator(".print-list h2").is_visible()
+        assert styles(page, ".print-list", "column-count")["column-count"] == "2"
+        assert styles(page, "body", "color", "background-color") == {"color": "rgb(0, 0, 0)",
+                                                                     "background-color": "rgb(255, 255, 255)"}
+        page.emulate_media(media="screen", color_scheme="dark")
+        assert page.locator(".site-header nav").is_visible()
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme, background, text", [("light", "rgb(255, 255, 255)", "rgb(29, 36, 48)"),
+                                                      ("dark", "rgb(18, 22, 28)", "rgb(231, 235, 240)")])
+def test_colours_follow_the_system_setting(browser, sample_server, scheme, background, text):
+    page = browser.new_page(color_scheme=scheme)
+    try:
+        page.goto(sample_server + "/")
+        assert styles(page, "body", "color", "background-color") == {"color": text, "background-color": background}
+    finally:
+        page.close()

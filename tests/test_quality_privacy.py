@@ -1,0 +1,81 @@
+"""Private and secure, on every page of the starter site served with netlify.toml's headers:
+nothing requested from another origin, no cookies or storage, the security headers on every
+response, no inline code, and no Content-Security-Policy violation in Chromium.
+"""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+import quality
+
+
+def fetch_headers(url: str) -> tuple[int, list[tuple[str, str]]]:
+    """Return the status and every (name, value) header line of a response, repeats included."""
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.headers.items()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.items()
+
+
+def test_every_page_is_sent_with_the_privacy_and_security_headers(netlify_server, starter_site):
+    problems = {}
+    for path in quality.all_pages(starter_site) + ["/no-such-page/"]:
+        status, headers = fetch_headers(netlify_server + path)
+        problems[path] = quality.header_problems(headers)
+        assert status == (404 if path == "/no-such-page/" else 200), path
+    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
+
+
+def test_no_page_has_inline_scripts_styles_or_event_handlers(starter_site):
+    problems = {f.relative_to(starter_site).as_posix(): quality.inline_code_problems(f.read_text(encoding="utf-8"))
+                for f in sorted(starter_site.rglob("*.html"))}
+    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
+
+
+def expected_404(path: str, message: str) -> bool:
+    """Chromium reports the missing page's own 404 status in the console; that one is expected."""
+    return path == "/no-such-page/" and "status of 404" in message
+
+
+@pytest.mark.browser
+def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(browser, netlify_server, starter_site):
+    """Visit every page in one browser context, so a cookie set anywhere shows up."""
+    templates = {s.path: s.template for s in quality.sample_pages(starter_site)}
+    origin = netlify_server
+    problems: dict[str, list[str]] = {}
+    context = browser.new_context()
+    quality.install_csp_listener(context)
+    page = context.new_page()
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        for path in quality.all_pages(starter_site) + ["/no-such-page/"]:
+            console.clear()
+            requests.clear()
+            page.goto(origin + path + quality.SAMPLE_QUERY.get(templates.get(path, ""), ""))
+            quality.wait_until_ready(page, templates.get(path, ""))
+            problems[path] = (quality.csp_problems(page, console)
+                              + [f"request to another origin: {u}" for u in quality.off_origin_requests(requests, origin)]
+                              + [f"console: {m}" for m in console if m.startswith("error") and not expected_404(path, m)])
+        problems["(whole visit)"] = quality.cookie_problems(context, page)
+    finally:
+        context.close()
+    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
+    assert urlsplit(origin).hostname == "127.0.0.1"
+
+
+@pytest.mark.browser
+def test_json_ld_data_blocks_do_not_break_the_csp(browser, netlify_server):
+    """A <script type="application/ld+json"> is data, never executed: script-src does not block it."""
+    with quality.open_page(browser, netlify_server + "/") as (_, page, console, response):
+        data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+        assert data["@type"] == "WebSite"
+        assert quality.csp_problems(page, console) == []

@@ -1,0 +1,64 @@
+"""The quick-exit link, driven in Chromium: it leaves for a neutral site and Back does not return.
+
+The neutral site is answered by Playwright's routing, so no real network is needed.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import quality
+
+pytestmark = pytest.mark.browser
+
+NEUTRAL_PAGE = "<!doctype html><title>Weather</title><h1>Forecast</h1>"
+
+
+def route_neutral_site(context) -> list[dict]:
+    """Answer the quick exit's destination locally; return the requests it received (url, referer)."""
+    seen = []
+
+    def fulfil(route):
+        seen.append({"url": route.request.url, "referer": route.request.headers.get("referer")})
+        route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+
+    context.route(re.compile(r"^https://www\.weather\.gov/"), fulfil)
+    return seen
+
+
+def test_quick_exit_leaves_and_takes_the_page_out_of_history(browser, netlify_server):
+    with quality.open_page(browser, netlify_server + "/directory/", "directory.html") as (context, page, console, _):
+        seen = route_neutral_site(context)
+        length_before = page.evaluate("history.length")
+
+        page.get_by_role("link", name=re.compile("^Quick exit")).click()
+        page.wait_for_url("https://www.weather.gov/")
+
+        assert page.locator("h1").inner_text() == "Forecast"
+        assert page.evaluate("history.length") == length_before
+        assert seen == [{"url": "https://www.weather.gov/", "referer": None}]
+        page.go_back()
+        assert not page.url.startswith(netlify_server), "Back returned to the directory"
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_quick_exit_is_the_second_tab_stop_and_at_the_top(browser, netlify_server, width):
+    with quality.open_page(browser, netlify_server + "/", viewport={"width": width, "height": 700}) as (_, page, _, _):
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "quick-exit"
+        box = page.locator("a.quick-exit").bounding_box()
+        assert box is not None and box["y"] < 20, f"the quick exit is not at the top of the page: {box}"
+        assert box["x"] + box["width"] > width * 0.75, f"the quick exit is not at the right: {box}"
+
+
+def test_quick_exit_works_as_a_plain_link_without_javascript(browser, netlify_server):
+    with quality.open_page(browser, netlify_server + "/about/", java_script_enabled=False) as (context, page, _, _):
+        seen = route_neutral_site(context)
+        length_before = page.evaluate("history.length")
+        page.locator("a.quick-exit").click()
+        page.wait_for_url("https://www.weather.gov/")
+        assert seen == [{"url": "https://www.weather.gov/", "referer": None}]
+        # A plain link adds a history entry: what the script's location.replace avoids.
+        assert page.evaluate("history.length") == length_before + 1
