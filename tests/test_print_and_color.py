@@ -27,13 +27,13 @@ def entry_texts(html: str) -> list[str]:
 def test_a_region_list_gives_name_schedule_address_phone_and_website(sample_site):
     entries = entry_texts(read(sample_site, "/regions/ca/print/"))
     assert entries == ["Bay Area Family Circle When Monday 18:30–19:30 Pacific Time; Saturday 10:00 Pacific Time "
-                       "Where 20 Market Street, San Francisco, CA 94105, and online Phone 415-555-0142 "
+                       "Where 20 Market Street, San Francisco, CA 94105, and online Phone (415) 555-0142 "
                        "Website https://example.org/family"]
 
 
 def test_a_region_list_links_phones_and_websites(sample_site):
     links = parse_page(read(sample_site, "/regions/ct/print/")).links()
-    assert "tel:+18605550100" in links and "https://example.org/hartford" in links
+    assert "tel:+1-860-555-0100" in links and "https://example.org/hartford" in links
 
 
 def test_the_region_page_links_to_its_printable_list_and_empty_regions_have_none(sample_site):

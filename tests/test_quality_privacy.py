@@ -4,6 +4,7 @@ response, no inline code, and no Content-Security-Policy violation in Chromium.
 """
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -24,11 +25,24 @@ def fetch_headers(url: str) -> tuple[int, list[tuple[str, str]]]:
 
 def test_every_page_is_sent_with_the_privacy_and_security_headers(netlify_server, starter_site):
     problems = {}
-    for path in quality.all_pages(starter_site) + ["/no-such-page/"]:
+    for path in quality.all_pages(starter_site):
         status, headers = fetch_headers(netlify_server + path)
         problems[path] = quality.header_problems(headers)
-        assert status == (404 if path == "/no-such-page/" else 200), path
+        assert status == 200, path
     assert not any(problems.values()), {p: found for p, found in problems.items() if found}
+
+
+def test_a_missing_address_outside_the_site_folders_gets_the_policy_from_the_404_page(netlify_server, starter_site):
+    """No netlify.toml rule can match "every path but /embed/", so the 404 page carries the CSP itself."""
+    status, headers = fetch_headers(netlify_server + "/no-such-page/")
+    assert status == 404
+    assert "content-security-policy" not in {name.lower() for name, _ in headers}
+    html = (starter_site / "404.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)[1]
+    _, listing_headers = fetch_headers(netlify_server + "/listings/")
+    header = dict((name.lower(), value) for name, value in listing_headers).get("content-security-policy", "")
+    assert meta + "; frame-ancestors 'none'" == header
+    assert quality.header_problems(headers + [("Content-Security-Policy", meta)]) == []
 
 
 def test_no_page_has_inline_scripts_styles_or_event_handlers(starter_site):

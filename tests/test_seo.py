@@ -51,6 +51,9 @@ def test_every_page_has_an_absolute_canonical_url_a_description_and_open_graph(s
     problems = {}
     for path, html in pages(site).items():
         tags = meta(html)
+        if path == "/embed/":  # the framed copy of the directory: not for search engines, points to the real one
+            assert '<meta name="robots" content="noindex">' in html and tags["canonical"] == BASE + "directory/"
+            continue
         want = {"canonical": BASE.rstrip("/") + path, "og:url": BASE.rstrip("/") + path}
         problems[path] = [f"{k} is {tags.get(k)!r}" for k, v in want.items() if tags.get(k) != v]
         problems[path] += [f"{k} is empty" for k in ("description", "og:title", "og:description", "og:type")
@@ -67,7 +70,7 @@ def test_a_local_group_is_an_organization_with_a_place_and_weekly_events(site):
     (org,) = json_ld_blocks((site / "listings" / "bay-area-family" / "index.html").read_text(encoding="utf-8"))
     assert org["@type"] == "Organization" and org["name"] == "Bay Area Family Circle"
     assert org["@id"] == BASE + "listings/bay-area-family/#organization"
-    assert org["telephone"] == "415-555-0142"
+    assert org["telephone"] == "(415) 555-0142"
     assert org["location"]["address"] == {"@type": "PostalAddress", "streetAddress": "20 Market Street",
                                           "addressLocality": "San Francisco", "addressRegion": "CA",
                                           "postalCode": "94105", "addressCountry": "US"}
@@ -105,7 +108,7 @@ def test_json_ld_cannot_close_its_script_element():
 def test_sitemap_lists_every_page_but_404_and_printable_lists_and_robots_points_to_it(site):
     listed = set(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
     expected = {BASE.rstrip("/") + path for path in pages(site)
-                if path != "/404.html" and not path.endswith("/print/")
+                if path not in ("/404.html", "/embed/") and not path.endswith("/print/")
                 and not (path.count("/") == 3 and path.startswith(("/regions/", "/support-types/", "/kinds/"))
                          and "No listings here yet." in pages(site)[path])}
     assert listed == expected
