@@ -208,11 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-build-"))
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load_average()
     hugo, serve_skip = ("" if args.no_hugo else hugo_version()), serve_skip_reason(args)
-    chromium = "" if serve_skip else chromium_version()
+    machine = machine_info(hugo, "" if serve_skip else chromium_version())
     results = []
     try:
         for size in args.sizes:
             results.append(measure_size(size, workdir / f"size-{size}", args, hugo, serve_skip))
+            # Written after every size, so a long run that is stopped still leaves what it measured.
+            args.results.write_text(report(results, machine, started, load, load_average()), encoding="utf-8")
             if not args.keep:  # 100,000 listings take several GB with their builds
                 shutil.rmtree(workdir / f"size-{size}", ignore_errors=True)
     finally:
@@ -220,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    text = report(results, machine_info(hugo, chromium), started, load, load_average())
+    text = report(results, machine, started, load, load_average())
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")
     log(f"Wrote {args.results}")

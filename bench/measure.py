@@ -17,12 +17,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class ChildRun:
-    """One finished child process: exit code, wall seconds, peak RSS in MB and what it printed."""
+    """One finished child process: exit code, wall seconds, peak RSS in MiB, what it printed, CPU seconds."""
 
     code: int
     wall: float
     rss_mb: float
     output: str
+    cpu: float = float("nan")
 
     @property
     def ok(self) -> bool:
@@ -35,7 +36,7 @@ def log(message: str) -> None:
 
 
 def run_child(command: list[str], timeout: float, cwd: Path = REPO_ROOT) -> ChildRun:
-    """Run a command to the end; return its wall time and the peak RSS of that child alone.
+    """Run a command to the end; return its wall time, CPU time and the peak RSS of that child alone.
 
     `os.wait4` gives the rusage of exactly this child, so runs do not mix their peaks the way
     RUSAGE_CHILDREN (a maximum over every child ever waited for) would.
@@ -50,7 +51,8 @@ def run_child(command: list[str], timeout: float, cwd: Path = REPO_ROOT) -> Chil
     timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
-    return ChildRun(proc.returncode, wall, usage.ru_maxrss / 1024, output.strip())
+    return ChildRun(proc.returncode, wall, usage.ru_maxrss / 1024, output.strip(),
+                    usage.ru_utime + usage.ru_stime)
 
 
 def median(values: list[float]) -> float:

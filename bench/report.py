@@ -88,15 +88,19 @@ def rows_for(r) -> list[tuple[str, str, str, str]]:
     return cold_rows(r) + rebuild_rows(r) + [memory_row(r), serve_row(r)]
 
 
+def run_figures(runs: list) -> str:
+    """Return each run's wall time, CPU time (user + system) and peak RSS."""
+    return ", ".join(f"{x.wall:.2f} s / {x.cpu:.2f} s / {x.rss_mb:,.0f} MiB" for x in runs) or "—"
+
+
 def details(r) -> list[str]:
     """Return the per-run figures behind one size's medians."""
     lines = [f"- {r.size:,} listings + 50 articles → {r.files:,} output files."]
     names = {"cold": "cold", "noop": "no-op", "edit_listing": "edited listing", "edit_template": "edited template"}
     for scenario, runs in r.runs.items():
-        figures = ", ".join(f"{x.wall:.2f} s / {x.rss_mb:,.0f} MiB" for x in runs)
-        lines.append(f"  - {names[scenario]} builds (wall / peak RSS): {figures or '—'}")
+        lines.append(f"  - {names[scenario]} builds (wall / CPU / peak RSS): {run_figures(runs)}")
     if r.hugo:
-        figures = ", ".join(f"{x.wall:.2f} s / {x.rss_mb:,.0f} MiB" for x in r.hugo)
+        figures = run_figures(r.hugo)
         again = ", ".join(f"{x.wall:.2f} s" for x in r.hugo_noop)
         lines.append(f"  - Hugo cold builds: {figures}; run again with nothing changed: {again}")
     if r.serve:
@@ -119,7 +123,8 @@ def report(results: list, machine: str, started: str, load_before: str, load_aft
     for r in results:
         lines += details(r)
     lines += ["", "Each build is a separate `build.py build` child process; wall time is measured around it and "
-              "peak memory is that child's maximum resident set size (`os.wait4`). \"Cold\" means an empty "
+              "peak memory is that child's maximum resident set size (`os.wait4`, which also gives its CPU time; "
+              "on a shared machine CPU time varies less than wall time). \"Cold\" means an empty "
               "output folder (the OS file cache is warm). There is no incremental build yet, so no-op and "
               "edited rebuilds are full builds. Hugo builds the same listings as Markdown pages with front "
               "matter, with support-type and state taxonomies (bench/hugo_site.py).", ""]
