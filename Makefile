@@ -23,7 +23,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test bench-search chromium java tools clean
+.PHONY: help venv build check serve test bench bench-search chromium java tools hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -55,6 +55,9 @@ serve: $(REQ_STAMP) ## Build and serve with live reload (default http://127.0.0.
 
 test: $(TEST_REQ_STAMP) chromium tools ## Install test requirements, Chromium and the checkers, run pytest
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(TEST_REQ_STAMP) chromium hugo ## Benchmark build speed at 1,000/10,000/100,000 listings (BENCH_ARGS="--sizes 1000,10000 --repeat 3")
+	$(PY) -m bench.bench_build $(BENCH_ARGS)
 
 bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 synthetic listings (BENCH_ARGS="--listings N")
 	$(PY) -m bench.bench_search $(BENCH_ARGS)
@@ -109,6 +112,24 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-node
 	cd tools && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
+
+# Installs Debian's Hugo for the build benchmark's comparison when missing; without it
+# (or without root) `make bench` still runs and says Hugo was skipped.
+hugo: ## Install Debian's hugo if missing (used by make bench)
+	@if command -v hugo >/dev/null 2>&1; then \
+		exit 0; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "*** hugo is missing and apt-get is unavailable; the benchmark skips the Hugo comparison." >&2; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "*** Installing hugo needs root; the benchmark skips the Hugo comparison." >&2; exit 0; fi; \
+		echo "Installing hugo with apt-get (for the build benchmark)..."; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -o DPkg::Lock::Timeout=600 hugo || \
+		echo "*** Could not install hugo; the benchmark skips the Hugo comparison." >&2; \
+	fi
 
 clean: ## Remove output/ and caches (keeps .venv)
 	rm -rf output .pytest_cache .cache

@@ -45,6 +45,8 @@ def make_parser() -> argparse.ArgumentParser:
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
         sub.add_argument("--repository", default=None, metavar="URL",
                          help="GitHub repository for edit and report links (default: from content/site.yaml)")
+        sub.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                         help="folder with the Jinja templates and static/ (default: the generator's templates)")
     for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
                            ("format", "in-person, online or hybrid"),
                            ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
@@ -125,7 +127,8 @@ def run_check(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        result = build_site(args.content, args.output, args.base_url, repository=args.repository, strict=args.strict)
+        result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
+                            strict=args.strict)
     except ContentError as exc:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
@@ -142,7 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only needed here
 
-    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository)
+    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates)
 
 
 def run_new(args: argparse.Namespace) -> int:

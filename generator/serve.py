@@ -10,10 +10,11 @@ from .pipeline import build_site
 from .cli import print_problems
 
 
-def rebuild(content: Path, output: Path, base_url: str | None, repository: str | None = None) -> bool:
+def rebuild(content: Path, output: Path, base_url: str | None, repository: str | None = None,
+            templates: Path | None = None) -> bool:
     """Build once; on content errors print them and keep the last good site. Return success."""
     try:
-        build_site(content, output, base_url, repository=repository)
+        build_site(content, output, base_url, templates, repository=repository)
     except ContentError as exc:
         print_problems(exc.problems)
         print("Fix the problems above; the last good build is still being served.", file=sys.stderr)
@@ -23,15 +24,15 @@ def rebuild(content: Path, output: Path, base_url: str | None, repository: str |
 
 
 def serve(content: Path, output: Path, base_url: str | None, host: str, port: int,
-          repository: str | None = None) -> int:
+          repository: str | None = None, templates: Path | None = None) -> int:
     """Serve until interrupted; return an exit code."""
     from livereload import Server
 
-    if not rebuild(content, output, base_url, repository) and not output.is_dir():
+    if not rebuild(content, output, base_url, repository, templates) and not output.is_dir():
         return 1
     server = Server()
-    for folder in (content, TEMPLATES_DIR):
-        server.watch(str(folder), lambda: rebuild(content, output, base_url, repository), delay=0.2)
+    for folder in (content, templates or TEMPLATES_DIR):
+        server.watch(str(folder), lambda: rebuild(content, output, base_url, repository, templates), delay=0.2)
     print(f"Serving http://{host}:{port}/ — press Ctrl+C to stop.", file=sys.stderr)
     server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     return 0

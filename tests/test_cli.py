@@ -40,17 +40,18 @@ FORMAT_HELP = ("--format {text,github} how to print problems: text (default) or 
                "annotations)")
 REPOSITORY_HELP = ("--repository URL GitHub repository for edit and report links (default: from "
                    "content/site.yaml)")
+TEMPLATES_HELP = "--templates DIR folder with the Jinja templates and static/ (default: the generator's templates)"
 
 
 @pytest.mark.parametrize("command, usage, options", [
     ("build", "usage: build.py build [-h] [--content DIR] [--strict] [--format {text,github}] [--output DIR] "
-              "[--base-url URL] [--repository URL]",
-     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP]),
+              "[--base-url URL] [--repository URL] [--templates DIR]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP]),
     ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP]),
     ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--base-url URL] [--repository URL] "
-              "[--host HOST] [--port PORT]",
-     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
+              "[--templates DIR] [--host HOST] [--port PORT]",
+     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
       "--port PORT port to listen on (default: 8000)"]),
 ])
 def test_command_help(repo_root, command, usage, options):

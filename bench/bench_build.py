@@ -1,0 +1,242 @@
+"""Benchmark build speed: cold build, no-op rebuild, edits, peak memory, `serve`, and Hugo on the same listings.
+
+    make bench [BENCH_ARGS="--sizes 1000,10000 --repeat 3 --keep"]
+    python -m bench.bench_build [--sizes 1000,10000,100000] [--repeat N] [--no-hugo] [--no-serve]
+
+For each size, in a temporary folder (never content/):
+1. writes a synthetic directory (bench/synth.py: N clearly fake listings and 50 articles) and a
+   copy of templates/ that the builds use through `--templates`;
+2. times `build.py build` as a separate child process each time (wall time, and the child's own
+   peak RSS from `os.wait4`): cold (output folder deleted first), no-op (nothing changed), after
+   editing one listing's summary, and after editing listing.html (the template of every listing
+   page). Each is repeated `--repeat` times; the table shows medians;
+3. when `hugo` is on PATH, writes the same listings as Markdown pages into a minimal Hugo site
+   (bench/hugo_site.py) and times cold `hugo --quiet` builds the same way;
+4. at sizes up to 10,000, runs `build.py serve`, opens a listing in headless Chromium, edits the
+   listing's name and times until the page shows it (bench/serve_latency.py).
+Prints a Markdown table with targets and PASS/MISS, and writes it to bench/results-build.md.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.hugo_site import build_hugo, write_hugo_site
+from bench.measure import REPO_ROOT, ChildRun, hugo_version, load_average, log, machine_info, median, run_child
+from bench.report import report
+from bench.synth import write_synthetic
+
+RESULTS = REPO_ROOT / "bench" / "results-build.md"
+ARTICLES = 50
+SERVE_MAX_SIZE = 10_000
+SCENARIOS = ("cold", "noop", "edit_listing", "edit_template")
+
+
+@dataclass
+class SizeResult:
+    """Every measurement taken at one size."""
+
+    size: int
+    runs: dict[str, list[ChildRun]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    hugo: list[ChildRun] = field(default_factory=list)
+    hugo_noop: list[ChildRun] = field(default_factory=list)
+    hugo_skipped: str = ""
+    serve: list = field(default_factory=list)
+    serve_skipped: str = ""
+    files: int = 0
+    failure: str = ""
+
+    def wall(self, scenario: str) -> float:
+        """Return the median wall time of a scenario's successful runs."""
+        return median([r.wall for r in self.runs[scenario] if r.ok])
+
+    def peak_mb(self) -> float:
+        """Return the highest peak RSS of any build at this size."""
+        return max((r.rss_mb for runs in self.runs.values() for r in runs), default=float("nan"))
+
+
+def build_command(content: Path, output: Path, templates: Path) -> list[str]:
+    """Return the command line of one build."""
+    return [sys.executable, str(REPO_ROOT / "build.py"), "build", "--content", str(content), "--output",
+            str(output), "--templates", str(templates)]
+
+
+def first_listing(content: Path) -> Path:
+    """Return the listing file that edits change (the first in path order, so runs are repeatable)."""
+    return min((content / "listings").rglob("*.yaml"))
+
+
+def edit_summary(path: Path, n: int) -> None:
+    """Change the listing's summary text (a different edit each time)."""
+    text = path.read_text(encoding="utf-8")
+    summary = f'summary: "Synthetic benchmark listing, edited for rebuild number {n}."'
+    path.write_text(re.sub(r"(?m)^summary: .*$", summary, text, count=1), encoding="utf-8")
+
+
+def edit_template(templates: Path, n: int) -> None:
+    """Change listing.html, the template every listing page uses (a visible change each time)."""
+    path = templates / "listing.html"
+    text = re.sub(r'<h1 id="listing-title"( data-edit="\d+")?>', f'<h1 id="listing-title" data-edit="{n}">',
+                  path.read_text(encoding="utf-8"), count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+def timed_build(result: SizeResult, scenario: str, command: list[str], timeout: float) -> bool:
+    """Run one build, record it under the scenario, log it; return whether it succeeded."""
+    run = run_child(command, timeout)
+    result.runs[scenario].append(run)
+    log(f"  {result.size:,} {scenario}: {run.wall:.2f} s, peak RSS {run.rss_mb:,.0f} MB"
+        + ("" if run.ok else f" — FAILED (exit {run.code}): {run.output[-800:]}"))
+    if not run.ok:
+        result.failure = f"{scenario} build failed (exit {run.code}): {run.output[-300:]}"
+    return run.ok
+
+
+def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
+    """Time cold, no-op, edited-listing and edited-template builds `repeat` times each."""
+    content, templates, output = work / "content", work / "templates", work / "output"
+    command = build_command(content, output, templates)
+    listing = first_listing(content)
+    for n in range(1, repeat + 1):
+        shutil.rmtree(output, ignore_errors=True)
+        if not timed_build(result, "cold", command, timeout):
+            return
+        steps = (("noop", lambda: None), ("edit_listing", lambda: edit_summary(listing, n)),
+                 ("edit_template", lambda: edit_template(templates, n)))
+        for scenario, change in steps:
+            change()
+            if not timed_build(result, scenario, command, timeout):
+                return
+    result.files = sum(1 for p in output.rglob("*") if p.is_file())
+
+
+def measure_hugo(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
+    """Write the Hugo site and time cold builds (and one no-op build, for information)."""
+    site = work / "hugo"
+    started = time.perf_counter()
+    pages = write_hugo_site(work / "content", site)
+    log(f"  wrote {pages:,} Hugo pages in {time.perf_counter() - started:.1f} s")
+    for _ in range(repeat):
+        run = build_hugo(site, timeout)
+        result.hugo.append(run)
+        log(f"  {result.size:,} hugo cold: {run.wall:.2f} s, peak RSS {run.rss_mb:,.0f} MB"
+            + ("" if run.ok else f" — FAILED: {run.output[-800:]}"))
+    result.hugo_noop.append(build_hugo(site, timeout, cold=False))
+    log(f"  {result.size:,} hugo again (no change): {result.hugo_noop[-1].wall:.2f} s")
+
+
+def measure_serve_at(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
+    """Time `serve` showing an edited listing in the browser."""
+    from bench.serve_latency import measure_serve
+
+    listing = sorted((work / "content" / "listings").rglob("*.yaml"))[-1]  # not the one the builds edited
+    result.serve = measure_serve(work / "content", work / "serve-output", work / "templates", listing,
+                                 repeat, timeout)
+    if not result.serve:
+        result.serve_skipped = f"the edit did not show within {timeout:.0f} s"
+
+
+def prepare(work: Path, size: int, seed: int) -> None:
+    """Write the synthetic content and a copy of the templates into work/."""
+    started = time.perf_counter()
+    write_synthetic(work / "content", listings=size, articles=ARTICLES, seed=seed)
+    shutil.copytree(REPO_ROOT / "templates", work / "templates")
+    log(f"Wrote {size:,} synthetic listings and {ARTICLES} articles into {work} "
+        f"in {time.perf_counter() - started:.1f} s")
+
+
+def measure_size(size: int, work: Path, args: argparse.Namespace, hugo: str, serve_ok: str) -> SizeResult:
+    """Take every measurement at one size."""
+    result = SizeResult(size)
+    prepare(work, size, args.seed)
+    repeat = args.repeat or (1 if size > 10_000 else 3)
+    measure_builds(result, work, repeat, args.timeout)
+    if args.no_hugo or not hugo:
+        result.hugo_skipped = "--no-hugo" if args.no_hugo else "hugo is not installed"
+    elif not result.failure:
+        measure_hugo(result, work, repeat, args.timeout)
+    if serve_ok:
+        result.serve_skipped = serve_ok
+    elif size > SERVE_MAX_SIZE:
+        result.serve_skipped = f"measured only up to {SERVE_MAX_SIZE:,} listings"
+    elif not result.failure:
+        measure_serve_at(result, work, repeat, args.timeout)
+    return result
+
+
+def serve_skip_reason(args: argparse.Namespace) -> str:
+    """Return why `serve` is not measured, or '' when it is."""
+    from bench.serve_latency import chromium_available
+
+    if args.no_serve:
+        return "--no-serve"
+    return "" if chromium_available() else "Playwright or Chromium is missing (make chromium)"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="listing counts, comma-separated (default 1000,10000,100000)")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="runs per figure, the median is shown (default 3, and 1 above 10,000 listings)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a build is killed (default 900)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve measurement (no browser)")
+    parser.add_argument("--workdir", type=Path, help="folder for synthetic content and builds "
+                        "(default: a new temporary folder, deleted afterwards unless --keep)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the Markdown table")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas, e.g. 1000,10000")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the table and write it to the results file."""
+    args = parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-build-"))
+    started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load_average()
+    hugo, serve_skip = ("" if args.no_hugo else hugo_version()), serve_skip_reason(args)
+    machine = machine_info(hugo, "" if serve_skip else chromium_version())
+    results = []
+    try:
+        for size in args.sizes:
+            results.append(measure_size(size, workdir / f"size-{size}", args, hugo, serve_skip))
+            # Written after every size, so a long run that is stopped still leaves what it measured.
+            args.results.write_text(report(results, machine, started, load, load_average()), encoding="utf-8")
+            if not args.keep:  # 100,000 listings take several GB with their builds
+                shutil.rmtree(workdir / f"size-{size}", ignore_errors=True)
+    finally:
+        if args.keep or args.workdir:
+            log(f"Kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    text = report(results, machine, started, load, load_average())
+    print(text, end="")
+    args.results.write_text(text, encoding="utf-8")
+    log(f"Wrote {args.results}")
+    return 1 if any(r.failure for r in results) else 0
+
+
+def chromium_version() -> str:
+    """Return the version of the Chromium that the serve measurement drives."""
+    from bench.serve_latency import CHROMIUM
+
+    run = run_child([CHROMIUM, "--version"], 30)
+    match = re.search(r"\d+(\.\d+)+", run.output)
+    return match.group(0) if match else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
