@@ -116,20 +116,12 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 # Installs Debian's Hugo for the build benchmark's comparison when missing; without it
 # (or without root) `make bench` still runs and says Hugo was skipped.
 hugo: ## Install Debian's hugo if missing (used by make bench)
-	@if command -v hugo >/dev/null 2>&1; then \
-		exit 0; \
-	elif ! command -v apt-get >/dev/null 2>&1; then \
-		echo "*** hugo is missing and apt-get is unavailable; the benchmark skips the Hugo comparison." >&2; \
-	else \
-		if [ "$$(id -u)" = 0 ]; then SUDO=; \
-		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-		else echo "*** Installing hugo needs root; the benchmark skips the Hugo comparison." >&2; exit 0; fi; \
-		echo "Installing hugo with apt-get (for the build benchmark)..."; \
-		$$SUDO apt-get update && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -o DPkg::Lock::Timeout=600 hugo || \
-		echo "*** Could not install hugo; the benchmark skips the Hugo comparison." >&2; \
-	fi
+	@command -v hugo >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-hugo || \
+		echo "*** Could not install hugo; the benchmark skips the Hugo comparison." >&2
+
+.PHONY: apt-hugo
+apt-hugo:
+	$(call apt_install,hugo)
 
 clean: ## Remove output/ and caches (keeps .venv)
 	rm -rf output .pytest_cache .cache

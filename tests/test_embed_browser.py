@@ -3,14 +3,12 @@ a blank page served from another origin (a second localhost port), and the widge
 from __future__ import annotations
 
 import re
-import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from generator.pipeline import build_site
-from test_search_browser import FAKE_LISTINGS
+from test_search_browser import write_fake_content
 
 MESSAGE = "peer-support-directory:height"
 
@@ -19,14 +17,7 @@ MESSAGE = "peer-support-directory:height"
 def widget_site(repo_root: Path, tmp_path_factory, serve_dir):
     """Build and serve the fake directory of the search tests; yield its base URL."""
     root = tmp_path_factory.mktemp("embed")
-    content = root / "content"
-    (content / "articles").mkdir(parents=True)
-    shutil.copy(repo_root / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
-    for slug_path, text in FAKE_LISTINGS.items():
-        path = content / "listings" / f"{slug_path}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    build_site(content, root / "output")
+    build_site(write_fake_content(root, repo_root), root / "output")
     with serve_dir(root / "output") as url:
         yield url
 

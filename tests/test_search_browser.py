@@ -112,18 +112,24 @@ Nothing here is real.
 """
 
 
-@pytest.fixture(scope="module")
-def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
-    """Build and serve the fake directory; yield its base URL."""
-    root = tmp_path_factory.mktemp("search")
+def write_fake_content(root: Path, repo_root: Path) -> Path:
+    """Write the fake listings and the starter taxonomy into root/content/; return that folder."""
     content = root / "content"
     (content / "articles").mkdir(parents=True)
     shutil.copy(repo_root / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
-    (content / "articles" / "finding-a-fictional-meeting.md").write_text(FAKE_ARTICLE)
     for slug_path, text in FAKE_LISTINGS.items():
         path = content / "listings" / f"{slug_path}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
+    return content
+
+
+@pytest.fixture(scope="module")
+def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
+    """Build and serve the fake directory; yield its base URL."""
+    root = tmp_path_factory.mktemp("search")
+    content = write_fake_content(root, repo_root)
+    (content / "articles" / "finding-a-fictional-meeting.md").write_text(FAKE_ARTICLE)
     # One record per file: every test then also exercises chunked shards, staged loading and de-duplication.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("generator.search_data.CHUNK_SIZE", 1)
