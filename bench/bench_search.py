@@ -18,16 +18,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -35,6 +32,7 @@ from pathlib import Path
 from generator.static_server import serve_directory
 from urllib.parse import urlsplit
 
+from bench.measure import cpu_model, memory_gib, run_child
 from bench.synth import write_synthetic
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -84,18 +82,10 @@ def gz(data: bytes) -> int:
 
 def build(content: Path, site: Path, timeout: float) -> dict:
     """Run build.py in a child process; return wall time, peak RSS and its output."""
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "build.py"), "build", "--content", str(content),
-                             "--output", str(site)], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"ok": proc.returncode == 0, "code": proc.returncode, "wall": time.perf_counter() - started,
-            "rss_mb": usage.ru_maxrss / 1024, "output": output.strip(), "timed_out": proc.returncode == -9}
+    run = run_child([sys.executable, str(REPO_ROOT / "build.py"), "build", "--content", str(content),
+                     "--output", str(site)], timeout)
+    return {"ok": run.ok, "code": run.code, "wall": run.wall, "rss_mb": run.rss_mb, "output": run.output,
+            "timed_out": run.code == -9}
 
 
 def output_stats(site: Path) -> dict:
@@ -284,18 +274,8 @@ def sitemap_urls(site: Path) -> int:
 
 
 def machine_info(browser_version: str) -> str:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    mem = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        total_kb = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
-        mem = f", {total_kb / 1024 / 1024:.0f} GiB RAM"
-    return (f"nproc {cpus}, CPU {model}{mem}; Chromium {browser_version} (headless); "
+    return (f"nproc {cpus}, CPU {cpu_model()}, {memory_gib():.0f} GiB RAM; Chromium {browser_version} (headless); "
             f"Python {platform.python_version()}")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -19,6 +20,7 @@ class Phone:
         return self.href
 
 
+@lru_cache(maxsize=4096)  # validation and the model both ask, and many listings share a number
 def parse_phone(text: str, country: str = "US") -> Phone | None:
     """Return the number, or None when it is not a valid number for the country (or with its +code)."""
     try:

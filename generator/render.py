@@ -118,10 +118,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
                        url=lambda path: prefix + path,
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
-                       absolute_url=lambda path: absolute_url(site, path),
+                       absolute_url=site.config.absolute_url,
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing), exports=export_catalog(site))
-    absolute = lambda path: absolute_url(site, path)  # noqa: E731
+    absolute = site.config.absolute_url
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
@@ -134,11 +134,6 @@ def _asset_path(by_name: dict[str, str], name: str) -> str:
     if name not in by_name:
         raise TemplateRuntimeError(f"asset '{name}' is not in templates/static/ — add the file or fix the name")
     return by_name[name]
-
-
-def absolute_url(site: Site, path: str) -> str:
-    """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
-    return site.config.absolute_url(path)
 
 
 def term(site: Site, section: str, slug: str) -> Term:
@@ -158,7 +153,7 @@ def report_url(site: Site, listing: Listing) -> str:
     if not site.config.repository:
         return ""
     query = urlencode({"template": "report-problem.yml", "title": f"Outdated or wrong: {listing.name}",
-                       "listing": listing.name, "page": absolute_url(site, listing.url)})
+                       "listing": listing.name, "page": site.config.absolute_url(listing.url)})
     return f"{site.config.repository}/issues/new?{query}"
 
 
@@ -246,10 +241,10 @@ def render_sitemaps(env: Environment, site: Site) -> Files:
 def render_robots(site: Site) -> bytes:
     lines = ["User-agent: *", "Allow: /", ""]
     if site.config.is_absolute:
-        lines.insert(2, f"Sitemap: {absolute_url(site, '/sitemap.xml')}")
+        lines.insert(2, f"Sitemap: {site.config.absolute_url('/sitemap.xml')}")
     return "\n".join(lines).encode("utf-8") + b"\n"
 
 
 def render_listing_schema(site: Site) -> bytes:
     """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
-    return listing_schema_for(site.taxonomy, absolute_url(site, "/schema/listing.schema.json"))
+    return listing_schema_for(site.taxonomy, site.config.absolute_url("/schema/listing.schema.json"))
