@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .load import display_path
-from .pipeline import build_site, gather_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -47,6 +45,11 @@ def make_parser() -> argparse.ArgumentParser:
                          help="GitHub repository for edit and report links (default: from content/site.yaml)")
         sub.add_argument("--templates", type=Path, default=None, metavar="DIR",
                          help="folder with the Jinja templates and static/ (default: the generator's templates)")
+        sub.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="render on N processes (default: one per CPU core)")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="ignore what earlier builds remembered (in .build-cache/ beside the output) and "
+                            "render every page; the output is the same either way")
     for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
                            ("format", "in-person, online or hybrid"),
                            ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
@@ -113,6 +116,8 @@ def _escape(text: str, is_property: bool) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .pipeline import gather_site
+
     result = gather_site(args.content)
     if result.problems:
         print_problems(result.problems, args.format, args.strict)
@@ -126,9 +131,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if args.cache and _up_to_date(args, started):
+        return EXIT_OK
+    from .pipeline import build_site
+
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
-                            strict=args.strict)
+                            strict=args.strict, cache=args.cache, workers=args.jobs)
     except ContentError as exc:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
@@ -142,10 +151,29 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _up_to_date(args: argparse.Namespace, started: float) -> bool:
+    """Report a build that has nothing to do: no input, option or output file changed since the last one.
+
+    Runs before the heavy imports, so an unchanged site is confirmed in a fraction of a second.
+    """
+    from .buildcache import up_to_date
+
+    manifest = up_to_date(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
+    if manifest is None:
+        return False
+    if manifest.problems:
+        print_problems(manifest.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
+    took = time.perf_counter() - started
+    print(f"Nothing changed: {plural(manifest.listings, 'listing')} and {plural(manifest.articles, 'article')} "
+          f"in {args.output}/ are up to date ({took:.2f} s).")
+    return True
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload is only needed here
 
-    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates)
+    return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates,
+                 args.jobs)
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -168,6 +196,8 @@ def run_new(args: argparse.Namespace) -> int:
             print(f"{nl.option_name(key) if key else problem.path}: {problem.message}", file=sys.stderr)
         print(f"build.py new listing: {exc}", file=sys.stderr)
         return EXIT_USAGE if exc.usage else EXIT_CONTENT
+    from .load import display_path
+
     for item in written:
         print(f"Wrote {display_path(item)}")
     print("Next: add what else you know (description, schedule, contact) — see CONTRIBUTING.md — "
@@ -188,6 +218,7 @@ def _ask(question, taxonomy) -> str:
 
 def run_due(args: argparse.Namespace) -> int:
     from .due import due_report
+    from .pipeline import gather_site
 
     result = gather_site(args.content, repository=args.repository)
     if result.site is None:
@@ -208,6 +239,8 @@ def run_schema(args: argparse.Namespace) -> int:
     except NewListingError as exc:
         print_problems(exc.problems)
         return EXIT_CONTENT
+    from .load import display_path
+
     path = args.content / EDITOR_SCHEMA
     path.write_bytes(listing_schema_for(taxonomy, EDITOR_SCHEMA))
     print(f"Wrote {display_path(path)}")

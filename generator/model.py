@@ -123,6 +123,7 @@ class Listing:
     phone: Phone | None = None
     not_duplicate_of: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict)  # field name → line, for cross-file problems
+    digest: str = ""  # of the file's path and bytes: what the build cache keys this listing's pages by
 
     def line_of(self, name: str) -> int:
         """Return the line of a field in the listing's file (1 when not recorded)."""
@@ -166,6 +167,7 @@ class Article:
     body_html: Markup
     tags: tuple[str, ...] = ()
     support_types: tuple[str, ...] = ()
+    digest: str = ""  # of the file's path and bytes
 
     @property
     def url(self) -> str:

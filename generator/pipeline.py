@@ -7,15 +7,20 @@ from pathlib import Path
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
-from .load import display_path, load_article_files, load_listing_files, load_yaml_file
+from .load import SourceFile, display_path, iter_files, load_article_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
-from .render import TemplateProblem, render_site
+from .buildcache import (CachedSource, Manifest, Sources, forget, input_stamp, load_manifest, load_sources,
+                         save)
+from .dates import build_date
+from .digest import digest, file_digest, generator_version
+from .parallel import run_jobs
+from .render import TemplateProblem, plan_site
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
-from .write import write_site
+from .write import DuplicateOutput, Staging, commit_changes, commit_full, current_files
 
 
 @dataclass
@@ -30,8 +35,13 @@ class CheckResult:
         return [p for p in self.problems if p.is_error]
 
 
-def gather_site(content: Path, base_url: str | None = None, repository: str | None = None) -> CheckResult:
-    """Load and validate all content in one pass, collecting every problem."""
+def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
+                sources: Sources | None = None) -> CheckResult:
+    """Load and validate all content in one pass, collecting every problem.
+
+    With `sources` (the build cache), listing files whose size and modification time (or else bytes)
+    are unchanged since the cached read are not parsed again; `sources` is updated in place.
+    """
     problems = Problems()
     taxonomy_path = content / "taxonomy.yaml"
     if not content.is_dir():
@@ -52,17 +62,76 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     check_config(config_doc, display_path(config_path), problems)
     check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
-    listings = [validate_listing(f, taxonomy, markdown, problems)
-                for f in load_listing_files(content, problems) if f.doc is not None]
+    listings = read_listings(content, taxonomy, markdown, problems, sources, config.path_prefix)
     articles = [validate_article(f, taxonomy, markdown, problems) for f in load_article_files(content, problems)]
-    listings = check_unique_slugs([l for l in listings if l], "listing", problems)
+    listings = check_unique_slugs(listings, "listing", problems)
     articles = check_unique_slugs([a for a in articles if a], "article", problems)
+    for article in articles:
+        article.digest = file_digest(article.path, _read(article.path))
     listings.sort(key=lambda l: (l.name.casefold(), l.slug))
-    place_listings(listings, Gazetteer(), problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(config, taxonomy, listings, articles)
     check_site(site, problems)
     return CheckResult(site, problems.sorted())
+
+
+def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems: Problems,
+                  sources: Sources | None, prefix: str) -> list:
+    """Return every valid listing, placed on the map; record each file's problems.
+
+    Each file is read on its own, with its own problems, so that its result can be cached.
+    """
+    cache = sources if sources is not None else Sources()
+    key = digest(generator_version(), repr(taxonomy), prefix, build_date().isoformat())
+    if cache.key != key:
+        cache.key, cache.files = key, {}
+    fresh: dict[str, CachedSource] = {}
+    gazetteer = Gazetteer()
+    listings = []
+    for path in iter_files(content / "listings", (".yaml", ".yml")):
+        shown = display_path(path)
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        entry = cache.files.get(shown)
+        if not (entry and st and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns)):
+            entry = _read_listing(path, shown, st, entry, taxonomy, markdown, gazetteer)
+        fresh[shown] = entry
+        problems.items.extend(entry.problems)
+        if entry.listing is not None:
+            listings.append(entry.listing)
+    cache.files = fresh
+    return listings
+
+
+def _read_listing(path: Path, shown: str, st, cached: CachedSource | None, taxonomy, markdown,
+                  gazetteer: Gazetteer) -> CachedSource:
+    """Parse, validate and place one listing file (or reuse the cached result when its bytes are the same)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    key = file_digest(shown, data)
+    size, mtime = (st.st_size, st.st_mtime_ns) if st else (-1, -1)
+    if cached and cached.digest == key:
+        return CachedSource(size, mtime, key, cached.listing, cached.problems)
+    problems = Problems()
+    doc = load_yaml_file(path, problems)
+    listing = None
+    if doc is not None:
+        listing = validate_listing(SourceFile(shown, path.stem, doc), taxonomy, markdown, problems)
+    if listing is not None:
+        listing.digest = key
+        place_listings([listing], gazetteer, problems)
+    return CachedSource(size, mtime, key, listing, problems.items)
+
+
+def _read(shown: str) -> bytes:
+    try:
+        return Path(shown).read_bytes()
+    except OSError:
+        return b""
 
 
 def check_config(doc, path: str, problems: Problems) -> None:
@@ -84,18 +153,86 @@ def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
 
 
 def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
-               repository: str | None = None, strict: bool = False) -> CheckResult:
+               repository: str | None = None, strict: bool = False, cache: bool = True,
+               workers: int | None = None) -> CheckResult:
     """Validate, render and write the whole site; return it with its warnings.
 
     On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
+    With `cache`, only the jobs whose inputs changed since the last build are rendered, and only
+    files whose bytes changed are written; the output is the same as without it.
     """
-    result = gather_site(content, base_url, repository)
-    fatal = result.problems if strict else result.errors
-    if fatal or result.site is None:
-        raise ContentError(fatal)
-    try:
-        files = render_site(result.site, templates)
-    except TemplateProblem as exc:
-        raise ContentError([exc.problem]) from None
-    write_site(files, output)
-    return result
+    return Builder(content, output, base_url, templates, repository, strict, cache, workers).build()
+
+
+class Builder:
+    """Builds one output folder, again and again: `serve` keeps one, so its cache stays in memory."""
+
+    def __init__(self, content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
+                 repository: str | None = None, strict: bool = False, cache: bool = True,
+                 workers: int | None = None):
+        self.content, self.output, self.templates = content, output, templates
+        self.base_url, self.repository, self.strict = base_url, repository, strict
+        self.cache, self.workers = cache, workers
+        self.previous: Manifest | None = None
+        self.sources: Sources | None = None
+        if cache:
+            self.previous, self.sources = load_manifest(output), load_sources(output)
+
+    def build(self) -> CheckResult:
+        """Build once (see build_site); on failure the output and the cache are left as they were."""
+        stamp = input_stamp(self.content, self.output, self.templates, (self.base_url, self.repository, self.strict))
+        sources = Sources(self.sources.key, dict(self.sources.files)) if self.sources else None
+        result = gather_site(self.content, self.base_url, self.repository, sources)
+        fatal = result.problems if self.strict else result.errors
+        if fatal or result.site is None:
+            raise ContentError(fatal)
+        try:
+            jobs = plan_site(result.site, self.templates)
+        except TemplateProblem as exc:
+            raise ContentError([exc.problem]) from None
+        previous = self.previous
+        before = current_files(self.output, previous)
+        todo, keep = jobs, set()
+        if before is not None:
+            todo = [job for job in jobs if not _is_current(job, previous, before)]
+            keep = {path for job in jobs if job not in todo for path in previous.jobs[job.name][1]}
+        staging = Staging(self.output)
+        try:
+            made = run_jobs(todo, self.templates, staging, self.workers)
+            _check_unique(made, keep)
+        except TemplateProblem as exc:
+            staging.discard()
+            raise ContentError([exc.problem]) from None
+        except BaseException:
+            staging.discard()
+            raise
+        if self.cache:
+            forget(self.output)  # until the new manifest is saved, the output's state is unknown
+        if before is None:
+            files = commit_full(staging)
+        else:
+            files = commit_changes(staging, [p for paths in made.values() for p in paths], keep, before)
+        if self.cache:
+            job_files = {job.name: (job.key, tuple(made[job.name]) if job.name in made else previous.jobs[job.name][1])
+                         for job in jobs}
+            self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
+                                     job_files, files)
+            self.sources = sources
+            save(self.output, self.previous, sources)
+        return result
+
+
+def _is_current(job, previous: Manifest, files: dict[str, tuple[int, int]]) -> bool:
+    """Return whether a job's files from the previous build are in the output, untouched, for the same key."""
+    known = previous.jobs.get(job.name)
+    return (known is not None and known[0] == job.key
+            and all(path in files and files[path] == previous.files.get(path) for path in known[1]))
+
+
+def _check_unique(made: dict[str, list[str]], keep: set[str]) -> None:
+    seen = set(keep)
+    for paths in made.values():
+        for path in paths:
+            if path in seen:
+                raise DuplicateOutput(f"two pages would be written to {path}")
+            seen.add(path)

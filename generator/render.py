@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
                     TemplateSyntaxError)
 
+from .buildcache import DEFAULT_TEMPLATES
+from .digest import digest, generator_version, tree_digest
 from .errors import Problem
 from .exports import export_catalog, render_exports
 from .geo import render_places
@@ -18,7 +22,7 @@ from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = DEFAULT_TEMPLATES
 Files = list[tuple[str, bytes]]
 
 # Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
@@ -40,11 +44,33 @@ class TemplateProblem(Exception):
         super().__init__(str(self.problem))
 
 
+@dataclass
+class Job:
+    """One unit of rendering: the files it makes, and a key that changes whenever its inputs do.
+
+    The build skips a job whose key matches the previous build's (its files are already in the
+    output). A key must therefore cover everything the job reads: the shared `base` key (templates,
+    generator, settings, taxonomy, the build date) plus the digests of the listings and articles it shows.
+    """
+
+    name: str
+    key: str
+    make: Callable[[], Files]
+
+
 def render_site(site: Site, templates: Path | None = None) -> Files:
     """Return every output file of the site; raise TemplateProblem if a template is broken."""
+    files: Files = []
+    for job in plan_site(site, templates):
+        files += run_job(job, templates)
+    return files
+
+
+def run_job(job: Job, templates: Path | None = None) -> Files:
+    """Run one job; a template error becomes a TemplateProblem naming the template file and line."""
     templates = templates or TEMPLATES_DIR
     try:
-        return _render_all(site, templates)
+        return job.make()
     except TemplateSyntaxError as exc:
         where = display_path(Path(exc.filename)) if exc.filename else str(exc.name)
         raise TemplateProblem(where, exc.lineno, f"{exc.message} — fix the template syntax") from None
@@ -65,23 +91,47 @@ def _template_frame(tb, templates: Path) -> tuple[str, int]:
     return found
 
 
-def _render_all(site: Site, templates: Path) -> Files:
-    assets = build_assets(templates / "static")
+def plan_site(site: Site, templates: Path | None = None) -> list[Job]:
+    """Return every job of the site, each with its key; nothing is rendered yet."""
+    templates = templates or TEMPLATES_DIR
+    try:
+        assets = build_assets(templates / "static")
+    except OSError as exc:
+        raise TemplateProblem(display_path(templates / "static"), 0,
+                              f"cannot be read: {exc.strerror} — check the templates folder") from None
     env = make_environment(templates, site, assets)
-    files: Files = [(path, data) for path, (_, data) in sorted(assets.items())]
-    files += render_static_pages(env)
-    files += render_listing_pages(env, site)
-    files += render_facet_pages(env, site)
-    files += render_region_print_pages(env, site)
-    files += render_article_pages(env, site)
-    files += render_sitemaps(env, site)
-    files.append(("robots.txt", render_robots(site)))
-    files.append(("schema/listing.schema.json", render_listing_schema(site)))
-    files += render_search_data(site, site.config.path_prefix)
-    files += render_places()
-    files += render_exports(site, env)
-    files += render_embed(env, templates)
-    return files
+    keys = Keys(site, templates, assets)
+    everything = keys.of("all", keys.all_listings, keys.all_articles)
+    jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
+            Job("static-pages", everything, lambda: render_static_pages(env)),
+            Job("embed", everything, lambda: render_embed(env, templates)),
+            Job("sitemaps", everything, lambda: render_sitemaps(env, site)),
+            Job("robots", keys.base, lambda: [("robots.txt", render_robots(site))]),
+            Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
+            Job("search", everything, lambda: render_search_data(site, site.config.path_prefix)),
+            Job("places", keys.base, render_places),
+            Job("exports", everything, lambda: render_exports(site, env))]
+    jobs += plan_listing_pages(env, site, keys)
+    jobs += plan_facet_pages(env, site, keys)
+    jobs += plan_region_print_pages(env, site, keys)
+    jobs += plan_article_pages(env, site, keys)
+    return jobs
+
+
+class Keys:
+    """Digests that jobs combine into their keys."""
+
+    def __init__(self, site: Site, templates: Path, assets: dict[str, tuple[str, bytes]]):
+        self.base = digest(generator_version(), tree_digest(templates), repr(site.config), repr(site.taxonomy),
+                           site.today.isoformat())
+        self.all_listings = digest(*(l.digest for l in site.listings))
+        self.all_articles = digest(*(a.digest for a in site.articles))
+        # Facet pages show every term's count: a listing added anywhere changes them.
+        self.counts = digest(*(f"{section}/{slug}={len(items)}" for section, terms in sorted(site.index.items())
+                               for slug, items in sorted(terms.items())))
+
+    def of(self, *parts: str) -> str:
+        return digest(self.base, *parts)
 
 
 def render_embed(env: Environment, templates: Path) -> Files:
@@ -182,33 +232,55 @@ def render_static_pages(env: Environment) -> Files:
     return [page(env, template, path) for template, path in STATIC_PAGES]
 
 
-def render_listing_pages(env: Environment, site: Site) -> Files:
-    return [page(env, "listing.html", f"listings/{l.slug}/index.html", listing=l,
-                 related=site.related_articles(l.support_types)) for l in site.listings]
+def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
+    jobs = []
+    for l in site.listings:
+        related = site.related_articles(l.support_types)
+        key = keys.of(l.digest, *(a.digest for a in related))
+        jobs.append(Job(f"listing/{l.slug}", key, partial(_listing_page, env, l, related)))
+    return jobs
 
 
-def render_facet_pages(env: Environment, site: Site) -> Files:
+def _listing_page(env: Environment, listing: Listing, related: list) -> Files:
+    return [page(env, "listing.html", f"listings/{listing.slug}/index.html", listing=listing, related=related)]
+
+
+def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return an index page and a page per term for each facet: regions, support types, kinds."""
-    files = []
+    jobs = []
     for section, folder, heading in FACETS:
         terms = list(site.taxonomy.sections[section].values())
-        files.append(page(env, "facet_index.html", f"{folder}/index.html", section=section, folder=folder,
-                          heading=heading, terms=terms))
+        jobs.append(Job(f"facet/{folder}", keys.of(keys.counts),
+                        partial(_pages, env, "facet_index.html", f"{folder}/index.html", section=section,
+                                folder=folder, heading=heading, terms=terms)))
         for t in terms:
-            files.append(page(env, "facet.html", f"{folder}/{t.slug}/index.html", section=section, folder=folder,
-                              heading=heading, term=t, listings=site.index[section].get(t.slug, [])))
-    return files
+            listings = site.index[section].get(t.slug, [])
+            jobs.append(Job(f"facet/{folder}/{t.slug}", keys.of(keys.counts, *(l.digest for l in listings)),
+                            partial(_pages, env, "facet.html", f"{folder}/{t.slug}/index.html", section=section,
+                                    folder=folder, heading=heading, term=t, listings=listings)))
+    return jobs
 
 
-def render_region_print_pages(env: Environment, site: Site) -> Files:
+def _pages(env: Environment, template: str, path: str, **context) -> Files:
+    return [page(env, template, path, **context)]
+
+
+def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
-    return [page(env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t, listings=listings)
+    return [Job(f"print/{t.slug}", keys.of(*(l.digest for l in listings)),
+                partial(_pages, env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t,
+                        listings=listings))
             for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 
-def render_article_pages(env: Environment, site: Site) -> Files:
-    return [page(env, "article.html", f"articles/{a.slug}/index.html", article=a,
-                 related=site.related_listings(a)) for a in site.articles]
+def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
+    jobs = []
+    for a in site.articles:
+        related = site.related_listings(a)
+        jobs.append(Job(f"article/{a.slug}", keys.of(a.digest, *(l.digest for l in related)),
+                        partial(_pages, env, "article.html", f"articles/{a.slug}/index.html", article=a,
+                                related=related)))
+    return jobs
 
 
 def iter_page_paths(site: Site) -> Iterator[str]:

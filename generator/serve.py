@@ -6,15 +6,15 @@ from pathlib import Path
 
 from .errors import ContentError
 from .render import TEMPLATES_DIR
-from .pipeline import build_site
+from .pipeline import Builder
 from .cli import print_problems
 
 
-def rebuild(content: Path, output: Path, base_url: str | None, repository: str | None = None,
-            templates: Path | None = None) -> bool:
+def rebuild(builder: Builder) -> bool:
     """Build once; on content errors print them and keep the last good site. Return success."""
+    output = builder.output
     try:
-        build_site(content, output, base_url, templates, repository=repository)
+        builder.build()
     except ContentError as exc:
         print_problems(exc.problems)
         print("Fix the problems above; the last good build is still being served.", file=sys.stderr)
@@ -24,15 +24,16 @@ def rebuild(content: Path, output: Path, base_url: str | None, repository: str |
 
 
 def serve(content: Path, output: Path, base_url: str | None, host: str, port: int,
-          repository: str | None = None, templates: Path | None = None) -> int:
+          repository: str | None = None, templates: Path | None = None, workers: int | None = None) -> int:
     """Serve until interrupted; return an exit code."""
     from livereload import Server
 
-    if not rebuild(content, output, base_url, repository, templates) and not output.is_dir():
+    builder = Builder(content, output, base_url, templates, repository, workers=workers)
+    if not rebuild(builder) and not output.is_dir():
         return 1
     server = Server()
     for folder in (content, templates or TEMPLATES_DIR):
-        server.watch(str(folder), lambda: rebuild(content, output, base_url, repository, templates), delay=0.2)
+        server.watch(str(folder), lambda: rebuild(builder), delay=0.2)
     print(f"Serving http://{host}:{port}/ — press Ctrl+C to stop.", file=sys.stderr)
     server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     return 0

@@ -1,5 +1,12 @@
-"""The one module that touches the output folder: everything is written to a temporary folder
-beside it, then swapped in, so a failed build leaves the previous site exactly as it was."""
+"""The one module that touches the output folder.
+
+Every file a build makes is first written to a staging folder beside the output. Only when every
+page rendered does anything move into place, so a failed build leaves the previous site exactly
+as it was:
+- a full build (no usable manifest from the previous build) swaps the staging folder in whole;
+- an incremental build moves in only the files whose bytes changed and deletes the files no job
+  makes any more; the rest of the output is left alone, modification times included.
+"""
 from __future__ import annotations
 
 import os
@@ -7,38 +14,128 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from .buildcache import Manifest, scan_output
+
+Files = list[tuple[str, bytes]]
+
 
 class DuplicateOutput(Exception):
     """Two renderers produced the same output path (a bug, not a content problem)."""
 
 
-def check_paths(files: list[tuple[str, bytes]]) -> None:
+def check_path(path: str) -> None:
+    """Refuse output paths that could land outside the output folder."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise ValueError(f"unsafe output path {path!r}")
+
+
+def check_paths(files: Files) -> None:
     """Refuse unsafe output paths and two writes to one path."""
     seen = set()
     for path, _ in files:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise ValueError(f"unsafe output path {path!r}")
+        check_path(path)
         if path in seen:
             raise DuplicateOutput(f"two pages would be written to {path}")
         seen.add(path)
 
 
-def write_site(files: list[tuple[str, bytes]], output: Path) -> None:
-    """Write (path, bytes) pairs as the new contents of `output`, replacing it in one swap."""
-    check_paths(files)
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    try:
+class Staging:
+    """A folder beside the output that receives a build's new files before they go live."""
+
+    def __init__(self, output: Path):
+        self.output = Path(os.path.abspath(output))
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        self._made: set[str] = set()
+
+    def write(self, files: Files) -> list[str]:
+        """Write files into the staging folder; return their paths."""
         for path, data in files:
-            target = staging / path
+            check_path(path)
+            parent = path.rpartition("/")[0]
+            if parent and parent not in self._made:
+                (self.folder / parent).mkdir(parents=True, exist_ok=True)
+                self._made.add(parent)
+            with open(self.folder / path, "wb") as f:
+                f.write(data)
+        return [path for path, _ in files]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def current_files(output: Path, previous: Manifest | None) -> dict[str, tuple[int, int]] | None:
+    """Return the output's files when an incremental build can trust it (None means: write everything)."""
+    if previous is None or not output.is_dir():
+        return None
+    return scan_output(output)
+
+
+def commit_full(staging: Staging) -> dict[str, tuple[int, int]]:
+    """Swap the staging folder in as the whole output; return the new output's files."""
+    os.chmod(staging.folder, 0o755)
+    _swap(staging.folder, staging.output)
+    return scan_output(staging.output)
+
+
+def commit_changes(staging: Staging, staged: list[str], keep: set[str],
+                   files: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Move staged files whose bytes differ into the output, delete files outside `keep` and the staged set.
+
+    `files` is the output as scanned before; the returned mapping is the output afterwards.
+    """
+    output = staging.output
+    files = dict(files)
+    try:
+        for path in staged:
+            source, target = staging.folder / path, output / path
+            old = files.get(path)
+            if old is not None and old[0] == source.stat().st_size and _same_bytes(source, target):
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(staging, 0o755)
-        _swap(staging, output)
+            os.replace(source, target)
+            st = target.stat()
+            files[path] = (st.st_size, st.st_mtime_ns)
+        wanted = keep.union(staged)
+        for path in [p for p in files if p not in wanted]:
+            try:
+                os.unlink(output / path)
+            except FileNotFoundError:
+                pass
+            del files[path]
+            _remove_empty_parents(output, path)
+    finally:
+        staging.discard()
+    return files
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _remove_empty_parents(output: Path, path: str) -> None:
+    parent = PurePosixPath(path).parent
+    while parent.parts:
+        try:
+            os.rmdir(output / parent)
+        except OSError:  # not empty (or gone): stop
+            return
+        parent = parent.parent
+
+
+def write_site(files: Files, output: Path) -> None:
+    """Write (path, bytes) pairs as the whole new contents of `output`, replacing it in one swap."""
+    check_paths(files)
+    staging = Staging(output)
+    try:
+        staging.write(files)
+        commit_full(staging)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
 
 

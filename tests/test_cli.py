@@ -41,17 +41,21 @@ FORMAT_HELP = ("--format {text,github} how to print problems: text (default) or 
 REPOSITORY_HELP = ("--repository URL GitHub repository for edit and report links (default: from "
                    "content/site.yaml)")
 TEMPLATES_HELP = "--templates DIR folder with the Jinja templates and static/ (default: the generator's templates)"
+JOBS_HELP = "--jobs N render on N processes (default: one per CPU core)"
+NO_CACHE_HELP = ("--no-cache ignore what earlier builds remembered (in .build-cache/ beside the output) and render "
+                 "every page; the output is the same either way")
 
 
 @pytest.mark.parametrize("command, usage, options", [
     ("build", "usage: build.py build [-h] [--content DIR] [--strict] [--format {text,github}] [--output DIR] "
-              "[--base-url URL] [--repository URL] [--templates DIR]",
-     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP]),
+              "[--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP,
+      NO_CACHE_HELP]),
     ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP]),
     ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--base-url URL] [--repository URL] "
-              "[--templates DIR] [--host HOST] [--port PORT]",
-     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
+              "[--templates DIR] [--jobs N] [--host HOST] [--port PORT]",
+     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
       "--port PORT port to listen on (default: 8000)"]),
 ])
 def test_command_help(repo_root, command, usage, options):

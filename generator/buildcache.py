@@ -1,0 +1,161 @@
+"""What a build remembers for the next one, kept beside the output in `.build-cache/<output name>/`.
+
+- `manifest.pickle` (small): a stamp of every input's name, size and modification time plus the
+  build's options; the problems the build reported; each render job's key and files; and the size
+  and modification time of every output file. When the stamp and the output both still match, a
+  build has nothing to do (the no-op check reads only this file and imports nothing heavy).
+- `sources.pickle`: every listing file parsed and validated, keyed by path, size, modification
+  time and content digest, so a rebuild parses only the files that changed.
+
+The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
+A cache written by other code, another Python or other libraries is ignored.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import build_date
+from .digest import PACKAGE, digest, iter_tree, stat_stamp
+from .errors import Problem
+
+FORMAT = 1
+CACHE_FOLDER = ".build-cache"
+DEFAULT_TEMPLATES = PACKAGE.parent / "templates"
+
+
+@dataclass
+class Manifest:
+    """The previous build of one output folder."""
+
+    stamp: str
+    problems: list[Problem]
+    listings: int
+    articles: int
+    jobs: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name → (key, output paths)
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path → (size, mtime_ns)
+
+
+@dataclass
+class CachedSource:
+    """One listing file as the previous build read it: enough to skip reading it again."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    listing: object  # the validated Listing, or None when the file had errors
+    problems: list[Problem]
+
+
+@dataclass
+class Sources:
+    """Parsed listing files, valid only for the same generator, taxonomy, settings and build date."""
+
+    key: str = ""
+    files: dict[str, CachedSource] = field(default_factory=dict)
+
+
+def cache_folder(output: Path) -> Path:
+    """Return where the cache of an output folder lives: beside it, so it is never published."""
+    output = Path(os.path.abspath(output))
+    return output.parent / CACHE_FOLDER / output.name
+
+
+def input_stamp(content: Path, output: Path, templates: Path | None, options: tuple) -> str:
+    """Return a digest of every input's name, size and mtime, the options and the build date.
+
+    Cheap (no file is read), so the no-op check can run before any heavy import.
+    """
+    packages = [n for entry in sys.path if entry.endswith("site-packages") and os.path.isdir(entry)
+                for n in sorted(os.listdir(entry))]
+    return digest(str(FORMAT), sys.version, os.getcwd(), os.path.abspath(content), os.path.abspath(output),
+                  os.path.abspath(templates or DEFAULT_TEMPLATES), repr(options), build_date().isoformat(),
+                  os.environ.get("SOURCE_DATE_EPOCH", ""), stat_stamp(content), stat_stamp(templates or DEFAULT_TEMPLATES),
+                  stat_stamp(PACKAGE), *packages)
+
+
+def scan_output(output: Path) -> dict[str, tuple[int, int]]:
+    """Return {path: (size, mtime_ns)} of every file in the output folder, hidden ones included."""
+    found = {}
+    stack = [(str(output), "")]
+    while stack:
+        real, rel = stack.pop()
+        try:
+            entries = list(os.scandir(real))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{rel}{entry.name}/"))
+            else:
+                st = entry.stat(follow_symlinks=False)
+                found[f"{rel}{entry.name}"] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def load_manifest(output: Path) -> Manifest | None:
+    return _load(cache_folder(output) / "manifest.pickle", Manifest)
+
+
+def load_sources(output: Path) -> Sources:
+    return _load(cache_folder(output) / "sources.pickle", Sources) or Sources()
+
+
+def _load(path: Path, kind: type):
+    """Return the pickled value, or None when missing, unreadable or from another version of the code."""
+    try:
+        with open(path, "rb") as f:
+            version, value = pickle.load(f)
+    except Exception:  # a damaged or foreign cache is only a slower build
+        return None
+    from .digest import generator_version
+
+    return value if version == generator_version() and isinstance(value, kind) else None
+
+
+def save(output: Path, manifest: Manifest, sources: Sources | None) -> None:
+    """Write the cache atomically (a crash leaves the previous cache or none, never half a file)."""
+    from .digest import generator_version
+
+    folder = cache_folder(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    items = [("manifest.pickle", manifest)] + ([("sources.pickle", sources)] if sources is not None else [])
+    for name, value in items:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((generator_version(), value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+
+def forget(output: Path) -> None:
+    """Remove the manifest, so the next build writes every file (used when output state is unknown)."""
+    try:
+        os.unlink(cache_folder(output) / "manifest.pickle")
+    except FileNotFoundError:
+        pass
+
+
+def up_to_date(content: Path, output: Path, templates: Path | None, options: tuple) -> Manifest | None:
+    """Return the previous build's manifest when nothing it depends on has changed, else None."""
+    manifest = _load_quick(cache_folder(output) / "manifest.pickle")
+    if manifest is None or manifest.stamp != input_stamp(content, output, templates, options):
+        return None
+    return manifest if scan_output(output) == manifest.files else None
+
+
+def _load_quick(path: Path) -> Manifest | None:
+    """Load the manifest without computing the generator's digest (the stamp covers the code's files)."""
+    try:
+        with open(path, "rb") as f:
+            _, value = pickle.load(f)
+    except Exception:
+        return None
+    return value if isinstance(value, Manifest) else None

@@ -1,0 +1,89 @@
+"""Content digests for the build cache: of bytes, of whole folders, and of the generator itself.
+
+Standard library only: the no-op check imports this before anything heavy.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: str | bytes) -> str:
+    """Return a short hex digest of the parts, each length-prefixed so ("ab", "c") != ("a", "bc")."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: str, data: bytes) -> str:
+    """Return the digest of a content file: its path (it becomes the slug and the edit link) and bytes."""
+    return digest(path, data)
+
+
+def iter_tree(folder: Path):
+    """Yield (path relative to folder, os.stat_result) for every file under it, in a stable order.
+
+    Hidden files and folders are skipped, as the content loader skips them.
+    """
+    stack = [(str(folder), "")]
+    found = []
+    while stack:
+        real, rel = stack.pop()
+        try:
+            entries = list(os.scandir(real))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            name = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=True):
+                stack.append((entry.path, name + "/"))
+            else:
+                found.append((name, entry.stat()))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def tree_digest(folder: Path) -> str:
+    """Return a digest of every file's name and bytes under a folder (templates: a few dozen files)."""
+    return _tree_digest(str(folder.resolve()), _tree_stamp(folder))
+
+
+def _tree_stamp(folder: Path) -> str:
+    return digest(*(f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in iter_tree(folder)))
+
+
+@lru_cache(maxsize=8)
+def _tree_digest(folder: str, stamp: str) -> str:
+    root = Path(folder)
+    return digest(*(part for name, _ in iter_tree(root) for part in (name, (root / name).read_bytes())))
+
+
+def stat_stamp(folder: Path) -> str:
+    """Return a digest of every file's name, size and modification time under a folder (cheap; no reads)."""
+    return _tree_stamp(folder)
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """Return a digest of the generator's own code, the Python version and the installed packages.
+
+    Any change to the code or an upgraded library invalidates every cached result.
+    """
+    parts = [sys.version]
+    for name, st in iter_tree(PACKAGE):
+        if name.endswith((".py", ".json")) and "__pycache__" not in name:
+            parts += [name, (PACKAGE / name).read_bytes()]
+    for entry in sys.path:  # installed distributions' folder names carry their versions
+        if entry.endswith("site-packages") and os.path.isdir(entry):
+            parts += sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
+    return digest(*parts)

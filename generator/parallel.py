@@ -1,0 +1,78 @@
+"""Run render jobs, on every core when there are enough of them.
+
+Workers are forked after the site is gathered, so they share the parsed site with the main process
+instead of receiving it through a pipe; each writes its files straight into the staging folder and
+sends back only their paths. Which worker renders a page never changes its bytes.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+
+from .errors import Problem
+from .render import Job, TemplateProblem, run_job
+from .write import Staging
+
+PARALLEL_FROM = 200  # fewer jobs than this are not worth forking for
+CHUNK = 64  # jobs per task sent to a worker
+
+_work: tuple[list[Job], object, Staging] | None = None  # what forked workers inherit
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None = None) -> dict[str, list[str]]:
+    """Run every job, writing its files into staging; return {job name: paths}.
+
+    Raises TemplateProblem for the first broken template met (in job order).
+    """
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return {job.name: staging.write(run_job(job, templates)) for job in jobs}
+    global _work
+    _work = (jobs, templates, staging)
+    chunks = _chunks(jobs)
+    done: dict[str, list[str]] = {}
+    problems: list[tuple[int, Problem]] = []
+    gc.collect()
+    gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results, problem in pool.imap_unordered(_run_chunk, chunks):
+                done.update(results)
+                if problem:
+                    problems.append(problem)
+    finally:
+        gc.unfreeze()
+        _work = None
+    if problems:
+        raise TemplateProblem(*_fields(min(problems, key=lambda p: p[0])[1]))
+    return done
+
+
+def _chunks(jobs: list[Job]) -> list[list[int]]:
+    """Split job indexes into tasks: the site-wide jobs (big, few) one by one first, then pages in batches."""
+    single = [i for i, job in enumerate(jobs) if "/" not in job.name]
+    pages = [i for i, job in enumerate(jobs) if "/" in job.name]
+    return [[i] for i in single] + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+
+
+def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None]:
+    jobs, templates, staging = _work
+    results = {}
+    for i in indexes:
+        try:
+            results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
+        except TemplateProblem as exc:
+            return results, (i, exc.problem)
+    return results, None
+
+
+def _fields(problem: Problem) -> tuple[str, int, str]:
+    return problem.path, problem.line, problem.message
