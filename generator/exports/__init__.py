@@ -6,12 +6,12 @@ import datetime
 
 from jinja2 import Environment
 
-from ..model import Site
+from ..model import Listing, Site
 from .common import Files, listing_id
 from .hsds import FOLDER as HSDS_FOLDER, render_hsds
 from .hsds_tables import TABLES
-from .ical import render_calendars
-from .listings import region_exports, render_listing_exports
+from .ical import listing_calendar
+from .listings import calendar_path, region_exports, render_listing_exports
 from .meeting_guide import FEED_PATH, render_meeting_feed
 
 ATOM_PATH = "feeds/listings.atom"
@@ -19,13 +19,21 @@ ATOM_ENTRIES = 50
 
 
 def render_exports(site: Site, env: Environment) -> Files:
-    """Return every open data file of the site."""
+    """Return every open data file of the site that holds many listings.
+
+    Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
+    listing does not rewrite every calendar.
+    """
     files = render_listing_exports(site)
     files += render_meeting_feed(site)
     files += render_hsds(site)
-    files += render_calendars(site)
     files.append(render_atom(env, site))
     return files
+
+
+def render_calendar(site: Site, listing: Listing) -> Files:
+    """Return the listing's iCalendar file, or nothing when it has no schedule."""
+    return [(calendar_path(listing).lstrip("/"), listing_calendar(site, listing))] if listing.schedule else []
 
 
 def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:

@@ -1,0 +1,242 @@
+"""Incremental builds: after any change, a build that reuses the cache gives exactly what a cold build gives.
+
+Each test edits a synthetic (clearly fake) directory, rebuilds the same output folder with the cache,
+and compares every file, byte for byte, with a build of the same content from nothing (--no-cache,
+into a fresh folder).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.synth import write_synthetic
+from generator import parallel
+from generator.buildcache import cache_folder, scan_output
+from generator.errors import ContentError
+from generator.pipeline import Builder, build_site
+from helpers import run_build_py, snapshot
+
+
+@pytest.fixture
+def site(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fake directory of 60 listings and 4 articles, its own templates, built once with the cache."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795262400")  # 2026-11-21
+    content = tmp_path / "content"
+    write_synthetic(content, listings=60, articles=4, seed=7)
+    templates = tmp_path / "templates"
+    shutil.copytree(repo_root / "templates", templates)
+    output = tmp_path / "out"
+    build_site(content, output, templates=templates)
+    return content, templates, output
+
+
+def cold(content: Path, templates: Path, where: Path, **options) -> dict[str, bytes]:
+    """Return every file of a build from nothing."""
+    build_site(content, where, templates=templates, cache=False, **options)
+    return snapshot(where)
+
+
+def listing_files(content: Path) -> list[Path]:
+    return sorted((content / "listings").rglob("*.yaml"))
+
+
+def replace_line(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(rf"(?m)^{field}: .*$", f"{field}: {value}", text, count=1)
+    assert new != text, f"{path} has no {field}: line"
+    path.write_text(new, encoding="utf-8")
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {path: mtime for path, (_, mtime) in scan_output(folder).items()}
+
+
+def edit_summary(content, templates):
+    replace_line(listing_files(content)[3], "summary", '"A changed summary for the fake listing."')
+
+
+def rename_listing(content, templates):
+    """A new name moves the listing in every name-ordered list: facet pages, shards, exports."""
+    replace_line(listing_files(content)[5], "name", '"Aaaa First By Name Synthetic Group"')
+
+
+def add_listing(content, templates):
+    source = listing_files(content)[0]
+    shutil.copy(source, source.with_name("synthetic-added-copy-group.yaml"))
+    replace_line(source.with_name("synthetic-added-copy-group.yaml"), "name", '"Synthetic Added Copy Group"')
+
+
+def delete_listing(content, templates):
+    listing_files(content)[10].unlink()
+
+
+def edit_article(content, templates):
+    article = sorted((content / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more fake paragraph.\n", encoding="utf-8")
+
+
+def edit_template(content, templates):
+    path = templates / "listing.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("</article>", "<!-- edited --></article>", 1),
+                    encoding="utf-8")
+
+
+def edit_stylesheet(content, templates):
+    path = templates / "static" / "site.css"
+    path.write_text(path.read_text(encoding="utf-8") + "\n.edited { color: inherit; }\n", encoding="utf-8")
+
+
+def edit_taxonomy(content, templates):
+    path = content / "taxonomy.yaml"
+    text = path.read_text(encoding="utf-8")
+    new = text.replace("label: Local group", "label: Local meeting group", 1)
+    assert new != text
+    path.write_text(new, encoding="utf-8")
+
+
+def edit_settings(content, templates):
+    path = content / "site.yaml"
+    path.write_text(re.sub(r"(?m)^title: .*$", "title: Fake Directory Renamed", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+
+
+EDITS = [edit_summary, rename_listing, add_listing, delete_listing, edit_article, edit_template, edit_stylesheet,
+         edit_taxonomy, edit_settings]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_incremental_build_equals_cold_build(site, tmp_path, edit):
+    content, templates, output = site
+    edit(content, templates)
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_an_edit_rewrites_only_the_files_it_changes(site, tmp_path):
+    content, templates, output = site
+    before = mtimes(output)
+    path = listing_files(content)[3]
+    slug = path.stem
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates)
+    after = mtimes(output)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert f"listings/{slug}/index.html" in changed
+    assert "api/listings.json" in changed  # the summary is in the open data
+    assert "about/index.html" not in changed and "robots.txt" not in changed
+    untouched_pages = [p for p in after if p.startswith("listings/") and slug not in p and p not in changed]
+    assert len(untouched_pages) >= 50
+
+
+def test_a_build_with_nothing_changed_writes_nothing(site):
+    content, templates, output = site
+    before = mtimes(output)
+    build_site(content, output, templates=templates)
+    assert mtimes(output) == before
+
+
+def test_an_option_change_rebuilds_with_it(site, tmp_path):
+    content, templates, output = site
+    build_site(content, output, "https://fake.example.org/", templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold", base_url="https://fake.example.org/")
+
+
+def test_files_changed_or_removed_in_the_output_are_put_back(site, tmp_path):
+    content, templates, output = site
+    pages = sorted(p for p in scan_output(output) if p.startswith("listings/"))
+    (output / pages[0]).write_text("changed by hand")
+    (output / pages[1]).unlink()
+    (output / "stray.html").write_text("not made by the build")
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_failed_build_leaves_output_and_cache_usable(site, tmp_path):
+    content, templates, output = site
+    before = snapshot(output)
+    broken = listing_files(content)[2]
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good.replace("format:", "format: [not, a, format]\nformerly:", 1), encoding="utf-8")
+    with pytest.raises(ContentError):
+        build_site(content, output, templates=templates)
+    assert snapshot(output) == before
+    broken.write_text(good, encoding="utf-8")  # as it was: the cached parse of these bytes is used again
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_broken_template_leaves_output_untouched_in_an_incremental_build(site):
+    content, templates, output = site
+    before = snapshot(output)
+    path = templates / "listing.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ listing.name }}", "{{ listing.name.nope() }}", 1),
+                    encoding="utf-8")
+    edit_summary(content, templates)
+    with pytest.raises(ContentError) as info:
+        build_site(content, output, templates=templates)
+    assert info.value.problems[0].path.endswith("listing.html")
+    assert snapshot(output) == before
+    assert not [p for p in output.parent.iterdir() if p.name.startswith(".out.new-")]
+
+
+def test_a_damaged_cache_is_ignored(site, tmp_path):
+    content, templates, output = site
+    for path in cache_folder(output).iterdir():
+        path.write_bytes(b"not a pickle")
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_serve_builder_keeps_its_cache_between_builds(site, tmp_path):
+    """`serve` reuses one Builder: several edits in a row still equal a cold build."""
+    content, templates, output = site
+    builder = Builder(content, output, templates=templates)
+    for edit in (edit_summary, add_listing, rename_listing):
+        edit(content, templates)
+        builder.build()
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
+    assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
+
+
+def test_a_template_error_in_a_worker_is_reported_like_any_other(site, tmp_path, monkeypatch):
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    path = templates / "facet.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{% block content %}", "{% block content %}{{ nope.nothing }}", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
+    [problem] = info.value.problems
+    assert problem.field == "(template)" and problem.path.endswith("facet.html")
+    assert not (tmp_path / "two").exists()
+
+
+def test_cli_reports_a_build_with_nothing_to_do(site, repo_root):
+    content, templates, output = site
+    args = ("build", "--content", str(content), "--output", str(output), "--templates", str(templates))
+    first = run_build_py(*args, cwd=repo_root, SOURCE_DATE_EPOCH="1795262400")
+    assert first.returncode == 0, first.stderr
+    before = mtimes(output)
+    second = run_build_py(*args, cwd=repo_root, SOURCE_DATE_EPOCH="1795262400")
+    assert second.returncode == 0, second.stderr
+    assert "Nothing changed: 60 listings and 4 articles" in second.stdout
+    assert second.stderr == first.stderr  # the same warnings, again
+    assert mtimes(output) == before
+    os.utime(listing_files(content)[0])  # touched, not changed: a real build runs, and writes nothing
+    third = run_build_py(*args, cwd=repo_root, SOURCE_DATE_EPOCH="1795262400")
+    assert third.returncode == 0 and "Built 60 listings" in third.stdout
+    assert mtimes(output) == before
+    fourth = run_build_py(*args, "--no-cache", cwd=repo_root, SOURCE_DATE_EPOCH="1795262400")
+    assert fourth.returncode == 0 and "Built 60 listings" in fourth.stdout
