@@ -7,7 +7,7 @@ For each size, in a temporary folder (never content/):
 1. writes a synthetic directory (bench/synth.py: N clearly fake listings and 50 articles) and a
    copy of templates/ that the builds use through `--templates`;
 2. times `build.py build` as a separate child process each time (wall time, and the child's own
-   peak RSS from `os.wait4`): cold (output folder deleted first), no-op (nothing changed), after
+   peak memory, bench/measure.py): cold (output folder and build cache deleted first), no-op (nothing changed), after
    editing one listing's summary, and after editing listing.html (the template of every listing
    page). Each is repeated `--repeat` times; the table shows medians;
 3. when `hugo` is on PATH, writes the same listings as Markdown pages into a minimal Hugo site
@@ -105,6 +105,7 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float) 
     listing = first_listing(content)
     for n in range(1, repeat + 1):
         shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(work / ".build-cache", ignore_errors=True)  # cold: no cache either
         if not timed_build(result, "cold", command, timeout):
             return
         steps = (("noop", lambda: None), ("edit_listing", lambda: edit_summary(listing, n)),

@@ -36,23 +36,67 @@ def log(message: str) -> None:
 
 
 def run_child(command: list[str], timeout: float, cwd: Path = REPO_ROOT) -> ChildRun:
-    """Run a command to the end; return its wall time, CPU time and the peak RSS of that child alone.
+    """Run a command to the end; return its wall time, CPU time and peak memory.
 
-    `os.wait4` gives the rusage of exactly this child, so runs do not mix their peaks the way
-    RUSAGE_CHILDREN (a maximum over every child ever waited for) would.
+    Peak memory is the larger of two readings: the child's own maximum resident set size (`os.wait4`
+    gives the rusage of exactly this child, so runs do not mix their peaks) and the highest total
+    proportional set size (PSS) of the child and all its descendants, sampled every 50 ms — the build
+    forks render workers, and their memory counts too (PSS splits pages they share, so nothing is
+    counted twice).
     """
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     timer = threading.Timer(timeout, proc.kill)
     timer.start()
+    sampler = TreeMemory(proc.pid)
+    sampler.start()
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
+    sampler.stop()
     timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
-    return ChildRun(proc.returncode, wall, usage.ru_maxrss / 1024, output.strip(),
-                    usage.ru_utime + usage.ru_stime)
+    peak_mb = max(usage.ru_maxrss / 1024, sampler.peak_kb / 1024)
+    return ChildRun(proc.returncode, wall, peak_mb, output.strip(), usage.ru_utime + usage.ru_stime)
+
+
+class TreeMemory(threading.Thread):
+    """Sample the total PSS of a process and its descendants until stopped; keep the highest (KiB)."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(self.pid)))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    """Return the pid and every descendant's pid (from /proc/<pid>/task/*/children)."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        with contextlib.suppress(OSError, ValueError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
 
 
 def median(values: list[float]) -> float:

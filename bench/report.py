@@ -122,10 +122,12 @@ def report(results: list, machine: str, started: str, load_before: str, load_aft
     lines += ["", "## Runs", ""]
     for r in results:
         lines += details(r)
-    lines += ["", "Each build is a separate `build.py build` child process; wall time is measured around it and "
-              "peak memory is that child's maximum resident set size (`os.wait4`, which also gives its CPU time; "
-              "on a shared machine CPU time varies less than wall time). \"Cold\" means an empty "
-              "output folder (the OS file cache is warm). There is no incremental build yet, so no-op and "
-              "edited rebuilds are full builds. Hugo builds the same listings as Markdown pages with front "
-              "matter, with support-type and state taxonomies (bench/hugo_site.py).", ""]
+    lines += ["", "Each build is a separate `build.py build` child process; wall time is measured around it. Peak "
+              "memory is the larger of that child's maximum resident set size (`os.wait4`, which also gives its "
+              "CPU time, the render workers' included; on a shared machine CPU time varies less than wall time) "
+              "and the highest total PSS of the child and its forked render workers, sampled every 50 ms. "
+              "\"Cold\" means an empty output folder and no build cache (the OS file cache is warm); no-op and "
+              "edited rebuilds use the cache the previous build left in `.build-cache/`. Hugo builds the same "
+              "listings as Markdown pages with front matter, with support-type and state taxonomies "
+              "(bench/hugo_site.py).", ""]
     return "\n".join(lines)
