@@ -1,9 +1,10 @@
 """What a build remembers for the next one, kept beside the output in `.build-cache/<output name>/`.
 
-- `manifest.pickle` (small): a stamp of every input's name, size and modification time plus the
-  build's options; the problems the build reported; each render job's key and files; and the size
-  and modification time of every output file. When the stamp and the output both still match, a
-  build has nothing to do (the no-op check reads only this file and imports nothing heavy).
+- `manifest.pickle`: a stamp of every input's name, size and modification time plus the build's
+  options; the problems the build reported; each render job's key and files; and the size and
+  modification time of every output file. `quick.pickle` is the same without the jobs: when the
+  stamp and the output both still match, a build has nothing to do (the no-op check reads only
+  that file and imports nothing heavy).
 - `sources.pickle`: every listing file parsed and validated, keyed by path, size, modification
   time and content digest, so a rebuild parses only the files that changed.
 
@@ -123,12 +124,15 @@ def save(output: Path, manifest: Manifest, sources: Sources | None) -> None:
 
     folder = cache_folder(output)
     folder.mkdir(parents=True, exist_ok=True)
-    items = [("manifest.pickle", manifest)] + ([("sources.pickle", sources)] if sources is not None else [])
+    version = generator_version()
+    quick = Manifest(manifest.stamp, manifest.problems, manifest.listings, manifest.articles, {}, manifest.files)
+    items = [("manifest.pickle", (version, manifest)), ("quick.pickle", quick)]
+    items += [("sources.pickle", (version, sources))] if sources is not None else []
     for name, value in items:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((generator_version(), value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, folder / name)
         except BaseException:
             os.unlink(tmp)
@@ -137,25 +141,40 @@ def save(output: Path, manifest: Manifest, sources: Sources | None) -> None:
 
 def forget(output: Path) -> None:
     """Remove the manifest, so the next build writes every file (used when output state is unknown)."""
-    try:
-        os.unlink(cache_folder(output) / "manifest.pickle")
-    except FileNotFoundError:
-        pass
+    for name in ("quick.pickle", "manifest.pickle"):
+        try:
+            os.unlink(cache_folder(output) / name)
+        except FileNotFoundError:
+            pass
 
 
 def up_to_date(content: Path, output: Path, templates: Path | None, options: tuple) -> Manifest | None:
-    """Return the previous build's manifest when nothing it depends on has changed, else None."""
-    manifest = _load_quick(cache_folder(output) / "manifest.pickle")
-    if manifest is None or manifest.stamp != input_stamp(content, output, templates, options):
+    """Return the previous build's manifest when nothing it depends on has changed, else None.
+
+    Every file the previous build wrote must still be there with the same size and modification
+    time. (A stray file put into the output by hand is not looked for here; the next build that
+    has work to do removes it, as a full build would.)
+    """
+    quick = _load_quick(cache_folder(output) / "quick.pickle")
+    if quick is None or quick.stamp != input_stamp(content, output, templates, options):
         return None
-    return manifest if scan_output(output) == manifest.files else None
+    root = os.path.abspath(output)
+    stat = os.stat
+    try:
+        for path, (size, mtime) in quick.files.items():
+            st = stat(f"{root}/{path}")
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return None
+    except OSError:
+        return None
+    return quick
 
 
 def _load_quick(path: Path) -> Manifest | None:
-    """Load the manifest without computing the generator's digest (the stamp covers the code's files)."""
+    """Load the manifest's summary without computing the generator's digest (the stamp covers the code)."""
     try:
         with open(path, "rb") as f:
-            _, value = pickle.load(f)
+            value = pickle.load(f)
     except Exception:
         return None
     return value if isinstance(value, Manifest) else None

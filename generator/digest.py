@@ -59,7 +59,7 @@ def tree_digest(folder: Path) -> str:
 
 
 def _tree_stamp(folder: Path) -> str:
-    return digest(*(f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in iter_tree(folder)))
+    return digest(repr([(name, st.st_size, st.st_mtime_ns) for name, st in iter_tree(folder)]))
 
 
 @lru_cache(maxsize=8)

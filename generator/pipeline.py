@@ -88,8 +88,11 @@ def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems:
     fresh: dict[str, CachedSource] = {}
     gazetteer = Gazetteer()
     listings = []
-    for path in iter_files(content / "listings", (".yaml", ".yml")):
-        shown = display_path(path)
+    folder = content / "listings"
+    shown_folder = display_path(folder)
+    for path in iter_files(folder, (".yaml", ".yml")):
+        # As display_path would give, without resolving each of many thousand paths again.
+        shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
         try:
             st = path.stat()
         except OSError:
