@@ -1,6 +1,7 @@
 """The build, start to finish: gather (load + validate) → render → write."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,18 +169,35 @@ def build_site(content: Path, output: Path, base_url: str | None = None, templat
 
 
 class Builder:
-    """Builds one output folder, again and again: `serve` keeps one, so its cache stays in memory."""
+    """Builds one output folder, again and again: `serve` keeps one, so its cache stays in memory.
+
+    With `keep_in_memory` (serve), the builder trusts that nobody else writes to the output while it
+    runs: it does not re-scan the output before each build, and it writes its cache to disk only
+    when `save_cache` is called (at exit), not after every build. The cache on disk is removed at
+    the first build, so a later `build` never trusts a stale one.
+    """
 
     def __init__(self, content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
                  repository: str | None = None, strict: bool = False, cache: bool = True,
-                 workers: int | None = None):
+                 workers: int | None = None, keep_in_memory: bool = False):
         self.content, self.output, self.templates = content, output, templates
         self.base_url, self.repository, self.strict = base_url, repository, strict
-        self.cache, self.workers = cache, workers
+        self.cache, self.workers, self.keep_in_memory = cache, workers, keep_in_memory
         self.previous: Manifest | None = None
         self.sources: Sources | None = None
+        self._unsaved = False
         if cache:
-            self.previous, self.sources = load_manifest(output), load_sources(output)
+            gc.disable()  # unpickling many thousand small objects: the collector would only slow it down
+            try:
+                self.previous, self.sources = load_manifest(output), load_sources(output)
+            finally:
+                gc.enable()
+
+    def save_cache(self) -> None:
+        """Write the in-memory cache to disk (serve calls this when it stops)."""
+        if self._unsaved and self.previous is not None:
+            save(self.output, self.previous, self.sources)
+            self._unsaved = False
 
     def build(self) -> CheckResult:
         """Build once (see build_site); on failure the output and the cache are left as they were."""
@@ -194,7 +212,10 @@ class Builder:
         except TemplateProblem as exc:
             raise ContentError([exc.problem]) from None
         previous = self.previous
-        before = current_files(self.output, previous)
+        if self.keep_in_memory and previous is not None and self.output.is_dir():
+            before = previous.files  # this process wrote them
+        else:
+            before = current_files(self.output, previous)
         todo, keep = jobs, set()
         if before is not None:
             todo = [job for job in jobs if not _is_current(job, previous, before)]
@@ -209,7 +230,7 @@ class Builder:
         except BaseException:
             staging.discard()
             raise
-        if self.cache:
+        if self.cache and not self._unsaved:
             forget(self.output)  # until the new manifest is saved, the output's state is unknown
         if before is None:
             files = commit_full(staging)
@@ -221,7 +242,10 @@ class Builder:
             self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
                                      job_files, files)
             self.sources = sources
-            save(self.output, self.previous, sources)
+            if self.keep_in_memory:
+                self._unsaved = True
+            else:
+                save(self.output, self.previous, sources)
         return result
 
 

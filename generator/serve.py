@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -93,7 +94,7 @@ def serve(content: Path, output: Path, base_url: str | None, host: str, port: in
     """Serve until interrupted; return an exit code."""
     from livereload import Server
 
-    builder = Builder(content, output, base_url, templates, repository, workers=workers)
+    builder = Builder(content, output, base_url, templates, repository, workers=workers, keep_in_memory=True)
     if not rebuild(builder) and not output.is_dir():
         return 1
     from livereload.handlers import LiveReloadHandler
@@ -105,5 +106,9 @@ def serve(content: Path, output: Path, base_url: str | None, host: str, port: in
     for folder in (content, templates or TEMPLATES_DIR):
         server.watch(str(folder.resolve()), lambda: rebuild(builder))
     print(f"Serving http://{host}:{port}/ — press Ctrl+C to stop.", file=sys.stderr)
-    server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, so the cache is saved
+    try:
+        server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
+    finally:
+        builder.save_cache()
     return 0

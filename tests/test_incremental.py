@@ -193,13 +193,19 @@ def test_a_damaged_cache_is_ignored(site, tmp_path):
 
 
 def test_serve_builder_keeps_its_cache_between_builds(site, tmp_path):
-    """`serve` reuses one Builder: several edits in a row still equal a cold build."""
+    """`serve` reuses one Builder with its cache in memory: several edits in a row still equal a cold
+    build, and the cache it saves when it stops lets the next build skip every page."""
     content, templates, output = site
-    builder = Builder(content, output, templates=templates)
+    builder = Builder(content, output, templates=templates, keep_in_memory=True)
     for edit in (edit_summary, add_listing, rename_listing):
         edit(content, templates)
         builder.build()
+        assert not (cache_folder(output) / "manifest.pickle").exists()  # the disk cache is not trusted meanwhile
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+    builder.save_cache()
+    before = mtimes(output)
+    build_site(content, output, templates=templates)
+    assert mtimes(output) == before
 
 
 def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):

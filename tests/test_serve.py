@@ -67,3 +67,18 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(served):
     assert "broken.yaml:2: (file): YAML syntax error" in log
     assert "the last good build is still being served" in log
     assert "Traceback" not in log
+
+
+def test_serve_saves_its_build_cache_when_stopped(served, repo_root):
+    """serve keeps the cache in memory; stopped, it writes it, so the next build has nothing to do."""
+    content, base, proc = served
+    output = content.parent / "output"
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("title: Peer Support Directory", "title: Edited While Served"))
+    assert wait_for(lambda: "<title>Edited While Served</title>" in fetch(base + "/"))
+    proc.terminate()
+    proc.wait(timeout=10)
+    result = subprocess.run([sys.executable, str(repo_root / "build.py"), "build", "--content", str(content),
+                             "--output", str(output)], cwd=content.parent, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing changed" in result.stdout
