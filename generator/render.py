@@ -14,6 +14,7 @@ from .exports import export_catalog, render_exports
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
+from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
@@ -24,9 +25,10 @@ Files = list[tuple[str, bytes]]
 # Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
 FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", "Support types"),
           ("kinds", "kinds", "Kinds of support"))
-# Pages with no data of their own beyond the site: (template, output path).
+# Pages with no data of their own beyond the site: (template, output path). The online pages are paginated
+# lists, made with the facet pages (render_online_pages).
 STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
-                ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
+                ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
                 ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
                 ("404.html", "404.html"))
@@ -188,16 +190,34 @@ def render_listing_pages(env: Environment, site: Site) -> Files:
 
 
 def render_facet_pages(env: Environment, site: Site) -> Files:
-    """Return an index page and a page per term for each facet: regions, support types, kinds."""
+    """Return an index page and the pages of each term for each facet (regions, support types, kinds),
+    then the online pages."""
+    online = {t.slug: len(group) for t, group in site.online_by_support_type()}
     files = []
     for section, folder, heading in FACETS:
         terms = list(site.taxonomy.sections[section].values())
         files.append(page(env, "facet_index.html", f"{folder}/index.html", section=section, folder=folder,
                           heading=heading, terms=terms))
         for t in terms:
-            files.append(page(env, "facet.html", f"{folder}/{t.slug}/index.html", section=section, folder=folder,
-                              heading=heading, term=t, listings=site.index[section].get(t.slug, [])))
+            files += render_paginated(env, "facet.html", f"/{folder}/{t.slug}/", site.index[section].get(t.slug, []),
+                                      section=section, folder=folder, heading=heading, term=t,
+                                      online_count=online.get(t.slug, 0) if section == "support_types" else 0)
+    return files + render_online_pages(env, site)
+
+
+def render_online_pages(env: Environment, site: Site) -> Files:
+    """Return the online and hybrid listings A–Z, then those of each support type that has any."""
+    groups = site.online_by_support_type()
+    files = render_paginated(env, "online.html", "/online/", site.online_listings, groups=groups)
+    for t, listings in groups:
+        files += render_paginated(env, "online_type.html", f"/online/{t.slug}/", listings, term=t)
     return files
+
+
+def render_paginated(env: Environment, template: str, base: str, listings: list[Listing], **context) -> Files:
+    """Return a list of listings as numbered pages, page 1 at `base`; each page gets its `listings` and `pager`."""
+    return [page(env, template, pager.path, listings=part, pager=pager, **context)
+            for pager, part in paginate(listings, base)]
 
 
 def render_region_print_pages(env: Environment, site: Site) -> Files:
@@ -218,7 +238,12 @@ def iter_page_paths(site: Site) -> Iterator[str]:
             yield "/" + path.removesuffix("index.html")
     for section, folder, _ in FACETS:
         yield f"/{folder}/"
-        yield from (f"/{folder}/{slug}/" for slug in site.taxonomy.sections[section] if site.count(section, slug))
+        for slug in site.taxonomy.sections[section]:
+            if count := site.count(section, slug):
+                yield from page_urls(f"/{folder}/{slug}/", count)
+    yield from page_urls("/online/", len(site.online_listings))
+    for t, listings in site.online_by_support_type():
+        yield from page_urls(f"/online/{t.slug}/", len(listings))
     yield from (l.url for l in site.listings)
     yield from (a.url for a in site.articles)
 

@@ -28,7 +28,7 @@ LIGHTHOUSE = NODE_TOOLS / ".bin" / "lighthouse"
 #: Templates the starter site must render: the gate checks one page of each (and of any other
 #: template found in the output). Add a page type's template here when it lands.
 REQUIRED_TEMPLATES = frozenset({
-    "home.html", "directory.html", "listing.html", "facet.html", "facet_index.html", "online.html",
+    "home.html", "directory.html", "listing.html", "facet.html", "facet_index.html", "online.html", "online_type.html",
     "articles.html", "article.html", "contribute.html", "about.html", "404.html", "region_print.html",
     "embed.html", "widget.html", "open_data.html",
 })
