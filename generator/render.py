@@ -18,6 +18,7 @@ from .exports import export_catalog, render_calendar, render_exports
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
+from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
@@ -28,9 +29,10 @@ Files = list[tuple[str, bytes]]
 # Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
 FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", "Support types"),
           ("kinds", "kinds", "Kinds of support"))
-# Pages with no data of their own beyond the site: (template, output path).
+# Pages with no data of their own beyond the site: (template, output path). The online pages are paginated
+# lists, made with the facet pages (plan_facet_pages).
 STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
-                ("online.html", "online/index.html"), ("articles.html", "articles/index.html"),
+                ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
                 ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
                 ("404.html", "404.html"))
@@ -248,7 +250,10 @@ def _listing_page(env: Environment, site: Site, listing: Listing, related: list)
 
 
 def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
-    """Return an index page and a page per term for each facet: regions, support types, kinds."""
+    """Return an index page and the pages of each term for each facet (regions, support types, kinds),
+    then the online pages."""
+    groups = site.online_by_support_type()
+    online = {t.slug: len(group) for t, group in groups}
     jobs = []
     for section, folder, heading in FACETS:
         terms = list(site.taxonomy.sections[section].values())
@@ -256,11 +261,27 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
                         partial(_pages, env, "facet_index.html", f"{folder}/index.html", section=section,
                                 folder=folder, heading=heading, terms=terms)))
         for t in terms:
-            listings = site.index[section].get(t.slug, [])
-            jobs.append(Job(f"facet/{folder}/{t.slug}", keys.of(keys.counts, *(l.digest for l in listings)),
-                            partial(_pages, env, "facet.html", f"{folder}/{t.slug}/index.html", section=section,
-                                    folder=folder, heading=heading, term=t, listings=listings)))
+            count = online.get(t.slug, 0) if section == "support_types" else 0
+            jobs += plan_paginated(env, keys, "facet.html", f"/{folder}/{t.slug}/", site.index[section].get(t.slug, []),
+                                   str(count), section=section, folder=folder, heading=heading, term=t,
+                                   online_count=count)
+    jobs += plan_paginated(env, keys, "online.html", "/online/", site.online_listings, repr(sorted(online.items())),
+                           groups=groups)
+    for t, listings in groups:
+        jobs += plan_paginated(env, keys, "online_type.html", f"/online/{t.slug}/", listings, "", term=t)
     return jobs
+
+
+def plan_paginated(env: Environment, keys: Keys, template: str, base: str, listings: list[Listing], extra: str,
+                   **context) -> list[Job]:
+    """Return a job per page of a list of listings, page 1 at `base`; each page gets its `listings` and `pager`.
+
+    A page's key covers its own listings, its place in the list (number, pages, total), the facet
+    counts every page shows and `extra` (anything else the template shows, as text).
+    """
+    return [Job(f"list/{pager.path}", keys.of(keys.counts, extra, repr(pager), *(l.digest for l in part)),
+                partial(_pages, env, template, pager.path, listings=part, pager=pager, **context))
+            for pager, part in paginate(listings, base)]
 
 
 def _pages(env: Environment, template: str, path: str, **context) -> Files:
@@ -292,7 +313,12 @@ def iter_page_paths(site: Site) -> Iterator[str]:
             yield "/" + path.removesuffix("index.html")
     for section, folder, _ in FACETS:
         yield f"/{folder}/"
-        yield from (f"/{folder}/{slug}/" for slug in site.taxonomy.sections[section] if site.count(section, slug))
+        for slug in site.taxonomy.sections[section]:
+            if count := site.count(section, slug):
+                yield from page_urls(f"/{folder}/{slug}/", count)
+    yield from page_urls("/online/", len(site.online_listings))
+    for t, listings in site.online_by_support_type():
+        yield from page_urls(f"/online/{t.slug}/", len(listings))
     yield from (l.url for l in site.listings)
     yield from (a.url for a in site.articles)
 

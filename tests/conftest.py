@@ -1,9 +1,11 @@
 """Shared pytest fixtures.
 
-Site:     ``repo_root``, ``starter_site`` (the real ``content/`` built once per session).
+Site:     ``repo_root``, ``starter_site`` (the real ``content/`` built once per session),
+          ``sample_site`` and ``paged_site`` (fake directories: see each fixture).
 Serving:  ``serve_directory(path)`` context manager (also the ``serve_dir`` fixture),
           ``starter_server`` (base URL of the built starter site) and ``netlify_server``
-          (the same site sent with exactly the headers netlify.toml sets, 404.html for a miss).
+          (the same site sent with exactly the headers netlify.toml sets, 404.html for a miss);
+          ``paged_server`` (``paged_site`` with those headers).
 Browser:  ``browser`` (Playwright driving Debian's Chromium) and ``page`` (a fresh
           context per test that records console errors and request URLs).
 
@@ -100,6 +102,25 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output"
 
 
+@pytest.fixture(scope="session")
+def paged_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the fake directory of the search tests plus 110 fake Austin groups, so browse lists run to
+    several pages at the real page size; return the output folder. Read-only, like ``starter_site``.
+
+    Local groups: 115 (pages of 50, 50, 15); Texas: 112; 12-step: 63; secular: exactly 50 (one page);
+    online and hybrid: 57; 12-step online: 55 (see ``helpers.write_paging_listings``).
+    """
+    from generator.pipeline import build_site
+    from helpers import write_paging_listings
+    from test_search_browser import write_fake_content
+
+    root = tmp_path_factory.mktemp("paged")
+    content = write_fake_content(root, repo_root)
+    write_paging_listings(content)
+    build_site(content, root / "output")
+    return root / "output"
+
+
 # --------------------------------------------------------------------------- serving
 
 
@@ -125,6 +146,15 @@ def netlify_server(starter_site: Path, repo_root: Path) -> Iterator[str]:
     from generator.netlify_headers import load_header_rules
 
     with serve_directory(starter_site, load_header_rules(repo_root / "netlify.toml")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def paged_server(paged_site: Path, repo_root: Path) -> Iterator[str]:
+    """Base URL of ``paged_site`` served with netlify.toml's headers, like ``netlify_server``."""
+    from generator.netlify_headers import load_header_rules
+
+    with serve_directory(paged_site, load_header_rules(repo_root / "netlify.toml")) as url:
         yield url
 
 

@@ -155,6 +155,23 @@ def write_sample_site(content: Path) -> None:
     write_article(content, "first-meeting.md", OLDER_ARTICLE)
 
 
+def write_paging_listings(content: Path, count: int = 110) -> None:
+    """Add `count` fake Austin groups, "Fake Paging Group 001" onwards, so browse lists run past one page.
+
+    Groups 1–60 are 12-step and the rest secular; groups 1–55 are hybrid (so also online), the rest in person.
+    """
+    for n in range(1, count + 1):
+        support_type = "12-step" if n <= 60 else "secular"
+        hybrid = n <= 55
+        lines = [f"name: Fake Paging Group {n:03d}", "kind: local-group", f"support_types: [{support_type}]",
+                 f"summary: A fictional {support_type} group in Austin, one of many that make a list run to pages.",
+                 f"format: {'hybrid' if hybrid else 'in-person'}",
+                 'location: {city: Austin, region: TX, postal_code: "78701"}',
+                 *([f'online: {{url: "https://example.org/fake-paging-{n:03d}/join"}}'] if hybrid else []),
+                 "last_verified: 2026-03-01", f"source: https://example.org/fake-paging-{n:03d}"]
+        write_file(content / "listings" / "tx" / f"fake-paging-{n:03d}.yaml", "\n".join(lines) + "\n")
+
+
 def run_build_py(*args: str, cwd: Path, timeout: float = 20, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `python build.py ARGS` in `cwd` and return the finished process (text output)."""
     env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8", **env_vars}

@@ -28,7 +28,7 @@ LIGHTHOUSE = NODE_TOOLS / ".bin" / "lighthouse"
 #: Templates the starter site must render: the gate checks one page of each (and of any other
 #: template found in the output). Add a page type's template here when it lands.
 REQUIRED_TEMPLATES = frozenset({
-    "home.html", "directory.html", "listing.html", "facet.html", "facet_index.html", "online.html",
+    "home.html", "directory.html", "listing.html", "facet.html", "facet_index.html", "online.html", "online_type.html",
     "articles.html", "article.html", "contribute.html", "about.html", "404.html", "region_print.html",
     "embed.html", "widget.html", "open_data.html",
 })
@@ -83,16 +83,19 @@ def url_path(site: Path, html_file: Path) -> str:
     return "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
 
 
-def sample_pages(site: Path) -> list[Sample]:
+def sample_pages(site: Path, within: str = "") -> list[Sample]:
     """Return one page per template and top-level folder: the largest, since it shows the most.
 
     Grouping by folder too means the region, support-type and kind pages (one template) are
-    each checked. The order is stable, so test ids are too.
+    each checked. `within` keeps only pages whose URL path holds it ("/page/": the later pages
+    of paginated lists). The order is stable, so test ids are too.
     """
     best: dict[tuple[str, str], tuple[int, str]] = {}
     for html_file in sorted(site.rglob("*.html")):
         template = page_template(html_file)
         path = url_path(site, html_file)
+        if within not in path:
+            continue
         key = (template, path.split("/")[1])
         size = html_file.stat().st_size
         if key not in best or size > best[key][0]:

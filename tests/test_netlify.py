@@ -43,14 +43,26 @@ def page_urls(site: Path) -> list[str]:
     return urls
 
 
-def test_every_page_but_the_embed_refuses_to_be_framed(rules, starter_site):
-    urls = [u for u in page_urls(starter_site) if not u.startswith("/embed/")]
-    assert "/" in urls and "/listings/smart-recovery/" in urls and "/widget/" in urls
+def assert_not_frameable(rules, urls: list[str]) -> None:
     for url in urls:
         headers = headers_for(rules, url)
         assert headers.get("x-frame-options") == ["DENY"], url
         policies = headers.get("content-security-policy", [])
         assert len(policies) == 1 and policies[0].endswith("; frame-ancestors 'none'"), url
+
+
+def test_every_page_but_the_embed_refuses_to_be_framed(rules, starter_site):
+    urls = [u for u in page_urls(starter_site) if not u.startswith("/embed/")]
+    assert "/" in urls and "/listings/smart-recovery/" in urls and "/widget/" in urls
+    assert_not_frameable(rules, urls)
+
+
+def test_later_pages_of_long_lists_refuse_to_be_framed(rules, paged_site):
+    urls = [u for u in page_urls(paged_site) if "/page/" in u]
+    for url in ("/kinds/local-group/page/3/", "/regions/tx/page/2/", "/support-types/12-step/page/2/",
+                "/online/page/2/", "/online/12-step/page/2/index.html"):
+        assert url in urls
+    assert_not_frameable(rules, urls)
 
 
 def test_the_embed_may_be_framed_by_any_site(rules, starter_site):

@@ -1,7 +1,8 @@
-"""Valid HTML: the Nu HTML Checker (vnu) finds no error in any page of the starter site or of the
-sample site (schedules, phones, addresses), and does find the broken fixture's errors.
+"""Valid HTML: the Nu HTML Checker (vnu) finds no error in any page of the starter site, of the
+sample site (schedules, phones, addresses) or of the paged site (lists of several pages), and does find
+the broken fixture's errors.
 
-All three folders go through ONE vnu run per session: each run starts a Java virtual machine.
+All four folders go through ONE vnu run per session: each run starts a Java virtual machine.
 """
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from test_quality_fixtures import BROKEN
 
 
 @pytest.fixture(scope="module")
-def vnu_report(starter_site: Path, sample_site: Path) -> list[str]:
-    return quality.vnu_errors(starter_site, sample_site, BROKEN)
+def vnu_report(starter_site: Path, sample_site: Path, paged_site: Path) -> list[str]:
+    return quality.vnu_errors(starter_site, sample_site, paged_site, BROKEN)
 
 
 def errors_under(report: list[str], folder: Path) -> list[str]:
     return [line for line in report if line.startswith(str(folder.resolve()) + "/")]
 
 
-@pytest.mark.parametrize("site", ["starter_site", "sample_site"])
+@pytest.mark.parametrize("site", ["starter_site", "sample_site", "paged_site"])
 def test_every_page_is_valid_html(vnu_report, site, request):
     folder = request.getfixturevalue(site)
     assert len(list(folder.rglob("*.html"))) > 5

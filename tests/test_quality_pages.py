@@ -1,5 +1,5 @@
-"""The quality gate on the starter site, in real Chromium: one page of every template, served with
-exactly the headers netlify.toml sets. Accessibility (axe, keyboard, structure, reflow, motion) and
+"""The quality gate on the starter site, in real Chromium: one page of every template (and a later page of
+each paginated list, from the paged fake directory), served with exactly the headers netlify.toml sets. Accessibility (axe, keyboard, structure, reflow, motion) and
 the quick-exit link; tests/test_quality_privacy.py covers requests, cookies, headers and CSP.
 
 Each test walks every sample and reports every problem at once. The checks live in
@@ -20,6 +20,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def samples(starter_site: Path) -> list[Sample]:
     return quality.sample_pages(starter_site)
+
+
+@pytest.fixture(scope="module")
+def targets(samples, netlify_server, paged_site, paged_server) -> list[tuple[str, Sample]]:
+    """(base URL, sample) for every page the gate opens: the starter site's samples, and a later page of
+    each paginated list (the starter lists fit on one page, so these come from the paged fake directory)."""
+    later_pages = quality.sample_pages(paged_site, within="/page/")
+    return [(netlify_server, s) for s in samples] + [(paged_server, s) for s in later_pages]
 
 
 def test_every_page_has_a_template_and_every_required_template_has_a_page(starter_site, samples):
@@ -58,8 +66,8 @@ PASSES = {
 class Gate:
     """Runs each pass over the samples on first use and keeps {pass: {check: {sample id: problems}}}."""
 
-    def __init__(self, browser, base: str, samples: list[Sample]):
-        self.browser, self.base, self.samples = browser, base, samples
+    def __init__(self, browser, targets: list[tuple[str, Sample]]):
+        self.browser, self.targets = browser, targets
         self.results: dict[str, dict[str, dict[str, list[str]]]] = {}
 
     def problems(self, pass_name: str, check: str) -> dict[str, list[str]]:
@@ -69,16 +77,16 @@ class Gate:
 
     def _run(self, options: dict, checks: dict) -> dict[str, dict[str, list[str]]]:
         found: dict[str, dict[str, list[str]]] = {name: {} for name in checks}
-        for sample in self.samples:
-            with quality.open_page(self.browser, self.base + sample.path, sample.template, **options) as (_, page, _, _):
+        for base, sample in self.targets:
+            with quality.open_page(self.browser, base + sample.path, sample.template, **options) as (_, page, _, _):
                 for name, check in checks.items():
                     found[name][sample.id] = check(page)
         return found
 
 
 @pytest.fixture(scope="module")
-def gate(browser, netlify_server, samples) -> Gate:
-    return Gate(browser, netlify_server, samples)
+def gate(browser, targets) -> Gate:
+    return Gate(browser, targets)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
