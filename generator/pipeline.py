@@ -11,7 +11,7 @@ from .geo import Gazetteer, place_listings
 from .load import SourceFile, display_path, iter_files, load_article_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
-from .buildcache import (CachedSource, Manifest, Sources, forget, input_stamp, load_manifest, load_sources,
+from .buildcache import (CachedSource, cache_folder, Manifest, Sources, forget, input_stamp, load_manifest, load_sources,
                          save)
 from .dates import build_date
 from .digest import digest, file_digest, generator_version
@@ -208,7 +208,7 @@ class Builder:
         if fatal or result.site is None:
             raise ContentError(fatal)
         try:
-            jobs = plan_site(result.site, self.templates)
+            jobs = plan_site(result.site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None)
         except TemplateProblem as exc:
             raise ContentError([exc.problem]) from None
         previous = self.previous

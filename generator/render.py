@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 from typing import Callable, Iterator
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
-                    TemplateSyntaxError)
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateRuntimeError, TemplateSyntaxError)
 
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
@@ -93,15 +93,18 @@ def _template_frame(tb, templates: Path) -> tuple[str, int]:
     return found
 
 
-def plan_site(site: Site, templates: Path | None = None) -> list[Job]:
-    """Return every job of the site, each with its key; nothing is rendered yet."""
+def plan_site(site: Site, templates: Path | None = None, compiled: Path | None = None) -> list[Job]:
+    """Return every job of the site, each with its key; nothing is rendered yet.
+
+    `compiled` is a folder where compiled templates are kept between builds (Jinja's bytecode cache).
+    """
     templates = templates or TEMPLATES_DIR
     try:
         assets = build_assets(templates / "static")
     except OSError as exc:
         raise TemplateProblem(display_path(templates / "static"), 0,
                               f"cannot be read: {exc.strerror} — check the templates folder") from None
-    env = make_environment(templates, site, assets)
+    env = make_environment(templates, site, assets, compiled)
     keys = Keys(site, templates, assets)
     everything = keys.of("all", keys.all_listings, keys.all_articles)
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
@@ -161,10 +164,20 @@ def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
     return assets
 
 
-def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]]) -> Environment:
-    """Return a Jinja environment with autoescaping and the helpers templates use."""
+def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]],
+                     compiled: Path | None = None) -> Environment:
+    """Return a Jinja environment with autoescaping and the helpers templates use.
+
+    Templates do not change during a build, so Jinja need not check their files before every page
+    (`auto_reload`); with `compiled`, they are compiled once and reused until their source changes.
+    """
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = FileSystemBytecodeCache(str(compiled))
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True)
+                      lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
+                      bytecode_cache=cache)
     by_name = {name: out for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
