@@ -124,8 +124,3 @@ def has_place(listing: Listing) -> bool:
 def newest_date(listings: list[Listing]) -> str:
     """Return the newest last_verified date as YYYY-MM-DD ('' for none): the exports' content date."""
     return max((l.last_verified for l in listings), default=None).isoformat() if listings else ""
-
-
-def label(site: Site, section: str, slug: str) -> str:
-    term = site.taxonomy.sections[section].get(slug)
-    return term.label if term else slug
