@@ -1,13 +1,20 @@
 """Open Referral HSDS 3.0 files: JSON records (services and organizations, with what hangs from them) and
-the tabular form (one CSV per table) described by a Frictionless `datapackage.json`."""
+the tabular form (one CSV per table) described by a Frictionless `datapackage.json`.
+
+Each listing's part of every file is a ServicePiece, made from that listing and the site constants alone
+(service_piece). assemble_hsds adds what depends on other listings, the organizations, and puts the pieces
+together in listing order.
+"""
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
-from ..model import Site
-from .common import Files, compact_json, csv_bytes, newest_date, pretty_json
-from .hsds_tables import TABLES, Row, Tables, build_tables
+from ..model import Listing, Site
+from .common import (Files, SiteConstants, compact_json, csv_text, extend_json_object, json_array, newest_date,
+                     pretty_json, site_constants)
+from .hsds_tables import (SERVICE_TABLES, TABLES, Row, listing_tables, organization_rows, taxonomy_term_rows)
 
 FOLDER = "api/hsds"
 HSDS_VERSION = "3.0"
@@ -16,64 +23,87 @@ REFERENCES = {"organization_id": "organization", "service_id": "service", "locat
               "link_id": "service", "taxonomy_term_id": "taxonomy_term"}
 
 
-def by_key(rows: list[Row], key: str) -> dict[object, list[Row]]:
-    groups: dict[object, list[Row]] = defaultdict(list)
-    for row in rows:
-        if key in row:
-            groups[row[key]].append(row)
-    return groups
+@dataclass(frozen=True, slots=True)
+class ServicePiece:
+    """One listing's part of the HSDS files, ready to put together: JSON and CSV, in UTF-8.
+
+    Bytes rather than rows and dicts: besides saving the work, 10,000 listings' worth of small containers
+    would keep the garbage collector walking the whole site over and over.
+    """
+
+    organization_id: str
+    service: bytes  # the service row: how organizations.json nests it, and how services.json's record starts
+    nested: bytes  # an object of what services.json nests under the service after its organization
+    locations: tuple[bytes, ...]  # its locations, each with its addresses, as organizations.json nests them
+    csv: dict[str, bytes]  # table -> its rows of the table's CSV file
 
 
-class Nester:
-    """Assemble nested HSDS records from the flat tables."""
-
-    def __init__(self, tables: Tables):
-        rows = tables.rows
-        self.organizations = {row["id"]: row for row in rows["organization"]}
-        self.locations = {row["id"]: row for row in rows["location"]}
-        self.terms = {row["id"]: row for row in rows["taxonomy_term"]}
-        self.services = rows["service"]
-        self.addresses = by_key(rows["address"], "location_id")
-        self.service_rows = {name: by_key(rows[name], "service_id")
-                             for name in ("phone", "schedule", "language", "service_at_location")}
-        self.attributes = by_key(rows["attribute"], "link_id")
-
-    def location(self, location_id: str) -> Row:
-        return {**self.locations[location_id], "addresses": self.addresses.get(location_id, [])}
-
-    def service(self, row: Row) -> Row:
-        """Return a service with its organization, phones, schedules, locations, languages and attributes."""
-        sid = row["id"]
-        record = {**row, "organization": self.organizations[row["organization_id"]]}
-        record.update(
-            phones=self.service_rows["phone"].get(sid, []),
-            schedules=self.service_rows["schedule"].get(sid, []),
-            service_at_locations=[{**sal, "location": self.location(sal["location_id"])}
-                                  for sal in self.service_rows["service_at_location"].get(sid, [])],
-            languages=self.service_rows["language"].get(sid, []),
-            attributes=[{**a, "taxonomy_term": self.terms[a["taxonomy_term_id"]]} for a in self.attributes.get(sid, [])],
-        )
-        return record
-
-    def organizations_list(self) -> list[Row]:
-        """Return every organization with its services (their own fields; services.json has the rest) and
-        its locations."""
-        services = by_key(self.services, "organization_id")
-        located = by_key(list(self.locations.values()), "organization_id")
-        return [{**org, "services": services.get(org["id"], []),
-                 "locations": [self.location(loc["id"]) for loc in located.get(org["id"], [])]}
-                for org in self.organizations.values()]
+def term_rows_by_id(constants: SiteConstants) -> dict[str, Row]:
+    return {term["id"]: term for term in taxonomy_term_rows(constants)}
 
 
-def csv_cell(value: object) -> str:
-    return "" if value is None else str(value)
+def service_piece(constants: SiteConstants, terms: dict[str, Row], listing: Listing) -> ServicePiece:
+    """Return a listing's part of the HSDS files; `terms` is term_rows_by_id(constants)."""
+    tables = listing_tables(constants, listing)
+    addresses: dict[object, list[Row]] = defaultdict(list)
+    for address in tables["address"]:
+        addresses[address["location_id"]].append(address)
+    locations = {loc["id"]: {**loc, "addresses": addresses.get(loc["id"], [])} for loc in tables["location"]}
+    # One JSON encoding for all of it: the encoder's start-up costs more than a small object's bytes.
+    nested = compact_json({
+        "phones": tables["phone"], "schedules": tables["schedule"],
+        "service_at_locations": [{**sal, "location": locations[sal["location_id"]]}
+                                 for sal in tables["service_at_location"]],
+        "languages": tables["language"],
+        "attributes": [{**a, "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in tables["attribute"]],
+    })
+    (service,) = tables["service"]
+    return ServicePiece(organization_id=service["organization_id"], service=compact_json(service), nested=nested,
+                        locations=tuple(compact_json(location) for location in locations.values()),
+                        csv={table: csv_text(table_rows(table, tables[table])).encode("utf-8") if tables[table]
+                             else b"" for table in SERVICE_TABLES})
 
 
-def render_tabular(tables: Tables) -> Files:
+def table_rows(table: str, rows: list[Row]) -> list[tuple]:
+    """Return rows as CSV cells in the table's column order (None for a field the row lacks)."""
+    cells = TABLES[table][1]
+    return [tuple(map(row.get, cells)) for row in rows]
+
+
+def service_record(piece: ServicePiece, organization: bytes) -> bytes:
+    """Return a listing's services.json record: its service, organization (JSON), then the rest."""
+    return b"".join((piece.service[:-1], b',"organization":', organization, b",", piece.nested[1:]))
+
+
+def services_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> bytes:
+    """Return services.json: every service with its organization (JSON by id) and what hangs from it."""
+    return json_array([service_record(piece, organizations[piece.organization_id]) for piece in pieces])
+
+
+def organizations_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> bytes:
+    """Return organizations.json: every organization (JSON by id, in order) with its services (their own
+    fields; services.json has the rest) and its locations."""
+    services: dict[str, list[bytes]] = defaultdict(list)
+    locations: dict[str, list[bytes]] = defaultdict(list)
+    for piece in pieces:
+        services[piece.organization_id].append(piece.service)
+        locations[piece.organization_id] += piece.locations
+    return json_array([extend_json_object(org, {"services": json_array(services[org_id]),
+                                                "locations": json_array(locations[org_id])})
+                       for org_id, org in organizations.items()])
+
+
+def render_tabular(pieces: list[ServicePiece], organizations: list[Row], terms: list[Row]) -> Files:
+    """Return a CSV file per table: the header, then the rows, those of services in listing order."""
     files = []
     for table, (path, columns) in TABLES.items():
-        rows = [[csv_cell(row.get(column)) for column in columns] for row in tables.rows[table]]
-        files.append((f"{FOLDER}/{path}", csv_bytes(list(columns), rows)))
+        if table == "organization":
+            rows = csv_text(table_rows(table, organizations)).encode("utf-8")
+        elif table == "taxonomy_term":
+            rows = csv_text(table_rows(table, terms)).encode("utf-8")
+        else:
+            rows = b"".join(piece.csv[table] for piece in pieces)
+        files.append((f"{FOLDER}/{path}", csv_text([columns]).encode("utf-8") + rows))
     return files
 
 
@@ -113,11 +143,22 @@ def datapackage(site: Site) -> dict:
 
 def render_hsds(site: Site) -> Files:
     """Return the HSDS JSON records, the CSV tables and datapackage.json."""
-    tables = build_tables(site)
-    nester = Nester(tables)
+    constants = site_constants(site)
+    terms = term_rows_by_id(constants)
+    return assemble_hsds(site, [service_piece(constants, terms, listing) for listing in site.listings])
+
+
+def assemble_hsds(site: Site, pieces: list[ServicePiece]) -> Files:
+    """Return the HSDS files from each listing's piece (in site.listings order) and the organizations.
+
+    The organizations are the one part made here from all the listings: listings that name the same
+    organization share its row.
+    """
+    organizations = organization_rows(site.listings)
+    encoded = {org["id"]: compact_json(org) for org in organizations}
     # Compact: at 100,000 listings these are the largest files of the site (a CDN gzips them anyway).
-    files: Files = [(f"{FOLDER}/services.json", compact_json([nester.service(s) for s in nester.services])),
-                    (f"{FOLDER}/organizations.json", compact_json(nester.organizations_list()))]
-    files += render_tabular(tables)
+    files: Files = [(f"{FOLDER}/services.json", services_json(pieces, encoded)),
+                    (f"{FOLDER}/organizations.json", organizations_json(pieces, encoded))]
+    files += render_tabular(pieces, organizations, taxonomy_term_rows(site_constants(site)))
     files.append((f"{FOLDER}/datapackage.json", pretty_json(datapackage(site))))
     return files

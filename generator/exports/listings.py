@@ -1,18 +1,24 @@
-"""The directory's own open data: every listing with every field, as JSON, CSV and JSON per state."""
+"""The directory's own open data: every listing with every field, as JSON, CSV and JSON per state.
+
+Each listing's JSON record and CSV row are functions of that listing and the site constants alone; the
+files are those pieces in listing order, each record encoded once for listings.json and its state file.
+"""
 from __future__ import annotations
 
 import re
 
 from ..model import Listing, Site
-from .common import EXPORT_VERSION, Files, compact_json, csv_bytes, listing_id, newest_date
+from .common import (EXPORT_VERSION, Files, SiteConstants, compact_json, csv_bytes, extend_json_object, json_array,
+                     listing_id, newest_date, site_constants)
 
 CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
                "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
                "email", "website", "credentials", "schedule", "calendar", "last_verified", "source")
 # A spreadsheet treats a cell starting with one of these as a formula; listings are untrusted input.
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+FORMULA_START = "=+-@\t\r"
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")  # phone numbers and coordinates are safe as they are
+LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
 
 
 def calendar_path(listing: Listing) -> str:
@@ -20,11 +26,11 @@ def calendar_path(listing: Listing) -> str:
     return f"/listings/{listing.slug}/meetings.ics" if listing.schedule else ""
 
 
-def listing_record(site: Site, listing: Listing) -> dict:
+def listing_record(constants: SiteConstants, listing: Listing) -> dict:
     """Return one listing with every field, as the JSON exports publish it."""
     point = listing.point
     return {
-        "id": listing_id(listing), "slug": listing.slug, "url": site.config.absolute_url(listing.url),
+        "id": listing_id(listing), "slug": listing.slug, "url": constants.url(listing.url),
         "name": listing.name, "organization": listing.organization, "kind": listing.kind, "format": listing.format,
         "support_types": list(listing.support_types), "audience": list(listing.audience),
         "languages": list(listing.languages), "cost": listing.cost, "summary": listing.summary,
@@ -35,53 +41,76 @@ def listing_record(site: Site, listing: Listing) -> dict:
         "credentials": list(listing.credentials),
         "schedule": [{"day": m.day, "start": m.start, "end": m.end, "timezone": m.timezone, "notes": m.notes}
                      for m in listing.schedule],
-        "calendar": site.config.absolute_url(calendar_path(listing)) if listing.schedule else "",
+        "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
         "last_verified": listing.last_verified.isoformat(), "source": listing.source,
     }
 
 
-def listings_document(site: Site, listings: list[Listing], scope: str) -> dict:
-    """Return the JSON document for a set of listings: version, provenance, then the records."""
-    return {
+def listing_json(constants: SiteConstants, listing: Listing) -> bytes:
+    """Return one listing's record as the compact JSON that listings.json and its state file hold."""
+    return compact_json(listing_record(constants, listing))
+
+
+def listings_document(site: Site, listings: list[Listing], scope: str, records: dict[str, bytes]) -> bytes:
+    """Return the JSON document for a set of listings: version, provenance, then the records.
+
+    `records` holds each listing's JSON by slug (listing_json), so no record is encoded twice.
+    """
+    head = {
         "schema_version": EXPORT_VERSION,
         "schema": site.config.absolute_url("/schema/listing.schema.json"),
         "title": site.config.title, "scope": scope, "site": site.config.absolute_url("/"),
         "updated": newest_date(listings), "count": len(listings),
-        "listings": [listing_record(site, l) for l in listings],
     }
+    return extend_json_object(compact_json(head), {"listings": json_array([records[l.slug] for l in listings])})
 
 
 def safe_cell(value: str) -> str:
     """Return a CSV cell that spreadsheets will not run as a formula (CSV injection)."""
-    if FORMULA_START.match(value) and not PLAIN_NUMBER.match(value):
+    if value and value[0] in FORMULA_START and not PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 
 
-def csv_row(site: Site, listing: Listing) -> list[str]:
-    record = listing_record(site, listing)
-    loc, coords = record["location"], record["coordinates"] or {}
-    joined = {key: "; ".join(record[key]) for key in ("support_types", "audience", "languages", "credentials")}
+def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
+    """Return one listing's row of listings.csv: the JSON record's fields, lists joined with '; '."""
+    point, online, contact = listing.point, listing.online, listing.contact
     schedule = "; ".join(f"{m.day} {m.start}{'-' + m.end if m.end else ''} {m.timezone}" for m in listing.schedule)
-    values = {**record, **joined, **{key: loc.get(key, "") for key in ("address", "city", "region", "postal_code",
-                                                                        "country")},
-              "latitude": coords.get("latitude", ""), "longitude": coords.get("longitude", ""),
-              "coordinates": coords.get("source", ""), "online_url": listing.online["url"],
-              "online_platform": listing.online["platform"], "phone": listing.phone.display if listing.phone else "",
-              "email": listing.contact["email"], "website": listing.contact["website"], "schedule": schedule}
+    values = {
+        "id": listing_id(listing), "slug": listing.slug, "url": constants.url(listing.url), "name": listing.name,
+        "organization": listing.organization, "kind": listing.kind, "format": listing.format,
+        "support_types": "; ".join(listing.support_types), "audience": "; ".join(listing.audience),
+        "languages": "; ".join(listing.languages), "cost": listing.cost, "summary": listing.summary,
+        "description": listing.description,
+        **{key: listing.location.get(key, "") for key in LOCATION_COLUMNS},
+        "latitude": point.lat if point else "", "longitude": point.lng if point else "",
+        "coordinates": point.how if point else "", "online_url": online["url"],
+        "online_platform": online["platform"], "phone": listing.phone.display if listing.phone else "",
+        "email": contact["email"], "website": contact["website"], "credentials": "; ".join(listing.credentials),
+        "schedule": schedule, "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
+        "last_verified": listing.last_verified.isoformat(), "source": listing.source,
+    }
     return [safe_cell(str(values[column])) for column in CSV_COLUMNS]
 
 
 def render_listing_exports(site: Site) -> Files:
     """Return /api/listings.json, /api/listings.csv and /api/regions/<state>.json."""
+    constants = site_constants(site)
+    return assemble_listing_exports(site, [listing_json(constants, l) for l in site.listings],
+                                    [csv_row(constants, l) for l in site.listings])
+
+
+def assemble_listing_exports(site: Site, records: list[bytes], rows: list[list[str]]) -> Files:
+    """Return the listing files from each listing's JSON record and CSV row, both in site.listings order."""
+    by_slug = {listing.slug: record for listing, record in zip(site.listings, records, strict=True)}
     # Compact JSON: the C encoder is ~10x faster than indenting, and the files are a third smaller.
-    files: Files = [("api/listings.json", compact_json(listings_document(site, site.listings, "all"))),
-                    ("api/listings.csv", csv_bytes(list(CSV_COLUMNS), [csv_row(site, l) for l in site.listings]))]
+    files: Files = [("api/listings.json", listings_document(site, site.listings, "all", by_slug)),
+                    ("api/listings.csv", csv_bytes(CSV_COLUMNS, rows))]
     for term in site.taxonomy.regions.values():
         listings = site.index["regions"].get(term.slug, [])
         if listings:
-            document = listings_document(site, listings, term.code)
-            files.append((f"api/regions/{term.code.lower()}.json", compact_json(document)))
+            files.append((f"api/regions/{term.code.lower()}.json", listings_document(site, listings, term.code,
+                                                                                        by_slug)))
     return files
 
 
