@@ -14,7 +14,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
 from .errors import Problem
-from .exports import export_catalog, render_calendar, render_exports
+from .exports import export_catalog, render_calendar, render_exports, site_constants
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -248,18 +248,18 @@ def render_static_pages(env: Environment) -> Files:
 
 
 def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
-    jobs = []
+    jobs, constants = [], site_constants(site)
     for l in site.listings:
         related = site.related_articles(l.support_types)
         key = keys.of(l.digest, *(a.digest for a in related))
-        jobs.append(Job(f"listing/{l.slug}", key, partial(_listing_page, env, site, l, related)))
+        jobs.append(Job(f"listing/{l.slug}", key, partial(_listing_page, env, constants, l, related)))
     return jobs
 
 
-def _listing_page(env: Environment, site: Site, listing: Listing, related: list) -> Files:
+def _listing_page(env: Environment, constants, listing: Listing, related: list) -> Files:
     """Return a listing's page and, when it has a schedule, its calendar file."""
     return [page(env, "listing.html", f"listings/{listing.slug}/index.html", listing=listing, related=related),
-            *render_calendar(site, listing)]
+            *render_calendar(constants, listing)]
 
 
 def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:

@@ -7,7 +7,7 @@ import datetime
 from jinja2 import Environment
 
 from ..model import Listing, Site
-from .common import Files, listing_id
+from .common import Files, SiteConstants, listing_id, site_constants
 from .hsds import FOLDER as HSDS_FOLDER, render_hsds
 from .hsds_tables import TABLES
 from .ical import listing_calendar
@@ -31,9 +31,9 @@ def render_exports(site: Site, env: Environment) -> Files:
     return files
 
 
-def render_calendar(site: Site, listing: Listing) -> Files:
+def render_calendar(constants: SiteConstants, listing: Listing) -> Files:
     """Return the listing's iCalendar file, or nothing when it has no schedule."""
-    return [(calendar_path(listing).lstrip("/"), listing_calendar(site, listing))] if listing.schedule else []
+    return [(calendar_path(listing).lstrip("/"), listing_calendar(constants, listing))] if listing.schedule else []
 
 
 def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:
