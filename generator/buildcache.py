@@ -7,6 +7,9 @@
   that file and imports nothing heavy).
 - `sources.pickle`: every listing file parsed and validated, keyed by path, size, modification
   time and content digest, so a rebuild parses only the files that changed.
+- `pieces.pickle`: each listing's parts of the open data files (JSON record, CSV row, HSDS rows,
+  meetings), keyed by the listing's digest, so a rebuild encodes only the changed listings' parts.
+- `jinja/`: compiled templates.
 
 The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
 A cache written by other code, another Python or other libraries is ignored.
@@ -106,6 +109,13 @@ def load_sources(output: Path) -> Sources:
     return _load(cache_folder(output) / "sources.pickle", Sources) or Sources()
 
 
+def load_pieces(output: Path):
+    """Return the open data pieces of the previous build (generator.exports.Pieces), or None."""
+    from .exports import Pieces
+
+    return _load(cache_folder(output) / "pieces.pickle", Pieces)
+
+
 def _load(path: Path, kind: type):
     """Return the pickled value, or None when missing, unreadable or from another version of the code."""
     try:
@@ -118,7 +128,7 @@ def _load(path: Path, kind: type):
     return value if version == generator_version() and isinstance(value, kind) else None
 
 
-def save(output: Path, manifest: Manifest, sources: Sources | None) -> None:
+def save(output: Path, manifest: Manifest, sources: Sources | None, pieces=None) -> None:
     """Write the cache atomically (a crash leaves the previous cache or none, never half a file)."""
     from .digest import generator_version
 
@@ -128,6 +138,7 @@ def save(output: Path, manifest: Manifest, sources: Sources | None) -> None:
     quick = Manifest(manifest.stamp, manifest.problems, manifest.listings, manifest.articles, {}, manifest.files)
     items = [("manifest.pickle", (version, manifest)), ("quick.pickle", quick)]
     items += [("sources.pickle", (version, sources))] if sources is not None else []
+    items += [("pieces.pickle", (version, pieces))] if pieces is not None else []
     for name, value in items:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
         try:

@@ -44,7 +44,12 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results, problem in pool.imap_unordered(_run_chunk, chunks):
+            running = pool.imap_unordered(_run_chunk, chunks)
+            results, problem = _run_indexes([i for i, job in enumerate(jobs) if job.local])
+            done.update(results)
+            if problem:
+                problems.append(problem)
+            for results, problem in running:
                 done.update(results)
                 if problem:
                     problems.append(problem)
@@ -57,13 +62,18 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
 
 
 def _chunks(jobs: list[Job]) -> list[list[int]]:
-    """Split job indexes into tasks: the site-wide jobs (big, few) one by one first, then pages in batches."""
-    single = [i for i, job in enumerate(jobs) if "/" not in job.name]
-    pages = [i for i, job in enumerate(jobs) if "/" in job.name]
+    """Split the workers' job indexes into tasks: the site-wide jobs (big, few) one by one first, then
+    pages in batches. Jobs marked `local` run in the main process meanwhile."""
+    single = [i for i, job in enumerate(jobs) if "/" not in job.name and not job.local]
+    pages = [i for i, job in enumerate(jobs) if "/" in job.name and not job.local]
     return [[i] for i in single] + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
 
 
 def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None]:
+    return _run_indexes(indexes)
+
+
+def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None]:
     jobs, templates, staging = _work
     results = {}
     for i in indexes:

@@ -11,8 +11,9 @@ from .geo import Gazetteer, place_listings
 from .load import SourceFile, display_path, iter_files, load_article_files, load_yaml_file
 from .markup import MarkdownRenderer
 from .model import Site
-from .buildcache import (CachedSource, cache_folder, Manifest, Sources, forget, input_stamp, load_manifest, load_sources,
-                         save)
+from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
+                         load_pieces, load_sources, save)
+from .exports import Pieces
 from .dates import build_date
 from .digest import digest, file_digest, generator_version
 from .parallel import run_jobs
@@ -185,18 +186,20 @@ class Builder:
         self.cache, self.workers, self.keep_in_memory = cache, workers, keep_in_memory
         self.previous: Manifest | None = None
         self.sources: Sources | None = None
+        self.pieces: Pieces | None = None
         self._unsaved = False
         if cache:
             gc.disable()  # unpickling many thousand small objects: the collector would only slow it down
             try:
                 self.previous, self.sources = load_manifest(output), load_sources(output)
+                self.pieces = load_pieces(output)
             finally:
                 gc.enable()
 
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""
         if self._unsaved and self.previous is not None:
-            save(self.output, self.previous, self.sources)
+            save(self.output, self.previous, self.sources, self.pieces)
             self._unsaved = False
 
     def build(self) -> CheckResult:
@@ -207,8 +210,12 @@ class Builder:
         fatal = result.problems if self.strict else result.errors
         if fatal or result.site is None:
             raise ContentError(fatal)
+        site = result.site
+        pieces_key = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
+        pieces = Pieces(pieces_key, self.pieces.old if self.pieces and self.pieces.key == pieces_key else None)
         try:
-            jobs = plan_site(result.site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None)
+            jobs = plan_site(site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None,
+                             pieces)
         except TemplateProblem as exc:
             raise ContentError([exc.problem]) from None
         previous = self.previous
@@ -242,10 +249,12 @@ class Builder:
             self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
                                      job_files, files)
             self.sources = sources
+            if "exports" in made:  # else the exports are as they were, and so are their pieces
+                self.pieces = pieces.for_next_build()
             if self.keep_in_memory:
                 self._unsaved = True
             else:
-                save(self.output, self.previous, sources)
+                save(self.output, self.previous, sources, self.pieces)
         return result
 
 

@@ -14,7 +14,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
 from .errors import Problem
-from .exports import export_catalog, render_calendar, render_exports, site_constants
+from .exports import Pieces, export_catalog, render_calendar, render_exports, site_constants
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -58,6 +58,7 @@ class Job:
     name: str
     key: str
     make: Callable[[], Files]
+    local: bool = False  # run in the main process (it updates state the next build reuses)
 
 
 def render_site(site: Site, templates: Path | None = None) -> Files:
@@ -93,10 +94,12 @@ def _template_frame(tb, templates: Path) -> tuple[str, int]:
     return found
 
 
-def plan_site(site: Site, templates: Path | None = None, compiled: Path | None = None) -> list[Job]:
+def plan_site(site: Site, templates: Path | None = None, compiled: Path | None = None,
+              pieces: Pieces | None = None) -> list[Job]:
     """Return every job of the site, each with its key; nothing is rendered yet.
 
-    `compiled` is a folder where compiled templates are kept between builds (Jinja's bytecode cache).
+    `compiled` is a folder where compiled templates are kept between builds (Jinja's bytecode cache);
+    `pieces` holds the open data files' per-listing parts from the previous build.
     """
     templates = templates or TEMPLATES_DIR
     try:
@@ -115,7 +118,7 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
             Job("search", everything, lambda: render_search_data(site, site.config.path_prefix)),
             Job("places", keys.base, render_places),
-            Job("exports", everything, lambda: render_exports(site, env))]
+            Job("exports", everything, lambda: render_exports(site, env, pieces), local=True)]
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
     jobs += plan_region_print_pages(env, site, keys)

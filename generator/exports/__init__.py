@@ -3,30 +3,62 @@ Referral HSDS 3.0 (JSON and tabular), an iCalendar file per scheduled listing an
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from jinja2 import Environment
 
 from ..model import Listing, Site
 from .common import Files, SiteConstants, listing_id, site_constants
-from .hsds import FOLDER as HSDS_FOLDER, render_hsds
+from .hsds import FOLDER as HSDS_FOLDER, assemble_hsds, service_piece, term_rows_by_id
 from .hsds_tables import TABLES
 from .ical import listing_calendar
-from .listings import calendar_path, region_exports, render_listing_exports
-from .meeting_guide import FEED_PATH, render_meeting_feed
+from .listings import assemble_listing_exports, calendar_path, csv_row, listing_json, region_exports
+from .meeting_guide import FEED_PATH, assemble_meeting_feed, meetings_json
 
 ATOM_PATH = "feeds/listings.atom"
 ATOM_ENTRIES = 50
 
 
-def render_exports(site: Site, env: Environment) -> Files:
+class Pieces:
+    """Each listing's pieces of the open data files, kept between builds by the build cache.
+
+    A piece depends only on the site constants and its listing, so it is looked up by the listing's
+    digest; `key` names the constants (and code) the pieces were made with, and a build with other
+    constants starts afresh. `take` moves the pieces still in use to the new generation, so pieces
+    of deleted or edited listings are dropped.
+    """
+
+    def __init__(self, key: str = "", old: dict | None = None):
+        self.key, self.old, self.new = key, old or {}, {}
+
+    def take(self, kind: str, listing: Listing, make):
+        found = self.old.get((kind, listing.digest)) if listing.digest else None
+        if found is None:
+            found = make(listing)
+        if listing.digest:
+            self.new[kind, listing.digest] = found
+        return found
+
+    def for_next_build(self) -> "Pieces":
+        return Pieces(self.key, self.new)
+
+
+def render_exports(site: Site, env: Environment, pieces: Pieces | None = None) -> Files:
     """Return every open data file of the site that holds many listings.
 
     Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
-    listing does not rewrite every calendar.
+    listing does not rewrite every calendar. With `pieces`, the per-listing parts of the other files
+    are reused from the previous build where the listing did not change.
     """
-    files = render_listing_exports(site)
-    files += render_meeting_feed(site)
-    files += render_hsds(site)
+    pieces = pieces or Pieces()
+    constants = site_constants(site)
+    terms = term_rows_by_id(constants)
+    listings = site.listings
+    files = assemble_listing_exports(site, [pieces.take("json", l, partial(listing_json, constants)) for l in listings],
+                                     [pieces.take("csv", l, partial(csv_row, constants)) for l in listings])
+    files.append((FEED_PATH, assemble_meeting_feed([pieces.take("meetings", l, partial(meetings_json, constants))
+                                                    for l in listings])))
+    files += assemble_hsds(site, [pieces.take("hsds", l, partial(service_piece, constants, terms)) for l in listings])
     files.append(render_atom(env, site))
     return files
 
