@@ -181,3 +181,43 @@ def test_load_yaml_file_reports_empty_and_non_mapping_files(tmp_path):
         (1, "(file)", "the file is empty — fill it in, or delete it if it is not needed"),
         (1, "(file)", "expected fields (name: value lines), found a list — write one field per line, like 'name: ...'"),
     ]
+
+
+# Texts with no '*' (no alias possible) are converted with scalars inline; a '*' in a comment sends the same
+# text down the path that tracks every node, so the two must agree on values, lines and problems.
+BOTH_PATHS = [
+    LISTING, "a: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1), "a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH,
+    "a: " + "{b: " * MAX_DEPTH + "x" + "}" * MAX_DEPTH, "- " * MAX_DEPTH + "x", "- " * (MAX_DEPTH + 1) + "x",
+    "a: {b: 1, b: 2}", "- {a: 1}\n- {<<: {a: 1}}", "- [a]: 1", "a: !!binary aGVsbG8=", "a: [!!set x, !!int 3]",
+    "a: !!map x", "a: !!int x", "a: !foo {b: 1}", "a: !!timestamp 2020-01-01", "a: 2020-01-01 10:00:00",
+    "a: ~\nb:\nc: 0x1f\nd: 1:30\ne: .nan\nf: yes\ng: 'yes'\nh: !!str 3\ni: |\n  text\n", "- a\n- [b, {c: [d]}]", "x",
+]
+
+
+@pytest.mark.parametrize("text", BOTH_PATHS)
+def test_text_with_and_without_a_star_reads_alike(text):
+    def outcome(text):
+        try:
+            doc = parse_text(text, first_line=2)
+        except YamlProblem as exc:
+            return exc.line, exc.message
+        return repr(doc.data), doc.lines
+
+    assert outcome(text) == outcome(text + "\n# *\n")
+
+
+def test_scalar_one_level_too_deep_is_refused():
+    assert "levels deep" in problem("a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH + "\n").message
+    assert "levels deep" in problem("- " * (MAX_DEPTH + 1) + "x\n").message
+    assert read_yaml(("- " * MAX_DEPTH + "x\n").encode()).data is not None
+
+
+def test_tagged_values_are_not_kept_after_reading():
+    # PyYAML's constructor remembers every node it built; kept across thousands of files, they slow the
+    # garbage collector for the rest of the build.
+    from generator import yamlfile
+
+    assert read_yaml(b"a: !!binary aGVsbG8=\nb: !!set x\nc: 3\n").data == {"a": "aGVsbG8=", "b": set(), "c": 3}
+    assert problem("a: !!int x\n").line == 1
+    assert not yamlfile._SCALARS.constructed_objects and not yamlfile._SCALARS.recursive_objects
+    assert not yamlfile._SCALARS.state_generators
