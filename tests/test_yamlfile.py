@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,25 @@ def test_tagged_values_are_not_kept_after_reading():
     assert problem("a: !!int x\n").line == 1
     assert not yamlfile._SCALARS.constructed_objects and not yamlfile._SCALARS.recursive_objects
     assert not yamlfile._SCALARS.state_generators
+
+
+def test_display_paths_match_display_path(tmp_path, monkeypatch):
+    from generator.load import display_path, display_paths
+
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    for folder in (site / "listings" / "ct", elsewhere / "real"):
+        folder.mkdir(parents=True)
+    (site / "listings" / "ct" / "a.yaml").write_text("name: a\n")
+    (elsewhere / "real" / "b.yaml").write_text("name: b\n")
+    (elsewhere / "real" / "c.yaml").write_text("name: c\n")
+    (site / "listings" / "ct" / "b.yaml").symlink_to(elsewhere / "real" / "b.yaml")  # a linked file
+    (site / "listings" / "ma").symlink_to(elsewhere / "real")  # a linked folder
+    (site / "listings" / "ct" / "self.yaml").symlink_to(site / "listings" / "ct" / "a.yaml")
+    monkeypatch.chdir(site)
+    paths = [Path("listings/ct/a.yaml"), Path("listings/ct/b.yaml"), Path("listings/ma/c.yaml"),
+             Path("listings/ct/self.yaml"), Path("listings/../listings/ct/a.yaml"), site / "listings/ct/a.yaml",
+             Path("listings/ct/missing.yaml"), elsewhere / "real" / "c.yaml"]
+    assert display_paths(paths) == [display_path(p) for p in paths]
+    # A link that leads out of the working folder keeps the path as given; one that stays in it is followed.
+    assert display_paths(paths)[:4] == ["listings/ct/a.yaml", "listings/ct/b.yaml", "listings/ma/c.yaml",
+                                        "listings/ct/a.yaml"]
