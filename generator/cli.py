@@ -5,10 +5,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import ContentError, Problem
-from .load import display_path
-from .pipeline import build_site, gather_site
+# Each command imports what it needs (the pipeline pulls in Jinja, Markdown, YAML, the exports…), so
+# that `--help` and a usage error answer at once.
+if TYPE_CHECKING:
+    from .errors import Problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -113,6 +115,8 @@ def _escape(text: str, is_property: bool) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .pipeline import gather_site
+
     result = gather_site(args.content)
     if result.problems:
         print_problems(result.problems, args.format, args.strict)
@@ -125,6 +129,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from .errors import ContentError
+    from .pipeline import build_site
+
     started = time.perf_counter()
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
@@ -150,6 +157,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     from . import newlisting as nl
+    from .load import display_path
 
     answers = {key: getattr(args, key) for key in ("name", "kind", "format", "summary", "city", "region", "online_url",
                                                    "source", "website", "phone", "email", "organization",
@@ -188,6 +196,7 @@ def _ask(question, taxonomy) -> str:
 
 def run_due(args: argparse.Namespace) -> int:
     from .due import due_report
+    from .pipeline import gather_site
 
     result = gather_site(args.content, repository=args.repository)
     if result.site is None:
@@ -200,6 +209,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from .load import display_path
     from .newlisting import NewListingError, load_taxonomy
     from .schema_check import EDITOR_SCHEMA, listing_schema_for
 
