@@ -43,3 +43,27 @@ def test_a_mistake_repeated_across_files_is_reported_in_each(project, sample_con
                 "no listing is named 'hartford-tuesdy' — did you mean 'hartford-tuesday'?") in problems
         assert (f"{name}.yaml", "description", "links to /listings/hartford-tuesdy/, which is not a page of this "
                 "site — did you mean /listings/hartford-tuesday/?") in problems
+
+
+def test_gathering_pauses_the_garbage_collector_and_resumes_it(sample_content, monkeypatch):
+    import gc
+
+    from generator import pipeline
+
+    seen = []
+    real_check_site = pipeline.check_site
+    monkeypatch.setattr(pipeline, "check_site", lambda site, problems: (seen.append(gc.isenabled()),
+                                                                         real_check_site(site, problems)))
+    assert gc.isenabled()
+    assert gather_site(sample_content).problems == []
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        gather_site(sample_content)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+    monkeypatch.setattr(pipeline, "check_site", lambda site, problems: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        gather_site(sample_content)
+    assert gc.isenabled()
