@@ -38,7 +38,8 @@ LOCATIONS = [
     {"city": "Hartford", "region": "CT", "postal_code": "06103"}, {"city": "Hartford", "region": "CT"},
     {"city": " new haven ", "region": "CT"}, {"city": "HARTFORD", "region": "TX"}, {"city": "Hartford", "region": "ct"},
     {"city": "Nowhere", "region": "CT", "postal_code": "00000"}, {"city": "Boston", "region": "MA", "postal_code": "x"},
-    {"city": "Chocorua", "region": "NH", "postal_code": "03817-1234"}, {"city": "Paris", "region": "CT", "country": "FR"},
+    {"city": "Chocorua", "region": "NH", "postal_code": "03817-1234"},
+    {"city": "Paris", "region": "CT", "country": "FR"},
     {"city": "San Juan", "region": "PR"}, {"city": "Hartford", "region": "CT", "lat": 1, "lng": 2},
 ]
 

@@ -187,7 +187,8 @@ def test_load_yaml_file_reports_empty_and_non_mapping_files(tmp_path):
 # Texts with no '*' (no alias possible) are converted with scalars inline; a '*' in a comment sends the same
 # text down the path that tracks every node, so the two must agree on values, lines and problems.
 BOTH_PATHS = [
-    LISTING, "a: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1), "a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH,
+    LISTING, "a: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1),
+    "a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH,
     "a: " + "{b: " * MAX_DEPTH + "x" + "}" * MAX_DEPTH, "- " * MAX_DEPTH + "x", "- " * (MAX_DEPTH + 1) + "x",
     "a: {b: 1, b: 2}", "- {a: 1}\n- {<<: {a: 1}}", "- [a]: 1", "a: !!binary aGVsbG8=", "a: [!!set x, !!int 3]",
     "a: !!map x", "a: !!int x", "a: !foo {b: 1}", "a: !!timestamp 2020-01-01", "a: 2020-01-01 10:00:00",
