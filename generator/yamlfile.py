@@ -24,6 +24,8 @@ _SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_CONSTRUCTORS = {f"tag:yaml.org,2002:{name}": _SCALARS.yaml_constructors[f"tag:yaml.org,2002:{name}"]
                        for name in ("null", "bool", "int", "float")}
 _ScalarNode = yaml.ScalarNode
+# As for indentation, the walk starts at twice the limit: shallower texts are composed (and refused) as before.
+_COMPACT_NESTING = re.compile(r"(?:[-?][ \t]+){%d}" % (2 * MAX_DEPTH))
 
 
 @dataclass
@@ -88,9 +90,11 @@ def parse_text(text: str, first_line: int = 1) -> Document:
 def _check_depth(text: str, first_line: int) -> None:
     """Refuse deep nesting before composing: libyaml's composer recurses and can crash the process.
 
-    The event stream is read iteratively, so it is safe; it is only read when the text could nest deeply.
+    The event stream is read iteratively, so it is safe; it is only read when the text could nest deeply:
+    through brackets, deep indentation, or block entries written on one line ('- - - x' nests three lists).
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(r"^ {%d,}" % (2 * MAX_DEPTH), text, re.M):
+    if (text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(r"^ {%d,}" % (2 * MAX_DEPTH), text, re.M)
+            and not _compact_nesting(text)):
         return
     depth = 0
     for event in yaml.parse(text, Loader=Loader):
@@ -101,6 +105,12 @@ def _check_depth(text: str, first_line: int) -> None:
                                                                       "a listing needs only a few levels")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def _compact_nesting(text: str) -> bool:
+    """Return True if a line holds many block entries in a row ('- - - …'), each one a level deeper."""
+    entries = text.count("- ") + text.count("-\t") + text.count("? ") + text.count("?\t")
+    return entries >= 2 * MAX_DEPTH and bool(_COMPACT_NESTING.search(text))  # counting first is cheaper
 
 
 def _convert(node, path: tuple, lines: dict, seen: set | None, offset: int, depth: int, text: str):

@@ -245,3 +245,14 @@ def test_display_paths_match_display_path(tmp_path, monkeypatch):
     # A link that leads out of the working folder keeps the path as given; one that stays in it is followed.
     assert display_paths(paths)[:4] == ["listings/ct/a.yaml", "listings/ct/b.yaml", "listings/ma/c.yaml",
                                         "listings/ct/a.yaml"]
+
+
+@pytest.mark.parametrize("text", ["- " * 100_000 + "x\n", "? " * 100_000 + "x\n", "a:\n  - " + "- ? " * 50_000 + "x\n"])
+def test_block_entries_nested_on_one_line_are_refused_without_crashing(text):
+    # libyaml's composer recursed once per '- ' and overflowed the C stack (the process died).
+    assert "levels deep" in problem(text).message
+
+
+def test_many_block_entries_on_their_own_lines_still_read():
+    text = "schedule:\n" + "".join(f"  - day: monday\n    start: \"{h:02}:00\"\n" for h in range(24)) + "notes: a - b - c\n"
+    assert len(read_yaml(text.encode()).data["schedule"]) == 24
