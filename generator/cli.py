@@ -5,8 +5,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import ContentError, Problem
+# Each command imports what it needs (the pipeline pulls in Jinja, Markdown, YAML, the exports…), so
+# that `--help` and a usage error answer at once.
+if TYPE_CHECKING:
+    from .errors import Problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -133,6 +137,7 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.cache and _up_to_date(args, started):
         return EXIT_OK
+    from .errors import ContentError
     from .pipeline import build_site
 
     try:
@@ -178,6 +183,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     from . import newlisting as nl
+    from .load import display_path
 
     answers = {key: getattr(args, key) for key in ("name", "kind", "format", "summary", "city", "region", "online_url",
                                                    "source", "website", "phone", "email", "organization",
@@ -231,6 +237,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from .load import display_path
     from .newlisting import NewListingError, load_taxonomy
     from .schema_check import EDITOR_SCHEMA, listing_schema_for
 

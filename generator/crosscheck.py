@@ -24,13 +24,16 @@ def check_site(site: Site, problems: Problems) -> None:
 def check_not_duplicate_of(site: Site, problems: Problems) -> None:
     """Record not_duplicate_of entries that name no listing."""
     slugs = list(site.by_slug)
+    hints: dict[str, str] = {}  # each lookup compares with every slug; a copied mistake is looked up once
     for listing in site.listings:
         for slug in listing.not_duplicate_of:
             if slug not in site.by_slug:
-                close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
-                hint = f" — did you mean '{close[0]}'?" if close else " — use the other listing's file name without .yaml"
+                if slug not in hints:
+                    close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+                    hints[slug] = (f" — did you mean '{close[0]}'?" if close
+                                   else " — use the other listing's file name without .yaml")
                 problems.add(listing.path, listing.line_of("not_duplicate_of"), "not_duplicate_of",
-                             f"no listing is named '{slug}'{hint}")
+                             f"no listing is named '{slug}'{hints[slug]}")
 
 
 def check_duplicates(listings: list[Listing], problems: Problems) -> None:
@@ -93,6 +96,7 @@ def check_links(site: Site, problems: Problems) -> None:
     """Record links in listings and articles to listing, article or browse pages that do not exist."""
     known = _content_pages(site)
     prefix = site.config.path_prefix
+    hints: dict[str, str] = {}  # by target page: each suggestion compares with every page of its folder
     for item, html, field in ([(l, l.description_html, "description") for l in site.listings]
                               + [(a, a.body_html, "(text)") for a in site.articles]):
         for href in dict.fromkeys(_HREF.findall(str(html))):
@@ -100,8 +104,10 @@ def check_links(site: Site, problems: Problems) -> None:
             parts = path.strip("/").split("/")
             target = f"/{parts[0]}/{parts[1]}/" if len(parts) > 1 else ""
             if target and parts[0] in known and target not in known[parts[0]]:
+                if target not in hints:
+                    hints[target] = _suggest(target, known[parts[0]])
                 problems.add(item.path, _line_of_link(item.path, path, field, item), field,
-                             f"links to {path}, which is not a page of this site{_suggest(target, known[parts[0]])}")
+                             f"links to {path}, which is not a page of this site{hints[target]}")
 
 
 def _content_pages(site: Site) -> dict[str, set[str]]:

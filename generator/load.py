@@ -33,8 +33,29 @@ class ArticleFile:
 
 def display_path(path: Path) -> str:
     """Return the path as a contributor would type it: relative to the working folder if inside it."""
+    return _relative(path, path.resolve(), Path.cwd().resolve())
+
+
+def display_paths(paths: list[Path]) -> list[str]:
+    """Return display_path() of many files, resolving each folder once instead of every file's whole path."""
+    cwd = Path.cwd().resolve()
+    folders: dict[Path, Path] = {}
+    shown = []
+    for path in paths:
+        if path.is_symlink():
+            real = path.resolve()
+        else:  # then resolving the file is resolving its folder
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            real = folder / path.name
+        shown.append(_relative(path, real, cwd))
+    return shown
+
+
+def _relative(path: Path, real: Path, cwd: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real.relative_to(cwd))
     except ValueError:
         return str(path)
 
@@ -51,7 +72,10 @@ def iter_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 def load_yaml_file(path: Path, problems: Problems) -> Document | None:
     """Return a file's parsed document, or None after recording why it could not be read."""
-    shown = display_path(path)
+    return _load_yaml(path, display_path(path), problems)
+
+
+def _load_yaml(path: Path, shown: str, problems: Problems) -> Document | None:
     try:
         doc = read_yaml(path.read_bytes())
     except OSError as exc:
@@ -74,16 +98,16 @@ def load_listing_files(content: Path, problems: Problems) -> list[SourceFile]:
     """Return every listing file under content/listings/, parsed."""
     folder = content / "listings"
     files = iter_files(folder, (".yaml", ".yml"))
-    return [SourceFile(display_path(p), p.stem, load_yaml_file(p, problems)) for p in files]
+    return [SourceFile(shown, p.stem, _load_yaml(p, shown, problems)) for p, shown in zip(files, display_paths(files))]
 
 
 def load_article_files(content: Path, problems: Problems) -> list[ArticleFile]:
     """Return every Markdown article under content/articles/ with its front matter parsed."""
-    return [_load_article(p, problems) for p in iter_files(content / "articles", (".md", ".markdown"))]
+    files = iter_files(content / "articles", (".md", ".markdown"))
+    return [_load_article(p, shown, problems) for p, shown in zip(files, display_paths(files))]
 
 
-def _load_article(path: Path, problems: Problems) -> ArticleFile:
-    shown = display_path(path)
+def _load_article(path: Path, shown: str, problems: Problems) -> ArticleFile:
     try:
         text = decode(path.read_bytes()).replace("\r\n", "\n")
     except YamlProblem as exc:

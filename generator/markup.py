@@ -25,6 +25,8 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> Markup:
         """Return safe HTML for Markdown text."""
+        if not text.strip():  # what Markdown and nh3 make of it; most listings have no description
+            return Markup("")
         html = self._md.reset().convert(text)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                           link_rel="noopener noreferrer", attribute_filter=self._prefix_site_links)

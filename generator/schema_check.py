@@ -1,21 +1,36 @@
-"""Check a document against a JSON Schema and explain each failure the way a contributor needs."""
+"""Check a document against a JSON Schema and explain each failure the way a contributor needs.
+
+Most documents are valid, so a compiled validator (fastjsonschema) answers first; only a document it
+rejects is checked again by jsonschema, whose errors the messages are made from.
+"""
 from __future__ import annotations
 
 import copy
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from .errors import Problems, did_you_mean
 from .model import DAYS, Taxonomy
 from .yamlfile import Document
 
+if TYPE_CHECKING:
+    import jsonschema
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 EDITOR_SCHEMA = "listing.schema.json"  # written into the content folder; listing files point editors at it
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Keywords that fastjsonschema and jsonschema judge alike for the values a YAML file gives (str, int, float,
+# bool, None, list, dict): a document one accepts, the other accepts too. `pattern` is handed to
+# fastjsonschema as a format that calls re.search, as jsonschema does, because fastjsonschema rewrites
+# every `$` to `\Z` (even inside [...], where `\Z` does not compile). A schema that uses any keyword not
+# listed here is checked by jsonschema alone; test_schema_check.py keeps the bundled schemas on the fast path.
+_FAST_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "items", "minItems",
+                            "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "default"})  # ignored by both ("x-…" too)
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "fields on their own lines",
                "number": "a number", "integer": "a whole number", "boolean": "true or false"}
 
@@ -28,9 +43,66 @@ def load_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # only needed for documents with errors
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
+
+
+class _NotFast(Exception):
+    """The schema uses a keyword the compiled validator is not trusted with."""
+
+
+@lru_cache(maxsize=None)
+def fast_validator(name: str) -> Callable[[object], object] | None:
+    """Return the compiled validator for a bundled schema (None if it must be left to jsonschema).
+
+    It raises on any document it does not accept; compiled once per process.
+    """
+    import fastjsonschema
+
+    formats: dict[str, Callable[[str], object]] = {}
+    try:
+        schema = _fast_schema(load_schema(name), formats)
+    except _NotFast:
+        return None
+    # Defaults are left out of the copy, and use_default=False besides: fastjsonschema would write them into data.
+    return fastjsonschema.compile(schema, formats=formats, use_default=False, use_formats=True,
+                                  detailed_exceptions=False)
+
+
+def _fast_schema(schema: object, formats: dict) -> dict:
+    """Return a copy of a (sub)schema for fastjsonschema: annotations dropped, each pattern made a format."""
+    if not isinstance(schema, dict):
+        raise _NotFast("a schema that is not an object")
+    copied = {}
+    for key, value in schema.items():
+        if key in _ANNOTATIONS or key.startswith("x-"):
+            continue
+        if key not in _FAST_KEYWORDS:
+            raise _NotFast(key)
+        if key == "properties":
+            value = {name: _fast_schema(sub, formats) for name, sub in value.items()}
+        elif key == "items" or (key == "additionalProperties" and not isinstance(value, bool)):
+            value = _fast_schema(value, formats)
+        elif key == "pattern":
+            key, name = "format", f"pattern-{len(formats)}"
+            formats[name], value = re.compile(value).search, name
+        copied[key] = value
+    return copied
+
+
+def _is_valid_fast(schema_name: str, data: object) -> bool:
+    """Return True when the compiled validator accepts the document (False means: ask jsonschema)."""
+    validate = fast_validator(schema_name)
+    if validate is None:
+        return False
+    try:
+        validate(data)
+    except Exception:  # its "invalid", or a value its generated code cannot handle: jsonschema decides either way
+        return False
+    return True
 
 
 def field_name(path: tuple | list) -> str:
@@ -43,6 +115,8 @@ def field_name(path: tuple | list) -> str:
 
 def check_schema(doc: Document, schema_name: str, path: str, problems: Problems) -> bool:
     """Add a problem for every schema violation in `doc`; return True when there were none."""
+    if _is_valid_fast(schema_name, doc.data):
+        return True
     errors = sorted(_validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     seen = set()  # jsonschema reports 'required' once per missing field, each naming them all
     for error in errors:

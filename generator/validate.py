@@ -81,16 +81,22 @@ def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownR
                      problems: Problems) -> Listing | None:
     """Return a Listing, or None when the file has errors (which are recorded)."""
     doc, path = source.doc, source.path
-    before = len(problems.errors)
+    before = len(problems.items)
     if not SLUG.match(source.slug):
         problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
                                              f"'{suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
     check_schema(doc, "listing.schema.json", path, problems)
     _check_vocabulary(doc, path, taxonomy, problems)
     _check_cross_fields(doc, path, taxonomy, problems)
-    if len(problems.errors) > before:
+    if _errors_since(problems, before):
         return None
     return _make_listing(source, taxonomy, markdown)
+
+
+def _errors_since(problems: Problems, start: int) -> bool:
+    """Return True if an error was recorded after the first `start` problems (counting them all each time
+    made checking a site with many errors take quadratic time)."""
+    return any(problem.is_error for problem in problems.items[start:])
 
 
 def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
@@ -184,6 +190,7 @@ def _check_meeting(doc: Document, path: str, i: int, meeting: dict, problems: Pr
                      "ends when it starts — give the real end time, or leave end out")
 
 
+@lru_cache(maxsize=256)  # compared with ~600 names; the same misspelling tends to repeat across files
 def _timezone_hint(zone: str) -> str:
     close = difflib.get_close_matches(zone, sorted(_timezones()), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else " — use an IANA name such as America/New_York or America/Chicago"
@@ -232,7 +239,7 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
     """Return an Article, or None when its front matter has errors (which are recorded)."""
     if source.meta is None:
         return None
-    before = len(problems.errors)
+    before = len(problems.items)
     if not SLUG.match(source.slug):
         problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
                                                     f"to '{suggest_slug(source.slug)}.md'")
@@ -250,7 +257,7 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
         day = None
         problems.add(source.path, source.meta.line_of(("date",)), "date",
                      f"'{date}' is not a real date — write it as YYYY-MM-DD")
-    if len(problems.errors) > before or day is None:
+    if _errors_since(problems, before) or day is None:
         return None
     return Article(slug=source.slug, path=source.path, title=data["title"].strip(), summary=data["summary"].strip(),
                    date=day, body_html=markdown.render(source.body), tags=tuple(data.get("tags", ())),

@@ -18,7 +18,14 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 _SCALARS = yaml.constructor.SafeConstructor()
+# What construct_object would call for the tags plain values resolve to, without its bookkeeping per value.
+_PLAIN_CONSTRUCTORS = {f"tag:yaml.org,2002:{name}": _SCALARS.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+                       for name in ("null", "bool", "int", "float")}
+_ScalarNode = yaml.ScalarNode
+# As for indentation, the walk starts at twice the limit: shallower texts are composed (and refused) as before.
+_COMPACT_NESTING = re.compile(r"(?:[-?][ \t]+){%d}" % (2 * MAX_DEPTH))
 
 
 @dataclass
@@ -54,7 +61,7 @@ def decode(raw: bytes) -> str:
 
 def parse_text(text: str, first_line: int = 1) -> Document:
     """Parse YAML text into a Document; raise YamlProblem with a line on any defect."""
-    tab = re.search(r"^[ ]*\t", text, re.MULTILINE)
+    tab = "\t" in text and re.search(r"^[ ]*\t", text, re.MULTILINE)
     if tab:
         line = text.count("\n", 0, tab.start()) + first_line
         raise YamlProblem(line, "tab character used for indentation — indent with spaces (two per level)")
@@ -75,16 +82,19 @@ def parse_text(text: str, first_line: int = 1) -> Document:
     if node is None:
         return Document(None, {})
     lines: dict[tuple, int] = {}
-    data = _convert(node, (), lines, set(), first_line, 0, text)
+    seen = set() if "*" in text else None  # only an alias (*name) makes the composer hand out a node twice
+    data = _convert(node, (), lines, seen, first_line, 0, text)
     return Document(data, lines)
 
 
 def _check_depth(text: str, first_line: int) -> None:
     """Refuse deep nesting before composing: libyaml's composer recurses and can crash the process.
 
-    The event stream is read iteratively, so it is safe; it is only read when the text could nest deeply.
+    The event stream is read iteratively, so it is safe; it is only read when the text could nest deeply:
+    through brackets, deep indentation, or block entries written on one line ('- - - x' nests three lists).
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(r"^ {%d,}" % (2 * MAX_DEPTH), text, re.M):
+    if (text.count("[") + text.count("{") <= MAX_DEPTH and not re.search(r"^ {%d,}" % (2 * MAX_DEPTH), text, re.M)
+            and not _compact_nesting(text)):
         return
     depth = 0
     for event in yaml.parse(text, Loader=Loader):
@@ -97,50 +107,95 @@ def _check_depth(text: str, first_line: int) -> None:
             depth -= 1
 
 
-def _convert(node, path: tuple, lines: dict, seen: set, offset: int, depth: int, text: str):
-    """Turn a node into plain Python values, recording lines and refusing aliases and duplicates."""
-    if id(node) in seen:
-        raise YamlProblem(_alias_line(text, offset), "YAML anchors and aliases (&name / *name) are not "
-                                                     "allowed — write each value out in full")
+def _compact_nesting(text: str) -> bool:
+    """Return True if a line holds many block entries in a row ('- - - …'), each one a level deeper."""
+    entries = text.count("- ") + text.count("-\t") + text.count("? ") + text.count("?\t")
+    return entries >= 2 * MAX_DEPTH and bool(_COMPACT_NESTING.search(text))  # counting first is cheaper
+
+
+def _convert(node, path: tuple, lines: dict, seen: set | None, offset: int, depth: int, text: str):
+    """Turn a node into plain Python values, recording lines and refusing aliases and duplicates.
+
+    `seen` holds the nodes met so far, or is None when the text has no alias; then scalars, most of
+    the nodes, are converted in their parent's loop instead of by a call each (same checks, same lines).
+    """
+    if seen is not None:
+        if id(node) in seen:
+            raise YamlProblem(_alias_line(text, offset), "YAML anchors and aliases (&name / *name) are not "
+                                                         "allowed — write each value out in full")
+        seen.add(id(node))
     if depth > MAX_DEPTH:
         raise YamlProblem(node.start_mark.line + offset, f"nested more than {MAX_DEPTH} levels deep — "
                                                          "a listing needs only a few levels")
-    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + offset)
     if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(key_node.start_mark.line + offset, "a field name must be plain text")
-            key = key_node.value
-            if key == "<<":
-                raise YamlProblem(key_node.start_mark.line + offset, "merge keys (<<) are not allowed — "
-                                                                     "write the fields out in full")
-            if key in result:
-                first = lines.get(path + (key,), "?")
-                raise YamlProblem(key_node.start_mark.line + offset,
-                                  f"duplicate field '{key}' (first given on line {first}) — keep one")
-            lines[path + (key,)] = key_node.start_mark.line + offset
-            result[key] = _convert(value_node, path + (key,), lines, seen, offset, depth + 1, text)
-        return result
+        return _mapping(node, path, lines, seen, offset, depth, text)
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), lines, seen, offset, depth + 1, text)
-                for i, item in enumerate(node.value)]
+        return _sequence(node, path, lines, seen, offset, depth, text)
     return _scalar(node, offset)
+
+
+def _mapping(node, path: tuple, lines: dict, seen: set | None, offset: int, depth: int, text: str) -> dict:
+    """Return a mapping node's fields, refusing merge keys, duplicate keys and keys that are not text."""
+    result = {}
+    inline = seen is None and depth < MAX_DEPTH  # a child scalar would pass every check of _convert
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem(key_node.start_mark.line + offset, "a field name must be plain text")
+        key = key_node.value
+        if key == "<<":
+            raise YamlProblem(key_node.start_mark.line + offset, "merge keys (<<) are not allowed — "
+                                                                 "write the fields out in full")
+        key_path = path + (key,)
+        if key in result:
+            first = lines.get(key_path, "?")
+            raise YamlProblem(key_node.start_mark.line + offset,
+                              f"duplicate field '{key}' (first given on line {first}) — keep one")
+        lines[key_path] = key_node.start_mark.line + offset
+        if inline and value_node.__class__ is _ScalarNode:
+            result[key] = value_node.value if value_node.tag == _STR else _scalar(value_node, offset)
+        else:
+            result[key] = _convert(value_node, key_path, lines, seen, offset, depth + 1, text)
+    return result
+
+
+def _sequence(node, path: tuple, lines: dict, seen: set | None, offset: int, depth: int, text: str) -> list:
+    """Return a sequence node's items."""
+    inline = seen is None and depth < MAX_DEPTH
+    result = []
+    for i, item in enumerate(node.value):
+        if inline and item.__class__ is _ScalarNode:
+            lines.setdefault(path + (i,), item.start_mark.line + offset)
+            result.append(item.value if item.tag == _STR else _scalar(item, offset))
+        else:
+            result.append(_convert(item, path + (i,), lines, seen, offset, depth + 1, text))
+    return result
 
 
 def _scalar(node, offset: int):
     """Return a scalar's value; dates stay ISO strings so that JSON Schema can check them."""
-    if node.tag == _TIMESTAMP:
+    tag = node.tag
+    if tag == _STR or tag == _TIMESTAMP:
         return node.value
+    construct = _PLAIN_CONSTRUCTORS.get(tag)
     try:
-        value = _SCALARS.construct_object(node)
+        value = construct(_SCALARS, node) if construct else _construct_tagged(node)
     except (yaml.YAMLError, ValueError, TypeError):
         raise YamlProblem(node.start_mark.line + offset, f"YAML tag '{node.tag}' cannot be used here — remove "
                                                          "the tag (the '!…' part) and write the value as plain text") from None
     if isinstance(value, (datetime.date, bytes)):
         return node.value
     return value
+
+
+def _construct_tagged(node):
+    """Construct a scalar with any other tag as PyYAML does, then let go of it (the constructor keeps what it made)."""
+    try:
+        return _SCALARS.construct_object(node)
+    finally:
+        _SCALARS.constructed_objects.clear()
+        _SCALARS.recursive_objects.clear()
+        _SCALARS.state_generators.clear()
 
 
 def _alias_line(text: str, offset: int) -> int:

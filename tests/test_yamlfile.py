@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,77 @@ def test_load_yaml_file_reports_empty_and_non_mapping_files(tmp_path):
         (1, "(file)", "the file is empty — fill it in, or delete it if it is not needed"),
         (1, "(file)", "expected fields (name: value lines), found a list — write one field per line, like 'name: ...'"),
     ]
+
+
+# Texts with no '*' (no alias possible) are converted with scalars inline; a '*' in a comment sends the same
+# text down the path that tracks every node, so the two must agree on values, lines and problems.
+BOTH_PATHS = [
+    LISTING, "a: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1),
+    "a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH,
+    "a: " + "{b: " * MAX_DEPTH + "x" + "}" * MAX_DEPTH, "- " * MAX_DEPTH + "x", "- " * (MAX_DEPTH + 1) + "x",
+    "a: {b: 1, b: 2}", "- {a: 1}\n- {<<: {a: 1}}", "- [a]: 1", "a: !!binary aGVsbG8=", "a: [!!set x, !!int 3]",
+    "a: !!map x", "a: !!int x", "a: !foo {b: 1}", "a: !!timestamp 2020-01-01", "a: 2020-01-01 10:00:00",
+    "a: ~\nb:\nc: 0x1f\nd: 1:30\ne: .nan\nf: yes\ng: 'yes'\nh: !!str 3\ni: |\n  text\n", "- a\n- [b, {c: [d]}]", "x",
+]
+
+
+@pytest.mark.parametrize("text", BOTH_PATHS)
+def test_text_with_and_without_a_star_reads_alike(text):
+    def outcome(text):
+        try:
+            doc = parse_text(text, first_line=2)
+        except YamlProblem as exc:
+            return exc.line, exc.message
+        return repr(doc.data), doc.lines
+
+    assert outcome(text) == outcome(text + "\n# *\n")
+
+
+def test_scalar_one_level_too_deep_is_refused():
+    assert "levels deep" in problem("a: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH + "\n").message
+    assert "levels deep" in problem("- " * (MAX_DEPTH + 1) + "x\n").message
+    assert read_yaml(("- " * MAX_DEPTH + "x\n").encode()).data is not None
+
+
+def test_tagged_values_are_not_kept_after_reading():
+    # PyYAML's constructor remembers every node it built; kept across thousands of files, they slow the
+    # garbage collector for the rest of the build.
+    from generator import yamlfile
+
+    assert read_yaml(b"a: !!binary aGVsbG8=\nb: !!set x\nc: 3\n").data == {"a": "aGVsbG8=", "b": set(), "c": 3}
+    assert problem("a: !!int x\n").line == 1
+    assert not yamlfile._SCALARS.constructed_objects and not yamlfile._SCALARS.recursive_objects
+    assert not yamlfile._SCALARS.state_generators
+
+
+def test_display_paths_match_display_path(tmp_path, monkeypatch):
+    from generator.load import display_path, display_paths
+
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    for folder in (site / "listings" / "ct", elsewhere / "real"):
+        folder.mkdir(parents=True)
+    (site / "listings" / "ct" / "a.yaml").write_text("name: a\n")
+    (elsewhere / "real" / "b.yaml").write_text("name: b\n")
+    (elsewhere / "real" / "c.yaml").write_text("name: c\n")
+    (site / "listings" / "ct" / "b.yaml").symlink_to(elsewhere / "real" / "b.yaml")  # a linked file
+    (site / "listings" / "ma").symlink_to(elsewhere / "real")  # a linked folder
+    (site / "listings" / "ct" / "self.yaml").symlink_to(site / "listings" / "ct" / "a.yaml")
+    monkeypatch.chdir(site)
+    paths = [Path("listings/ct/a.yaml"), Path("listings/ct/b.yaml"), Path("listings/ma/c.yaml"),
+             Path("listings/ct/self.yaml"), Path("listings/../listings/ct/a.yaml"), site / "listings/ct/a.yaml",
+             Path("listings/ct/missing.yaml"), elsewhere / "real" / "c.yaml"]
+    assert display_paths(paths) == [display_path(p) for p in paths]
+    # A link that leads out of the working folder keeps the path as given; one that stays in it is followed.
+    assert display_paths(paths)[:4] == ["listings/ct/a.yaml", "listings/ct/b.yaml", "listings/ma/c.yaml",
+                                        "listings/ct/a.yaml"]
+
+
+@pytest.mark.parametrize("text", ["- " * 100_000 + "x\n", "? " * 100_000 + "x\n", "a:\n  - " + "- ? " * 50_000 + "x\n"])
+def test_block_entries_nested_on_one_line_are_refused_without_crashing(text):
+    # libyaml's composer recursed once per '- ' and overflowed the C stack (the process died).
+    assert "levels deep" in problem(text).message
+
+
+def test_many_block_entries_on_their_own_lines_still_read():
+    text = "schedule:\n" + "".join(f"  - day: monday\n    start: \"{h:02}:00\"\n" for h in range(24)) + "notes: a - b - c\n"
+    assert len(read_yaml(text.encode()).data["schedule"]) == 24
