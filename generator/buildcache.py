@@ -51,7 +51,7 @@ class CachedSource:
     size: int
     mtime_ns: int
     digest: str
-    listing: object  # the validated Listing, or None when the file had errors
+    listing: object  # the validated Listing (or Article), or None when the file had errors
     problems: list[Problem]
 
 
@@ -61,6 +61,8 @@ class Sources:
 
     key: str = ""
     files: dict[str, CachedSource] = field(default_factory=dict)
+    places: dict[str, object] = field(default_factory=dict)  # a location's fields → its Point (or None)
+    articles: dict[str, CachedSource] = field(default_factory=dict)  # (an Article in `listing`)
 
 
 def cache_folder(output: Path) -> Path:

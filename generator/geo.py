@@ -111,10 +111,14 @@ class Gazetteer:
         return None
 
 
-def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Problems) -> None:
-    """Give each listing with a place a point; warn about any that cannot be placed."""
-    gazetteer.expect(sum(1 for listing in listings if listing.location and not
-                         ("lat" in listing.location and "lng" in listing.location)))
+def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Problems, expect: bool = True) -> None:
+    """Give each listing with a place a point; warn about any that cannot be placed.
+
+    Without `expect`, the caller has already told the gazetteer how many places are coming.
+    """
+    if expect:
+        gazetteer.expect(sum(1 for listing in listings if listing.location and not
+                             ("lat" in listing.location and "lng" in listing.location)))
     for listing in listings:
         if not listing.location:
             continue

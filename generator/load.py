@@ -104,10 +104,10 @@ def load_listing_files(content: Path, problems: Problems) -> list[SourceFile]:
 def load_article_files(content: Path, problems: Problems) -> list[ArticleFile]:
     """Return every Markdown article under content/articles/ with its front matter parsed."""
     files = iter_files(content / "articles", (".md", ".markdown"))
-    return [_load_article(p, shown, problems) for p, shown in zip(files, display_paths(files))]
+    return [load_article(p, shown, problems) for p, shown in zip(files, display_paths(files))]
 
 
-def _load_article(path: Path, shown: str, problems: Problems) -> ArticleFile:
+def load_article(path: Path, shown: str, problems: Problems) -> ArticleFile:
     try:
         text = decode(path.read_bytes()).replace("\r\n", "\n")
     except YamlProblem as exc:

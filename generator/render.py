@@ -116,7 +116,8 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("sitemaps", everything, lambda: render_sitemaps(env, site)),
             Job("robots", keys.base, lambda: [("robots.txt", render_robots(site))]),
             Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
-            Job("search", everything, lambda: render_search_data(site, site.config.path_prefix)),
+            Job("search", everything, lambda: render_search_data(site, site.config.path_prefix, pieces),
+                local=True),
             Job("places", keys.base, render_places),
             Job("exports", everything, lambda: render_exports(site, env, pieces), local=True)]
     jobs += plan_listing_pages(env, site, keys)

@@ -57,14 +57,20 @@ def iter_scopes(listing: Listing) -> list[str]:
     return scopes + (["online"] if listing.is_online else [])
 
 
-def render_search_data(site: Site, prefix: str) -> Files:
-    """Return the shard files and index.json; `prefix` is the site's URL path prefix."""
+def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
+    """Return the shard files and index.json; `prefix` is the site's URL path prefix.
+
+    Each record is encoded once as JSON without its position in name order (`pieces`, the build
+    cache's `generator.exports.Pieces`, keeps those between builds), and the position put in front.
+    """
     encoder = RecordEncoder(site)
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     boxes: dict[str, list[float]] = {}
     counts: dict[str, int] = defaultdict(int)
+    encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
-        record = encoder.encode(order, listing)
+        tail = pieces.take("search", listing, encode) if pieces is not None else encode(listing)
+        record = b"[%d,%s" % (order, tail[1:])
         for scope in iter_scopes(listing):
             counts[scope] += 1
             for slug in listing.support_types:
@@ -79,7 +85,7 @@ def render_search_data(site: Site, prefix: str) -> Files:
             records = shards[scope][slug]
             entry["shards"][slug] = []
             for start in range(0, len(records), CHUNK_SIZE):
-                data = compact_json(records[start:start + CHUNK_SIZE])
+                data = b"[" + b",".join(records[start:start + CHUNK_SIZE]) + b"]"
                 path = f"search/s/{scope.lower()}/{hashed_name(f'{slug}-{start // CHUNK_SIZE}', data)}"
                 files.append((path, data))
                 entry["shards"][slug].append(f"{prefix}/{path}")

@@ -248,3 +248,27 @@ def test_cli_reports_a_build_with_nothing_to_do(site, repo_root):
     assert mtimes(output) == before
     fourth = run_build_py(*args, "--no-cache", cwd=repo_root, SOURCE_DATE_EPOCH="1795262400")
     assert fourth.returncode == 0 and "Built 60 listings" in fourth.stdout
+
+
+def test_open_data_pieces_of_unchanged_listings_are_reused(site, monkeypatch):
+    """After one listing's edit, only that listing's parts of the open data files are encoded again."""
+    content, templates, output = site
+    import generator.exports as exports
+
+    calls = []
+    real = exports.listing_json
+    monkeypatch.setattr(exports, "listing_json", lambda constants, listing: calls.append(listing.slug) or
+                        real(constants, listing))
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates)
+    assert calls == [listing_files(content)[3].stem]
+
+
+def test_pieces_survive_a_build_that_remade_only_some_files(site, tmp_path):
+    """A hand-edited export is remade alone; the search pieces kept meanwhile still give the right shards."""
+    content, templates, output = site
+    (output / "api" / "listings.json").write_text("[]")
+    build_site(content, output, templates=templates)
+    rename_listing(content, templates)
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")

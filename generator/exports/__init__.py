@@ -20,18 +20,21 @@ ATOM_ENTRIES = 50
 
 
 class Pieces:
-    """Each listing's pieces of the open data files, kept between builds by the build cache.
+    """Each listing's pieces of the open data and search files, kept between builds by the build cache.
 
     A piece depends only on the site constants and its listing, so it is looked up by the listing's
     digest; `key` names the constants (and code) the pieces were made with, and a build with other
     constants starts afresh. `take` moves the pieces still in use to the new generation, so pieces
-    of deleted or edited listings are dropped.
+    of deleted or edited listings are dropped; kinds of piece no job asked for this time (their
+    files were up to date) are kept as they were.
     """
 
     def __init__(self, key: str = "", old: dict | None = None):
         self.key, self.old, self.new = key, old or {}, {}
+        self.kinds: set[str] = set()
 
     def take(self, kind: str, listing: Listing, make):
+        self.kinds.add(kind)
         found = self.old.get((kind, listing.digest)) if listing.digest else None
         if found is None:
             found = make(listing)
@@ -40,7 +43,8 @@ class Pieces:
         return found
 
     def for_next_build(self) -> "Pieces":
-        return Pieces(self.key, self.new)
+        kept = {key: piece for key, piece in self.old.items() if key[0] not in self.kinds}
+        return Pieces(self.key, {**kept, **self.new})
 
 
 def render_exports(site: Site, env: Environment, pieces: Pieces | None = None) -> Files:
