@@ -161,15 +161,16 @@ def forget(output: Path) -> None:
             pass
 
 
-def up_to_date(content: Path, output: Path, templates: Path | None, options: tuple) -> Manifest | None:
+def up_to_date(output: Path, stamp: str) -> Manifest | None:
     """Return the previous build's manifest when nothing it depends on has changed, else None.
 
+    `stamp` is input_stamp() of this build.
     Every file the previous build wrote must still be there with the same size and modification
     time. (A stray file put into the output by hand is not looked for here; the next build that
     has work to do removes it, as a full build would.)
     """
     quick = _load_quick(cache_folder(output) / "quick.pickle")
-    if quick is None or quick.stamp != input_stamp(content, output, templates, options):
+    if quick is None or quick.stamp != stamp:
         return None
     root = os.path.abspath(output)
     stat = os.stat

@@ -135,14 +135,17 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    if args.cache and _up_to_date(args, started):
+    from .buildcache import input_stamp
+
+    stamp = input_stamp(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
+    if args.cache and _up_to_date(args, stamp, started):
         return EXIT_OK
     from .errors import ContentError
     from .pipeline import build_site
 
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
-                            strict=args.strict, cache=args.cache, workers=args.jobs)
+                            strict=args.strict, cache=args.cache, workers=args.jobs, stamp=stamp)
     except ContentError as exc:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
@@ -156,14 +159,14 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _up_to_date(args: argparse.Namespace, started: float) -> bool:
+def _up_to_date(args: argparse.Namespace, stamp: str, started: float) -> bool:
     """Report a build that has nothing to do: no input, option or output file changed since the last one.
 
     Runs before the heavy imports, so an unchanged site is confirmed in a fraction of a second.
     """
     from .buildcache import up_to_date
 
-    manifest = up_to_date(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
+    manifest = up_to_date(args.output, stamp)
     if manifest is None:
         return False
     if manifest.problems:

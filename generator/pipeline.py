@@ -221,14 +221,14 @@ def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
 
 def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
                repository: str | None = None, strict: bool = False, cache: bool = True,
-               workers: int | None = None) -> CheckResult:
+               workers: int | None = None, stamp: str | None = None) -> CheckResult:
     """Validate, render and write the whole site; return it with its warnings.
 
     On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
     With `cache`, only the jobs whose inputs changed since the last build are rendered, and only
     files whose bytes changed are written; the output is the same as without it.
     """
-    return Builder(content, output, base_url, templates, repository, strict, cache, workers).build()
+    return Builder(content, output, base_url, templates, repository, strict, cache, workers).build(stamp)
 
 
 class Builder:
@@ -264,13 +264,17 @@ class Builder:
             save(self.output, self.previous, self.sources, self.pieces)
             self._unsaved = False
 
-    def build(self) -> CheckResult:
-        """Build once (see build_site); on failure the output and the cache are left as they were."""
+    def build(self, stamp: str | None = None) -> CheckResult:
+        """Build once (see build_site); on failure the output and the cache are left as they were.
+
+        `stamp` is input_stamp() as the caller already took it, before reading anything.
+        """
         from .exports import Pieces
         from .parallel import run_jobs
         from .render import TemplateProblem, plan_site
 
-        stamp = input_stamp(self.content, self.output, self.templates, (self.base_url, self.repository, self.strict))
+        stamp = stamp or input_stamp(self.content, self.output, self.templates,
+                                     (self.base_url, self.repository, self.strict))
         sources = (Sources(self.sources.key, dict(self.sources.files), dict(self.sources.places),
                            dict(self.sources.articles)) if self.sources else None)
         result = gather_site(self.content, self.base_url, self.repository, sources)

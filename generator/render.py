@@ -253,8 +253,11 @@ def render_static_pages(env: Environment) -> Files:
 
 def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     jobs, constants = [], site_constants(site)
+    related_by_types: dict[tuple[str, ...], list] = {}
     for l in site.listings:
-        related = site.related_articles(l.support_types)
+        related = related_by_types.get(l.support_types)
+        if related is None:
+            related = related_by_types[l.support_types] = site.related_articles(l.support_types)
         key = keys.of(l.digest, *(a.digest for a in related))
         jobs.append(Job(f"listing/{l.slug}", key, partial(_listing_page, env, constants, l, related)))
     return jobs
