@@ -283,7 +283,8 @@ class Builder:
             raise ContentError(fatal)
         site = result.site
         pieces_key = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
-        pieces = Pieces(pieces_key, self.pieces.old if self.pieces and self.pieces.key == pieces_key else None)
+        pieces = Pieces(pieces_key, self.pieces.old if self.pieces and self.pieces.key == pieces_key else None,
+                        keep=self.cache)
         try:
             jobs = plan_site(site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None,
                              pieces)

@@ -29,8 +29,8 @@ class Pieces:
     files were up to date) are kept as they were.
     """
 
-    def __init__(self, key: str = "", old: dict | None = None):
-        self.key, self.old, self.new = key, old or {}, {}
+    def __init__(self, key: str = "", old: dict | None = None, keep: bool = True):
+        self.key, self.old, self.new, self.keep = key, old or {}, {}, keep
         self.kinds: set[str] = set()
 
     def take(self, kind: str, listing: Listing, make):
@@ -38,7 +38,7 @@ class Pieces:
         found = self.old.get((kind, listing.digest)) if listing.digest else None
         if found is None:
             found = make(listing)
-        if listing.digest:
+        if listing.digest and self.keep:
             self.new[kind, listing.digest] = found
         return found
 
