@@ -297,8 +297,9 @@ class Builder:
             before = current_files(self.output, previous)
         todo, keep = jobs, set()
         if before is not None:
-            todo = [job for job in jobs if not _is_current(job, previous, before)]
-            keep = {path for job in jobs if job not in todo for path in previous.jobs[job.name][1]}
+            current = {job.name for job in jobs if _is_current(job, previous, before)}
+            todo = [job for job in jobs if job.name not in current]
+            keep = {path for name in current for path in previous.jobs[name][1]}
         staging = Staging(self.output)
         try:
             made = run_jobs(todo, self.templates, staging, self.workers)
