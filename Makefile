@@ -124,6 +124,6 @@ apt-hugo:
 	$(call apt_install,hugo)
 
 clean: ## Remove output/ and caches (keeps .venv)
-	rm -rf output .pytest_cache .cache
+	rm -rf output .build-cache .pytest_cache .cache
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 	find . -path ./$(VENV) -prune -o -type f -name '*.pyc' -exec rm -f {} +
