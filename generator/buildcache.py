@@ -86,21 +86,7 @@ def input_stamp(content: Path, output: Path, templates: Path | None, options: tu
 
 def scan_output(output: Path) -> dict[str, tuple[int, int]]:
     """Return {path: (size, mtime_ns)} of every file in the output folder, hidden ones included."""
-    found = {}
-    stack = [(str(output), "")]
-    while stack:
-        real, rel = stack.pop()
-        try:
-            entries = list(os.scandir(real))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, f"{rel}{entry.name}/"))
-            else:
-                st = entry.stat(follow_symlinks=False)
-                found[f"{rel}{entry.name}"] = (st.st_size, st.st_mtime_ns)
-    return found
+    return {name: (st.st_size, st.st_mtime_ns) for name, st in iter_tree(output, hidden=True)}
 
 
 def load_manifest(output: Path) -> Manifest | None:

@@ -28,10 +28,11 @@ def file_digest(path: str, data: bytes) -> str:
     return digest(path, data)
 
 
-def iter_tree(folder: Path):
+def iter_tree(folder: Path, hidden: bool = False):
     """Yield (path relative to folder, os.stat_result) for every file under it, in a stable order.
 
-    Hidden files and folders are skipped, as the content loader skips them.
+    Hidden files and folders (and __pycache__) are skipped, as the content loader skips them, unless
+    `hidden` is set; then every file counts and symbolic links are not followed (the output folder).
     """
     stack = [(str(folder), "")]
     found = []
@@ -42,13 +43,13 @@ def iter_tree(folder: Path):
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__pycache__":
+            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
                 continue
             name = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=True):
+            if entry.is_dir(follow_symlinks=not hidden):
                 stack.append((entry.path, name + "/"))
             else:
-                found.append((name, entry.stat()))
+                found.append((name, entry.stat(follow_symlinks=not hidden)))
     found.sort(key=lambda item: item[0])
     return found
 
