@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import build_date
-from .digest import PACKAGE, digest, iter_tree, stat_stamp
+from .digest import PACKAGE, digest, installed_packages, iter_tree, stat_stamp
 from .errors import Problem
 
 FORMAT = 1
@@ -76,12 +76,10 @@ def input_stamp(content: Path, output: Path, templates: Path | None, options: tu
 
     Cheap (no file is read), so the no-op check can run before any heavy import.
     """
-    packages = [n for entry in sys.path if entry.endswith("site-packages") and os.path.isdir(entry)
-                for n in sorted(os.listdir(entry))]
     return digest(str(FORMAT), sys.version, os.getcwd(), os.path.abspath(content), os.path.abspath(output),
                   os.path.abspath(templates or DEFAULT_TEMPLATES), repr(options), build_date().isoformat(),
                   os.environ.get("SOURCE_DATE_EPOCH", ""), stat_stamp(content), stat_stamp(templates or DEFAULT_TEMPLATES),
-                  stat_stamp(PACKAGE), *packages)
+                  stat_stamp(PACKAGE), *installed_packages())
 
 
 def scan_output(output: Path) -> dict[str, tuple[int, int]]:
@@ -98,8 +96,8 @@ def load_sources(output: Path) -> Sources:
 
 
 def load_pieces(output: Path):
-    """Return the open data pieces of the previous build (generator.exports.Pieces), or None."""
-    from .exports import Pieces
+    """Return the open data pieces of the previous build (generator.exports.common.Pieces), or None."""
+    from .exports.common import Pieces
 
     return _load(cache_folder(output) / "pieces.pickle", Pieces)
 

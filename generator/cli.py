@@ -205,8 +205,6 @@ def run_new(args: argparse.Namespace) -> int:
             print(f"{nl.option_name(key) if key else problem.path}: {problem.message}", file=sys.stderr)
         print(f"build.py new listing: {exc}", file=sys.stderr)
         return EXIT_USAGE if exc.usage else EXIT_CONTENT
-    from .load import display_path
-
     for item in written:
         print(f"Wrote {display_path(item)}")
     print("Next: add what else you know (description, schedule, contact) — see CONTRIBUTING.md — "
@@ -249,8 +247,6 @@ def run_schema(args: argparse.Namespace) -> int:
     except NewListingError as exc:
         print_problems(exc.problems)
         return EXIT_CONTENT
-    from .load import display_path
-
     path = args.content / EDITOR_SCHEMA
     path.write_bytes(listing_schema_for(taxonomy, EDITOR_SCHEMA))
     print(f"Wrote {display_path(path)}")

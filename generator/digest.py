@@ -84,7 +84,10 @@ def generator_version() -> str:
     for name, st in iter_tree(PACKAGE):
         if name.endswith((".py", ".json")) and "__pycache__" not in name:
             parts += [name, (PACKAGE / name).read_bytes()]
-    for entry in sys.path:  # installed distributions' folder names carry their versions
-        if entry.endswith("site-packages") and os.path.isdir(entry):
-            parts += sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
-    return digest(*parts)
+    return digest(*parts, *installed_packages())
+
+
+def installed_packages() -> list[str]:
+    """Return the names of the installed distributions' folders, which carry their versions."""
+    return [name for entry in sys.path if entry.endswith("site-packages") and os.path.isdir(entry)
+            for name in sorted(os.listdir(entry)) if name.endswith((".dist-info", ".egg-info"))]

@@ -101,12 +101,6 @@ def load_listing_files(content: Path, problems: Problems) -> list[SourceFile]:
     return [SourceFile(shown, p.stem, _load_yaml(p, shown, problems)) for p, shown in zip(files, display_paths(files))]
 
 
-def load_article_files(content: Path, problems: Problems) -> list[ArticleFile]:
-    """Return every Markdown article under content/articles/ with its front matter parsed."""
-    files = iter_files(content / "articles", (".md", ".markdown"))
-    return [load_article(p, shown, problems) for p, shown in zip(files, display_paths(files))]
-
-
 def load_article(path: Path, shown: str, problems: Problems) -> ArticleFile:
     try:
         text = decode(path.read_bytes()).replace("\r\n", "\n")

@@ -21,10 +21,10 @@ from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
-from .write import DuplicateOutput, Staging, commit_changes, commit_full, current_files
+from .write import Staging, check_unique, commit_changes, commit_full, current_files
 
 if TYPE_CHECKING:  # rendering (Jinja, the exports) is imported only by a build, not by `check`
-    from .exports import Pieces
+    from .exports.common import Pieces
 
 
 @dataclass
@@ -269,7 +269,7 @@ class Builder:
 
         `stamp` is input_stamp() as the caller already took it, before reading anything.
         """
-        from .exports import Pieces
+        from .exports.common import Pieces
         from .parallel import run_jobs
         from .render import TemplateProblem, plan_site
 
@@ -303,7 +303,7 @@ class Builder:
         staging = Staging(self.output)
         try:
             made = run_jobs(todo, self.templates, staging, self.workers)
-            _check_unique(made, keep)
+            check_unique((path for paths in made.values() for path in paths), keep)
         except TemplateProblem as exc:
             staging.discard()
             raise ContentError([exc.problem]) from None
@@ -335,12 +335,3 @@ def _is_current(job, previous: Manifest, files: dict[str, tuple[int, int]]) -> b
     known = previous.jobs.get(job.name)
     return (known is not None and known[0] == job.key
             and all(path in files and files[path] == previous.files.get(path) for path in known[1]))
-
-
-def _check_unique(made: dict[str, list[str]], keep: set[str]) -> None:
-    seen = set(keep)
-    for paths in made.values():
-        for path in paths:
-            if path in seen:
-                raise DuplicateOutput(f"two pages would be written to {path}")
-            seen.add(path)

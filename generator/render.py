@@ -14,7 +14,8 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
 from .errors import Problem
-from .exports import Pieces, export_catalog, render_calendar, render_exports, site_constants
+from .exports import export_catalog, render_calendar, render_exports
+from .exports.common import Pieces, site_constants
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term

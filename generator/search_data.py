@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 
+from .exports.common import take
 from .model import DAYS, Listing, Site
 
 RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "types", "audience", "languages",
@@ -61,7 +62,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """Return the shard files and index.json; `prefix` is the site's URL path prefix.
 
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
-    cache's `generator.exports.Pieces`, keeps those between builds), and the position put in front.
+    cache's `generator.exports.common.Pieces`, keeps those between builds), and the position put in front.
     """
     encoder = RecordEncoder(site)
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -69,7 +70,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     counts: dict[str, int] = defaultdict(int)
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
-        tail = pieces.take("search", listing, encode) if pieces is not None else encode(listing)
+        tail = take(pieces, "search", listing, encode)
         record = b"[%d,%s" % (order, tail[1:])
         for scope in iter_scopes(listing):
             counts[scope] += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .buildcache import Manifest, scan_output
@@ -32,9 +33,15 @@ def check_path(path: str) -> None:
 
 def check_paths(files: Files) -> None:
     """Refuse unsafe output paths and two writes to one path."""
-    seen = set()
     for path, _ in files:
         check_path(path)
+    check_unique(path for path, _ in files)
+
+
+def check_unique(paths: Iterable[str], taken: Iterable[str] = ()) -> None:
+    """Refuse two writes to one path, counting `taken` (files kept from the previous build) as written."""
+    seen = set(taken)
+    for path in paths:
         if path in seen:
             raise DuplicateOutput(f"two pages would be written to {path}")
         seen.add(path)

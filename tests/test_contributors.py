@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from helpers import (ARTICLE, BUILD_PY, HYBRID, IN_PERSON, ONLINE, REPO_ROOT, check_problems, dedent, run_build_py,
+from helpers import (ARTICLE, BUILD_PY, IN_PERSON, ONLINE, REPO_ROOT, check_problems, dedent, run_build_py,
                      snapshot, write_article, write_listing, write_sample_site)
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from exports_fixture import BASE_URL, load_json, make_export_content
-from generator.exports import hsds, ical, listings, meeting_guide
+from generator.exports import hsds, ical, listings, meeting_guide, render_calendar
 from generator.exports.common import ID_NAMESPACE, site_constants, stable_id
 from generator.pipeline import gather_site
 from helpers import write_listing
@@ -69,7 +69,7 @@ def test_hsds_pieces_made_alone_assemble_into_the_same_files(site):
 def test_calendars_made_alone_are_the_same(site):
     made_alone = [(f"listings/{l.slug}/meetings.ics", ical.listing_calendar(alone(site, l), l))
                   for l in site.listings if l.schedule]
-    assert made_alone == ical.render_calendars(site)
+    assert made_alone == [f for l in site.listings for f in render_calendar(site_constants(site), l)]
 
 
 def test_listings_naming_one_organization_share_its_record(site):

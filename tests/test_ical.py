@@ -12,7 +12,8 @@ from icalendar.parser import Contentline
 import ical_reference
 from exports_fixture import BASE_URL, make_export_content
 from generator.exports.common import site_constants, stable_id, street_address
-from generator.exports.ical import BYDAY, fold, render_calendars
+from generator.exports import render_calendar
+from generator.exports.ical import BYDAY, fold
 from generator.pipeline import gather_site
 from helpers import write_listing
 
@@ -103,7 +104,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def calendars(site) -> dict[str, bytes]:
-    return {path.split("/")[1]: data for path, data in render_calendars(site)}
+    return {path.split("/")[1]: data for l in site.listings
+            for path, data in render_calendar(site_constants(site), l)}
 
 
 def test_calendars_are_the_bytes_icalendar_wrote(site, calendars):

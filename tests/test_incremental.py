@@ -253,7 +253,7 @@ def test_cli_reports_a_build_with_nothing_to_do(site, repo_root):
 def test_open_data_pieces_of_unchanged_listings_are_reused(site, monkeypatch):
     """After one listing's edit, only that listing's parts of the open data files are encoded again."""
     content, templates, output = site
-    import generator.exports as exports
+    import generator.exports.listings as exports
 
     calls = []
     real = exports.listing_json

@@ -3,48 +3,19 @@ Referral HSDS 3.0 (JSON and tabular), an iCalendar file per scheduled listing an
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from jinja2 import Environment
 
 from ..model import Listing, Site
-from .common import Files, SiteConstants, listing_id, site_constants
-from .hsds import FOLDER as HSDS_FOLDER, assemble_hsds, service_piece, term_rows_by_id
+from .common import Files, Pieces, SiteConstants, listing_id
+from .hsds import FOLDER as HSDS_FOLDER, render_hsds
 from .hsds_tables import TABLES
 from .ical import listing_calendar
-from .listings import assemble_listing_exports, calendar_path, csv_row, listing_json, region_exports
-from .meeting_guide import FEED_PATH, assemble_meeting_feed, meetings_json
+from .listings import calendar_path, region_exports, render_listing_exports
+from .meeting_guide import FEED_PATH, render_meeting_feed
 
 ATOM_PATH = "feeds/listings.atom"
 ATOM_ENTRIES = 50
-
-
-class Pieces:
-    """Each listing's pieces of the open data and search files, kept between builds by the build cache.
-
-    A piece depends only on the site constants and its listing, so it is looked up by the listing's
-    digest; `key` names the constants (and code) the pieces were made with, and a build with other
-    constants starts afresh. `take` moves the pieces still in use to the new generation, so pieces
-    of deleted or edited listings are dropped; kinds of piece no job asked for this time (their
-    files were up to date) are kept as they were.
-    """
-
-    def __init__(self, key: str = "", old: dict | None = None, keep: bool = True):
-        self.key, self.old, self.new, self.keep = key, old or {}, {}, keep
-        self.kinds: set[str] = set()
-
-    def take(self, kind: str, listing: Listing, make):
-        self.kinds.add(kind)
-        found = self.old.get((kind, listing.digest)) if listing.digest else None
-        if found is None:
-            found = make(listing)
-        if listing.digest and self.keep:
-            self.new[kind, listing.digest] = found
-        return found
-
-    def for_next_build(self) -> "Pieces":
-        kept = {key: piece for key, piece in self.old.items() if key[0] not in self.kinds}
-        return Pieces(self.key, {**kept, **self.new})
 
 
 def render_exports(site: Site, env: Environment, pieces: Pieces | None = None) -> Files:
@@ -54,15 +25,9 @@ def render_exports(site: Site, env: Environment, pieces: Pieces | None = None) -
     listing does not rewrite every calendar. With `pieces`, the per-listing parts of the other files
     are reused from the previous build where the listing did not change.
     """
-    pieces = pieces or Pieces()
-    constants = site_constants(site)
-    terms = term_rows_by_id(constants)
-    listings = site.listings
-    files = assemble_listing_exports(site, [pieces.take("json", l, partial(listing_json, constants)) for l in listings],
-                                     [pieces.take("csv", l, partial(csv_row, constants)) for l in listings])
-    files.append((FEED_PATH, assemble_meeting_feed([pieces.take("meetings", l, partial(meetings_json, constants))
-                                                    for l in listings])))
-    files += assemble_hsds(site, [pieces.take("hsds", l, partial(service_piece, constants, terms)) for l in listings])
+    files = render_listing_exports(site, pieces)
+    files += render_meeting_feed(site, pieces)
+    files += render_hsds(site, pieces)
     files.append(render_atom(env, site))
     return files
 

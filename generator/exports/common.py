@@ -124,3 +124,36 @@ def has_place(listing: Listing) -> bool:
 def newest_date(listings: list[Listing]) -> str:
     """Return the newest last_verified date as YYYY-MM-DD ('' for none): the exports' content date."""
     return max((l.last_verified for l in listings), default=None).isoformat() if listings else ""
+
+
+class Pieces:
+    """Each listing's pieces of the open data and search files, kept between builds by the build cache.
+
+    A piece depends only on the site constants and its listing, so it is looked up by the listing's
+    digest; `key` names the constants (and code) the pieces were made with, and a build with other
+    constants starts afresh. `take` moves the pieces still in use to the new generation, so pieces
+    of deleted or edited listings are dropped; kinds of piece no job asked for this time (their
+    files were up to date) are kept as they were.
+    """
+
+    def __init__(self, key: str = "", old: dict | None = None, keep: bool = True):
+        self.key, self.old, self.new, self.keep = key, old or {}, {}, keep
+        self.kinds: set[str] = set()
+
+    def take(self, kind: str, listing: Listing, make):
+        self.kinds.add(kind)
+        found = self.old.get((kind, listing.digest)) if listing.digest else None
+        if found is None:
+            found = make(listing)
+        if listing.digest and self.keep:
+            self.new[kind, listing.digest] = found
+        return found
+
+    def for_next_build(self) -> "Pieces":
+        kept = {key: piece for key, piece in self.old.items() if key[0] not in self.kinds}
+        return Pieces(self.key, {**kept, **self.new})
+
+
+def take(pieces: Pieces | None, kind: str, listing: Listing, make):
+    """Return `make(listing)`, reused from the previous build through `pieces` when there are any."""
+    return pieces.take(kind, listing, make) if pieces is not None else make(listing)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from ..model import Listing, Site
-from .common import (Files, SiteConstants, compact_json, csv_text, extend_json_object, json_array, newest_date,
-                     pretty_json, site_constants)
+from .common import (Files, Pieces, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
+                     newest_date, pretty_json, site_constants, take)
 from .hsds_tables import (SERVICE_TABLES, TABLES, Row, listing_tables, organization_rows, taxonomy_term_rows)
 
 FOLDER = "api/hsds"
@@ -144,11 +145,11 @@ def datapackage(site: Site) -> dict:
     return {**package, "resources": resources}
 
 
-def render_hsds(site: Site) -> Files:
+def render_hsds(site: Site, pieces: Pieces | None = None) -> Files:
     """Return the HSDS JSON records, the CSV tables and datapackage.json."""
     constants = site_constants(site)
-    terms = term_rows_by_id(constants)
-    return assemble_hsds(site, [service_piece(constants, terms, listing) for listing in site.listings])
+    make = partial(service_piece, constants, term_rows_by_id(constants))
+    return assemble_hsds(site, [take(pieces, "hsds", listing, make) for listing in site.listings])
 
 
 def assemble_hsds(site: Site, pieces: list[ServicePiece]) -> Files:

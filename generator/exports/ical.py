@@ -20,9 +20,8 @@ from functools import lru_cache
 from icalendar import Timezone
 from icalendar.prop import vDDDTypes
 
-from ..model import Listing, Meeting, Site
-from .common import Files, SiteConstants, site_constants, stable_id, street_address
-from .listings import calendar_path
+from ..model import Listing, Meeting
+from .common import SiteConstants, stable_id, street_address
 
 BYDAY = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 VTIMEZONE_UNTIL = datetime.date(2038, 1, 1)  # how far ahead the daylight-saving changes are written out
@@ -149,8 +148,3 @@ def listing_calendar(constants: SiteConstants, listing: Listing) -> bytes:
         seen[meeting.day, meeting.start] += 1  # two meetings at one time still get two UIDs
         events.append(meeting_event(constants, listing, meeting, seen[meeting.day, meeting.start]))
     return b"".join([head, *zones, *events, b"END:VCALENDAR\r\n"])
-
-
-def render_calendars(site: Site) -> Files:
-    constants = site_constants(site)
-    return [(calendar_path(l).lstrip("/"), listing_calendar(constants, l)) for l in site.listings if l.schedule]

@@ -6,10 +6,11 @@ files are those pieces in listing order, each record encoded once for listings.j
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..model import Listing, Site
-from .common import (EXPORT_VERSION, Files, SiteConstants, compact_json, csv_bytes, extend_json_object, json_array,
-                     listing_id, newest_date, site_constants)
+from .common import (EXPORT_VERSION, Files, Pieces, SiteConstants, compact_json, csv_bytes, extend_json_object,
+                     json_array, listing_id, newest_date, site_constants, take)
 
 CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
@@ -93,11 +94,12 @@ def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
     return [safe_cell(str(values[column])) for column in CSV_COLUMNS]
 
 
-def render_listing_exports(site: Site) -> Files:
+def render_listing_exports(site: Site, pieces: Pieces | None = None) -> Files:
     """Return /api/listings.json, /api/listings.csv and /api/regions/<state>.json."""
     constants = site_constants(site)
-    return assemble_listing_exports(site, [listing_json(constants, l) for l in site.listings],
-                                    [csv_row(constants, l) for l in site.listings])
+    records = [take(pieces, "json", l, partial(listing_json, constants)) for l in site.listings]
+    rows = [take(pieces, "csv", l, partial(csv_row, constants)) for l in site.listings]
+    return assemble_listing_exports(site, records, rows)
 
 
 def assemble_listing_exports(site: Site, records: list[bytes], rows: list[list[str]]) -> Files:

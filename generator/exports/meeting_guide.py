@@ -5,8 +5,10 @@ a taxonomy term maps to a type code through its `meeting_guide` entry in content
 """
 from __future__ import annotations
 
+from functools import partial
+
 from ..model import Listing, Site
-from .common import Files, SiteConstants, compact_json, has_place, json_array, site_constants
+from .common import Files, Pieces, SiteConstants, compact_json, has_place, json_array, site_constants, take
 
 FEED_PATH = "api/meetings.json"
 # Sections whose terms may carry a Meeting Guide code, and the listing field that holds them.
@@ -92,9 +94,10 @@ def meetings_json(constants: SiteConstants, listing: Listing) -> bytes:
     return compact_json(listing_meetings(constants, listing))
 
 
-def render_meeting_feed(site: Site) -> Files:
+def render_meeting_feed(site: Site, pieces: Pieces | None = None) -> Files:
     constants = site_constants(site)
-    return [(FEED_PATH, assemble_meeting_feed([meetings_json(constants, l) for l in site.listings]))]
+    return [(FEED_PATH, assemble_meeting_feed([take(pieces, "meetings", l, partial(meetings_json, constants))
+                                               for l in site.listings]))]
 
 
 def assemble_meeting_feed(pieces: list[bytes]) -> bytes:
