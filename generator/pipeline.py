@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +23,7 @@ from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
-from .write import Staging, check_unique, commit_changes, commit_full, current_files
+from .write import Staging, check_path, check_unique, commit_changes, commit_full, current_files
 
 if TYPE_CHECKING:  # rendering (Jinja, the exports) is imported only by a build, not by `check`
     from .exports.common import Pieces
@@ -250,6 +252,9 @@ class Builder:
         self.sources: Sources | None = None
         self.pieces: Pieces | None = None
         self._unsaved = False
+        self.site: Site | None = None  # the last good build's site (kept only in memory, for `preview`)
+        self._previewer = None
+        self._previewed: dict[str, bytes | None] = {}  # output path: its bytes before a preview (None: new)
         if cache:
             gc.disable()  # unpickling many thousand small objects: the collector would only slow it down
             try:
@@ -267,8 +272,89 @@ class Builder:
     def build(self, stamp: str | None = None) -> CheckResult:
         """Build once (see build_site); on failure the output and the cache are left as they were.
 
-        `stamp` is input_stamp() as the caller already took it, before reading anything.
+        `stamp` is input_stamp() as the caller already took it, before reading anything. A failed
+        build also takes back what `preview` wrote since the last good one.
         """
+        try:
+            result = self._build(stamp)
+        except BaseException:
+            self._restore_previews()
+            raise
+        self._previewed.clear()
+        self._previewer = None
+        if self.keep_in_memory:
+            self.site = result.site
+        return result
+
+    def preview(self, changed: Iterable[Path]) -> list[str]:
+        """Write the pages of edited listing files into the output at once; return their output paths.
+
+        For `serve`: rendering one listing's page takes milliseconds, the full build that follows
+        seconds. Only when every changed file is a listing file that is valid on its own, and the
+        settings, taxonomy and templates are those of the last good build; anything else is left to
+        the full build (which also puts back these pages if it fails).
+        """
+        from .render import TemplateProblem, listing_previewer
+
+        site = self.site
+        if site is None or not self.keep_in_memory:
+            return []
+        folder = self.content / "listings"
+        root = folder.resolve()
+        files = []
+        for path in map(Path, changed):
+            try:
+                relative = path.resolve().relative_to(root)
+            except ValueError:
+                return []  # a setting, the taxonomy, an article or a template: only a full build can tell
+            if path.suffix in (".yaml", ".yml") and not any(p.startswith(".") for p in relative.parts) \
+                    and path.is_file():
+                files.append((path, f"{display_path(folder)}/{relative.as_posix()}"))
+        written = []
+        try:
+            if files and self._previewer is None:
+                self._previewer = listing_previewer(site, self.templates,
+                                                    cache_folder(self.output) / "jinja" if self.cache else None)
+            markdown = MarkdownRenderer(site.config.path_prefix)
+            places = KnownPlaces(dict(self.sources.places) if self.sources else {})
+            for path, shown in files:
+                entry = _read_listing(path, shown, path.stat(), None, site.taxonomy, markdown, places)
+                if entry.listing is not None and not any(p.is_error for p in entry.problems):
+                    written += self._write_preview(self._previewer(entry.listing))
+        except (TemplateProblem, OSError):
+            pass  # the full build reports it
+        return written
+
+    def _write_preview(self, files) -> list[str]:
+        for path, data in files:
+            check_path(path)
+            target = self.output / path
+            try:
+                old = target.read_bytes()
+            except FileNotFoundError:
+                old = None
+            self._previewed.setdefault(path, old)
+            if data != old:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.preview")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+        return [path for path, _ in files]
+
+    def _restore_previews(self) -> None:
+        """Put back the output files that `preview` changed, as the last good build left them."""
+        for path, old in self._previewed.items():
+            target = self.output / path
+            if old is None:
+                target.unlink(missing_ok=True)
+                continue
+            target.write_bytes(old)
+            if self.previous is not None and path in self.previous.files:
+                st = target.stat()
+                self.previous.files[path] = (st.st_size, st.st_mtime_ns)
+        self._previewed.clear()
+
+    def _build(self, stamp: str | None) -> CheckResult:
         from .exports.common import Pieces
         from .parallel import run_jobs
         from .render import TemplateProblem, plan_site
@@ -292,7 +378,8 @@ class Builder:
             raise ContentError([exc.problem]) from None
         previous = self.previous
         if self.keep_in_memory and previous is not None and self.output.is_dir():
-            before = previous.files  # this process wrote them
+            # This process wrote them; a preview's pages are made again.
+            before = {p: s for p, s in previous.files.items() if p not in self._previewed}
         else:
             before = current_files(self.output, previous)
         todo, keep = jobs, set()

@@ -264,6 +264,23 @@ def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     return jobs
 
 
+def listing_previewer(site: Site, templates: Path | None = None, compiled: Path | None = None):
+    """Return a function that renders one listing's page and calendar as a build of `site` would.
+
+    `serve` uses it to show an edited listing before the full build has caught up with the rest of
+    the site (the pages that list it, the search shards, the open data).
+    """
+    templates = templates or TEMPLATES_DIR
+    env = make_environment(templates, site, build_assets(templates / "static"), compiled)
+    constants = site_constants(site)
+
+    def preview(listing: Listing) -> Files:
+        job = Job(f"listing/{listing.slug}", "", partial(_listing_page, env, constants, listing,
+                                                          site.related_articles(listing.support_types)))
+        return run_job(job, templates)
+    return preview
+
+
 def _listing_page(env: Environment, constants, listing: Listing, related: list) -> Files:
     """Return a listing's page and, when it has a schedule, its calendar file."""
     return [page(env, "listing.html", f"listings/{listing.slug}/index.html", listing=listing, related=related),

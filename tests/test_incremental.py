@@ -272,3 +272,63 @@ def test_pieces_survive_a_build_that_remade_only_some_files(site, tmp_path):
     rename_listing(content, templates)
     build_site(content, output, templates=templates)
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def page_of(output: Path, listing: Path) -> str:
+    return (output / "listings" / listing.stem / "index.html").read_text(encoding="utf-8")
+
+
+def test_preview_shows_an_edited_listing_before_the_full_build_catches_up(site, tmp_path):
+    """serve's quick look: the edited listing's own page is written at once, as the full build would
+    make it; the pages that list it wait for the full build, which then equals a cold build."""
+    content, templates, output = site
+    builder = Builder(content, output, templates=templates, keep_in_memory=True)
+    builder.build()
+    listing = listing_files(content)[5]
+    replace_line(listing, "name", '"Aaaa Previewed Synthetic Group"')
+    written = builder.preview([listing, listing.with_name(".editor-swap.yaml")])
+    assert written == [f"listings/{listing.stem}/index.html"]
+    assert "Aaaa Previewed Synthetic Group</h1>" in page_of(output, listing)
+    assert "Aaaa Previewed Synthetic Group" not in (output / "index.html").read_text(encoding="utf-8") + \
+        (output / "directory" / "index.html").read_text(encoding="utf-8")
+    builder.build()
+    expected = cold(content, templates, tmp_path / "cold")
+    assert snapshot(output) == expected
+    assert any(b"Aaaa Previewed Synthetic Group" in data for path, data in expected.items()
+               if not path.startswith("listings/"))
+
+
+def test_a_failed_build_takes_back_the_preview(site, tmp_path):
+    content, templates, output = site
+    builder = Builder(content, output, templates=templates, keep_in_memory=True)
+    builder.build()
+    before = snapshot(output)
+    edited, added = listing_files(content)[5], content / "listings" / "synthetic-new-previewed-group.yaml"
+    replace_line(edited, "name", '"Synthetic Previewed Then Taken Back"')
+    shutil.copy(edited, added)  # a new listing: its previewed page must go again
+    (content / "listings" / "synthetic-broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    assert builder.preview([edited, added]) == [f"listings/{edited.stem}/index.html",
+                                                f"listings/{added.stem}/index.html"]
+    assert "Synthetic Previewed Then Taken Back" in page_of(output, added)
+    with pytest.raises(ContentError):
+        builder.build()
+    assert snapshot(output) == before
+    (content / "listings" / "synthetic-broken.yaml").unlink()
+    added.unlink()
+    builder.build()
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_preview_leaves_anything_but_valid_listing_files_to_the_full_build(site):
+    content, templates, output = site
+    builder = Builder(content, output, templates=templates, keep_in_memory=True)
+    assert builder.preview([listing_files(content)[0]]) == []  # nothing built yet: nothing to show it with
+    builder.build()
+    before = snapshot(output)
+    listing = listing_files(content)[5]
+    replace_line(listing, "name", '"Synthetic Renamed With The Taxonomy"')
+    assert builder.preview([listing, content / "taxonomy.yaml"]) == []
+    assert builder.preview([listing, templates / "listing.html"]) == []
+    replace_line(listing, "support_types", "[not-a-support-type]")
+    assert builder.preview([listing]) == []
+    assert snapshot(output) == before
