@@ -6,10 +6,12 @@ sends back only their paths. Which worker renders a page never changes its bytes
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 
+from .collector import collector_paused
 from .errors import Problem
 from .render import Job, TemplateProblem, run_job
 from .write import Staging
@@ -34,7 +36,11 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     """
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return {job.name: staging.write(run_job(job, templates)) for job in jobs}
+        done = {}
+        for job in jobs:
+            with collector_paused() if job.local else contextlib.nullcontext():
+                done[job.name] = staging.write(run_job(job, templates))
+        return done
     global _work
     _work = (jobs, templates, staging)
     chunks = _chunks(jobs)
@@ -45,7 +51,8 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             running = pool.imap_unordered(_run_chunk, chunks)
-            results, problem = _run_indexes([i for i, job in enumerate(jobs) if job.local])
+            with collector_paused():  # the open data's pieces: many objects that live on
+                results, problem = _run_indexes([i for i, job in enumerate(jobs) if job.local])
             done.update(results)
             if problem:
                 problems.append(problem)

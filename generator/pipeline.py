@@ -1,7 +1,6 @@
 """The build, start to finish: gather (load + validate) → render → write."""
 from __future__ import annotations
 
-import functools
 import gc
 import os
 from collections.abc import Iterable
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .collector import with_collector_paused
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
@@ -41,26 +41,7 @@ class CheckResult:
         return [p for p in self.problems if p.is_error]
 
 
-def _gc_paused(function):
-    """Run `function` with the cyclic garbage collector paused (reference counting still frees memory).
-
-    Gathering makes millions of objects that live until the build ends, and the collector walked them
-    again and again as they piled up: a quarter of gather_site's time on 10,000 listings. The few
-    cycles made meanwhile (Markdown's closures, ~5 per listing) are collected once it resumes.
-    """
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-    return paused
-
-
-@_gc_paused
+@with_collector_paused
 def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
                 sources: Sources | None = None) -> CheckResult:
     """Load and validate all content in one pass, collecting every problem.

@@ -66,7 +66,7 @@ def render_site(site: Site, templates: Path | None = None) -> Files:
     """Return every output file of the site; raise TemplateProblem if a template is broken."""
     files: Files = []
     for job in plan_site(site, templates):
-        files += run_job(job, templates)
+        files += [(path, bytes(data)) for path, data in run_job(job, templates)]
     return files
 
 

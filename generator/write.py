@@ -65,7 +65,10 @@ class Staging:
                 (self.folder / parent).mkdir(parents=True, exist_ok=True)
                 self._made.add(parent)
             with open(self.folder / path, "wb") as f:
-                f.write(data)
+                if isinstance(data, bytes):
+                    f.write(data)
+                else:  # Chunks: the open data, streamed
+                    f.writelines(data)
         return [path for path, _ in files]
 
     def discard(self) -> None:
@@ -117,9 +120,16 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str],
     return files
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    """Compare two files a block at a time (the open data files can be hundreds of megabytes)."""
     try:
-        return a.read_bytes() == b.read_bytes()
+        with open(a, "rb") as one, open(b, "rb") as two:
+            while True:
+                first, second = one.read(block), two.read(block)
+                if first != second:
+                    return False
+                if not first:
+                    return True
     except OSError:
         return False
 

@@ -70,8 +70,8 @@ def render_exports_site(content: Path, base_url: str = BASE_URL) -> dict[str, by
     return dict(render_site(result.site))
 
 
-def load_json(files: dict[str, bytes], path: str):
-    return json.loads(files[path].decode("utf-8"))
+def load_json(files: dict, path: str):
+    return json.loads(bytes(files[path]).decode("utf-8"))  # bytes(): the open data may be Chunks
 
 
 def standard_schema(name: str) -> dict:

@@ -84,7 +84,7 @@ def test_listings_naming_one_organization_share_its_record(site):
 
 
 def test_two_meetings_at_one_time_get_two_slugs(site):
-    feed = json.loads(dict(meeting_guide.render_meeting_feed(site))[meeting_guide.FEED_PATH])
+    feed = json.loads(bytes(dict(meeting_guide.render_meeting_feed(site))[meeting_guide.FEED_PATH]))
     assert [m["slug"] for m in feed if m["name"] == "Noon North"] == ["noon-north-thursday-1200",
                                                                      "noon-north-thursday-1200-2"]
     assert len({m["slug"] for m in feed}) == len(feed)

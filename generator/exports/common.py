@@ -6,12 +6,38 @@ import hashlib
 import io
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..model import Listing, Site, Taxonomy
 
-Files = list[tuple[str, bytes]]
+
+class Chunks:
+    """A file's bytes, made part by part only as the file is written.
+
+    The open data files of 100,000 listings are a gigabyte together; joined in memory (and the larger
+    ones copied again on the way) they were most of a build's peak memory, although each listing's part
+    is in memory anyway. The writer streams them (Staging.write); `bytes()` joins them (tests, small sites).
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Callable[[], Iterable[bytes]]):
+        self._parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._parts())
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self._parts())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (bytes, Chunks)) and bytes(self) == bytes(other)
+
+    __hash__ = None
+
+
+Files = list[tuple[str, "bytes | Chunks"]]
 
 # Every id is a UUID 5 of this namespace and a name such as "listing:aa-boston-central-service", so the
 # same content always gets the same ids, build after build, and HSDS (which wants UUIDs) is satisfied.
@@ -83,6 +109,24 @@ def json_array(items: list[bytes]) -> bytes:
     return b"[" + b",".join(items) + b"]"
 
 
+def json_array_parts(items: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the parts of json_array(items), for a Chunks."""
+    yield b"["
+    separator = b""
+    for item in items:
+        yield separator
+        yield item
+        separator = b","
+    yield b"]"
+
+
+def with_member_parts(encoded: bytes, key: str, parts: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the parts of extend_json_object(encoded, {key: b"".join(parts)}), for a Chunks."""
+    yield b"".join((encoded[:-1], b"," if encoded != b"{}" else b"", compact_json(key), b":"))
+    yield from parts
+    yield b"}"
+
+
 def extend_json_object(encoded: bytes, members: dict[str, bytes]) -> bytes:
     """Return a JSON object with more members, whose values are already JSON (compact_json).
 
@@ -105,6 +149,15 @@ def csv_text(rows: Iterable[Sequence]) -> str:
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """Return RFC 4180 CSV (CRLF line ends, UTF-8) with a header row."""
     return csv_text([header, *rows]).encode("utf-8")
+
+
+def csv_chunks(header: Sequence[str], rows: Sequence[Sequence], batch: int = 2000) -> Chunks:
+    """Return csv_bytes(header, rows) as a Chunks, encoded a batch of rows at a time."""
+    def parts() -> Iterator[bytes]:
+        yield csv_text([header]).encode("utf-8")
+        for start in range(0, len(rows), batch):
+            yield csv_text(rows[start:start + batch]).encode("utf-8")
+    return Chunks(parts)
 
 
 def street_address(listing: Listing) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
 from ..model import Listing, Site
-from .common import (Files, Pieces, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
-                     newest_date, pretty_json, site_constants, take)
+from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
+                     json_array_parts, newest_date, pretty_json, site_constants, take)
 from .hsds_tables import (SERVICE_TABLES, TABLES, Row, listing_tables, organization_rows, taxonomy_term_rows)
 
 FOLDER = "api/hsds"
@@ -79,12 +80,13 @@ def service_record(piece: ServicePiece, organization: bytes) -> bytes:
     return b"".join((piece.service[:-1], b',"organization":', organization, b",", piece.nested[1:]))
 
 
-def services_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> bytes:
+def services_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> Chunks:
     """Return services.json: every service with its organization (JSON by id) and what hangs from it."""
-    return json_array([service_record(piece, organizations[piece.organization_id]) for piece in pieces])
+    return Chunks(lambda: json_array_parts(service_record(piece, organizations[piece.organization_id])
+                                           for piece in pieces))
 
 
-def organizations_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> bytes:
+def organizations_json(pieces: list[ServicePiece], organizations: dict[str, bytes]) -> Chunks:
     """Return organizations.json: every organization (JSON by id, in order) with its services (their own
     fields; services.json has the rest) and its locations."""
     services: dict[str, list[bytes]] = defaultdict(list)
@@ -92,9 +94,9 @@ def organizations_json(pieces: list[ServicePiece], organizations: dict[str, byte
     for piece in pieces:
         services[piece.organization_id].append(piece.service)
         locations[piece.organization_id] += piece.locations
-    return json_array([extend_json_object(org, {"services": json_array(services[org_id]),
-                                                "locations": json_array(locations[org_id])})
-                       for org_id, org in organizations.items()])
+    return Chunks(lambda: json_array_parts(
+        extend_json_object(org, {"services": json_array(services[org_id]), "locations": json_array(locations[org_id])})
+        for org_id, org in organizations.items()))
 
 
 def render_tabular(pieces: list[ServicePiece], organizations: list[Row], terms: list[Row]) -> Files:
@@ -106,9 +108,16 @@ def render_tabular(pieces: list[ServicePiece], organizations: list[Row], terms: 
         elif table == "taxonomy_term":
             rows = csv_text(table_rows(table, terms)).encode("utf-8")
         else:
-            rows = b"".join(piece.csv[table] for piece in pieces)
+            files.append((f"{FOLDER}/{path}", Chunks(partial(_service_rows, table, columns, pieces))))
+            continue
         files.append((f"{FOLDER}/{path}", csv_text([columns]).encode("utf-8") + rows))
     return files
+
+
+def _service_rows(table: str, columns: list[str], pieces: list[ServicePiece]) -> Iterator[bytes]:
+    yield csv_text([columns]).encode("utf-8")
+    for piece in pieces:
+        yield piece.csv[table]
 
 
 def field_schema(column: str) -> dict:

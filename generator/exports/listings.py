@@ -9,8 +9,8 @@ import re
 from functools import partial
 
 from ..model import Listing, Site
-from .common import (EXPORT_VERSION, Files, Pieces, SiteConstants, compact_json, csv_bytes, extend_json_object,
-                     json_array, listing_id, newest_date, site_constants, take)
+from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compact_json, csv_chunks, json_array_parts,
+                     listing_id, newest_date, site_constants, take, with_member_parts)
 
 CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
@@ -52,7 +52,7 @@ def listing_json(constants: SiteConstants, listing: Listing) -> bytes:
     return compact_json(listing_record(constants, listing))
 
 
-def listings_document(site: Site, listings: list[Listing], scope: str, records: dict[str, bytes]) -> bytes:
+def listings_document(site: Site, listings: list[Listing], scope: str, records: dict[str, bytes]) -> Chunks:
     """Return the JSON document for a set of listings: version, provenance, then the records.
 
     `records` holds each listing's JSON by slug (listing_json), so no record is encoded twice.
@@ -63,7 +63,8 @@ def listings_document(site: Site, listings: list[Listing], scope: str, records: 
         "title": site.config.title, "scope": scope, "site": site.config.absolute_url("/"),
         "updated": newest_date(listings), "count": len(listings),
     }
-    return extend_json_object(compact_json(head), {"listings": json_array([records[l.slug] for l in listings])})
+    return Chunks(lambda: with_member_parts(compact_json(head), "listings",
+                                            json_array_parts(records[l.slug] for l in listings)))
 
 
 def safe_cell(value: str) -> str:
@@ -107,7 +108,7 @@ def assemble_listing_exports(site: Site, records: list[bytes], rows: list[list[s
     by_slug = {listing.slug: record for listing, record in zip(site.listings, records, strict=True)}
     # Compact JSON: the C encoder is ~10x faster than indenting, and the files are a third smaller.
     files: Files = [("api/listings.json", listings_document(site, site.listings, "all", by_slug)),
-                    ("api/listings.csv", csv_bytes(CSV_COLUMNS, rows))]
+                    ("api/listings.csv", csv_chunks(CSV_COLUMNS, rows))]
     for term in site.taxonomy.regions.values():
         listings = site.index["regions"].get(term.slug, [])
         if listings:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import partial
 
 from ..model import Listing, Site
-from .common import Files, Pieces, SiteConstants, compact_json, has_place, json_array, site_constants, take
+from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, has_place, json_array_parts, site_constants,
+                     take)
 
 FEED_PATH = "api/meetings.json"
 # Sections whose terms may carry a Meeting Guide code, and the listing field that holds them.
@@ -100,6 +101,6 @@ def render_meeting_feed(site: Site, pieces: Pieces | None = None) -> Files:
                                                for l in site.listings]))]
 
 
-def assemble_meeting_feed(pieces: list[bytes]) -> bytes:
+def assemble_meeting_feed(pieces: list[bytes]) -> Chunks:
     """Return the feed: every listing's meetings (meetings_json, in listing order) in one JSON array."""
-    return json_array([piece[1:-1] for piece in pieces if piece != b"[]"])
+    return Chunks(lambda: json_array_parts(piece[1:-1] for piece in pieces if piece != b"[]"))
