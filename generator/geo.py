@@ -87,6 +87,11 @@ class Gazetteer:
         """Say how many places are about to be looked up, so that many are answered from the whole tables."""
         self._whole = self._whole or lookups >= WHOLE_TABLES_FROM or load_tables.cache_info().currsize > 0
 
+    def prepare(self) -> None:
+        """Load the whole tables now if they are to be used (before forking workers that share them)."""
+        if self._whole:
+            load_tables()
+
     def by_postal_code(self, code: str) -> tuple[float, float] | None:
         return load_tables()[0].get(code[:5]) if self._whole else _zip_point(code[:5])
 

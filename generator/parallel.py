@@ -9,9 +9,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import os
 
-from .collector import collector_paused
+from .processes import collector_paused, default_workers
 from .errors import Problem
 from .render import Job, TemplateProblem, run_job
 from .write import Staging
@@ -20,13 +19,6 @@ PARALLEL_FROM = 200  # fewer jobs than this are not worth forking for
 CHUNK = 64  # jobs per task sent to a worker
 
 _work: tuple[list[Job], object, Staging] | None = None  # what forked workers inherit
-
-
-def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None = None) -> dict[str, list[str]]:

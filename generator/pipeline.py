@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .collector import with_collector_paused
+from .processes import can_fork, default_workers, fork_map, with_collector_paused
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
@@ -43,11 +43,12 @@ class CheckResult:
 
 @with_collector_paused
 def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
-                sources: Sources | None = None) -> CheckResult:
+                sources: Sources | None = None, workers: int | None = None) -> CheckResult:
     """Load and validate all content in one pass, collecting every problem.
 
     With `sources` (the build cache), listing files whose size and modification time (or else bytes)
-    are unchanged since the cached read are not parsed again; `sources` is updated in place.
+    are unchanged since the cached read are not parsed again; `sources` is updated in place. Many
+    listing files are read on `workers` processes (default: one per core).
     """
     problems = Problems()
     taxonomy_path = content / "taxonomy.yaml"
@@ -69,7 +70,7 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     check_config(config_doc, display_path(config_path), problems)
     check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
-    listings = read_listings(content, taxonomy, markdown, problems, sources, config.path_prefix)
+    listings = read_listings(content, taxonomy, markdown, problems, sources, config.path_prefix, workers)
     articles = read_articles(content, taxonomy, markdown, problems, sources)
     listings = check_unique_slugs(listings, "listing", problems)
     articles = check_unique_slugs([a for a in articles if a], "article", problems)
@@ -80,11 +81,18 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     return CheckResult(site, problems.sorted())
 
 
+# Fewer listing files to parse than this are read in this process: forking and sending the results
+# back cost more than they save.
+PARALLEL_READ_FROM = 2000
+READ_CHUNK = 250
+
+
 def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems: Problems,
-                  sources: Sources | None, prefix: str) -> list:
+                  sources: Sources | None, prefix: str, workers: int | None = None) -> list:
     """Return every valid listing, placed on the map; record each file's problems.
 
-    Each file is read on its own, with its own problems, so that its result can be cached.
+    Each file is read on its own, with its own problems, so that its result can be cached, and so
+    that many files can be read on several processes with the same result.
     """
     cache = sources if sources is not None else Sources()
     key = digest(generator_version(), repr(taxonomy), prefix, build_date().isoformat())
@@ -105,17 +113,36 @@ def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems:
         entry = cache.files.get(shown)
         fresh_enough = entry and st and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns)
         found.append((path, shown, st, entry, fresh_enough))
+    todo = [(path, shown, st, entry) for path, shown, st, entry, fresh_enough in found if not fresh_enough]
     gazetteer = KnownPlaces(cache.places)
-    gazetteer.expect(sum(1 for *_, fresh_enough in found if not fresh_enough))
+    gazetteer.expect(len(todo))
+    read = iter(_read_many(todo, taxonomy, markdown, gazetteer, workers))
     for path, shown, st, entry, fresh_enough in found:
         if not fresh_enough:
-            entry = _read_listing(path, shown, st, entry, taxonomy, markdown, gazetteer)
+            entry = next(read)
         fresh[shown] = entry
         problems.items.extend(entry.problems)
         if entry.listing is not None:
             listings.append(entry.listing)
     cache.files = fresh
     return listings
+
+
+def _read_many(todo: list, taxonomy, markdown, gazetteer: KnownPlaces, workers: int | None) -> list[CachedSource]:
+    """Read listing files (path, shown path, stat, cached entry), on several processes when there are many."""
+    def read(part) -> tuple[list[CachedSource], dict]:
+        gazetteer.added = {}
+        return [_read_listing(*item, taxonomy, markdown, gazetteer) for item in part], gazetteer.added
+
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(todo) < PARALLEL_READ_FROM or not can_fork():
+        return read(todo)[0]
+    gazetteer.prepare()  # the ZIP tables load once, before the workers fork and share them
+    entries = []
+    for part, places in fork_map(read, todo, workers, READ_CHUNK):
+        entries += part
+        gazetteer.known.update(places)
+    return entries
 
 
 def _read_listing(path: Path, shown: str, st, cached: CachedSource | None, taxonomy, markdown,
@@ -176,11 +203,12 @@ class KnownPlaces(Gazetteer):
     def __init__(self, known: dict):
         super().__init__()
         self.known = known
+        self.added: dict = {}  # answers learned since (a worker sends these back)
 
     def locate(self, location: dict):
         key = repr(sorted(location.items()))
         if key not in self.known:
-            self.known[key] = super().locate(location)
+            self.known[key] = self.added[key] = super().locate(location)
         return self.known[key]
 
 
@@ -344,7 +372,7 @@ class Builder:
                                      (self.base_url, self.repository, self.strict))
         sources = (Sources(self.sources.key, dict(self.sources.files), dict(self.sources.places),
                            dict(self.sources.articles)) if self.sources else None)
-        result = gather_site(self.content, self.base_url, self.repository, sources)
+        result = gather_site(self.content, self.base_url, self.repository, sources, self.workers)
         fatal = result.problems if self.strict else result.errors
         if fatal or result.site is None:
             raise ContentError(fatal)

@@ -67,3 +67,31 @@ def test_gathering_pauses_the_garbage_collector_and_resumes_it(sample_content, m
     with pytest.raises(ZeroDivisionError):
         gather_site(sample_content)
     assert gc.isenabled()
+
+
+def test_reading_listings_on_several_processes_gives_the_same_site_and_problems(tmp_path, monkeypatch):
+    """Many listing files are read in forked workers; the site, its problems, their order and the places
+    the workers learned are those of reading them one by one."""
+    import dataclasses
+
+    from bench.synth import write_synthetic
+    from generator import pipeline
+    from generator.buildcache import Sources
+
+    content = tmp_path / "content"
+    write_synthetic(content, listings=90, articles=2, seed=5)
+    broken = sorted((content / "listings").rglob("*.yaml"))[40]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("kind:", "kind: [unclosed", 1), encoding="utf-8")
+    serial_sources, parallel_sources = Sources(), Sources()
+    serial = gather_site(content, sources=serial_sources, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_READ_FROM", 1)
+    monkeypatch.setattr(pipeline, "READ_CHUNK", 7)
+    forked = []
+    real_fork_map = pipeline.fork_map
+    monkeypatch.setattr(pipeline, "fork_map", lambda *args: forked.append(args[2:]) or real_fork_map(*args))
+    parallel = gather_site(content, sources=parallel_sources, workers=2)
+    assert forked == [(2, 7)]
+    assert [p.path for p in serial.errors] == [p.path for p in parallel.errors] == [pipeline.display_path(broken)]
+    assert parallel.problems == serial.problems
+    assert [dataclasses.asdict(l) for l in parallel.site.listings] == [dataclasses.asdict(l) for l in serial.site.listings]
+    assert parallel_sources.places == serial_sources.places and len(serial_sources.places) > 10
