@@ -14,7 +14,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
 from .errors import Problem
-from .exports import export_catalog, render_calendar, render_exports
+from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import Pieces, site_constants
 from .geo import render_places
 from .load import display_path
@@ -119,8 +119,8 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
             Job("search", everything, lambda: render_search_data(site, site.config.path_prefix, pieces),
                 local=True),
-            Job("places", keys.base, render_places),
-            Job("exports", everything, lambda: render_exports(site, env, pieces), local=True)]
+            Job("places", keys.base, render_places)]
+    jobs += [Job(name, everything, make, local=True) for name, make in export_groups(site, env, pieces)]
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
     jobs += plan_region_print_pages(env, site, keys)

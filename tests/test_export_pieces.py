@@ -51,8 +51,8 @@ def alone(site, listing):
 
 def test_listing_records_and_rows_made_alone_assemble_into_the_same_files(site):
     records = [listings.listing_json(alone(site, l), l) for l in site.listings]
-    rows = [listings.csv_row(alone(site, l), l) for l in site.listings]
-    assert listings.assemble_listing_exports(site, records, rows) == listings.render_listing_exports(site)
+    lines = [listings.csv_line(alone(site, l), l) for l in site.listings]
+    assert listings.assemble_listing_exports(site, records, lines) == listings.render_listing_exports(site)
 
 
 def test_meetings_made_alone_assemble_into_the_same_feed(site):

@@ -3,6 +3,7 @@ Referral HSDS 3.0 (JSON and tabular), an iCalendar file per scheduled listing an
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from jinja2 import Environment
 
@@ -18,18 +19,19 @@ ATOM_PATH = "feeds/listings.atom"
 ATOM_ENTRIES = 50
 
 
-def render_exports(site: Site, env: Environment, pieces: Pieces | None = None) -> Files:
-    """Return every open data file of the site that holds many listings.
+def export_groups(site: Site, env: Environment, pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files]]]:
+    """Return (name, make) for each group of open data files that hold many listings, made one group
+    at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS, the Atom feed.
 
     Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
     listing does not rewrite every calendar. With `pieces`, the per-listing parts of the other files
-    are reused from the previous build where the listing did not change.
+    are reused from the previous build where the listing did not change. A group's files are written
+    before the next is made, so that without the cache only one group's pieces are in memory at once.
     """
-    files = render_listing_exports(site, pieces)
-    files += render_meeting_feed(site, pieces)
-    files += render_hsds(site, pieces)
-    files.append(render_atom(env, site))
-    return files
+    return [("exports-listings", lambda: render_listing_exports(site, pieces)),
+            ("exports-meetings", lambda: render_meeting_feed(site, pieces)),
+            ("exports-hsds", lambda: render_hsds(site, pieces)),
+            ("exports-atom", lambda: [render_atom(env, site)])]
 
 
 def render_calendar(constants: SiteConstants, listing: Listing) -> Files:

@@ -146,20 +146,6 @@ def csv_text(rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """Return RFC 4180 CSV (CRLF line ends, UTF-8) with a header row."""
-    return csv_text([header, *rows]).encode("utf-8")
-
-
-def csv_chunks(header: Sequence[str], rows: Sequence[Sequence], batch: int = 2000) -> Chunks:
-    """Return csv_bytes(header, rows) as a Chunks, encoded a batch of rows at a time."""
-    def parts() -> Iterator[bytes]:
-        yield csv_text([header]).encode("utf-8")
-        for start in range(0, len(rows), batch):
-            yield csv_text(rows[start:start + batch]).encode("utf-8")
-    return Chunks(parts)
-
-
 def street_address(listing: Listing) -> str:
     """Return 'street, city, ST zip, country' with whatever parts the listing gives ('' when online only)."""
     loc = listing.location
