@@ -9,7 +9,9 @@ For each size, in a temporary folder (never content/):
 2. times `build.py build` as a separate child process each time (wall time, and the child's own
    peak memory, bench/measure.py): cold (output folder and build cache deleted first), no-op (nothing changed), after
    editing one listing's summary, and after editing listing.html (the template of every listing
-   page). Each is repeated `--repeat` times; the table shows medians;
+   page). Each is repeated `--repeat` times; the table shows medians. From 100,000 listings
+   (`--least-memory-from`) it also times one cold build with `--jobs 1 --no-cache`, the options
+   that use the least memory;
 3. when `hugo` is on PATH, writes the same listings as Markdown pages into a minimal Hugo site
    (bench/hugo_site.py) and times cold `hugo --quiet` builds the same way;
 4. at sizes up to 10,000, runs `build.py serve`, opens a listing in headless Chromium, edits the
@@ -35,7 +37,8 @@ from bench.synth import write_synthetic
 RESULTS = REPO_ROOT / "bench" / "results-build.md"
 ARTICLES = 50
 SERVE_MAX_SIZE = 10_000
-SCENARIOS = ("cold", "noop", "edit_listing", "edit_template")
+SCENARIOS = ("cold", "noop", "edit_listing", "edit_template", "cold_least_memory")
+LEAST_MEMORY_FROM = 100_000  # from this size, a cold build with --jobs 1 --no-cache is measured too
 
 
 @dataclass
@@ -57,8 +60,9 @@ class SizeResult:
         return median([r.wall for r in self.runs[scenario] if r.ok])
 
     def peak_mb(self) -> float:
-        """Return the highest peak RSS of any build at this size."""
-        return max((r.rss_mb for runs in self.runs.values() for r in runs), default=float("nan"))
+        """Return the highest peak memory of any build at this size with the default options."""
+        return max((r.rss_mb for scenario, runs in self.runs.items() if scenario != "cold_least_memory"
+                    for r in runs), default=float("nan"))
 
 
 def build_command(content: Path, output: Path, templates: Path) -> list[str]:
@@ -98,7 +102,8 @@ def timed_build(result: SizeResult, scenario: str, command: list[str], timeout: 
     return run.ok
 
 
-def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
+def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
+                   least_memory_from: int = LEAST_MEMORY_FROM) -> None:
     """Time cold, no-op, edited-listing and edited-template builds `repeat` times each."""
     content, templates, output = work / "content", work / "templates", work / "output"
     command = build_command(content, output, templates)
@@ -115,6 +120,11 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float) 
             if not timed_build(result, scenario, command, timeout):
                 return
     result.files = sum(1 for p in output.rglob("*") if p.is_file())
+    if result.size >= least_memory_from:  # one process, no cache: the least memory, at a cost in time
+        least = work / "output-least-memory"
+        timed_build(result, "cold_least_memory",
+                    build_command(content, least, templates) + ["--jobs", "1", "--no-cache"], timeout)
+        shutil.rmtree(least, ignore_errors=True)
 
 
 def measure_hugo(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
@@ -157,7 +167,7 @@ def measure_size(size: int, work: Path, args: argparse.Namespace, hugo: str, ser
     result = SizeResult(size)
     prepare(work, size, args.seed)
     repeat = args.repeat or (1 if size > 10_000 else 3)
-    measure_builds(result, work, repeat, args.timeout)
+    measure_builds(result, work, repeat, args.timeout, args.least_memory_from)
     if args.no_hugo or not hugo:
         result.hugo_skipped = "--no-hugo" if args.no_hugo else "hugo is not installed"
     elif not result.failure:
@@ -191,6 +201,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a build is killed (default 900)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve measurement (no browser)")
+    parser.add_argument("--least-memory-from", type=int, default=LEAST_MEMORY_FROM,
+                        help="from this size on, also time a cold build with --jobs 1 --no-cache (default 100000)")
     parser.add_argument("--workdir", type=Path, help="folder for synthetic content and builds "
                         "(default: a new temporary folder, deleted afterwards unless --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
