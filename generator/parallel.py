@@ -10,13 +10,18 @@ import contextlib
 import gc
 import multiprocessing
 
-from .processes import collector_paused, default_workers
+from .processes import can_fork, collector_paused, default_workers
 from .errors import Problem
 from .render import Job, TemplateProblem, run_job
 from .write import Staging
 
 PARALLEL_FROM = 200  # fewer jobs than this are not worth forking for
 CHUNK = 64  # jobs per task sent to a worker
+# A worker is replaced after this many jobs. Rendering touches the listings it shows, and on a forked
+# worker every page of memory it touches becomes its own copy: at 100,000 listings each worker ended
+# up with a private copy of most of the parsed site (about 1 GB each). A fresh worker starts from the
+# shared pages again; a replacement costs a fork and loading the templates (a few tenths of a second).
+WORKER_JOBS = 10_000
 
 _work: tuple[list[Job], object, Staging] | None = None  # what forked workers inherit
 
@@ -27,7 +32,7 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     Raises TemplateProblem for the first broken template met (in job order).
     """
     workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(jobs) < PARALLEL_FROM or not can_fork():
         done = {}
         for job in jobs:
             with collector_paused() if job.local else contextlib.nullcontext():
@@ -41,7 +46,7 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=max(1, WORKER_JOBS // CHUNK)) as pool:
             running = pool.imap_unordered(_run_chunk, chunks)
             with collector_paused():  # the open data's pieces: many objects that live on
                 results, problem = _run_indexes([i for i, job in enumerate(jobs) if job.local])

@@ -50,6 +50,7 @@ class Rebuilds:
         self.thread: threading.Thread | None = None
         self.loop = None
         self.previewed_at = 0.0
+        self.later = None  # the reload after a full build, when it waits for pages to reconnect
 
     def changed(self, paths: set[str]) -> bool:
         """Start building for changed files (on the loop); return whether the browser should reload now."""
@@ -60,10 +61,13 @@ class Rebuilds:
             return False
         paths, self.pending = self.pending, set()
         shown = self.builder.preview(sorted(paths))
+        self.loop = IOLoop.current()
         if shown:
             print(f"Showing {shown[0]} at once; rebuilding the rest of the site", file=sys.stderr)
             self.previewed_at = time.monotonic()
-        self.loop = IOLoop.current()
+            if self.later is not None:  # this reload shows that build too; two at once, a page could miss one
+                self.loop.remove_timeout(self.later)
+                self.later = None
         self.thread = threading.Thread(target=self._build, name="rebuild", daemon=True)
         self.thread.start()
         return bool(shown)
@@ -84,9 +88,15 @@ class Rebuilds:
             return
         wait = self.previewed_at + RECONNECT_S - time.monotonic()
         if wait > 0:
-            self.loop.call_later(wait, LiveReloadHandler.reload_waiters)
+            self.later = self.loop.call_later(wait, self._reload_later)
         else:
             LiveReloadHandler.reload_waiters()
+
+    def _reload_later(self) -> None:
+        from livereload.handlers import LiveReloadHandler
+
+        self.later = None
+        LiveReloadHandler.reload_waiters()
 
     def stop(self) -> None:
         """Wait for a build under way, so that the cache saved at exit is whole."""

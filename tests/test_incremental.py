@@ -211,10 +211,23 @@ def test_serve_builder_keeps_its_cache_between_builds(site, tmp_path):
 
 
 def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):
+    """Also when workers are replaced as they go (here after every 14 jobs), as on large sites."""
     content, templates, _ = site
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "CHUNK", 7)
+    monkeypatch.setattr(parallel, "WORKER_JOBS", 14)
+    pids = tmp_path / "pids"
+    real_run_job = parallel.run_job
+
+    def run_job(job, templates):
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_run_job(job, templates)
+
+    monkeypatch.setattr(parallel, "run_job", run_job)
     build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
+    monkeypatch.setattr(parallel, "run_job", real_run_job)
+    assert len(set(pids.read_text().split())) > 3  # the main process, and more workers than two
     assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
 
 
