@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .processes import can_fork, default_workers, fork_map, with_collector_paused
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
@@ -18,12 +16,14 @@ from .model import Site
 from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
                          load_pieces, load_sources, save)
 from .dates import build_date
+from .processes import can_fork, default_workers, fork_map, with_collector_paused
 from .digest import digest, file_digest, generator_version
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
-from .write import Staging, check_path, check_unique, commit_changes, commit_full, current_files
+from .write import (Staging, check_unique, commit_changes, commit_full, current_files, put_back,
+                    write_in_place)
 
 if TYPE_CHECKING:  # rendering (Jinja, the exports) is imported only by a build, not by `check`
     from .exports.common import Pieces
@@ -329,38 +329,16 @@ class Builder:
             for path, shown in files:
                 entry = _read_listing(path, shown, path.stat(), None, site.taxonomy, markdown, places)
                 if entry.listing is not None and not any(p.is_error for p in entry.problems):
-                    written += self._write_preview(self._previewer(entry.listing))
+                    written += write_in_place(self.output, self._previewer(entry.listing), self._previewed)
         except (TemplateProblem, OSError):
             pass  # the full build reports it
         return written
 
-    def _write_preview(self, files) -> list[str]:
-        for path, data in files:
-            check_path(path)
-            target = self.output / path
-            try:
-                old = target.read_bytes()
-            except FileNotFoundError:
-                old = None
-            self._previewed.setdefault(path, old)
-            if data != old:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{target.name}.preview")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
-        return [path for path, _ in files]
-
     def _restore_previews(self) -> None:
         """Put back the output files that `preview` changed, as the last good build left them."""
-        for path, old in self._previewed.items():
-            target = self.output / path
-            if old is None:
-                target.unlink(missing_ok=True)
-                continue
-            target.write_bytes(old)
-            if self.previous is not None and path in self.previous.files:
-                st = target.stat()
-                self.previous.files[path] = (st.st_size, st.st_mtime_ns)
+        restored = put_back(self.output, self._previewed)
+        if self.previous is not None:
+            self.previous.files.update((path, stat) for path, stat in restored.items() if path in self.previous.files)
         self._previewed.clear()
 
     def _build(self, stamp: str | None) -> CheckResult:

@@ -120,6 +120,41 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str],
     return files
 
 
+def write_in_place(output: Path, files: Files, before: dict[str, bytes | None]) -> list[str]:
+    """Write files straight into the live output, each replaced whole (serve's preview); return their paths.
+
+    `before` records what each path held first (None: no file), so that put_back can restore it.
+    """
+    for path, data in files:
+        check_path(path)
+        target = output / path
+        try:
+            old = target.read_bytes()
+        except FileNotFoundError:
+            old = None
+        before.setdefault(path, old)
+        if data != old:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.preview")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+    return [path for path, _ in files]
+
+
+def put_back(output: Path, before: dict[str, bytes | None]) -> dict[str, tuple[int, int]]:
+    """Restore what write_in_place changed; return the (size, mtime) of each file put back."""
+    restored = {}
+    for path, old in before.items():
+        target = output / path
+        if old is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.write_bytes(old)
+        st = target.stat()
+        restored[path] = (st.st_size, st.st_mtime_ns)
+    return restored
+
+
 def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
     """Compare two files a block at a time (the open data files can be hundreds of megabytes)."""
     try:
