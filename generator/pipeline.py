@@ -365,8 +365,9 @@ class Builder:
             raise ContentError([exc.problem]) from None
         previous = self.previous
         if self.keep_in_memory and previous is not None and self.output.is_dir():
-            # This process wrote them; a preview's pages are made again.
-            before = {p: s for p, s in previous.files.items() if p not in self._previewed}
+            before = previous.files  # this process wrote them
+            if self._previewed:  # a preview's pages are made again
+                before = {p: s for p, s in before.items() if p not in self._previewed}
         else:
             before = current_files(self.output, previous)
         todo, keep = jobs, set()

@@ -33,6 +33,8 @@ SETTLE_S = 0.05
 # A page reloaded for a preview is briefly not connected to the live-reload socket; the reload after
 # the full build waits at least this long after the preview's, so that the page gets it too.
 RECONNECT_S = 1.5
+# Stopping waits at most this long for a build under way (it runs on a daemon thread).
+STOP_WAIT_S = 10
 
 
 class Rebuilds:
@@ -98,10 +100,11 @@ class Rebuilds:
         self.later = None
         LiveReloadHandler.reload_waiters()
 
-    def stop(self) -> None:
-        """Wait for a build under way, so that the cache saved at exit is whole."""
+    def stop(self) -> bool:
+        """Wait a while for a build under way; return whether none is running (then the cache can be saved whole)."""
         if self.thread is not None:
-            self.thread.join()
+            self.thread.join(STOP_WAIT_S)
+        return self.thread is None or not self.thread.is_alive()
 
 
 class EventWatcher:
@@ -199,6 +202,9 @@ def serve(content: Path, output: Path, base_url: str | None, host: str, port: in
     try:
         server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     finally:
-        rebuilds.stop()
-        builder.save_cache()
+        if rebuilds.stop():
+            builder.save_cache()
+        else:
+            print("A rebuild was still running: its cache is not saved, so the next build starts afresh.",
+                  file=sys.stderr)
     return 0

@@ -1,5 +1,8 @@
 """The calendars as the `icalendar` library's Calendar and Event objects serialize them: how
-generator/exports/ical.py made them before it wrote them by hand, kept as the oracle its bytes must match."""
+generator/exports/ical.py made them before it wrote them by hand, kept as the oracle its bytes must match.
+
+Only the serialization is the oracle's own; the dates and the description text come from the generator
+(test_ical checks those against the meetings directly)."""
 from __future__ import annotations
 
 import datetime
@@ -9,37 +12,13 @@ from collections import defaultdict
 from icalendar import Calendar, Event
 
 from generator.exports.common import SiteConstants, stable_id, street_address
-from generator.exports.ical import BYDAY, vtimezone
+from generator.exports.ical import BYDAY, description, first_occurrence, meeting_end, vtimezone
 from generator.model import Listing, Meeting
-
-
-def first_occurrence(meeting: Meeting, after: datetime.date) -> datetime.datetime:
-    offset = (meeting.day_number - (after.weekday() + 1) % 7) % 7
-    day = after + datetime.timedelta(days=offset)
-    hour, minute = map(int, meeting.start.split(":"))
-    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zoneinfo.ZoneInfo(meeting.timezone))
-
-
-def meeting_end(start: datetime.datetime, end: str) -> datetime.datetime:
-    hour, minute = map(int, end.split(":"))
-    finish = start.replace(hour=hour, minute=minute)
-    return finish if finish > start else finish + datetime.timedelta(days=1)
-
-
-def description(constants: SiteConstants, listing: Listing, meeting: Meeting) -> str:
-    lines = [listing.summary]
-    if meeting.notes:
-        lines.append(meeting.notes)
-    if listing.is_online and listing.online["url"]:
-        lines.append(f"Join online: {listing.online['url']}")
-    lines.append(f"Details, and changes to this schedule: {constants.url(listing.url)}")
-    lines.append("Please confirm with the group before you go.")
-    return "\n\n".join(lines)
 
 
 def meeting_event(constants: SiteConstants, listing: Listing, meeting: Meeting, n: int) -> Event:
     verified = listing.last_verified
-    start = first_occurrence(meeting, verified)
+    start = first_occurrence(meeting, verified).replace(tzinfo=zoneinfo.ZoneInfo(meeting.timezone))
     event = Event()
     event.add("uid", stable_id("meeting", listing.slug, meeting.day, meeting.start, str(n)))
     event.add("dtstamp", datetime.datetime(verified.year, verified.month, verified.day, tzinfo=datetime.timezone.utc))

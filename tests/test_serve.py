@@ -82,3 +82,19 @@ def test_serve_saves_its_build_cache_when_stopped(served, repo_root):
                              "--output", str(output)], cwd=content.parent, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Nothing changed" in result.stdout
+
+
+def test_stopping_waits_for_a_build_under_way_but_not_forever(monkeypatch):
+    """serve saves its cache at exit only when no build is half done, and a stuck build cannot keep it running."""
+    import threading
+
+    from generator import serve
+
+    release = threading.Event()
+    rebuilds = serve.Rebuilds(builder=None)
+    rebuilds.thread = threading.Thread(target=release.wait, daemon=True)
+    rebuilds.thread.start()
+    monkeypatch.setattr(serve, "STOP_WAIT_S", 0.1)
+    assert rebuilds.stop() is False
+    release.set()
+    assert rebuilds.stop() is True
