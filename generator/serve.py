@@ -78,7 +78,10 @@ class Rebuilds:
         try:
             rebuild(self.builder)
         finally:
-            self.loop.add_callback(self._done)
+            try:
+                self.loop.add_callback(self._done)
+            except RuntimeError:  # the loop is closed: serve is stopping
+                pass
 
     def _done(self) -> None:
         from livereload.handlers import LiveReloadHandler
@@ -198,7 +201,14 @@ def serve(content: Path, output: Path, base_url: str | None, host: str, port: in
     for folder in (content, templates or TEMPLATES_DIR):
         server.watch(str(folder.resolve()))
     print(f"Serving http://{host}:{port}/ — press Ctrl+C to stop.", file=sys.stderr)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, so the cache is saved
+    # Stop cleanly on SIGTERM or Ctrl+C, so the cache is saved. Through the event loop: a signal may be
+    # delivered to any thread (the watcher's, a build's), and a Python handler waits for the main thread,
+    # which may be asleep in the loop's poll with nothing else to wake it; the loop's handler wakes it.
+    from tornado.ioloop import IOLoop
+
+    loop = IOLoop.current()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.asyncio_loop.add_signal_handler(number, loop.stop)
     try:
         server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     finally:
