@@ -5,10 +5,12 @@
   modification time of every output file. `quick.pickle` is the same without the jobs: when the
   stamp and the output both still match, a build has nothing to do (the no-op check reads only
   that file and imports nothing heavy).
-- `sources.pickle`: every listing file parsed and validated, keyed by path, size, modification
+- `sources/`: every listing file parsed and validated, keyed by path, size, modification
   time and content digest, so a rebuild parses only the files that changed.
-- `pieces.pickle`: each listing's parts of the open data files (JSON record, CSV row, HSDS rows,
+- `pieces/`: each listing's parts of the open data files (JSON record, CSV row, HSDS rows,
   meetings), keyed by the listing's digest, so a rebuild encodes only the changed listings' parts.
+- Both are split into SHARDS files by key (a `Shelf`), and a build rewrites only the files whose
+  entries changed: after editing one listing, two small files instead of ~90 MB at 10,000 listings.
 - `jinja/`: compiled templates.
 
 The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
@@ -20,6 +22,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +30,8 @@ from .dates import build_date
 from .digest import PACKAGE, digest, installed_packages, iter_tree, stat_stamp
 from .errors import Problem
 
-FORMAT = 1
+FORMAT = 2
+SHARDS = 64
 CACHE_FOLDER = ".build-cache"
 DEFAULT_TEMPLATES = PACKAGE.parent / "templates"
 
@@ -42,6 +46,7 @@ class Manifest:
     articles: int
     jobs: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name → (key, output paths)
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path → (size, mtime_ns)
+    folders: dict[str, int] = field(default_factory=dict)  # output folder ("" the output) → mtime_ns
 
 
 @dataclass
@@ -84,22 +89,122 @@ def input_stamp(content: Path, output: Path, templates: Path | None, options: tu
 
 def scan_output(output: Path) -> dict[str, tuple[int, int]]:
     """Return {path: (size, mtime_ns)} of every file in the output folder, hidden ones included."""
-    return {name: (st.st_size, st.st_mtime_ns) for name, st in iter_tree(output, hidden=True)}
+    return scan_output_tree(output)[0]
+
+
+def scan_output_tree(output: Path) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """Return every file of the output folder as scan_output does, and {folder: mtime_ns} of every folder.
+
+    A folder's modification time changes whenever a file or folder is added to it, removed or
+    renamed, so a later build can tell that nothing appeared or vanished by looking at the folders
+    alone (see generator.write.current_files).
+    """
+    files: dict[str, tuple[int, int]] = {}
+    folders: dict[str, int] = {}
+    root = os.path.abspath(output)
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        real = f"{root}/{rel}" if rel else root
+        try:
+            folders[rel] = os.stat(real).st_mtime_ns
+            entries = list(os.scandir(real))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(name)
+            else:
+                st = entry.stat(follow_symlinks=False)
+                files[name] = (st.st_size, st.st_mtime_ns)
+    return dict(sorted(files.items())), folders
 
 
 def load_manifest(output: Path) -> Manifest | None:
     return _load(cache_folder(output) / "manifest.pickle", Manifest)
 
 
-def load_sources(output: Path) -> Sources:
-    return _load(cache_folder(output) / "sources.pickle", Sources) or Sources()
+class Shelf:
+    """A dict pickled as SHARDS files (entries spread by a digest of their key) under a header.
+
+    The header holds the code version and the `key` the entries were made under; a shard made under
+    another key or version is ignored, so a crash between writes only loses entries, never mixes them.
+    The shelf remembers what each shard held when it was last loaded or saved, and `save` rewrites
+    only the shards whose entries are no longer the very same objects.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.held: list[dict | None] = [None] * SHARDS  # each shard as on disk (None: unknown)
+        self.key: str | None = None
+
+    def load(self) -> tuple[object, dict] | None:
+        """Return (the header's value, every entry), or None when there is no usable header."""
+        from .digest import generator_version
+
+        header = _load(self.folder / "header.pickle", tuple)
+        if header is None:
+            return None
+        key, value = header
+        version, entries = generator_version(), {}
+        for index in range(SHARDS):
+            try:
+                with open(self.folder / f"{index:02d}.pickle", "rb") as f:
+                    found = pickle.load(f)
+            except Exception:  # missing or damaged: those entries are made again
+                continue
+            if isinstance(found, tuple) and len(found) == 3 and found[:2] == (version, key) \
+                    and isinstance(found[2], dict):
+                self.held[index] = found[2]
+                entries.update(found[2])
+        self.key = key
+        return value, entries
+
+    def save(self, key: str, value: object, entries: dict) -> None:
+        """Write the header and every shard whose entries changed since they were loaded or saved."""
+        from .digest import generator_version
+
+        version = generator_version()
+        shards: list[dict] = [{} for _ in range(SHARDS)]
+        for name, entry in entries.items():
+            shards[shard_of(name)][name] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        same_key = key == self.key
+        for index, shard in enumerate(shards):
+            held = self.held[index]
+            if same_key and held is not None and len(held) == len(shard) \
+                    and all(held.get(name, held) is entry for name, entry in shard.items()):
+                continue
+            _write(self.folder / f"{index:02d}.pickle", (version, key, shard))
+            self.held[index] = shard
+        _write(self.folder / "header.pickle", (version, (key, value)))
+        self.key = key
 
 
-def load_pieces(output: Path):
+def shard_of(key) -> int:
+    """Return the shard of an entry's key: a str (a path) or a tuple whose last item is a str."""
+    text = key if isinstance(key, str) else key[-1]
+    return zlib.crc32(text.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def load_sources(shelf: Shelf) -> Sources:
+    """Return the parsed listing files the previous build kept in `shelf` (empty when there are none)."""
+    found = shelf.load()
+    if found is None or not isinstance(found[0], Sources):
+        return Sources()
+    sources, files = found
+    return Sources(sources.key, files, sources.places, sources.articles)
+
+
+def load_pieces(shelf: Shelf):
     """Return the open data pieces of the previous build (generator.exports.common.Pieces), or None."""
     from .exports.common import Pieces
 
-    return _load(cache_folder(output) / "pieces.pickle", Pieces)
+    found = shelf.load()
+    if found is None or not isinstance(found[0], str):
+        return None
+    return Pieces(found[0], found[1])
 
 
 def _load(path: Path, kind: type):
@@ -114,26 +219,40 @@ def _load(path: Path, kind: type):
     return value if version == generator_version() and isinstance(value, kind) else None
 
 
-def save(output: Path, manifest: Manifest, sources: Sources | None, pieces=None) -> None:
-    """Write the cache atomically (a crash leaves the previous cache or none, never half a file)."""
+def _write(path: Path, value: object) -> None:
+    """Pickle a value into a file atomically (a crash leaves the old file or none, never half of one)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save(output: Path, manifest: Manifest, shelves: tuple[Shelf, Shelf], sources: Sources | None = None,
+         pieces=None) -> None:
+    """Write the cache: the manifest, and the parsed sources and the pieces into their shelves."""
     from .digest import generator_version
 
     folder = cache_folder(output)
     folder.mkdir(parents=True, exist_ok=True)
     version = generator_version()
-    quick = Manifest(manifest.stamp, manifest.problems, manifest.listings, manifest.articles, {}, manifest.files)
-    items = [("manifest.pickle", (version, manifest)), ("quick.pickle", quick)]
-    items += [("sources.pickle", (version, sources))] if sources is not None else []
-    items += [("pieces.pickle", (version, pieces))] if pieces is not None else []
-    for name, value in items:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+    source_shelf, piece_shelf = shelves
+    if sources is not None:
+        source_shelf.save(sources.key, Sources(sources.key, {}, sources.places, sources.articles), sources.files)
+    if pieces is not None:
+        piece_shelf.save(pieces.key, pieces.key, pieces.old)
+    quick = Manifest(manifest.stamp, manifest.problems, manifest.listings, manifest.articles, {}, manifest.files, {})
+    _write(folder / "manifest.pickle", (version, manifest))
+    _write(folder / "quick.pickle", quick)
+
+
+def shelves(output: Path) -> tuple[Shelf, Shelf]:
+    """Return the shelves of the parsed sources and of the open data pieces of an output folder."""
+    folder = cache_folder(output)
+    return Shelf(folder / "sources"), Shelf(folder / "pieces")
 
 
 def forget(output: Path) -> None:

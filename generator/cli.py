@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -153,6 +154,7 @@ def run_build(args: argparse.Namespace) -> int:
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
     site = result.site
+    gc.freeze()  # the process ends here: a last collection over the whole site would only delay the exit
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
           f"into {args.output}/ in {took:.2f} s.")

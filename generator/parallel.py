@@ -46,22 +46,25 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     chunks = _chunks(jobs)
     done: dict[str, list[str]] = {}
     problems: list[tuple[int, Problem]] = []
+    frozen_before = gc.get_freeze_count() > 0  # a one-off build's loaded cache (pipeline.Builder)
     gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=max(1, WORKER_JOBS // CHUNK)) as pool:
             running = pool.imap_unordered(_run_chunk, chunks)
             with collector_paused():  # the open data's pieces: many objects that live on
-                results, problem = _run_indexes([i for i, job in enumerate(jobs) if job.local])
+                results, problem, _ = _run_indexes([i for i, job in enumerate(jobs) if job.local])
             done.update(results)
             if problem:
                 problems.append(problem)
-            for results, problem in running:
+            for results, problem, same in running:
                 done.update(results)
+                staging.same.update(same)
                 if problem:
                     problems.append(problem)
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
         _work = None
     if problems:
         raise TemplateProblem(*_fields(min(problems, key=lambda p: p[0])[1]))
@@ -76,19 +79,23 @@ def _chunks(jobs: list[Job]) -> list[list[int]]:
     return [[i] for i in single] + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
 
 
-def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None]:
+def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None, list[str]]:
     return _run_indexes(indexes)
 
 
-def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None]:
+def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None, list[str]]:
+    """Run jobs by index; return their paths, the first template problem and the paths left as they were
+    (Staging.same, which a worker's copy of the staging object cannot share otherwise)."""
     jobs, templates, staging = _work
     results = {}
+    problem = None
     for i in indexes:
         try:
             results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
         except TemplateProblem as exc:
-            return results, (i, exc.problem)
-    return results, None
+            problem = (i, exc.problem)
+            break
+    return results, problem, [path for paths in results.values() for path in paths if path in staging.same]
 
 
 def _fields(problem: Problem) -> tuple[str, int, str]:

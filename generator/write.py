@@ -15,9 +15,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from .buildcache import Manifest, scan_output
+from .buildcache import Manifest, scan_output_tree
 
 Files = list[tuple[str, bytes]]
+OutputFiles = dict[str, tuple[int, int]]  # path → (size, mtime_ns)
+OutputFolders = dict[str, int]  # folder → mtime_ns
 
 
 class DuplicateOutput(Exception):
@@ -48,18 +50,30 @@ def check_unique(paths: Iterable[str], taken: Iterable[str] = ()) -> None:
 
 
 class Staging:
-    """A folder beside the output that receives a build's new files before they go live."""
+    """A folder beside the output that receives a build's new files before they go live.
 
-    def __init__(self, output: Path):
+    With `live` (the output's files as the build found them), a file whose bytes are already in the
+    output is not written again but only noted in `same`: after editing one listing most of the
+    search shards an incremental build makes are unchanged, and comparing is cheaper than creating.
+    """
+
+    def __init__(self, output: Path, live: dict[str, tuple[int, int]] | None = None):
         self.output = Path(os.path.abspath(output))
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        self.live = live
+        self.same: set[str] = set()
         self._made: set[str] = set()
 
     def write(self, files: Files) -> list[str]:
         """Write files into the staging folder; return their paths."""
+        live = self.live
         for path, data in files:
             check_path(path)
+            if live is not None and isinstance(data, bytes) and live.get(path, (-1,))[0] == len(data) \
+                    and _holds(self.output / path, data):
+                self.same.add(path)
+                continue
             parent = path.rpartition("/")[0]
             if parent and parent not in self._made:
                 (self.folder / parent).mkdir(parents=True, exist_ok=True)
@@ -75,30 +89,55 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def current_files(output: Path, previous: Manifest | None) -> dict[str, tuple[int, int]] | None:
-    """Return the output's files when an incremental build can trust it (None means: write everything)."""
+def current_files(output: Path, previous: Manifest | None) -> tuple[OutputFiles, OutputFolders] | None:
+    """Return the output's files and folders when an incremental build can trust it (None: write everything).
+
+    When every folder of the previous build is there with the same modification time, no file was
+    added, removed or renamed since, and only the files the previous build wrote are looked at (one
+    stat each); otherwise the whole folder is scanned again.
+    """
     if previous is None or not output.is_dir():
         return None
-    return scan_output(output)
+    root = os.path.abspath(output)
+    stat = os.stat
+    try:
+        same = bool(previous.folders) and all(
+            stat(f"{root}/{folder}" if folder else root).st_mtime_ns == mtime
+            for folder, mtime in previous.folders.items())
+    except OSError:
+        same = False
+    if not same:
+        return scan_output_tree(output)
+    files = {}
+    for path in previous.files:
+        try:
+            st = os.lstat(f"{root}/{path}")
+        except OSError:
+            continue
+        files[path] = (st.st_size, st.st_mtime_ns)
+    return files, dict(previous.folders)
 
 
-def commit_full(staging: Staging) -> dict[str, tuple[int, int]]:
-    """Swap the staging folder in as the whole output; return the new output's files."""
+def commit_full(staging: Staging) -> tuple[OutputFiles, OutputFolders]:
+    """Swap the staging folder in as the whole output; return the new output's files and folders."""
     os.chmod(staging.folder, 0o755)
     _swap(staging.folder, staging.output)
-    return scan_output(staging.output)
+    return scan_output_tree(staging.output)
 
 
-def commit_changes(staging: Staging, staged: list[str], keep: set[str],
-                   files: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: OutputFiles,
+                   folders: OutputFolders) -> tuple[OutputFiles, OutputFolders]:
     """Move staged files whose bytes differ into the output, delete files outside `keep` and the staged set.
 
-    `files` is the output as scanned before; the returned mapping is the output afterwards.
+    `files` and `folders` are the output as found before; the returned ones are the output afterwards.
     """
     output = staging.output
-    files = dict(files)
+    files, folders = dict(files), dict(folders)
+    touched: set[str] = set()  # folders whose entries changed
     try:
         for path in staged:
+            if path in staging.same:
+                continue
             source, target = staging.folder / path, output / path
             old = files.get(path)
             if old is not None and old[0] == source.stat().st_size and _same_bytes(source, target):
@@ -107,6 +146,7 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str],
             os.replace(source, target)
             st = target.stat()
             files[path] = (st.st_size, st.st_mtime_ns)
+            touched.update(_parents(path))
         wanted = keep.union(staged)
         for path in [p for p in files if p not in wanted]:
             try:
@@ -115,9 +155,21 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str],
                 pass
             del files[path]
             _remove_empty_parents(output, path)
+            touched.update(_parents(path))
     finally:
         staging.discard()
-    return files
+    for folder in touched:
+        try:
+            folders[folder] = os.stat(output / folder).st_mtime_ns
+        except FileNotFoundError:
+            folders.pop(folder, None)
+    return files, folders
+
+
+def _parents(path: str) -> list[str]:
+    """Return every folder above an output path, the output itself ("") included."""
+    parts = path.split("/")[:-1]
+    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def write_in_place(output: Path, files: Files, before: dict[str, bytes | None]) -> list[str]:
@@ -153,6 +205,15 @@ def put_back(output: Path, before: dict[str, bytes | None]) -> dict[str, tuple[i
         st = target.stat()
         restored[path] = (st.st_size, st.st_mtime_ns)
     return restored
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Return whether a file holds exactly these bytes."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:

@@ -155,6 +155,58 @@ def test_files_changed_or_removed_in_the_output_are_put_back(site, tmp_path):
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
 
 
+def change_a_page_in_place(output: Path, page: str) -> None:
+    """Overwrite a page without adding or removing anything (its folder's modification time stays)."""
+    path = output / page
+    folder_mtime = (output / page).parent.stat().st_mtime_ns
+    with open(path, "r+b") as f:
+        f.write(b"<!-- changed by hand -->")
+    assert path.parent.stat().st_mtime_ns == folder_mtime
+
+
+def add_a_stray_file_deep_down(output: Path, page: str) -> None:
+    (output / page).with_name("stray.html").write_text("not made by the build")
+
+
+def remove_a_folder(output: Path, page: str) -> None:
+    shutil.rmtree((output / page).parent)
+
+
+@pytest.mark.parametrize("meddle", [change_a_page_in_place, add_a_stray_file_deep_down, remove_a_folder])
+def test_the_output_is_checked_without_a_full_scan_and_still_put_back(site, tmp_path, monkeypatch, meddle):
+    """After an edit, a build stats only the files and folders it made; a folder whose modification time
+    changed (something was added, removed or renamed in it) sends it back to scanning everything."""
+    content, templates, output = site
+    import generator.write as write
+
+    scans = []
+    real = write.scan_output_tree
+    monkeypatch.setattr(write, "scan_output_tree", lambda folder: scans.append(folder) or real(folder))
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates)
+    assert scans == []  # nothing meddled with: the previous build's folders told enough
+    rename_listing(content, templates)
+    page = sorted(p for p in scan_output(output) if p.startswith("listings/"))[7]
+    meddle(output, page)
+    build_site(content, output, templates=templates)
+    assert (scans != []) == (meddle is not change_a_page_in_place)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_the_cache_rewrites_only_the_shards_an_edit_changed(site):
+    """The parsed sources and the open data pieces are saved in shards; editing one listing rewrites the
+    shard of its file and those of its old and new pieces, not the other sixty-odd of each."""
+    content, templates, output = site
+    shards = [p for p in cache_folder(output).glob("*/[0-9][0-9].pickle")]
+    assert {p.parent.name for p in shards} == {"sources", "pieces"} and len(shards) > 40
+    before = {p: p.stat().st_mtime_ns for p in shards}
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates)
+    rewritten = {p for p in shards if p.stat().st_mtime_ns != before[p]}
+    assert {p.parent.name for p in rewritten} == {"sources", "pieces"}
+    assert len(rewritten) <= 3
+
+
 def test_failed_build_leaves_output_and_cache_usable(site, tmp_path):
     content, templates, output = site
     before = snapshot(output)
