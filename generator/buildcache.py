@@ -7,10 +7,11 @@
   that file and imports nothing heavy).
 - `sources/`: every listing file parsed and validated, keyed by path, size, modification
   time and content digest, so a rebuild parses only the files that changed.
-- `pieces/`: each listing's parts of the open data files (JSON record, CSV row, HSDS rows,
-  meetings), keyed by the listing's digest, so a rebuild encodes only the changed listings' parts.
-- Both are split into SHARDS files by key (a `Shelf`), and a build rewrites only the files whose
-  entries changed: after editing one listing, two small files instead of ~90 MB at 10,000 listings.
+- `pieces/<kind>/`: each listing's parts of the open data and search files (JSON record, CSV row,
+  HSDS rows, meetings, search record), keyed by the listing's digest, so a rebuild encodes only the
+  changed listings' parts; a kind is loaded only by the job that uses it (PieceStore).
+- Each is split into SHARDS files by key (a `Shelf`), and a build rewrites only the files whose
+  entries changed: after editing one listing, a few small files instead of ~90 MB at 10,000 listings.
 - `jinja/`: compiled templates.
 
 The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
@@ -197,14 +198,47 @@ def load_sources(shelf: Shelf) -> Sources:
     return Sources(sources.key, files, sources.places, sources.articles)
 
 
-def load_pieces(shelf: Shelf):
-    """Return the open data pieces of the previous build (generator.exports.common.Pieces), or None."""
-    from .exports.common import Pieces
+class PieceStore:
+    """The open data pieces (generator.exports.common.Pieces) of each kind, in a shelf of their own.
 
-    found = shelf.load()
-    if found is None or not isinstance(found[0], str):
-        return None
-    return Pieces(found[0], found[1])
+    A kind is loaded when a job first takes one of its pieces. Saved after the job: written at once
+    (its shards that changed) and let go, or, when `remember` (serve), kept in memory and written by
+    `flush`. At 100,000 listings the pieces weigh about a gigabyte; a build holds one job's at a time.
+    """
+
+    def __init__(self, folder: Path, remember: bool = False):
+        self.folder, self.remember = folder, remember
+        self.shelves: dict[str, Shelf] = {}
+        self.memory: dict[str, tuple[str, dict]] = {}  # kind → (key, pieces), when remembering
+        self.unsaved: set[str] = set()
+
+    def load(self, kind: str, key: str) -> dict:
+        """Return the pieces of a kind made under `key` (empty when there are none)."""
+        if kind in self.memory:
+            held, pieces = self.memory[kind]
+            return pieces if held == key else {}
+        found = self._shelf(kind).load()
+        return found[1] if found is not None and found[0] == key else {}
+
+    def save(self, kind: str, key: str, pieces: dict) -> None:
+        if self.remember:
+            self.memory[kind] = (key, pieces)
+            self.unsaved.add(kind)
+            return
+        self._shelf(kind).save(key, key, pieces)
+        del self.shelves[kind]  # its record of the shards would keep every piece alive
+
+    def flush(self) -> None:
+        """Write the kinds kept in memory since the last flush."""
+        for kind in sorted(self.unsaved):
+            key, pieces = self.memory[kind]
+            self._shelf(kind).save(key, key, pieces)
+        self.unsaved.clear()
+
+    def _shelf(self, kind: str) -> Shelf:
+        if kind not in self.shelves:
+            self.shelves[kind] = Shelf(self.folder / kind)
+        return self.shelves[kind]
 
 
 def _load(path: Path, kind: type):
@@ -231,28 +265,18 @@ def _write(path: Path, value: object) -> None:
         raise
 
 
-def save(output: Path, manifest: Manifest, shelves: tuple[Shelf, Shelf], sources: Sources | None = None,
-         pieces=None) -> None:
-    """Write the cache: the manifest, and the parsed sources and the pieces into their shelves."""
+def save(output: Path, manifest: Manifest, shelf: Shelf, sources: Sources | None = None) -> None:
+    """Write the cache: the manifest, and the parsed sources into their shelf (the pieces have their own store)."""
     from .digest import generator_version
 
     folder = cache_folder(output)
     folder.mkdir(parents=True, exist_ok=True)
     version = generator_version()
-    source_shelf, piece_shelf = shelves
     if sources is not None:
-        source_shelf.save(sources.key, Sources(sources.key, {}, sources.places, sources.articles), sources.files)
-    if pieces is not None:
-        piece_shelf.save(pieces.key, pieces.key, pieces.old)
+        shelf.save(sources.key, Sources(sources.key, {}, sources.places, sources.articles), sources.files)
     quick = Manifest(manifest.stamp, manifest.problems, manifest.listings, manifest.articles, {}, manifest.files, {})
     _write(folder / "manifest.pickle", (version, manifest))
     _write(folder / "quick.pickle", quick)
-
-
-def shelves(output: Path) -> tuple[Shelf, Shelf]:
-    """Return the shelves of the parsed sources and of the open data pieces of an output folder."""
-    folder = cache_folder(output)
-    return Shelf(folder / "sources"), Shelf(folder / "pieces")
 
 
 def forget(output: Path) -> None:

@@ -20,10 +20,10 @@ CHUNK = 64  # jobs per task sent to a worker
 # A worker is replaced after this many jobs. Rendering touches the listings it shows, and on a forked
 # worker every page of memory it touches becomes its own copy: at 100,000 listings each worker ended
 # up with a private copy of most of the parsed site (about 1 GB each). A fresh worker starts from the
-# shared pages again. A replacement is not free: a fork, the templates loaded again, and the pages the
-# main process changes afterwards are copied (the old ones stay with the new worker). Measured at
-# 100,000: a template edit peaked at 3.05 GiB instead of 3.9, a cold build at 3.3 instead of 2.5
-# (the main process is making the open data meanwhile); every 2,500 jobs cost about 20% more time.
+# shared pages again. A replacement is not free: a fork and the templates loaded again; every 2,500
+# jobs cost about 20% more time. Measured at 100,000: a template edit peaked at 3.05 GiB instead of 3.9.
+# (The open data used to be made in the main process meanwhile, and a new worker kept the pages that
+# process changed; it is now made on a worker too, when the build keeps no cache in memory.)
 WORKER_JOBS = 10_000
 
 _work: tuple[list[Job], object, Staging] | None = None  # what forked workers inherit
@@ -38,8 +38,10 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     if workers <= 1 or len(jobs) < PARALLEL_FROM or not can_fork():
         done = {}
         for job in jobs:
-            with collector_paused() if job.local else contextlib.nullcontext():
+            with collector_paused() if job.many_objects else contextlib.nullcontext():
                 done[job.name] = staging.write(run_job(job, templates))
+                if job.after:
+                    job.after()
         return done
     global _work
     _work = (jobs, templates, staging)
@@ -52,8 +54,7 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=max(1, WORKER_JOBS // CHUNK)) as pool:
             running = pool.imap_unordered(_run_chunk, chunks)
-            with collector_paused():  # the open data's pieces: many objects that live on
-                results, problem, _ = _run_indexes([i for i, job in enumerate(jobs) if job.local])
+            results, problem, _ = _run_indexes([i for i, job in enumerate(jobs) if job.local])
             done.update(results)
             if problem:
                 problems.append(problem)
@@ -72,11 +73,14 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
 
 
 def _chunks(jobs: list[Job]) -> list[list[int]]:
-    """Split the workers' job indexes into tasks: the site-wide jobs (big, few) one by one first, then
+    """Split the workers' job indexes into tasks: first the jobs that hold many objects (the open data and
+    search files, each with its listings' pieces) together, so that one worker makes them one after
+    the other and they are never in memory side by side; then the other site-wide jobs one by one; then
     pages in batches. Jobs marked `local` run in the main process meanwhile."""
-    single = [i for i, job in enumerate(jobs) if "/" not in job.name and not job.local]
-    pages = [i for i, job in enumerate(jobs) if "/" in job.name and not job.local]
-    return [[i] for i in single] + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    heavy = [i for i, job in enumerate(jobs) if job.many_objects and not job.local]
+    single = [i for i, job in enumerate(jobs) if "/" not in job.name and not job.local and not job.many_objects]
+    pages = [i for i, job in enumerate(jobs) if "/" in job.name and not job.local and not job.many_objects]
+    return ([heavy] if heavy else []) + [[i] for i in single] + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
 
 
 def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None, list[str]]:
@@ -91,7 +95,10 @@ def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, P
     problem = None
     for i in indexes:
         try:
-            results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
+            with collector_paused() if jobs[i].many_objects else contextlib.nullcontext():
+                results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
+                if jobs[i].after:
+                    jobs[i].after()
         except TemplateProblem as exc:
             problem = (i, exc.problem)
             break

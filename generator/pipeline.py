@@ -14,7 +14,7 @@ from .load import SourceFile, display_path, display_paths, iter_files, load_arti
 from .markup import MarkdownRenderer
 from .model import Site
 from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
-                         load_pieces, load_sources, save, shelves)
+                         PieceStore, Shelf, load_sources, save)
 from .dates import build_date
 from .processes import can_fork, default_workers, fork_map, with_collector_paused
 from .digest import digest, file_digest, generator_version
@@ -259,18 +259,17 @@ class Builder:
         self.cache, self.workers, self.keep_in_memory = cache, workers, keep_in_memory
         self.previous: Manifest | None = None
         self.sources: Sources | None = None
-        self.pieces: Pieces | None = None
         self._unsaved = False
         self.site: Site | None = None  # the last good build's site (kept only in memory, for `preview`)
         self._previewer = None
         self._previewed: dict[str, bytes | None] = {}  # output path: its bytes before a preview (None: new)
-        self._shelves = shelves(output)
+        self._shelf = Shelf(cache_folder(output) / "sources")
+        self._pieces = PieceStore(cache_folder(output) / "pieces", remember=keep_in_memory)
         if cache:
             gc.disable()  # unpickling many thousand small objects: the collector would only slow it down
             try:
                 self.previous = load_manifest(output)
-                self.sources = load_sources(self._shelves[0])
-                self.pieces = load_pieces(self._shelves[1])
+                self.sources = load_sources(self._shelf)
             finally:
                 gc.enable()
             if not keep_in_memory:
@@ -281,7 +280,8 @@ class Builder:
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""
         if self._unsaved and self.previous is not None:
-            save(self.output, self.previous, self._shelves, self.sources, self.pieces)
+            save(self.output, self.previous, self._shelf, self.sources)
+            self._pieces.flush()
             self._unsaved = False
 
     def build(self, stamp: str | None = None) -> CheckResult:
@@ -362,8 +362,7 @@ class Builder:
             raise ContentError(fatal)
         site = result.site
         pieces_key = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
-        pieces = Pieces(pieces_key, self.pieces.old if self.pieces and self.pieces.key == pieces_key else None,
-                        keep=self.cache)
+        pieces = Pieces(pieces_key, self._pieces if self.cache else None, keep=self.cache)
         try:
             jobs = plan_site(site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None,
                              pieces)
@@ -404,11 +403,10 @@ class Builder:
             self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
                                      job_files, files, folders)
             self.sources = sources
-            self.pieces = pieces.for_next_build()
             if self.keep_in_memory:
                 self._unsaved = True
             else:
-                save(self.output, self.previous, self._shelves, sources, self.pieces)
+                save(self.output, self.previous, self._shelf, sources)
         return result
 
 

@@ -59,7 +59,9 @@ class Job:
     name: str
     key: str
     make: Callable[[], Files]
-    local: bool = False  # run in the main process (it updates state the next build reuses)
+    local: bool = False  # run in the main process (it updates state that this process keeps: serve's cache)
+    after: Callable[[], None] | None = None  # called once its files are written
+    many_objects: bool = False  # makes many objects that live until it ends: run with the collector paused
 
 
 def render_site(site: Site, templates: Path | None = None) -> Files:
@@ -110,6 +112,10 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
                               f"cannot be read: {exc.strerror} — check the templates folder") from None
     env = make_environment(templates, site, assets, compiled)
     keys = Keys(site, templates, assets)
+    put_away = pieces.put_away if pieces is not None else None  # a job's pieces leave memory with its files
+    # A build that keeps its pieces in memory for the next one (serve) makes them in this process; any
+    # other build may make them in a worker, which saves them to disk itself.
+    local = pieces is not None and pieces.remembered
     everything = keys.of("all", keys.all_listings, keys.all_articles)
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
             Job("static-pages", everything, lambda: render_static_pages(env)),
@@ -118,9 +124,10 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("robots", keys.base, lambda: [("robots.txt", render_robots(site))]),
             Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
             Job("search", everything, lambda: render_search_data(site, site.config.path_prefix, pieces),
-                local=True),
+                local=local, after=put_away, many_objects=True),
             Job("places", keys.base, render_places)]
-    jobs += [Job(name, everything, make, local=True) for name, make in export_groups(site, env, pieces)]
+    jobs += [Job(name, everything, make, local=local, after=put_away, many_objects=True)
+             for name, make in export_groups(site, env, pieces)]
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
     jobs += plan_region_print_pages(env, site, keys)

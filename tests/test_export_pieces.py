@@ -64,6 +64,8 @@ def test_meetings_made_alone_assemble_into_the_same_feed(site):
 def test_hsds_pieces_made_alone_assemble_into_the_same_files(site):
     pieces = [hsds.service_piece(alone(site, l), hsds.term_rows_by_id(alone(site, l)), l) for l in site.listings]
     assert hsds.assemble_hsds(site, pieces) == hsds.render_hsds(site)
+    rows = [hsds.table_piece(alone(site, l), l) for l in site.listings]
+    assert hsds.assemble_hsds_tables(site, rows) == hsds.render_hsds_tables(site)
 
 
 def test_calendars_made_alone_are_the_same(site):

@@ -194,17 +194,21 @@ def test_the_output_is_checked_without_a_full_scan_and_still_put_back(site, tmp_
 
 
 def test_the_cache_rewrites_only_the_shards_an_edit_changed(site):
-    """The parsed sources and the open data pieces are saved in shards; editing one listing rewrites the
-    shard of its file and those of its old and new pieces, not the other sixty-odd of each."""
+    """The parsed sources and each kind of open data piece are saved in shards; editing one listing
+    rewrites the shard of its file and, per kind, those of its old and new pieces, not the other sixty-odd."""
     content, templates, output = site
-    shards = [p for p in cache_folder(output).glob("*/[0-9][0-9].pickle")]
-    assert {p.parent.name for p in shards} == {"sources", "pieces"} and len(shards) > 40
+    shards = sorted(cache_folder(output).rglob("[0-9][0-9].pickle"))
+    folders = {p.parent.relative_to(cache_folder(output)).as_posix() for p in shards}
+    assert folders == {"sources", "pieces/json", "pieces/csv", "pieces/meetings", "pieces/hsds",
+                       "pieces/hsds-tables", "pieces/search"}
+    assert len(shards) == 64 * len(folders)
     before = {p: p.stat().st_mtime_ns for p in shards}
     edit_summary(content, templates)
     build_site(content, output, templates=templates)
-    rewritten = {p for p in shards if p.stat().st_mtime_ns != before[p]}
-    assert {p.parent.name for p in rewritten} == {"sources", "pieces"}
-    assert len(rewritten) <= 3
+    rewritten = [p.parent.relative_to(cache_folder(output)).as_posix() for p in shards
+                 if p.stat().st_mtime_ns != before[p]]
+    assert {"sources", "pieces/json", "pieces/hsds"} <= set(rewritten)
+    assert rewritten.count("sources") == 1 and all(rewritten.count(folder) <= 2 for folder in folders)
 
 
 def test_failed_build_leaves_output_and_cache_usable(site, tmp_path):
@@ -281,6 +285,53 @@ def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, mon
     monkeypatch.setattr(parallel, "run_job", real_run_job)
     assert len(set(pids.read_text().split())) > 3  # the main process, and more workers than two
     assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
+
+
+def test_pieces_made_on_workers_are_kept_for_the_next_build(site, tmp_path, monkeypatch):
+    """A build that keeps no cache in memory makes the open data on workers; each saves its pieces, and the
+    next build on workers encodes only the edited listing's record again."""
+    content, templates, _ = site
+    import generator.exports.listings as exports
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    output = tmp_path / "two"
+    build_site(content, output, templates=templates, workers=2)
+    encoded = tmp_path / "encoded"
+    real = exports.listing_json
+
+    def listing_json(constants, listing):
+        with open(encoded, "a") as f:
+            f.write(f"{os.getpid()} {listing.slug}\n")
+        return real(constants, listing)
+
+    monkeypatch.setattr(exports, "listing_json", listing_json)
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates, workers=2)
+    calls = [line.split() for line in encoded.read_text().splitlines()]
+    assert [slug for _, slug in calls] == [listing_files(content)[3].stem]
+    assert calls[0][0] != str(os.getpid())  # made on a worker
+    monkeypatch.setattr(exports, "listing_json", real)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def test_the_open_data_is_made_on_one_worker_one_file_group_after_another(site, tmp_path, monkeypatch):
+    """The jobs that hold every listing's pieces are one task, so two of them are never in memory at once."""
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    ran = tmp_path / "ran"
+    real_run_job = parallel.run_job
+
+    def run_job(job, templates):
+        with open(ran, "a") as f:
+            f.write(f"{os.getpid()} {job.name} {int(job.many_objects)}\n")
+        return real_run_job(job, templates)
+
+    monkeypatch.setattr(parallel, "run_job", run_job)
+    build_site(content, tmp_path / "two", templates=templates, workers=2)
+    heavy = [line.split()[:2] for line in ran.read_text().splitlines() if line.endswith(" 1")]
+    assert {name for _, name in heavy} >= {"search", "exports-listings", "exports-hsds", "exports-hsds-tables"}
+    assert len({pid for pid, _ in heavy}) == 1 and heavy[0][0] != str(os.getpid())
 
 
 def test_a_template_error_in_a_worker_is_reported_like_any_other(site, tmp_path, monkeypatch):

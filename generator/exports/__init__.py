@@ -9,7 +9,7 @@ from jinja2 import Environment
 
 from ..model import Listing, Site
 from .common import Files, Pieces, SiteConstants, listing_id
-from .hsds import FOLDER as HSDS_FOLDER, render_hsds
+from .hsds import FOLDER as HSDS_FOLDER, render_hsds, render_hsds_tables
 from .hsds_tables import TABLES
 from .ical import listing_calendar
 from .listings import calendar_path, region_exports, render_listing_exports
@@ -21,7 +21,7 @@ ATOM_ENTRIES = 50
 
 def export_groups(site: Site, env: Environment, pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files]]]:
     """Return (name, make) for each group of open data files that hold many listings, made one group
-    at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS, the Atom feed.
+    at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS JSON, HSDS CSV, the Atom feed.
 
     Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
     listing does not rewrite every calendar. With `pieces`, the per-listing parts of the other files
@@ -31,6 +31,7 @@ def export_groups(site: Site, env: Environment, pieces: Pieces | None = None) ->
     return [("exports-listings", lambda: render_listing_exports(site, pieces)),
             ("exports-meetings", lambda: render_meeting_feed(site, pieces)),
             ("exports-hsds", lambda: render_hsds(site, pieces)),
+            ("exports-hsds-tables", lambda: render_hsds_tables(site, pieces)),
             ("exports-atom", lambda: [render_atom(env, site)])]
 
 

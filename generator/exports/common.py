@@ -170,27 +170,42 @@ class Pieces:
 
     A piece depends only on the site constants and its listing, so it is looked up by the listing's
     digest; `key` names the constants (and code) the pieces were made with, and a build with other
-    constants starts afresh. `take` moves the pieces still in use to the new generation, so pieces
-    of deleted or edited listings are dropped; kinds of piece no job asked for this time (their
-    files were up to date) are kept as they were.
+    constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "search"):
+    `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build when a job
+    first takes one, and `put_away` hands back the pieces this build used once the job's files are
+    written. So only the kinds of one job are in memory at a time, pieces of deleted or edited
+    listings are dropped, and kinds that no job asked for (their files were up to date) stay as they were.
     """
 
-    def __init__(self, key: str = "", old: dict | None = None, keep: bool = True):
-        self.key, self.old, self.new, self.keep = key, old or {}, {}, keep
-        self.kinds: set[str] = set()
+    def __init__(self, key: str = "", store=None, keep: bool = True):
+        self.key, self.store, self.keep = key, store, keep
+        self.old: dict[str, dict] = {}  # kind → {listing digest: piece}, as the previous build left them
+        self.new: dict[str, dict] = {}  # kind → the pieces this build used
 
     def take(self, kind: str, listing: Listing, make):
-        self.kinds.add(kind)
-        found = self.old.get((kind, listing.digest)) if listing.digest else None
+        old = self.old.get(kind)
+        if old is None:
+            old = self.old[kind] = self.store.load(kind, self.key) if self.store is not None else {}
+            self.new[kind] = {}
+        found = old.get(listing.digest) if listing.digest else None
         if found is None:
             found = make(listing)
         if listing.digest and self.keep:
-            self.new[kind, listing.digest] = found
+            self.new[kind][listing.digest] = found
         return found
 
-    def for_next_build(self) -> "Pieces":
-        kept = {key: piece for key, piece in self.old.items() if key[0] not in self.kinds}
-        return Pieces(self.key, {**kept, **self.new})
+    @property
+    def remembered(self) -> bool:
+        """Whether the pieces are kept in this process's memory for the next build (serve)."""
+        return self.store is not None and self.keep and getattr(self.store, "remember", False)
+
+    def put_away(self) -> None:
+        """Give the kinds taken so far back to the store and let go of them (their files are written)."""
+        if self.store is not None and self.keep:
+            for kind, pieces in self.new.items():
+                self.store.save(kind, self.key, pieces)
+        self.old.clear()
+        self.new.clear()
 
 
 def take(pieces: Pieces | None, kind: str, listing: Listing, make):

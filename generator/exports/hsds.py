@@ -1,9 +1,10 @@
 """Open Referral HSDS 3.0 files: JSON records (services and organizations, with what hangs from them) and
 the tabular form (one CSV per table) described by a Frictionless `datapackage.json`.
 
-Each listing's part of every file is a ServicePiece, made from that listing and the site constants alone
-(service_piece). assemble_hsds adds what depends on other listings, the organizations, and puts the pieces
-together in listing order.
+Each listing's part of the JSON files is a ServicePiece and its part of the CSV files a tuple of rows
+(table_piece), made from that listing and the site constants alone. assemble_hsds and assemble_hsds_tables
+add what depends on other listings, the organizations, and put the pieces together in listing order. The
+two are separate groups of files, so that at 100,000 listings a build holds one half of the pieces at a time.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ REFERENCES = {"organization_id": "organization", "service_id": "service", "locat
 
 @dataclass(frozen=True, slots=True)
 class ServicePiece:
-    """One listing's part of the HSDS files, ready to put together: JSON and CSV, in UTF-8.
+    """One listing's part of the HSDS JSON files, ready to put together, in UTF-8.
 
     Bytes rather than rows and dicts: besides saving the work, 10,000 listings' worth of small containers
     would keep the garbage collector walking the whole site over and over.
@@ -37,10 +38,9 @@ class ServicePiece:
     service: bytes  # the service row: how organizations.json nests it, and how services.json's record starts
     nested: bytes  # an object of what services.json nests under the service after its organization
     locations: tuple[bytes, ...]  # its locations, each with its addresses, as organizations.json nests them
-    csv: dict[str, bytes]  # table -> its rows of the table's CSV file
 
     def __reduce__(self):  # for the build cache: as a plain tuple, 30 times faster than dataclass state
-        return ServicePiece, (self.organization_id, self.service, self.nested, self.locations, self.csv)
+        return ServicePiece, (self.organization_id, self.service, self.nested, self.locations)
 
 
 def term_rows_by_id(constants: SiteConstants) -> dict[str, Row]:
@@ -64,9 +64,14 @@ def service_piece(constants: SiteConstants, terms: dict[str, Row], listing: List
     })
     (service,) = tables["service"]
     return ServicePiece(organization_id=service["organization_id"], service=compact_json(service), nested=nested,
-                        locations=tuple(compact_json(location) for location in locations.values()),
-                        csv={table: csv_text(table_rows(table, tables[table])).encode("utf-8") if tables[table]
-                             else b"" for table in SERVICE_TABLES})
+                        locations=tuple(compact_json(location) for location in locations.values()))
+
+
+def table_piece(constants: SiteConstants, listing: Listing) -> tuple[bytes, ...]:
+    """Return a listing's rows of each service table's CSV file, in SERVICE_TABLES order (b"" for none)."""
+    tables = listing_tables(constants, listing)
+    return tuple(csv_text(table_rows(table, tables[table])).encode("utf-8") if tables[table] else b""
+                 for table in SERVICE_TABLES)
 
 
 def table_rows(table: str, rows: list[Row]) -> list[tuple]:
@@ -99,8 +104,9 @@ def organizations_json(pieces: list[ServicePiece], organizations: dict[str, byte
         for org_id, org in organizations.items()))
 
 
-def render_tabular(pieces: list[ServicePiece], organizations: list[Row], terms: list[Row]) -> Files:
-    """Return a CSV file per table: the header, then the rows, those of services in listing order."""
+def render_tabular(pieces: list[tuple[bytes, ...]], organizations: list[Row], terms: list[Row]) -> Files:
+    """Return a CSV file per table: the header, then the rows, those of services in listing order
+    (`pieces`: each listing's table_piece)."""
     files = []
     for table, (path, columns) in TABLES.items():
         if table == "organization":
@@ -114,10 +120,11 @@ def render_tabular(pieces: list[ServicePiece], organizations: list[Row], terms: 
     return files
 
 
-def _service_rows(table: str, columns: list[str], pieces: list[ServicePiece]) -> Iterator[bytes]:
+def _service_rows(table: str, columns: list[str], pieces: list[tuple[bytes, ...]]) -> Iterator[bytes]:
     yield csv_text([columns]).encode("utf-8")
+    index = SERVICE_TABLES.index(table)
     for piece in pieces:
-        yield piece.csv[table]
+        yield piece[index]
 
 
 def field_schema(column: str) -> dict:
@@ -155,14 +162,20 @@ def datapackage(site: Site) -> dict:
 
 
 def render_hsds(site: Site, pieces: Pieces | None = None) -> Files:
-    """Return the HSDS JSON records, the CSV tables and datapackage.json."""
+    """Return the HSDS JSON records and datapackage.json."""
     constants = site_constants(site)
     make = partial(service_piece, constants, term_rows_by_id(constants))
     return assemble_hsds(site, [take(pieces, "hsds", listing, make) for listing in site.listings])
 
 
+def render_hsds_tables(site: Site, pieces: Pieces | None = None) -> Files:
+    """Return the HSDS CSV tables (the tabular form that datapackage.json describes)."""
+    make = partial(table_piece, site_constants(site))
+    return assemble_hsds_tables(site, [take(pieces, "hsds-tables", listing, make) for listing in site.listings])
+
+
 def assemble_hsds(site: Site, pieces: list[ServicePiece]) -> Files:
-    """Return the HSDS files from each listing's piece (in site.listings order) and the organizations.
+    """Return the HSDS JSON files from each listing's piece (in site.listings order) and the organizations.
 
     The organizations are the one part made here from all the listings: listings that name the same
     organization share its row.
@@ -170,8 +183,11 @@ def assemble_hsds(site: Site, pieces: list[ServicePiece]) -> Files:
     organizations = organization_rows(site.listings)
     encoded = {org["id"]: compact_json(org) for org in organizations}
     # Compact: at 100,000 listings these are the largest files of the site (a CDN gzips them anyway).
-    files: Files = [(f"{FOLDER}/services.json", services_json(pieces, encoded)),
-                    (f"{FOLDER}/organizations.json", organizations_json(pieces, encoded))]
-    files += render_tabular(pieces, organizations, taxonomy_term_rows(site_constants(site)))
-    files.append((f"{FOLDER}/datapackage.json", pretty_json(datapackage(site))))
-    return files
+    return [(f"{FOLDER}/services.json", services_json(pieces, encoded)),
+            (f"{FOLDER}/organizations.json", organizations_json(pieces, encoded)),
+            (f"{FOLDER}/datapackage.json", pretty_json(datapackage(site)))]
+
+
+def assemble_hsds_tables(site: Site, pieces: list[tuple[bytes, ...]]) -> Files:
+    """Return the HSDS CSV files from each listing's table_piece (in site.listings order)."""
+    return render_tabular(pieces, organization_rows(site.listings), taxonomy_term_rows(site_constants(site)))
