@@ -183,10 +183,9 @@ class Shelf:
         self.key = key
 
 
-def shard_of(key) -> int:
-    """Return the shard of an entry's key: a str (a path) or a tuple whose last item is a str."""
-    text = key if isinstance(key, str) else key[-1]
-    return zlib.crc32(text.encode("utf-8", "surrogatepass")) % SHARDS
+def shard_of(key: str) -> int:
+    """Return the shard of an entry's key (a path, or a listing's digest)."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 def load_sources(shelf: Shelf) -> Sources:

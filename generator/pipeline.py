@@ -272,10 +272,11 @@ class Builder:
                 self.sources = load_sources(self._shelf)
             finally:
                 gc.enable()
-            if not keep_in_memory:
-                # The loaded cache lives until this one build ends: out of the collector's sight, it is
-                # not walked by the full collection its size would set off (0.13 s at 10,000 listings).
-                gc.freeze()
+        # The loaded cache lives until this one build ends: out of the collector's sight (until then),
+        # it is not walked by the full collection its size would set off (0.13 s at 10,000 listings).
+        self._frozen = cache and not keep_in_memory
+        if self._frozen:
+            gc.freeze()
 
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""
@@ -295,6 +296,10 @@ class Builder:
         except BaseException:
             self._restore_previews()
             raise
+        finally:
+            if self._frozen:
+                gc.unfreeze()
+                self._frozen = False
         self._previewed.clear()
         self._previewer = None
         if self.keep_in_memory:
@@ -369,8 +374,8 @@ class Builder:
         except TemplateProblem as exc:
             raise ContentError([exc.problem]) from None
         previous = self.previous
-        if self.keep_in_memory and previous is not None and self.output.is_dir():
-            files = previous.files  # this process wrote them
+        if self.keep_in_memory and self._unsaved and self.output.is_dir():
+            files = previous.files  # this process wrote them (and has not saved the cache since)
             if self._previewed:  # a preview's pages are made again
                 files = {p: s for p, s in files.items() if p not in self._previewed}
             before = (files, previous.folders)

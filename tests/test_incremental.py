@@ -266,6 +266,16 @@ def test_serve_builder_keeps_its_cache_between_builds(site, tmp_path):
     assert mtimes(output) == before
 
 
+def test_serve_builder_checks_the_output_it_did_not_write_itself(site, tmp_path):
+    """serve trusts its in-memory record of the output only for files it wrote; at its first build the
+    output is what an earlier `build` (or a person) left, and is checked like any build's."""
+    content, templates, output = site
+    page = sorted(p for p in scan_output(output) if p.startswith("listings/"))[2]
+    change_a_page_in_place(output, page)
+    Builder(content, output, templates=templates, keep_in_memory=True).build()
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
 def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):
     """Also when workers are replaced as they go (here after every 14 jobs), as on large sites."""
     content, templates, _ = site
