@@ -170,11 +170,12 @@ class Pieces:
 
     A piece depends only on the site constants and its listing, so it is looked up by the listing's
     digest; `key` names the constants (and code) the pieces were made with, and a build with other
-    constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "search"):
-    `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build when a job
-    first takes one, and `put_away` hands back the pieces this build used once the job's files are
-    written. So only the kinds of one job are in memory at a time, pieces of deleted or edited
-    listings are dropped, and kinds that no job asked for (their files were up to date) stay as they were.
+    constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "hsds-tables",
+    "search"): `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build
+    when a job first takes one, and `put_away` hands back the pieces this build used once the job's
+    files are written. So only the kinds of one job are in memory at a time, pieces of deleted or
+    edited listings are dropped, and kinds that no job asked for (their files were up to date) stay
+    as they were.
     """
 
     def __init__(self, key: str = "", store=None, keep: bool = True):
@@ -197,7 +198,7 @@ class Pieces:
     @property
     def remembered(self) -> bool:
         """Whether the pieces are kept in this process's memory for the next build (serve)."""
-        return self.store is not None and self.keep and getattr(self.store, "remember", False)
+        return self.store is not None and self.keep and self.store.remember
 
     def put_away(self) -> None:
         """Give the kinds taken so far back to the store and let go of them (their files are written)."""
