@@ -276,6 +276,20 @@ def test_serve_builder_checks_the_output_it_did_not_write_itself(site, tmp_path)
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
 
 
+def log_calls(monkeypatch: pytest.MonkeyPatch, owner, name: str, log: Path, describe=lambda *args: ""):
+    """Wrap owner.name so that every call appends "<process id> <describe(*args)>" to `log` (calls made on
+    forked workers too, which a list in this process would not see); return the original."""
+    real = getattr(owner, name)
+
+    def logged(*args):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()} {describe(*args)}\n")
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, logged)
+    return real
+
+
 def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):
     """Also when workers are replaced as they go (here after every 14 jobs), as on large sites."""
     content, templates, _ = site
@@ -283,14 +297,7 @@ def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, mon
     monkeypatch.setattr(parallel, "CHUNK", 7)
     monkeypatch.setattr(parallel, "WORKER_JOBS", 14)
     pids = tmp_path / "pids"
-    real_run_job = parallel.run_job
-
-    def run_job(job, templates):
-        with open(pids, "a") as f:
-            f.write(f"{os.getpid()}\n")
-        return real_run_job(job, templates)
-
-    monkeypatch.setattr(parallel, "run_job", run_job)
+    real_run_job = log_calls(monkeypatch, parallel, "run_job", pids)
     build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
     monkeypatch.setattr(parallel, "run_job", real_run_job)
     assert len(set(pids.read_text().split())) > 3  # the main process, and more workers than two
@@ -307,14 +314,7 @@ def test_pieces_made_on_workers_are_kept_for_the_next_build(site, tmp_path, monk
     output = tmp_path / "two"
     build_site(content, output, templates=templates, workers=2)
     encoded = tmp_path / "encoded"
-    real = exports.listing_json
-
-    def listing_json(constants, listing):
-        with open(encoded, "a") as f:
-            f.write(f"{os.getpid()} {listing.slug}\n")
-        return real(constants, listing)
-
-    monkeypatch.setattr(exports, "listing_json", listing_json)
+    real = log_calls(monkeypatch, exports, "listing_json", encoded, lambda constants, listing: listing.slug)
     edit_summary(content, templates)
     build_site(content, output, templates=templates, workers=2)
     calls = [line.split() for line in encoded.read_text().splitlines()]
@@ -330,14 +330,7 @@ def test_the_open_data_is_made_on_one_worker_one_file_group_after_another(site, 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "CHUNK", 5)
     ran = tmp_path / "ran"
-    real_run_job = parallel.run_job
-
-    def run_job(job, templates):
-        with open(ran, "a") as f:
-            f.write(f"{os.getpid()} {job.name} {int(job.many_objects)}\n")
-        return real_run_job(job, templates)
-
-    monkeypatch.setattr(parallel, "run_job", run_job)
+    log_calls(monkeypatch, parallel, "run_job", ran, lambda job, templates: f"{job.name} {int(job.many_objects)}")
     build_site(content, tmp_path / "two", templates=templates, workers=2)
     heavy = [line.split()[:2] for line in ran.read_text().splitlines() if line.endswith(" 1")]
     assert {name for _, name in heavy} >= {"search", "exports-listings", "exports-hsds", "exports-hsds-tables"}
