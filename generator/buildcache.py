@@ -100,26 +100,12 @@ def scan_output_tree(output: Path) -> tuple[dict[str, tuple[int, int]], dict[str
     renamed, so a later build can tell that nothing appeared or vanished by looking at the folders
     alone (see generator.write.current_files).
     """
-    files: dict[str, tuple[int, int]] = {}
-    folders: dict[str, int] = {}
-    root = os.path.abspath(output)
-    stack = [""]
-    while stack:
-        rel = stack.pop()
-        real = f"{root}/{rel}" if rel else root
-        try:
-            folders[rel] = os.stat(real).st_mtime_ns
-            entries = list(os.scandir(real))
-        except OSError:
-            continue
-        for entry in entries:
-            name = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(name)
-            else:
-                st = entry.stat(follow_symlinks=False)
-                files[name] = (st.st_size, st.st_mtime_ns)
-    return dict(sorted(files.items())), folders
+    try:
+        folders = {"": os.stat(output).st_mtime_ns}
+    except OSError:
+        folders = {}
+    files = {name: (st.st_size, st.st_mtime_ns) for name, st in iter_tree(output, hidden=True, folders=folders)}
+    return files, folders
 
 
 def load_manifest(output: Path) -> Manifest | None:

@@ -28,11 +28,12 @@ def file_digest(path: str, data: bytes) -> str:
     return digest(path, data)
 
 
-def iter_tree(folder: Path, hidden: bool = False):
+def iter_tree(folder: Path, hidden: bool = False, folders: dict[str, int] | None = None):
     """Yield (path relative to folder, os.stat_result) for every file under it, in a stable order.
 
     Hidden files and folders (and __pycache__) are skipped, as the content loader skips them, unless
     `hidden` is set; then every file counts and symbolic links are not followed (the output folder).
+    With `folders`, each folder below `folder` is recorded in it as {relative path: mtime_ns}.
     """
     stack = [(str(folder), "")]
     found = []
@@ -48,6 +49,8 @@ def iter_tree(folder: Path, hidden: bool = False):
             name = f"{rel}{entry.name}"
             if entry.is_dir(follow_symlinks=not hidden):
                 stack.append((entry.path, name + "/"))
+                if folders is not None:
+                    folders[name] = entry.stat(follow_symlinks=not hidden).st_mtime_ns
             else:
                 found.append((name, entry.stat(follow_symlinks=not hidden)))
     found.sort(key=lambda item: item[0])
