@@ -70,14 +70,19 @@ def iter_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def load_yaml_file(path: Path, problems: Problems) -> Document | None:
-    """Return a file's parsed document, or None after recording why it could not be read."""
-    return _load_yaml(path, display_path(path), problems)
+def load_yaml_file(path: Path, problems: Problems, shown: str | None = None,
+                   data: bytes | None = None) -> Document | None:
+    """Return a file's parsed document, or None after recording why it could not be read.
+
+    `shown` (its display path) and `data` (its bytes) save resolving the path and reading the file
+    again when the caller has them already.
+    """
+    return _load_yaml(path, display_path(path) if shown is None else shown, problems, data)
 
 
-def _load_yaml(path: Path, shown: str, problems: Problems) -> Document | None:
+def _load_yaml(path: Path, shown: str, problems: Problems, data: bytes | None = None) -> Document | None:
     try:
-        doc = read_yaml(path.read_bytes())
+        doc = read_yaml(path.read_bytes() if data is None else data)
     except OSError as exc:
         problems.add(shown, 0, "(file)", f"cannot be read: {exc.strerror} — check the file's permissions")
         return None

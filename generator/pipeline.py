@@ -151,13 +151,13 @@ def _read_listing(path: Path, shown: str, st, cached: CachedSource | None, taxon
     try:
         data = path.read_bytes()
     except OSError:
-        data = b""
-    key = file_digest(shown, data)
+        data = None  # load_yaml_file tries again, and says why it cannot
+    key = file_digest(shown, data or b"")
     size, mtime = (st.st_size, st.st_mtime_ns) if st else (-1, -1)
     if cached and cached.digest == key:
         return CachedSource(size, mtime, key, cached.listing, cached.problems)
     problems = Problems()
-    doc = load_yaml_file(path, problems)
+    doc = load_yaml_file(path, problems, shown, data)
     listing = None
     if doc is not None:
         listing = validate_listing(SourceFile(shown, path.stem, doc), taxonomy, markdown, problems)
