@@ -117,17 +117,19 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
     # other build may make them in a worker, which saves them to disk itself.
     local = pieces is not None and pieces.remembered
     everything = keys.of("all", keys.all_listings, keys.all_articles)
+    all_data = keys.of_data(keys.all_listings, keys.all_articles)  # for files no template or asset goes into
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
             Job("static-pages", everything, lambda: render_static_pages(env)),
             Job("embed", everything, lambda: render_embed(env, templates)),
             Job("sitemaps", everything, lambda: render_sitemaps(env, site)),
-            Job("robots", keys.base, lambda: [("robots.txt", render_robots(site))]),
-            Job("schema", keys.base, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
-            Job("search", everything, lambda: render_search_data(site, site.config.path_prefix, pieces),
+            Job("robots", keys.data, lambda: [("robots.txt", render_robots(site))]),
+            Job("schema", keys.data, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
+            Job("search", all_data, lambda: render_search_data(site, site.config.path_prefix, pieces),
                 local=local, after=put_away, many_objects=True),
-            Job("places", keys.base, render_places)]
-    jobs += [Job(name, everything, make, local=local, after=put_away, many_objects=True)
-             for name, make in export_groups(site, env, pieces)]
+            Job("places", keys.data, render_places)]
+    jobs += [Job(name, everything if uses_templates else all_data, make, local=local, after=put_away,
+                 many_objects=True)
+             for name, make, uses_templates in export_groups(site, env, pieces)]
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
     jobs += plan_region_print_pages(env, site, keys)
@@ -139,8 +141,10 @@ class Keys:
     """Digests that jobs combine into their keys."""
 
     def __init__(self, site: Site, templates: Path, assets: dict[str, tuple[str, bytes]]):
-        self.base = digest(generator_version(), tree_digest(templates), repr(site.config), repr(site.taxonomy),
-                           site.today.isoformat())
+        # `data` is for files made without templates or assets (the open data, the search index):
+        # editing a template or the stylesheet leaves them alone.
+        self.data = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
+        self.base = digest(self.data, tree_digest(templates))
         self.all_listings = digest(*(l.digest for l in site.listings))
         self.all_articles = digest(*(a.digest for a in site.articles))
         # Facet pages show every term's count: a listing added anywhere changes them.
@@ -149,6 +153,9 @@ class Keys:
 
     def of(self, *parts: str) -> str:
         return digest(self.base, *parts)
+
+    def of_data(self, *parts: str) -> str:
+        return digest(self.data, *parts)
 
 
 def render_embed(env: Environment, templates: Path) -> Files:

@@ -132,6 +132,22 @@ def test_an_edit_rewrites_only_the_files_it_changes(site, tmp_path):
     assert len(untouched_pages) >= 50
 
 
+@pytest.mark.parametrize("edit", [edit_template, edit_stylesheet], ids=lambda e: e.__name__)
+def test_a_template_edit_does_not_make_the_open_data_again(site, tmp_path, monkeypatch, edit):
+    """No template or asset goes into the open data or the search index: those jobs are skipped."""
+    content, templates, output = site
+    ran = tmp_path / "ran"
+    log_calls(monkeypatch, parallel, "run_job", ran, lambda job, templates: job.name)
+    edit(content, templates)
+    build_site(content, output, templates=templates, workers=1)
+    names = {line.split(" ", 1)[1] for line in ran.read_text().splitlines()}
+    assert any(name.startswith("listing/") for name in names)  # the pages are made again
+    assert "exports-atom" in names  # the Atom feed is a template
+    assert not names & {"search", "exports-listings", "exports-meetings", "exports-hsds", "exports-hsds-tables",
+                        "robots", "schema", "places"}
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
 def test_a_build_with_nothing_changed_writes_nothing(site):
     content, templates, output = site
     before = mtimes(output)

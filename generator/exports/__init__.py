@@ -19,8 +19,9 @@ ATOM_PATH = "feeds/listings.atom"
 ATOM_ENTRIES = 50
 
 
-def export_groups(site: Site, env: Environment, pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files]]]:
-    """Return (name, make) for each group of open data files that hold many listings, made one group
+def export_groups(site: Site, env: Environment,
+                  pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files], bool]]:
+    """Return (name, make, uses templates) for each group of open data files that hold many listings, made one group
     at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS JSON, HSDS CSV, the Atom feed.
 
     Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
@@ -28,11 +29,11 @@ def export_groups(site: Site, env: Environment, pieces: Pieces | None = None) ->
     are reused from the previous build where the listing did not change. A group's files are written
     before the next is made, so that without the cache only one group's pieces are in memory at once.
     """
-    return [("exports-listings", lambda: render_listing_exports(site, pieces)),
-            ("exports-meetings", lambda: render_meeting_feed(site, pieces)),
-            ("exports-hsds", lambda: render_hsds(site, pieces)),
-            ("exports-hsds-tables", lambda: render_hsds_tables(site, pieces)),
-            ("exports-atom", lambda: [render_atom(env, site)])]
+    return [("exports-listings", lambda: render_listing_exports(site, pieces), False),
+            ("exports-meetings", lambda: render_meeting_feed(site, pieces), False),
+            ("exports-hsds", lambda: render_hsds(site, pieces), False),
+            ("exports-hsds-tables", lambda: render_hsds_tables(site, pieces), False),
+            ("exports-atom", lambda: [render_atom(env, site)], True)]
 
 
 def render_calendar(constants: SiteConstants, listing: Listing) -> Files:
