@@ -5,7 +5,8 @@ import pytest
 
 from generator.errors import ContentError
 from generator.pipeline import build_site
-from generator.write import DuplicateOutput, write_site
+from generator.buildcache import scan_output_tree
+from generator.write import DuplicateOutput, Staging, commit_changes, write_site
 from helpers import ARTICLE, ONLINE, dedent, run_build_py, snapshot, write_article, write_listing
 
 
@@ -112,3 +113,19 @@ def test_write_site_writes_exactly_the_given_files(tmp_path):
     files = [("index.html", b"<h1>home</h1>"), ("a/b/c.txt", b"\x00\xff"), ("robots.txt", b"User-agent: *\n")]
     write_site(files, tmp_path / "output")
     assert snapshot(tmp_path / "output") == dict(files)
+
+
+def test_incremental_commit_stages_files_side_by_side_and_moves_each_in(tmp_path):
+    """Paths that differ only in '/' versus '%2F', and one too long for a file name, stay apart."""
+    output = tmp_path / "output"
+    long_path = "/".join(["fake-folder-name"] * 20) + "/index.html"
+    write_site([("a/b.html", b"old"), ("gone.html", b"x")], output)
+    files, folders = scan_output_tree(output)
+    staging = Staging(output, files)
+    made = staging.write([("a/b.html", b"new"), ("a%2Fb.html", b"flat"), ("a%252Fb.html", b"quoted"),
+                          (long_path, b"deep")])
+    assert all(entry.is_file() for entry in staging.folder.iterdir())  # no folder per page
+    commit_changes(staging, made, set(), files, folders)
+    assert snapshot(output) == {"a/b.html": b"new", "a%2Fb.html": b"flat", "a%252Fb.html": b"quoted",
+                                long_path: b"deep"}
+    assert leftovers(tmp_path) == []
