@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -69,3 +71,11 @@ def test_a_small_site_does_not_build_the_whole_tables(tmp_path: Path, repo_root:
     site = gather_site(content).site
     assert site.listings[0].point.how == "city"
     assert load_tables.cache_info().currsize == 0
+
+
+def test_the_whole_tables_leave_the_zipcodes_data_out_of_the_build_process(repo_root: Path):
+    """Read in the build's process, the data would stay there (~150 MB) and in every worker forked after."""
+    script = ("import sys; from generator.geo import load_tables; assert len(load_tables()[0]) > 40000; "
+              "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo_root, capture_output=True, text=True, check=True)
+    assert int(done.stdout) < 100_000  # KiB; about 50 MB, and 230 MB when read here
