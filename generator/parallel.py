@@ -11,7 +11,7 @@ import gc
 import multiprocessing
 
 from .errors import Problem
-from .processes import can_fork, collector_paused, default_workers
+from .processes import can_fork, collector_paused, default_workers, release_free_memory
 from .render import Job, TemplateProblem, run_job
 from .write import Staging
 
@@ -42,6 +42,8 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
                 done[job.name] = staging.write(run_job(job, templates))
                 if job.after:
                     job.after()
+            if job.many_objects:
+                release_free_memory()
         return done
     global _work
     _work = (jobs, templates, staging)
@@ -99,6 +101,8 @@ def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, P
                 results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
                 if jobs[i].after:
                     jobs[i].after()
+            if jobs[i].many_objects:
+                release_free_memory()
         except TemplateProblem as exc:
             problem = (i, exc.problem)
             break
