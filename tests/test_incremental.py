@@ -340,17 +340,23 @@ def test_pieces_made_on_workers_are_kept_for_the_next_build(site, tmp_path, monk
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
 
 
-def test_the_open_data_is_made_on_one_worker_one_file_group_after_another(site, tmp_path, monkeypatch):
-    """The jobs that hold every listing's pieces are one task, so two of them are never in memory at once."""
+def test_the_site_wide_jobs_are_made_on_one_worker_one_after_another(site, tmp_path, monkeypatch):
+    """The jobs that hold every listing's pieces are one task, so two of them are never in memory at once,
+    and the other jobs that read every listing (the sitemaps, the feed) are in it too, so that only one
+    worker copies the memory the listings are in."""
     content, templates, _ = site
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "CHUNK", 5)
     ran = tmp_path / "ran"
     log_calls(monkeypatch, parallel, "run_job", ran, lambda job, templates: f"{job.name} {int(job.many_objects)}")
     build_site(content, tmp_path / "two", templates=templates, workers=2)
-    heavy = [line.split()[:2] for line in ran.read_text().splitlines() if line.endswith(" 1")]
-    assert {name for _, name in heavy} >= {"search", "exports-listings", "exports-hsds", "exports-hsds-tables"}
-    assert len({pid for pid, _ in heavy}) == 1 and heavy[0][0] != str(os.getpid())
+    site_wide = [line.split() for line in ran.read_text().splitlines() if "/" not in line.split()[1]]
+    names = [name for _, name, _ in site_wide]
+    assert set(names) >= {"search", "exports-listings", "exports-hsds", "exports-hsds-tables", "sitemaps",
+                          "exports-atom", "static-pages"}
+    assert len({pid for pid, _, _ in site_wide}) == 1 and site_wide[0][0] != str(os.getpid())
+    heavy = [many for _, _, many in site_wide]
+    assert heavy == sorted(heavy, reverse=True)  # the open data first
 
 
 def test_a_template_error_in_a_worker_is_reported_like_any_other(site, tmp_path, monkeypatch):
