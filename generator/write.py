@@ -93,13 +93,14 @@ class Staging:
 
     def staged(self, path: str) -> Path:
         """Return where an output path is staged: at the same place in the staging folder for a full
-        build (which swaps the folder in whole), else under one flat name (the path with '/' and
-        '%' written %2F and %25, or a digest of a path too long for one file name)."""
+        build (which swaps the folder in whole), else under one flat name: the path with '%' and '/'
+        written %25 and %2F, or, for a path too long for one file name, '%~' and a digest of it (a name
+        that writing out '%' never gives)."""
         if self.live is None:
             return self.folder / path
         name = path.replace("%", "%25").replace("/", "%2F")
         if len(name.encode()) > 200:  # file names end at 255 bytes
-            name = "~" + hashlib.sha256(path.encode()).hexdigest()
+            name = "%~" + hashlib.sha256(path.encode()).hexdigest()
         return self.folder / name
 
     def discard(self) -> None:

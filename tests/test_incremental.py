@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_synthetic
-from generator import parallel
+from generator import geo, parallel
 from generator.buildcache import cache_folder, scan_output
 from generator.errors import ContentError
 from generator.pipeline import Builder, build_site
@@ -317,6 +317,17 @@ def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, mon
     build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
     monkeypatch.setattr(parallel, "run_job", real_run_job)
     assert len(set(pids.read_text().split())) > 3  # the main process, and more workers than two
+    assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
+
+
+def test_a_worker_can_load_the_zip_tables_itself(site, tmp_path, monkeypatch):
+    """A site this small looks its places up one by one, so the place files' job loads the whole tables
+    on the worker it runs on, which may not start a process of its own."""
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    geo.load_tables.cache_clear()
+    build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
+    assert geo.load_tables.cache_info().currsize == 0  # they were loaded on the worker, not here
     assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
 
 

@@ -21,8 +21,9 @@ ATOM_ENTRIES = 50
 
 def export_groups(site: Site, env: Environment,
                   pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files], bool]]:
-    """Return (name, make, uses templates) for each group of open data files that hold many listings, made one group
-    at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS JSON, HSDS CSV, the Atom feed.
+    """Return (name, make, whether it uses templates) for each group of open data files that hold many
+    listings, made one group at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS
+    JSON, HSDS CSV, the Atom feed.
 
     Each listing's own calendar (`render_calendar`) is rendered with its page, so that editing one
     listing does not rewrite every calendar. With `pieces`, the per-listing parts of the other files
