@@ -60,9 +60,10 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
             done.update(results)
             if problem:
                 problems.append(problem)
-            for results, problem, same in running:
+            for results, problem, (same, streamed) in running:
                 done.update(results)
                 staging.same.update(same)
+                staging.streamed.update(streamed)
                 if problem:
                     problems.append(problem)
     finally:
@@ -90,13 +91,15 @@ def _chunks(jobs: list[Job]) -> list[list[int]]:
     return ([site_wide] if site_wide else []) + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
 
 
-def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None, list[str]]:
+def _run_chunk(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None,
+                                            tuple[list[str], list[str]]]:
     return _run_indexes(indexes)
 
 
-def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None, list[str]]:
-    """Run jobs by index; return their paths, the first template problem and the paths left as they were
-    (Staging.same, which a worker's copy of the staging object cannot share otherwise)."""
+def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, Problem] | None,
+                                              tuple[list[str], list[str]]]:
+    """Run jobs by index; return their paths, the first template problem, and what the staging object
+    noted of them (Staging.same and Staging.streamed, which a worker's copy cannot share otherwise)."""
     jobs, templates, staging = _work
     results = {}
     problem = None
@@ -111,7 +114,8 @@ def _run_indexes(indexes: list[int]) -> tuple[dict[str, list[str]], tuple[int, P
         except TemplateProblem as exc:
             problem = (i, exc.problem)
             break
-    return results, problem, [path for paths in results.values() for path in paths if path in staging.same]
+    made = [path for paths in results.values() for path in paths]
+    return results, problem, ([p for p in made if p in staging.same], [p for p in made if p in staging.streamed])
 
 
 def _fields(problem: Problem) -> tuple[str, int, str]:

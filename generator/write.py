@@ -56,6 +56,8 @@ class Staging:
     With `live` (the output's files as the build found them), a file whose bytes are already in the
     output is not written again but only noted in `same`: after editing one listing most of the
     search shards an incremental build makes are unchanged, and comparing is cheaper than creating.
+    Files streamed in parts (the open data) cannot be compared before they are written: they are noted
+    in `streamed`, and commit_changes compares those, and only those, once written.
     Such a build moves files in one by one, so they are staged side by side (`staged`) instead of in
     the output's folders: no folder is made for each page only to be removed again (creating and
     removing 100,000 folders took longer than the moves themselves).
@@ -67,6 +69,7 @@ class Staging:
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
         self.live = live
         self.same: set[str] = set()
+        self.streamed: set[str] = set()
         self._made: set[str] = set()
 
     def write(self, files: Files) -> list[str]:
@@ -89,6 +92,8 @@ class Staging:
                     f.write(data)
                 else:  # Chunks: the open data, streamed
                     f.writelines(data)
+                    if live is not None:
+                        self.streamed.add(path)
         return [path for path, _ in files]
 
     def staged(self, path: str) -> Path:
@@ -158,8 +163,9 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
                 continue
             source, target = staging.staged(path), output / path
             old = files.get(path)
-            if old is not None and old[0] == source.stat().st_size and _same_bytes(source, target):
-                continue
+            if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
+                    and _same_bytes(source, target):
+                continue  # any other file was compared when it was staged
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
             st = target.stat()

@@ -132,6 +132,22 @@ def test_an_edit_rewrites_only_the_files_it_changes(site, tmp_path):
     assert len(untouched_pages) >= 50
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_whose_bytes_did_not_change_keep_their_time(site, monkeypatch, workers):
+    """Pages are compared before they are staged, open data files streamed in parts after (on workers,
+    which tell the main process which files those were); either way a file made again with the same
+    bytes is left as it was."""
+    content, templates, output = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    bytes_before, times_before = snapshot(output), mtimes(output)
+    edit_summary(content, templates)
+    build_site(content, output, templates=templates, workers=workers)
+    bytes_after, times_after = snapshot(output), mtimes(output)
+    unchanged = [p for p in bytes_after if bytes_before.get(p) == bytes_after[p]]
+    assert any(p.startswith("api/") and p.endswith(".json") for p in unchanged)  # another state's open data
+    assert [p for p in unchanged if times_after[p] != times_before[p]] == []
+
+
 @pytest.mark.parametrize("edit", [edit_template, edit_stylesheet], ids=lambda e: e.__name__)
 def test_a_template_edit_does_not_make_the_open_data_again(site, tmp_path, monkeypatch, edit):
     """No template or asset goes into the open data or the search index: those jobs are skipped."""
