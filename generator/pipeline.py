@@ -5,7 +5,6 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
@@ -24,9 +23,6 @@ from .validate import (check_unique_slugs, validate_article, validate_config, va
                        validate_taxonomy)
 from .write import (Staging, check_unique, commit_changes, commit_full, current_files, put_back,
                     write_in_place)
-
-if TYPE_CHECKING:  # rendering (Jinja, the exports) is imported only by a build, not by `check`
-    from .exports.common import Pieces
 
 
 @dataclass
@@ -355,7 +351,7 @@ class Builder:
     def _build(self, stamp: str | None) -> CheckResult:
         from .exports.common import Pieces
         from .parallel import run_jobs
-        from .render import TemplateProblem, plan_site
+        from .render import TemplateProblem, data_key, plan_site
 
         stamp = stamp or input_stamp(self.content, self.output, self.templates,
                                      (self.base_url, self.repository, self.strict))
@@ -366,8 +362,7 @@ class Builder:
         if fatal or result.site is None:
             raise ContentError(fatal)
         site = result.site
-        pieces_key = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
-        pieces = Pieces(pieces_key, self._pieces if self.cache else None, keep=self.cache)
+        pieces = Pieces(data_key(site), self._pieces if self.cache else None, keep=self.cache)
         try:
             jobs = plan_site(site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None,
                              pieces)

@@ -137,13 +137,19 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
     return jobs
 
 
+def data_key(site: Site) -> str:
+    """Return a digest of what a file made from the listings without templates depends on besides them:
+    the code, the settings, the taxonomy and the build date (also the key of the open data pieces)."""
+    return digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
+
+
 class Keys:
     """Digests that jobs combine into their keys."""
 
     def __init__(self, site: Site, templates: Path, assets: dict[str, tuple[str, bytes]]):
         # `data` is for files made without templates or assets (the open data, the search index):
         # editing a template or the stylesheet leaves them alone.
-        self.data = digest(generator_version(), repr(site.config), repr(site.taxonomy), site.today.isoformat())
+        self.data = data_key(site)
         self.base = digest(self.data, tree_digest(templates))
         self.all_listings = digest(*(l.digest for l in site.listings))
         self.all_articles = digest(*(a.digest for a in site.articles))
