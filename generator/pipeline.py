@@ -15,7 +15,7 @@ from .model import Site
 from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
                          PieceStore, Shelf, load_sources, save)
 from .dates import build_date
-from .processes import can_fork, default_workers, fork_map, with_collector_paused
+from .processes import can_fork, default_workers, fork_map, release_free_memory, with_collector_paused
 from .digest import digest, file_digest, generator_version
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
@@ -355,8 +355,9 @@ class Builder:
 
         stamp = stamp or input_stamp(self.content, self.output, self.templates,
                                      (self.base_url, self.repository, self.strict))
-        sources = (Sources(self.sources.key, dict(self.sources.files), dict(self.sources.places),
-                           dict(self.sources.articles)) if self.sources else None)
+        sources = self.sources
+        if sources and self.keep_in_memory:  # a failed build leaves the cache in memory as it was
+            sources = Sources(sources.key, dict(sources.files), dict(sources.places), dict(sources.articles))
         result = gather_site(self.content, self.base_url, self.repository, sources, self.workers)
         fatal = result.problems if self.strict else result.errors
         if fatal or result.site is None:
@@ -381,6 +382,12 @@ class Builder:
             current = {job.name for job in jobs if _is_current(job, previous, before[0])}
             todo = [job for job in jobs if job.name not in current]
             keep = {path for name in current for path in previous.jobs[name][1]}
+        kept = {name: previous.jobs[name][1] for name in current} if before is not None else {}
+        if not self.keep_in_memory:
+            # A one-off build needs nothing more of the previous manifest: let it go before the workers
+            # fork, or its memory (~170 MB at 100,000 listings) stays in the build's for good.
+            self.previous = previous = None
+            release_free_memory()
         staging = Staging(self.output, before[0] if before is not None else None)
         try:
             made = run_jobs(todo, self.templates, staging, self.workers)
@@ -398,7 +405,7 @@ class Builder:
         else:
             files, folders = commit_changes(staging, [p for paths in made.values() for p in paths], keep, *before)
         if self.cache:
-            job_files = {job.name: (job.key, tuple(made[job.name]) if job.name in made else previous.jobs[job.name][1])
+            job_files = {job.name: (job.key, tuple(made[job.name]) if job.name in made else kept[job.name])
                          for job in jobs}
             self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
                                      job_files, files, folders)

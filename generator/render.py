@@ -62,6 +62,7 @@ class Job:
     local: bool = False  # run in the main process (it updates state that this process keeps: serve's cache)
     after: Callable[[], None] | None = None  # called once its files are written
     many_objects: bool = False  # makes many objects that live until it ends: run with the collector paused
+    shows: int = 1  # how many listings it reads (a worker is replaced after reading many: generator.parallel)
 
 
 def render_site(site: Site, templates: Path | None = None) -> Files:
@@ -121,14 +122,14 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
             Job("static-pages", everything, lambda: render_static_pages(env)),
             Job("embed", everything, lambda: render_embed(env, templates)),
-            Job("sitemaps", everything, lambda: render_sitemaps(env, site)),
+            Job("sitemaps", everything, lambda: render_sitemaps(env, site), shows=len(site.listings)),
             Job("robots", keys.data, lambda: [("robots.txt", render_robots(site))]),
             Job("schema", keys.data, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
             Job("search", all_data, lambda: render_search_data(site, site.config.path_prefix, pieces),
-                local=local, after=put_away, many_objects=True),
+                local=local, after=put_away, many_objects=True, shows=len(site.listings)),
             Job("places", keys.data, render_places)]
     jobs += [Job(name, everything if uses_templates else all_data, make, local=local, after=put_away,
-                 many_objects=True)
+                 many_objects=True, shows=len(site.listings))
              for name, make, uses_templates in export_groups(site, env, pieces)]
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
@@ -338,7 +339,7 @@ def plan_paginated(env: Environment, keys: Keys, template: str, base: str, listi
     counts every page shows and `extra` (anything else the template shows, as text).
     """
     return [Job(f"list/{pager.path}", keys.of(keys.counts, extra, repr(pager), *(l.digest for l in part)),
-                partial(_pages, env, template, pager.path, listings=part, pager=pager, **context))
+                partial(_pages, env, template, pager.path, listings=part, pager=pager, **context), shows=len(part))
             for pager, part in paginate(listings, base)]
 
 
@@ -350,7 +351,7 @@ def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Jo
     """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
     return [Job(f"print/{t.slug}", keys.of(*(l.digest for l in listings)),
                 partial(_pages, env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t,
-                        listings=listings))
+                        listings=listings), shows=len(listings))
             for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 
@@ -360,7 +361,7 @@ def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
         related = site.related_listings(a)
         jobs.append(Job(f"article/{a.slug}", keys.of(a.digest, *(l.digest for l in related)),
                         partial(_pages, env, "article.html", f"articles/{a.slug}/index.html", article=a,
-                                related=related)))
+                                related=related), shows=1 + len(related)))
     return jobs
 
 

@@ -323,11 +323,11 @@ def log_calls(monkeypatch: pytest.MonkeyPatch, owner, name: str, log: Path, desc
 
 
 def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, monkeypatch):
-    """Also when workers are replaced as they go (here after every 14 jobs), as on large sites."""
+    """Also when workers are replaced as they go (here after showing 14 listings), as on large sites."""
     content, templates, _ = site
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "CHUNK", 7)
-    monkeypatch.setattr(parallel, "WORKER_JOBS", 14)
+    monkeypatch.setattr(parallel, "WORKER_LISTINGS", 14)
     pids = tmp_path / "pids"
     real_run_job = log_calls(monkeypatch, parallel, "run_job", pids)
     build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
