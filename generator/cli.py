@@ -142,6 +142,7 @@ def run_build(args: argparse.Namespace) -> int:
     if args.cache and _up_to_date(args, stamp, started):
         return EXIT_OK
     from .errors import ContentError
+    from .parallel import WorkerStopped
     from .pipeline import build_site
 
     try:
@@ -150,6 +151,9 @@ def run_build(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
+    except WorkerStopped as exc:
+        print(f"error: {exc}\nBuild stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import signal
 import threading
 import traceback
 from collections import deque
@@ -29,6 +30,18 @@ CHUNK = 256  # listings' worth of jobs per task sent to a worker (Job.shows: a p
 WORKER_LISTINGS = 20_000
 
 _work: tuple[list[Job], object, Staging] | None = None  # what forked workers inherit
+
+
+class WorkerStopped(Exception):
+    """A render worker ended before finishing its task (killed, most likely for lack of memory)."""
+
+    def __init__(self, code: int | None):
+        how = f"exit code {code}"
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                how = f"killed by {signal.Signals(-code).name}"
+        super().__init__(f"a render worker stopped before finishing its pages ({how}) — if the machine ran short "
+                         "of memory, build with fewer processes (--jobs 1 uses the least)")
 
 Result = tuple[dict[str, list[str]], tuple[int, Problem] | None, tuple[list[str], list[str]]]
 
@@ -161,8 +174,7 @@ class Workers:
                             return
                         process = self.running[conn]
                         process.join()
-                        raise RuntimeError(f"a render worker stopped unexpectedly (exit code {process.exitcode}); "
-                                           "if the machine ran short of memory, try --jobs 1") from None
+                        raise WorkerStopped(process.exitcode) from None
                     if kind == "failed":
                         raise value
                     take(value)

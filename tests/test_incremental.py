@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from bench.synth import write_synthetic
-from generator import geo, parallel
+from generator import cli, geo, parallel, pipeline
 from generator.buildcache import cache_folder, scan_output
 from generator.errors import ContentError
 from generator.pipeline import Builder, build_site
@@ -334,6 +335,73 @@ def test_rendering_on_several_processes_gives_the_same_bytes(site, tmp_path, mon
     monkeypatch.setattr(parallel, "run_job", real_run_job)
     assert len(set(pids.read_text().split())) > 3  # the main process, and more workers than two
     assert snapshot(tmp_path / "two") == cold(content, templates, tmp_path / "one", workers=1)
+
+
+def test_a_server_makes_its_open_data_here_while_workers_make_the_pages(site, tmp_path, monkeypatch):
+    """`serve` keeps the open data's pieces in memory for the next build, so it makes those files itself;
+    the pages are handed out to the workers meanwhile."""
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    ran = tmp_path / "ran"
+    log_calls(monkeypatch, parallel, "run_job", ran, lambda job, templates: job.name)
+    output = tmp_path / "served"
+    Builder(content, output, templates=templates, workers=2, keep_in_memory=True).build()
+    where = {name: pid for pid, name in (line.split() for line in ran.read_text().splitlines())}
+    here = str(os.getpid())
+    assert where["exports-listings"] == where["search"] == here
+    assert {pid for name, pid in where.items() if name.startswith("listing/")} - {here}
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+
+
+def _fails_on_a_worker(monkeypatch, failure):
+    """Make rendering the third listing's page fail on a worker with `failure()`."""
+    real, main = parallel.run_job, os.getpid()
+
+    def run_job(job, templates):
+        if os.getpid() != main and job.name.startswith("listing/") and job.name.endswith("3"):
+            failure()
+        return real(job, templates)
+    monkeypatch.setattr(parallel, "run_job", run_job)
+
+
+def test_a_worker_that_is_killed_stops_the_build(site, tmp_path, monkeypatch):
+    """A worker killed mid-task (as the kernel does when memory runs out) fails the build at once, saying
+    why, instead of leaving it waiting; the output stays as it was."""
+    content, templates, output = site
+    before = snapshot(output)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    _fails_on_a_worker(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGKILL))
+    edit_template(content, templates)
+    with pytest.raises(parallel.WorkerStopped, match="killed by SIGKILL.*--jobs 1"):
+        build_site(content, output, templates=templates, workers=2)
+    assert snapshot(output) == before
+
+
+def test_the_command_line_reports_a_stopped_worker_without_a_traceback(site, monkeypatch, capsys):
+    content, templates, output = site
+
+    def stopped(*args, **kwargs):
+        raise parallel.WorkerStopped(-9)
+    monkeypatch.setattr(pipeline, "build_site", stopped)
+    code = cli.main(["build", "--content", str(content), "--templates", str(templates), "--output", str(output),
+                     "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "a render worker stopped before finishing its pages (killed by SIGKILL)" in err
+    assert f"{output}/ was left as it was" in err
+
+
+def test_an_error_on_a_worker_is_raised_here_with_where_it_happened(site, tmp_path, monkeypatch):
+    content, templates, _ = site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+
+    def fail():
+        raise OSError(28, "No space left on device")
+    _fails_on_a_worker(monkeypatch, fail)
+    with pytest.raises(OSError, match="No space left") as info:
+        build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
+    assert "in fail" in "\n".join(info.value.__notes__)  # the worker's traceback
+    assert not (tmp_path / "two").exists()
 
 
 def test_a_worker_can_load_the_zip_tables_itself(site, tmp_path, monkeypatch):
