@@ -201,29 +201,56 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+# One object for each of the values that many listings repeat (a term's slug, a state's code, a date, a
+# meeting time, which line each field is on), instead of one per listing: at 100,000 listings they were
+# a tenth of the parsed site's memory, and every forked worker that reads a listing copies the memory
+# pages its values lie in. Nothing changes a listing's values once it is made.
+_SHARED: dict = {}
+SHARED_FIELDS = ("city", "region", "postal_code", "country", "platform")  # of location, online, contact
+
+
+def _one(value):
+    """Return the one object kept for values equal to `value` (never changed afterwards)."""
+    try:
+        return _SHARED.setdefault((type(value), value), value)
+    except TypeError:  # not hashable: kept as it is
+        return value
+
+
+def _fields(data: dict) -> Fields:
+    return Fields({key: _one(value) if key in SHARED_FIELDS and isinstance(value, str) else value
+                   for key, value in data.items()})
+
+
+def _one_of_each(values) -> tuple:
+    return _one(tuple(_one(value) for value in values))
+
+
 def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer) -> Listing:
     data = source.doc.data
-    location = Fields(data.get("location", {}))
+    location = _fields(data.get("location", {}))
     if location:
         location.setdefault("country", "US")
     region = taxonomy.regions_by_code.get(location.get("region", ""))
     default_zone = region.timezone if region and region.timezone else "America/New_York"
-    schedule = tuple(sorted((Meeting(m["day"].lower(), m["start"], m.get("end", ""), m.get("timezone", default_zone),
-                                     m.get("notes", "")) for m in data.get("schedule", ())),
-                            key=lambda m: (m.day_number, m.start)))
+    schedule = _one(tuple(sorted((_one(Meeting(m["day"].lower(), m["start"], m.get("end", ""),
+                                               m.get("timezone", default_zone), m.get("notes", "")))
+                                  for m in data.get("schedule", ())),
+                                 key=lambda m: (m.day_number, m.start))))
+    lines = {name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)}
     return Listing(
-        slug=source.slug, path=source.path, name=data["name"].strip(), kind=data["kind"],
-        support_types=tuple(data["support_types"]), summary=data["summary"].strip(), format=data["format"],
-        last_verified=datetime.date.fromisoformat(data["last_verified"]), source=data["source"],
+        slug=source.slug, path=source.path, name=data["name"].strip(), kind=_one(data["kind"]),
+        support_types=_one_of_each(data["support_types"]), summary=data["summary"].strip(), format=_one(data["format"]),
+        last_verified=_one(datetime.date.fromisoformat(data["last_verified"])), source=data["source"],
         description_html=markdown.render(data.get("description", "")), description=data.get("description", "").strip(),
         location=location,
-        online=Fields(data.get("online", {})), contact=Fields(data.get("contact", {})),
-        organization=data.get("organization", ""), credentials=tuple(data.get("credentials", ())),
-        audience=tuple(data.get("audience", ())), languages=tuple(data.get("languages", ())),
-        cost=data.get("cost", ""), schedule=schedule, location_line=source.doc.line_of(("location",)),
+        online=_fields(data.get("online", {})), contact=_fields(data.get("contact", {})),
+        organization=data.get("organization", ""), credentials=_one_of_each(data.get("credentials", ())),
+        audience=_one_of_each(data.get("audience", ())), languages=_one_of_each(data.get("languages", ())),
+        cost=_one(data.get("cost", "")), schedule=schedule, location_line=source.doc.line_of(("location",)),
         phone=parse_phone(data["contact"]["phone"], _country(location)) if "phone" in data.get("contact", {}) else None,
         not_duplicate_of=tuple(data.get("not_duplicate_of", ())),
-        lines={name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)})
+        lines=_SHARED.setdefault((dict, tuple(lines.items())), lines))
 
 
 def _has(data: dict, where: tuple[str, ...]) -> bool:

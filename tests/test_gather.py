@@ -95,3 +95,24 @@ def test_reading_listings_on_several_processes_gives_the_same_site_and_problems(
     assert parallel.problems == serial.problems
     assert [dataclasses.asdict(l) for l in parallel.site.listings] == [dataclasses.asdict(l) for l in serial.site.listings]
     assert parallel_sources.places == serial_sources.places and len(serial_sources.places) > 10
+
+
+def test_values_that_listings_repeat_are_one_object_each(tmp_path):
+    """A term's slug, a state's code, a date, a meeting, the lines of the fields: the same value in many
+    listings is held once (memory; a forked worker copies the pages the values it reads lie in)."""
+    from bench.synth import write_synthetic
+
+    content = tmp_path / "content"
+    write_synthetic(content, listings=60, articles=1, seed=3)
+    listings = gather_site(content, workers=1).site.listings
+
+    def objects(values):
+        return len({id(v) for v in values}), len({repr(v) for v in values})
+
+    for field in ("kind", "format", "support_types", "last_verified", "lines", "cost"):
+        ids, values = objects([getattr(l, field) for l in listings])
+        assert ids == values < len(listings), field
+    ids, values = objects([l.location["region"] for l in listings if l.location])
+    assert ids == values
+    meetings = [m for l in listings for m in l.schedule]
+    assert len(meetings) > 10 and objects(meetings)[0] == objects(meetings)[1]
