@@ -44,6 +44,7 @@ class WorkerStopped(Exception):
         super().__init__(f"a render worker stopped before finishing its pages ({how}) — if the machine ran short "
                          "of memory, build with fewer processes (--jobs 1 uses the least)")
 
+
 Result = tuple[dict[str, list[str]], tuple[int, Problem] | None, tuple[list[str], list[str]]]
 
 
@@ -233,7 +234,13 @@ def _serve(conn) -> None:
     """A worker's life: run the tasks it is sent until told to stop, or until its jobs showed WORKER_LISTINGS."""
     jobs = _work[0]
     shown = 0
-    while (task := conn.recv()) is not None:
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the main process is gone
+            return
+        if task is None:
+            return
         try:
             result = _run_indexes(task)
         except BaseException as exc:  # sent to the main process, which raises it
