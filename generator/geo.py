@@ -35,9 +35,10 @@ def load_tables() -> Tables:
 
     Once read, the zipcodes data stays in the process for good (about 150 MB, held by its compiled
     core), and a build's workers would share it all the build long; so where processes can fork, a
-    short-lived child reads it and sends back only these two tables (about 20 MB). A pool's worker
-    may not start processes of its own: there (the place files' job of a site too small to load the
-    tables before forking) they are read in place.
+    short-lived child reads it and sends back only these two tables (about 20 MB). A build's worker
+    (a daemonic process, generator.parallel.Workers or a read worker) may not start processes of its
+    own: there (the place files' job of a site too small to load the tables before forking) they are
+    read in place.
     """
     if can_fork() and not multiprocessing.current_process().daemon:
         with multiprocessing.get_context("fork").Pool(1) as pool:
