@@ -45,7 +45,8 @@ class WorkerStopped(Exception):
                          "of memory, build with fewer processes (--jobs 1 uses the least)")
 
 
-Result = tuple[dict[str, list[str]], tuple[int, Problem] | None, tuple[list[str], list[str]]]
+Noted = tuple[list[str], list[str], dict[str, tuple[str, int, int]]]  # Staging's same, streamed, packed
+Result = tuple[dict[str, list[str]], tuple[int, Problem] | None, Noted]
 
 
 def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None = None) -> dict[str, list[str]]:
@@ -70,10 +71,11 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     problems: list[tuple[int, Problem]] = []
 
     def take(result: Result) -> None:
-        results, problem, (same, streamed) = result
+        results, problem, (same, streamed, packed) = result
         done.update(results)
         staging.same.update(same)
         staging.streamed.update(streamed)
+        staging.packed.update(packed)
         if problem:
             problems.append(problem)
 
@@ -259,7 +261,7 @@ def _serve(conn) -> None:
 
 def _run_indexes(indexes: list[int]) -> Result:
     """Run jobs by index; return their paths, the first template problem, and what the staging object
-    noted of them (Staging.same and Staging.streamed, which a worker's copy cannot share otherwise)."""
+    noted of them (Staging.same, .streamed and .packed, which a worker's copy cannot share otherwise)."""
     jobs, templates, staging = _work
     results = {}
     problem = None
@@ -275,7 +277,9 @@ def _run_indexes(indexes: list[int]) -> Result:
             problem = (i, exc.problem)
             break
     made = [path for paths in results.values() for path in paths]
-    return results, problem, ([p for p in made if p in staging.same], [p for p in made if p in staging.streamed])
+    packed = staging.packed
+    return results, problem, ([p for p in made if p in staging.same], [p for p in made if p in staging.streamed],
+                              {p: packed[p] for p in made if p in packed})
 
 
 def _fields(problem: Problem) -> tuple[str, int, str]:

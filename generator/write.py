@@ -4,14 +4,22 @@ Every file a build makes is first written to a staging folder beside the output.
 page rendered does anything move into place, so a failed build leaves the previous site exactly
 as it was:
 - a full build (no usable manifest from the previous build) swaps the staging folder in whole;
-- an incremental build moves in only the files whose bytes changed and deletes the files no job
+- an incremental build writes only the files whose bytes changed and deletes the files no job
   makes any more; the rest of the output is left alone, modification times included.
+
+An incremental build writes a changed file's new bytes into the existing file (as Hugo and Jekyll
+do) rather than renaming a new file over it: on this project's machines a rename cost 86 µs, most
+of it removing the old file, and writing in place 12 µs; after a template edit at 100,000 listings,
+the renames were a third of the build. A web server reading a page at that moment can see it half
+written, as with those generators. Symbolic links, hard-linked files and anything else that is not
+a plain file of its own are still replaced whole, so nothing outside the output is written through.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -58,9 +66,10 @@ class Staging:
     search shards an incremental build makes are unchanged, and comparing is cheaper than creating.
     Files streamed in parts (the open data) cannot be compared before they are written: they are noted
     in `streamed`, and commit_changes compares those, and only those, once written.
-    Such a build moves files in one by one, so they are staged side by side (`staged`) instead of in
-    the output's folders: no folder is made for each page only to be removed again (creating and
-    removing 100,000 folders took longer than the moves themselves).
+    Such a build writes files in one by one, so the pages are appended to one staging file per
+    process (`packed`: path → staging file, offset, length) instead of one file each in the output's
+    folders: creating a file per page cost more than writing it, and creating and removing 100,000
+    folders took longer than the moves themselves. Streamed files are staged side by side (`staged`).
     """
 
     def __init__(self, output: Path, live: dict[str, tuple[int, int]] | None = None):
@@ -70,7 +79,10 @@ class Staging:
         self.live = live
         self.same: set[str] = set()
         self.streamed: set[str] = set()
+        self.packed: dict[str, tuple[str, int, int]] = {}
         self._made: set[str] = set()
+        self._pack: tuple[int, int, str] | None = None  # this process's staging file: pid, descriptor, name
+        self._pack_end = 0
 
     def write(self, files: Files) -> list[str]:
         """Write files into the staging folder; return their paths."""
@@ -78,9 +90,11 @@ class Staging:
         for path, data in files:
             check_path(path)
             if live is not None:
-                if isinstance(data, bytes) and live.get(path, (-1,))[0] == len(data) \
-                        and _holds(self.output / path, data):
-                    self.same.add(path)
+                if isinstance(data, bytes):
+                    if live.get(path, (-1,))[0] == len(data) and _holds(self.output / path, data):
+                        self.same.add(path)
+                    else:
+                        self._append(path, data)
                     continue
             else:
                 parent = path.rpartition("/")[0]
@@ -96,6 +110,18 @@ class Staging:
                         self.streamed.add(path)
         return [path for path, _ in files]
 
+    def _append(self, path: str, data: bytes) -> None:
+        """Add a page to this process's staging file (a forked worker opens one of its own)."""
+        pid = os.getpid()
+        if self._pack is None or self._pack[0] != pid:
+            fd, name = tempfile.mkstemp(prefix="pages-", dir=self.folder)
+            self._pack = (pid, fd, os.path.basename(name))
+            self._pack_end = 0
+        _, fd, name = self._pack
+        _write_all(fd, data)
+        self.packed[path] = (name, self._pack_end, len(data))
+        self._pack_end += len(data)
+
     def staged(self, path: str) -> Path:
         """Return where an output path is staged: at the same place in the staging folder for a full
         build (which swaps the folder in whole), else under one flat name: the path with '%' and '/'
@@ -109,6 +135,9 @@ class Staging:
         return self.folder / name
 
     def discard(self) -> None:
+        if self._pack is not None and self._pack[0] == os.getpid():
+            os.close(self._pack[1])
+            self._pack = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -150,27 +179,40 @@ def commit_full(staging: Staging) -> tuple[OutputFiles, OutputFolders]:
 
 def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: OutputFiles,
                    folders: OutputFolders) -> tuple[OutputFiles, OutputFolders]:
-    """Move staged files whose bytes differ into the output, delete files outside `keep` and the staged set.
+    """Write staged files whose bytes differ into the output, delete files outside `keep` and the staged set.
 
     `files` and `folders` are the output as found before; the returned ones are the output afterwards.
     """
     output = staging.output
+    root = str(output)
     files, folders = dict(files), dict(folders)
     touched: set[str] = set()  # folders whose entries changed
+    packs: dict[str, int] = {}
     try:
         for path in staged:
             if path in staging.same:
                 continue
-            source, target = staging.staged(path), output / path
-            old = files.get(path)
-            if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
-                    and _same_bytes(source, target):
-                continue  # any other file was compared when it was staged
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-            st = target.stat()
+            target = f"{root}/{path}"
+            packed = staging.packed.get(path)
+            if packed is not None:
+                name, offset, length = packed
+                if name not in packs:
+                    packs[name] = os.open(staging.folder / name, os.O_RDONLY | os.O_CLOEXEC)
+                data = os.pread(packs[name], length, offset)
+                if len(data) != length:
+                    raise OSError(f"staged page {path} was cut short")
+                st, moved = _write_into(target, data, staging.folder)
+            else:  # streamed: compared now that it is written
+                source = staging.staged(path)
+                old = files.get(path)
+                if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
+                        and _same_bytes(source, Path(target)):
+                    continue
+                _replace(source, target)
+                st, moved = os.stat(target), True
             files[path] = (st.st_size, st.st_mtime_ns)
-            touched.update(_parents(path))
+            if moved:
+                touched.update(_parents(path))
         wanted = keep.union(staged)
         for path in [p for p in files if p not in wanted]:
             try:
@@ -181,6 +223,8 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
             _remove_empty_parents(output, path)
             touched.update(_parents(path))
     finally:
+        for fd in packs.values():
+            os.close(fd)
         staging.discard()
     for folder in touched:
         try:
@@ -188,6 +232,50 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
         except FileNotFoundError:
             folders.pop(folder, None)
     return files, folders
+
+
+def _write_into(target: str, data: bytes, spare: Path) -> tuple[os.stat_result, bool]:
+    """Put `data` at `target`: into the file there when it is a plain file of its own, else as a new file
+    (made in `spare` and renamed over it). Return its new status and whether a folder entry changed."""
+    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # NONBLOCK: a named pipe does not wait
+    try:
+        fd = os.open(target, flags)
+        created = False
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+    except OSError:  # a symbolic link, a folder, a pipe, a file not writable: replaced whole, not written through
+        fd = None
+    try:
+        if fd is not None and not created:
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:  # a hard link's bytes are shared
+                os.close(fd)
+                fd = None
+        if fd is None:
+            whole = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".whole")
+            whole.write_bytes(data)
+            _replace(whole, target)
+            return os.stat(target), True
+        _write_all(fd, data)
+        if not created:
+            os.ftruncate(fd, len(data))
+        return os.fstat(fd), created
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _replace(source: Path, target: str) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    os.replace(source, target)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _parents(path: str) -> list[str]:

@@ -115,7 +115,7 @@ def test_write_site_writes_exactly_the_given_files(tmp_path):
     assert snapshot(tmp_path / "output") == dict(files)
 
 
-def test_incremental_commit_stages_files_side_by_side_and_moves_each_in(tmp_path):
+def test_incremental_commit_stages_files_without_a_folder_or_file_per_page(tmp_path):
     """Paths that differ only in '/' versus '%2F', and one too long for a file name, stay apart."""
     output = tmp_path / "output"
     long_path = "/".join(["fake-folder-name"] * 20) + "/index.html"
@@ -124,8 +124,48 @@ def test_incremental_commit_stages_files_side_by_side_and_moves_each_in(tmp_path
     staging = Staging(output, files)
     made = staging.write([("a/b.html", b"new"), ("a%2Fb.html", b"flat"), ("a%252Fb.html", b"quoted"),
                           (long_path, b"deep")])
-    assert all(entry.is_file() for entry in staging.folder.iterdir())  # no folder per page
+    assert [entry.is_file() for entry in staging.folder.iterdir()] == [True]  # one staging file for all
     commit_changes(staging, made, set(), files, folders)
     assert snapshot(output) == {"a/b.html": b"new", "a%2Fb.html": b"flat", "a%252Fb.html": b"quoted",
                                 long_path: b"deep"}
+    assert leftovers(tmp_path) == []
+
+
+def incremental_write(output, pages):
+    """Write pages into an existing output the way an incremental build does; return its files afterwards."""
+    files, folders = scan_output_tree(output)
+    staging = Staging(output, files)
+    made = staging.write(pages)
+    return commit_changes(staging, made, set(files), files, folders)[0]
+
+
+def test_incremental_commit_writes_changed_bytes_into_the_existing_file(tmp_path):
+    """No new file is renamed over the old one (that costs seven times as much); a shorter page is cut to
+    its length, and the returned sizes and times are the files' own."""
+    output = tmp_path / "output"
+    write_site([("a/long.html", b"a much longer old page"), ("b.html", b"old")], output)
+    inodes = {path: (output / path).stat().st_ino for path in ("a/long.html", "b.html")}
+    root_time = output.stat().st_mtime_ns
+    files = incremental_write(output, [("a/long.html", b"short"), ("b.html", b"new"), ("a/new.html", b"made")])
+    assert snapshot(output) == {"a/long.html": b"short", "b.html": b"new", "a/new.html": b"made"}
+    assert {path: (output / path).stat().st_ino for path in inodes} == inodes
+    assert files == scan_output_tree(output)[0]
+    assert output.stat().st_mtime_ns == root_time  # b.html's folder entry was left alone
+    assert leftovers(tmp_path) == []
+
+
+def test_incremental_commit_does_not_write_through_links(tmp_path):
+    """A hard-linked page or a symbolic link in the output is replaced by a file of its own; what it
+    pointed to keeps its bytes."""
+    output = tmp_path / "output"
+    write_site([("hard.html", b"old one"), ("soft.html", b"old two")], output)
+    kept, elsewhere = tmp_path / "kept.html", tmp_path / "elsewhere.html"
+    kept.hardlink_to(output / "hard.html")
+    elsewhere.write_bytes(b"not the site's")
+    (output / "soft.html").unlink()
+    (output / "soft.html").symlink_to(elsewhere)
+    incremental_write(output, [("hard.html", b"new one"), ("soft.html", b"new two")])
+    assert snapshot(output) == {"hard.html": b"new one", "soft.html": b"new two"}
+    assert not (output / "soft.html").is_symlink()
+    assert kept.read_bytes() == b"old one" and elsewhere.read_bytes() == b"not the site's"
     assert leftovers(tmp_path) == []
