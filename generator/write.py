@@ -114,7 +114,8 @@ class Staging:
         """Add a page to this process's staging file (a forked worker opens one of its own)."""
         pid = os.getpid()
         if self._pack is None or self._pack[0] != pid:
-            fd, name = tempfile.mkstemp(prefix="pages-", dir=self.folder)
+            # '%~' begins no name that staged() gives a streamed file (it writes '%' as %25).
+            fd, name = tempfile.mkstemp(prefix="%~pages-", dir=self.folder)
             self._pack = (pid, fd, os.path.basename(name))
             self._pack_end = 0
         _, fd, name = self._pack
