@@ -56,15 +56,7 @@ def run_jobs(jobs: list[Job], templates, staging: Staging, workers: int | None =
     """
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(jobs) < PARALLEL_FROM or not can_fork():
-        done = {}
-        for job in jobs:
-            with collector_paused() if job.many_objects else contextlib.nullcontext():
-                done[job.name] = staging.write(run_job(job, templates))
-                if job.after:
-                    job.after()
-            if job.many_objects:
-                release_free_memory()
-        return done
+        return {job.name: _run_one(job, templates, staging) for job in jobs}
     global _work
     _work = (jobs, templates, staging)
     done: dict[str, list[str]] = {}
@@ -259,6 +251,17 @@ def _serve(conn) -> None:
             return
 
 
+def _run_one(job: Job, templates, staging: Staging) -> list[str]:
+    """Run one job and stage its files; return their paths."""
+    with collector_paused() if job.many_objects else contextlib.nullcontext():
+        paths = staging.write(run_job(job, templates))
+        if job.after:
+            job.after()
+    if job.many_objects:
+        release_free_memory()
+    return paths
+
+
 def _run_indexes(indexes: list[int]) -> Result:
     """Run jobs by index; return their paths, the first template problem, and what the staging object
     noted of them (Staging.same, .streamed and .packed, which a worker's copy cannot share otherwise)."""
@@ -267,12 +270,7 @@ def _run_indexes(indexes: list[int]) -> Result:
     problem = None
     for i in indexes:
         try:
-            with collector_paused() if jobs[i].many_objects else contextlib.nullcontext():
-                results[jobs[i].name] = staging.write(run_job(jobs[i], templates))
-                if jobs[i].after:
-                    jobs[i].after()
-            if jobs[i].many_objects:
-                release_free_memory()
+            results[jobs[i].name] = _run_one(jobs[i], templates, staging)
         except TemplateProblem as exc:
             problem = (i, exc.problem)
             break
