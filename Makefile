@@ -13,6 +13,16 @@ CHROMIUM    ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
+# What gets installed: the hash-locked files compiled from requirements*.in by `make lock`, with
+# pip checking every file's hash. `make test-upstream` swaps in the loose .in files instead.
+REQUIREMENTS      ?= requirements.txt
+TEST_REQUIREMENTS ?= requirements-test.txt
+PIP_INSTALL       ?= install --require-hashes --no-deps
+# Pinned tools that write the locks (`make lock`); they live in their own venv under .cache/.
+PIP_TOOLS         := pip-tools==7.6.2
+LOCK_VENV         := .cache/lock-venv
+LOCK_INDEX        ?= https://pypi.org/simple
+
 # Stamp files record which requirements are installed; they are rebuilt
 # (pip re-run) whenever the requirement files change.
 REQ_STAMP      := $(VENV)/.requirements.stamp
@@ -23,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test bench bench-search chromium java tools hugo clean
+.PHONY: help venv build check serve test test-upstream lock bench bench-search chromium java tools hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -36,13 +46,32 @@ venv: $(REQ_STAMP) ## Create .venv and install runtime requirements
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(REQ_STAMP): requirements.txt | $(PY)
-	$(PIP) install -r requirements.txt
+$(REQ_STAMP): $(REQUIREMENTS) | $(PY)
+	$(PIP) $(PIP_INSTALL) -r $(REQUIREMENTS)
 	@touch $@
 
-$(TEST_REQ_STAMP): requirements-test.txt $(REQ_STAMP) | $(PY)
-	$(PIP) install -r requirements-test.txt
+$(TEST_REQ_STAMP): $(TEST_REQUIREMENTS) $(REQ_STAMP) | $(PY)
+	$(PIP) $(PIP_INSTALL) -r $(TEST_REQUIREMENTS)
 	@touch $@
+
+# Rewrites requirements.txt and requirements-test.txt from the .in files: the newest versions the
+# ranges allow, each with the hashes of every file PyPI has for it. Commit the result.
+lock: ## Refresh the hash-locked requirements*.txt from requirements*.in (pip-tools)
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip --disable-pip-version-check install -q $(PIP_TOOLS); }
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--index-url $(LOCK_INDEX) --upgrade -o requirements.txt requirements.in
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--index-url $(LOCK_INDEX) --upgrade -c requirements.txt -o requirements-test.txt \
+		requirements.in requirements-test.in
+
+# The weekly upstream check (.github/workflows/upstream.yml): the newest versions the .in ranges
+# allow, in a venv of their own, then the whole suite. Breakage upstream shows up here first.
+test-upstream: ## Run the suite with the newest versions requirements*.in allow (in .venv-upstream)
+	$(MAKE) --no-print-directory test VENV=.venv-upstream REQUIREMENTS=requirements.in \
+		TEST_REQUIREMENTS=requirements-test.in PIP_INSTALL="install --upgrade"
 
 build: $(REQ_STAMP) ## Build the site into output/
 	$(PY) build.py build

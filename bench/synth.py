@@ -22,6 +22,10 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(REPO_ROOT))
+from generator.dates import build_date  # noqa: E402  (the one place the build and its inputs get "today")
+
 CONTENT = REPO_ROOT / "content"
 
 # Resident population in thousands (2020 census, rounded); only the proportions matter.
@@ -150,7 +154,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
     state_weights = [POPULATION[s] for s in states]
     types = list(TYPE_WEIGHTS)
     type_weights = list(TYPE_WEIGHTS.values())
-    today = datetime.date.today()
+    today = build_date()  # SOURCE_DATE_EPOCH when set, as for the build that reads these listings
     first_day = today - datetime.timedelta(days=700)
 
     n_formats = rng.choices(["in-person", "online", "hybrid"], weights=[75, 15, 10], k=listings)

@@ -17,6 +17,7 @@ from .errors import Problems
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep — a listing needs only a few levels"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -71,6 +72,8 @@ def parse_text(text: str, first_line: int = 1) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
+        if "depth" in (exc.problem or ""):  # libyaml's own limit (PyYAML 6.0.4 and later) stops it first
+            raise YamlProblem(line, TOO_DEEP) from None
         what = exc.problem or "invalid YAML"
         start = exc.context_mark
         if exc.context and start and mark and start.line != mark.line:
@@ -101,8 +104,7 @@ def _check_depth(text: str, first_line: int) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlProblem(event.start_mark.line + first_line, f"nested more than {MAX_DEPTH} levels deep — "
-                                                                      "a listing needs only a few levels")
+                raise YamlProblem(event.start_mark.line + first_line, TOO_DEEP)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -125,8 +127,7 @@ def _convert(node, path: tuple, lines: dict, seen: set | None, offset: int, dept
                                                          "allowed — write each value out in full")
         seen.add(id(node))
     if depth > MAX_DEPTH:
-        raise YamlProblem(node.start_mark.line + offset, f"nested more than {MAX_DEPTH} levels deep — "
-                                                         "a listing needs only a few levels")
+        raise YamlProblem(node.start_mark.line + offset, TOO_DEEP)
     lines.setdefault(path, node.start_mark.line + offset)
     if isinstance(node, yaml.MappingNode):
         return _mapping(node, path, lines, seen, offset, depth, text)

@@ -51,6 +51,32 @@ CHROMIUM_ARGS = [
 TODAY_EPOCH = 1795262400
 
 
+def starter_today_epoch(content: Path = REPO_ROOT / "content") -> int:
+    """Return noon UTC of the newest date written in ``content/`` (at least TODAY_EPOCH).
+
+    The starter content is checked as if built the day its newest listing or article was dated: never
+    "in the future", never stale because the machine's clock moved on. It follows the content, not the
+    clock, so a contributor who verifies a listing today changes it with their pull request.
+    """
+    import datetime
+    import re
+
+    newest = datetime.datetime.fromtimestamp(TODAY_EPOCH, datetime.timezone.utc).date()
+    pattern = re.compile(rb"^(?:last_verified|date): *['\"]?(\d{4}-\d{2}-\d{2})", re.M)
+    for path in content.rglob("*"):
+        if path.suffix in (".yaml", ".md"):
+            for found in pattern.findall(path.read_bytes()):
+                with contextlib.suppress(ValueError):
+                    newest = max(newest, datetime.date.fromisoformat(found.decode()))
+    return int(datetime.datetime(newest.year, newest.month, newest.day, 12, tzinfo=datetime.timezone.utc).timestamp())
+
+
+# Every build, check and synthetic directory in the suite, in this process or a child, takes "today"
+# from here (generator.dates.build_date reads it), never from the machine's clock: the suite passes on
+# any day (`make test-clock` runs it a year ahead and a year behind).
+os.environ["SOURCE_DATE_EPOCH"] = str(starter_today_epoch())
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
