@@ -13,6 +13,9 @@
 - Each is split into SHARDS files by key (a `Shelf`), and a build rewrites only the files whose
   entries changed: after editing one listing, a few small files instead of ~90 MB at 10,000 listings.
 - `jinja/`: compiled templates.
+- `spare/`: a copy of the output that an incremental build brings up to date and then exchanges with
+  the output in one step (generator.trees); its unchanged files are hard links to the output's.
+- `lock`: held by the build writing this output, so that two builds of one output take turns.
 
 The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
 A cache written by other code, another Python or other libraries is ignored.
@@ -31,7 +34,7 @@ from .dates import build_date
 from .digest import PACKAGE, digest, installed_packages, iter_tree, stat_stamp
 from .errors import Problem
 
-FORMAT = 2
+FORMAT = 3
 SHARDS = 64
 CACHE_FOLDER = ".build-cache"
 DEFAULT_TEMPLATES = PACKAGE.parent / "templates"
@@ -48,6 +51,9 @@ class Manifest:
     jobs: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name → (key, output paths)
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # output path → (size, mtime_ns)
     folders: dict[str, int] = field(default_factory=dict)  # output folder ("" the output) → mtime_ns
+    # The spare copy of the output that the next incremental build fills and swaps in (generator.trees):
+    # its files and folders as above, and the paths where it is a build behind the output.
+    spare: tuple[dict[str, tuple[int, int]], dict[str, int], frozenset] | None = None
 
 
 @dataclass

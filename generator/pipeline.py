@@ -21,6 +21,7 @@ from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
+from .trees import build_lock, remove_leftovers
 from .write import (Staging, check_unique, commit_changes, commit_full, current_files, put_back,
                     write_in_place)
 
@@ -288,7 +289,9 @@ class Builder:
         build also takes back what `preview` wrote since the last good one.
         """
         try:
-            result = self._build(stamp)
+            with build_lock(self.output):
+                remove_leftovers(self.output)  # staging folders of a build that was killed
+                result = self._build(stamp)
         except BaseException:
             self._restore_previews()
             raise
@@ -383,6 +386,7 @@ class Builder:
             todo = [job for job in jobs if job.name not in current]
             keep = {path for name in current for path in previous.jobs[name][1]}
         kept = {name: previous.jobs[name][1] for name in current} if before is not None else {}
+        spare = previous.spare if previous is not None else None
         if not self.keep_in_memory:
             # A one-off build needs nothing more of the previous manifest: let it go before the workers
             # fork, or its memory (~170 MB at 100,000 listings) stays in the build's for good.
@@ -402,13 +406,15 @@ class Builder:
             forget(self.output)  # until the new manifest is saved, the output's state is unknown
         if before is None:
             files, folders = commit_full(staging)
+            spare = None
         else:
-            files, folders = commit_changes(staging, [p for paths in made.values() for p in paths], keep, *before)
+            files, folders, spare = commit_changes(staging, [p for paths in made.values() for p in paths], keep,
+                                                   *before, spare, self._previewed)
         if self.cache:
             job_files = {job.name: (job.key, tuple(made[job.name]) if job.name in made else kept[job.name])
                          for job in jobs}
             self.previous = Manifest(stamp, result.problems, len(result.site.listings), len(result.site.articles),
-                                     job_files, files, folders)
+                                     job_files, files, folders, spare)
             self.sources = sources
             if self.keep_in_memory:
                 self._unsaved = True

@@ -1,21 +1,22 @@
-"""The one module that touches the output folder.
+"""The one module that writes the output folder's files (generator.trees swaps whole trees).
 
 Every file a build makes is first written to a staging folder beside the output. Only when every
-page rendered does anything move into place, so a failed build leaves the previous site exactly
-as it was:
-- a full build (no usable manifest from the previous build) swaps the staging folder in whole;
-- an incremental build writes only the files whose bytes changed and deletes the files no job
-  makes any more; the rest of the output is left alone, modification times included.
+page rendered does anything move into place, and then in one step, so a failed or killed build
+leaves the previous site exactly as it was, and a reader sees the old site or the new one:
+- a full build (no usable manifest from the previous build) exchanges the staging folder with the
+  output;
+- an incremental build writes the files whose bytes changed into a spare copy of the output, deletes
+  from it the files no job makes any more, and exchanges it with the output (see generator.trees).
 
-An incremental build writes a changed file's new bytes into the existing file (as Hugo and Jekyll
-do) rather than renaming a new file over it: on this project's machines a rename cost 86 µs, most
-of it removing the old file, and writing in place 12 µs; after a template edit at 100,000 listings,
-the renames were a third of the build. A web server reading a page at that moment can see it half
-written, as with those generators. Symbolic links, hard-linked files and anything else that is not
-a plain file of its own are still replaced whole, so nothing outside the output is written through.
+Into the spare, a changed file's new bytes are written into the existing file rather than by renaming
+a new file over it: on this project's machines a rename cost 86 µs, most of it removing the old file,
+and writing in place 12 µs; after a template edit at 100,000 listings, renames were a third of the
+build. Symbolic links, hard-linked files (the spare shares its unchanged files with the output) and
+anything else that is not a plain file of its own are replaced whole, so nothing is written through.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -25,10 +26,9 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .buildcache import Manifest, scan_output_tree
+from .trees import OutputFiles, OutputFolders, Spare, exchange, make_spare, spare_folder, tree_matches
 
 Files = list[tuple[str, bytes]]
-OutputFiles = dict[str, tuple[int, int]]  # path → (size, mtime_ns)
-OutputFolders = dict[str, int]  # folder → mtime_ns
 
 
 class DuplicateOutput(Exception):
@@ -83,6 +83,7 @@ class Staging:
         self._made: set[str] = set()
         self._pack: tuple[int, int, str] | None = None  # this process's staging file: pid, descriptor, name
         self._pack_end = 0
+        self._readers: dict[str, int] = {}  # staging file name → descriptor, while committing
 
     def write(self, files: Files) -> list[str]:
         """Write files into the staging folder; return their paths."""
@@ -135,10 +136,20 @@ class Staging:
             name = "%~" + hashlib.sha256(path.encode()).hexdigest()
         return self.folder / name
 
+    def read_packed(self, name: str, offset: int, length: int) -> bytes:
+        """Return a page appended to a staging file (see _append)."""
+        fd = self._readers.get(name)
+        if fd is None:
+            fd = self._readers[name] = os.open(self.folder / name, os.O_RDONLY | os.O_CLOEXEC)
+        return os.pread(fd, length, offset)
+
     def discard(self) -> None:
         if self._pack is not None and self._pack[0] == os.getpid():
             os.close(self._pack[1])
             self._pack = None
+        for fd in self._readers.values():
+            os.close(fd)
+        self._readers.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -174,65 +185,125 @@ def current_files(output: Path, previous: Manifest | None) -> tuple[OutputFiles,
 def commit_full(staging: Staging) -> tuple[OutputFiles, OutputFolders]:
     """Swap the staging folder in as the whole output; return the new output's files and folders."""
     os.chmod(staging.folder, 0o755)
-    _swap(staging.folder, staging.output)
+    try:
+        exchange(staging.folder, staging.output)
+    finally:
+        staging.discard()  # after the exchange, the previous output
     return scan_output_tree(staging.output)
 
 
-def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: OutputFiles,
-                   folders: OutputFolders) -> tuple[OutputFiles, OutputFolders]:
-    """Write staged files whose bytes differ into the output, delete files outside `keep` and the staged set.
+def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: OutputFiles, folders: OutputFolders,
+                   spare: Spare | None = None, changed: Iterable[str] = ()) -> tuple[OutputFiles, OutputFolders, Spare]:
+    """Bring the spare copy of the output up to date and exchange it with the output in one step.
 
-    `files` and `folders` are the output as found before; the returned ones are the output afterwards.
+    Staged files whose bytes differ from the output's are written into the spare, files outside `keep`
+    and the staged set are deleted from it, and the output's files at the paths where the spare is a
+    build behind are linked into it. `files` and `folders` are the output as found before; `spare` is
+    the spare as the last build left it (None: make it afresh); `changed` lists output paths written
+    since that build by other means (serve's preview). Return the output's files and folders, and the
+    spare's record, after the commit. When no file differs, nothing is touched.
     """
     output = staging.output
-    root = str(output)
-    files, folders = dict(files), dict(folders)
-    touched: set[str] = set()  # folders whose entries changed
-    packs: dict[str, int] = {}
+    wanted = keep.union(staged)
+    removed = [path for path in files if path not in wanted]
     try:
-        for path in staged:
-            if path in staging.same:
-                continue
-            target = f"{root}/{path}"
-            packed = staging.packed.get(path)
-            if packed is not None:
-                name, offset, length = packed
-                if name not in packs:
-                    packs[name] = os.open(staging.folder / name, os.O_RDONLY | os.O_CLOEXEC)
-                data = os.pread(packs[name], length, offset)
-                if len(data) != length:
-                    raise OSError(f"staged page {path} was cut short")
-                st, moved = _write_into(target, data, staging.folder)
-            else:  # streamed: compared now that it is written
-                source = staging.staged(path)
-                old = files.get(path)
-                if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
-                        and _same_bytes(source, Path(target)):
-                    continue
-                _replace(source, target)
-                st, moved = os.stat(target), True
-            files[path] = (st.st_size, st.st_mtime_ns)
-            if moved:
-                touched.update(_parents(path))
-        wanted = keep.union(staged)
-        for path in [p for p in files if p not in wanted]:
-            try:
-                os.unlink(output / path)
-            except FileNotFoundError:
-                pass
-            del files[path]
-            _remove_empty_parents(output, path)
+        tree, tree_files, tree_folders, behind = _ready_spare(output, spare, files, folders)
+        touched: set[str] = set()  # folders of the tree whose entries changed
+        written = {path for path in staged
+                   if path not in staging.same and _commit_one(staging, path, tree, files, tree_files, touched)}
+        if not written and not removed and spare is not None and not behind - wanted:
+            return files, folders, spare  # nothing differs: the output stays, and so does the spare
+        for path in (behind & wanted) - written:
+            tree_files[path] = _link_into(f"{output}/{path}", f"{tree}/{path}", staging.folder)
             touched.update(_parents(path))
+        for path in [path for path in tree_files if path not in wanted]:
+            _remove(tree, path, touched)
+            del tree_files[path]
+        for folder in touched:
+            try:
+                tree_folders[folder] = os.stat(f"{tree}/{folder}" if folder else tree).st_mtime_ns
+            except FileNotFoundError:
+                tree_folders.pop(folder, None)
+        exchange(tree, output)
     finally:
-        for fd in packs.values():
-            os.close(fd)
         staging.discard()
-    for folder in touched:
+    return tree_files, tree_folders, _next_spare(tree, files, folders, written.union(removed, changed))
+
+
+def _ready_spare(output: Path, spare: Spare | None, files: OutputFiles,
+                 folders: OutputFolders) -> tuple[Path, OutputFiles, OutputFolders, set[str]]:
+    """Return the spare tree with its files, folders and the paths where it is a build behind the output.
+
+    A spare that is not exactly as the last build left it (a killed build, a hand edit) is made afresh.
+    """
+    if spare is not None:
+        tree = spare_folder(output)
+        if tree_matches(tree, spare[0], spare[1]):
+            return tree, dict(spare[0]), dict(spare[1]), set(spare[2])
+    tree, tree_files, tree_folders = make_spare(output, files, folders)
+    return tree, tree_files, tree_folders, set()
+
+
+def _next_spare(tree: Path, files: OutputFiles, folders: OutputFolders, changed: set[str]) -> Spare:
+    """Return the record of the next spare: the output as it was (now at `tree`), a build behind at `changed`.
+
+    Paths written by other means than the build (serve's preview) are looked at again, with their folders.
+    """
+    files, folders = dict(files), dict(folders)
+    root = os.path.abspath(tree)
+    for path in changed - files.keys():
         try:
-            folders[folder] = os.stat(output / folder).st_mtime_ns
+            st = os.lstat(f"{root}/{path}")
         except FileNotFoundError:
-            folders.pop(folder, None)
-    return files, folders
+            continue
+        files[path] = (st.st_size, st.st_mtime_ns)
+        for folder in _parents(path):
+            with contextlib.suppress(FileNotFoundError):
+                folders[folder] = os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns
+    return files, folders, frozenset(changed)
+
+
+def _commit_one(staging: Staging, path: str, tree: Path, files: OutputFiles, tree_files: OutputFiles,
+                touched: set[str]) -> bool:
+    """Put one staged file into the tree; return False when its bytes are the output's (a streamed file)."""
+    target = f"{tree}/{path}"
+    packed = staging.packed.get(path)
+    if packed is not None:
+        name, offset, length = packed
+        data = staging.read_packed(name, offset, length)
+        if len(data) != length:
+            raise OSError(f"staged page {path} was cut short")
+        st, moved = _write_into(target, data, staging.folder)
+    else:  # streamed: compared now that it is written
+        source = staging.staged(path)
+        old = files.get(path)
+        if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
+                and _same_bytes(source, staging.output / path):
+            return False
+        _replace(source, target)
+        st, moved = os.stat(target), True
+    tree_files[path] = (st.st_size, st.st_mtime_ns)
+    if moved:
+        touched.update(_parents(path))
+    return True
+
+
+def _link_into(source: str, target: str, spare: Path) -> tuple[int, int]:
+    """Put a hard link to the output's file in the tree (its bytes and modification time, no copy)."""
+    link = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".link")
+    os.link(source, link, follow_symlinks=False)
+    _replace(link, target)
+    st = os.lstat(target)
+    return st.st_size, st.st_mtime_ns
+
+
+def _remove(tree: Path, path: str, touched: set[str]) -> None:
+    try:
+        os.unlink(f"{tree}/{path}")
+    except FileNotFoundError:
+        pass
+    _remove_empty_parents(tree, path)
+    touched.update(_parents(path))
 
 
 def _write_into(target: str, data: bytes, spare: Path) -> tuple[os.stat_result, bool]:
@@ -314,7 +385,9 @@ def put_back(output: Path, before: dict[str, bytes | None]) -> dict[str, tuple[i
         if old is None:
             target.unlink(missing_ok=True)
             continue
-        target.write_bytes(old)
+        temporary = target.with_name(f".{target.name}.preview")
+        temporary.write_bytes(old)
+        os.replace(temporary, target)  # a reader sees the preview or the page as it was, never half of one
         st = target.stat()
         restored[path] = (st.st_size, st.st_mtime_ns)
     return restored
@@ -363,18 +436,3 @@ def write_site(files: Files, output: Path) -> None:
     except BaseException:
         staging.discard()
         raise
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Move the staged folder into place; the old output is removed only after the new one is in."""
-    if not output.exists():
-        os.replace(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / "site")
-    try:
-        os.replace(staging, output)
-    except OSError:
-        os.replace(retired / "site", output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

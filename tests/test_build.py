@@ -6,6 +6,7 @@ import pytest
 from generator.errors import ContentError
 from generator.pipeline import build_site
 from generator.buildcache import scan_output_tree
+from generator.trees import spare_folder
 from generator.write import DuplicateOutput, Staging, commit_changes, write_site
 from helpers import ARTICLE, ONLINE, dedent, run_build_py, snapshot, write_article, write_listing
 
@@ -131,27 +132,66 @@ def test_incremental_commit_stages_files_without_a_folder_or_file_per_page(tmp_p
     assert leftovers(tmp_path) == []
 
 
-def incremental_write(output, pages):
-    """Write pages into an existing output the way an incremental build does; return its files afterwards."""
+def incremental_write(output, pages, spare=None):
+    """Write pages into an existing output the way an incremental build does; return its files and the
+    spare's record afterwards (pass the record back in, as the manifest does for the next build)."""
     files, folders = scan_output_tree(output)
     staging = Staging(output, files)
     made = staging.write(pages)
-    return commit_changes(staging, made, set(files), files, folders)[0]
+    files, _, spare = commit_changes(staging, made, set(files), files, folders, spare)
+    return files, spare
 
 
-def test_incremental_commit_writes_changed_bytes_into_the_existing_file(tmp_path):
-    """No new file is renamed over the old one (that costs seven times as much); a shorter page is cut to
-    its length, and the returned sizes and times are the files' own."""
+def test_incremental_commit_swaps_in_a_spare_and_never_writes_the_live_output(tmp_path):
+    """The changed pages go into a spare copy that is then exchanged with the output in one step: the
+    folder that was live keeps every byte it had (a reader saw the old site or the new one)."""
+    output = tmp_path / "output"
+    write_site([("a/long.html", b"a much longer old page"), ("b.html", b"old")], output)
+    old_folder = output.stat().st_ino
+    files, spare = incremental_write(output, [("a/long.html", b"short"), ("b.html", b"new"), ("a/new.html", b"made")])
+    assert snapshot(output) == {"a/long.html": b"short", "b.html": b"new", "a/new.html": b"made"}
+    assert files == scan_output_tree(output)[0]
+    assert output.stat().st_ino != old_folder
+    assert snapshot(spare_folder(output)) == {"a/long.html": b"a much longer old page", "b.html": b"old"}
+    assert spare[2] == {"a/long.html", "b.html", "a/new.html"}  # where the spare is now a build behind
+    assert leftovers(tmp_path) == []
+
+
+def test_incremental_commit_writes_changed_bytes_into_the_spares_own_files(tmp_path):
+    """Once the spare holds files of its own, a changed page is written into the file there (no rename,
+    which costs seven times as much; a shorter page is cut to its length); a file the spare only shares
+    with the output is linked, not copied, and keeps its modification time."""
     output = tmp_path / "output"
     write_site([("a/long.html", b"a much longer old page"), ("b.html", b"old")], output)
     inodes = {path: (output / path).stat().st_ino for path in ("a/long.html", "b.html")}
-    root_time = output.stat().st_mtime_ns
-    files = incremental_write(output, [("a/long.html", b"short"), ("b.html", b"new"), ("a/new.html", b"made")])
-    assert snapshot(output) == {"a/long.html": b"short", "b.html": b"new", "a/new.html": b"made"}
+    _, spare = incremental_write(output, [("a/long.html", b"short"), ("b.html", b"new"), ("a/new.html", b"made")])
+    made = (output / "a/new.html").stat()
+    files, spare = incremental_write(output, [("a/long.html", b"again"), ("b.html", b"newer")], spare)
+    assert snapshot(output) == {"a/long.html": b"again", "b.html": b"newer", "a/new.html": b"made"}
     assert {path: (output / path).stat().st_ino for path in inodes} == inodes
+    assert (output / "a/new.html").stat().st_ino == made.st_ino
+    assert (output / "a/new.html").stat().st_mtime_ns == made.st_mtime_ns
     assert files == scan_output_tree(output)[0]
-    assert output.stat().st_mtime_ns == root_time  # b.html's folder entry was left alone
-    assert leftovers(tmp_path) == []
+    assert snapshot(spare_folder(output)) == {"a/long.html": b"short", "b.html": b"new", "a/new.html": b"made"}
+
+
+def test_incremental_commit_with_nothing_changed_touches_nothing(tmp_path):
+    output = tmp_path / "output"
+    write_site([("a.html", b"one")], output)
+    _, spare = incremental_write(output, [("a.html", b"two")])
+    before = (output.stat().st_ino, (output / "a.html").stat().st_mtime_ns)
+    files, again = incremental_write(output, [("a.html", b"two")], spare)
+    assert (output.stat().st_ino, (output / "a.html").stat().st_mtime_ns) == before
+    assert again == spare
+
+
+def test_a_spare_changed_by_hand_is_made_afresh(tmp_path):
+    output = tmp_path / "output"
+    write_site([("a.html", b"one"), ("b.html", b"bee")], output)
+    _, spare = incremental_write(output, [("a.html", b"two")])
+    (spare_folder(output) / "stray.html").write_bytes(b"put here by hand")
+    incremental_write(output, [("a.html", b"three")], spare)
+    assert snapshot(output) == {"a.html": b"three", "b.html": b"bee"}
 
 
 def test_incremental_commit_does_not_write_through_links(tmp_path):
