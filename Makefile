@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test test-upstream lock bench bench-search chromium java tools hugo clean
+.PHONY: help venv build check serve test test-clock test-upstream lock bench bench-search chromium java tools hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -66,6 +66,20 @@ lock: ## Refresh the hash-locked requirements*.txt from requirements*.in (pip-to
 		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 		--index-url $(LOCK_INDEX) --upgrade -c requirements.txt -o requirements-test.txt \
 		requirements.in requirements-test.in
+
+# The suite on other days: the system clock faked a year ahead and a year behind (Debian's faketime,
+# which Python and its child processes see; the browser tests fix the page's clock themselves).
+CLOCK_OFFSETS ?= +365d -365d
+test-clock: $(TEST_REQ_STAMP) tools ## Run the suite (browser tests aside) with the clock a year ahead and behind
+	@command -v faketime >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-faketime
+	@for offset in $(CLOCK_OFFSETS); do \
+		echo "== the suite with the clock at $$offset: $$(faketime -f "$$offset" date -u +%F)"; \
+		faketime -f "$$offset" $(PY) -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
+
+.PHONY: apt-faketime
+apt-faketime:
+	$(call apt_install,faketime)
 
 # The weekly upstream check (.github/workflows/upstream.yml): the newest versions the .in ranges
 # allow, in a venv of their own, then the whole suite. Breakage upstream shows up here first.
