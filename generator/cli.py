@@ -21,7 +21,7 @@ def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser for build.py."""
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build a peer-support directory website from content/.",
-        epilog="Exit codes: 0 success, 1 content errors, 2 usage errors.")
+        epilog="Exit codes: 0 success, 1 content errors, 2 usage errors (a refused --output too).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", help="validate the content and build the site into the output folder")
     check = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
@@ -42,8 +42,11 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("text", "github"), default="text",
                          help="how to print problems: text (default) or github (GitHub Actions annotations)")
     for sub in (build, serve):
-        sub.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+        # A string, not a Path: Path("") would be the current folder, and '' must be refused as given.
+        sub.add_argument("--output", default="output", metavar="DIR",
                          help="folder to write the site into (default: output)")
+        sub.add_argument("--overwrite", action="store_true",
+                         help="replace an existing folder that this generator did not make")
         sub.add_argument("--base-url", default=None, metavar="URL",
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
         sub.add_argument("--repository", default=None, metavar="URL",
@@ -134,8 +137,22 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def output_allowed(args: argparse.Namespace) -> bool:
+    """Check --output before anything is written (see generator.outputdir); say why when it is refused."""
+    from .outputdir import OutputRefused, check_output
+
+    try:
+        args.output = check_output(args.output, args.content, args.templates, args.overwrite)
+    except OutputRefused as exc:
+        print(f"build.py: --output {args.output or repr(args.output)}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if not output_allowed(args):
+        return EXIT_USAGE
     from .buildcache import input_stamp
 
     stamp = input_stamp(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
@@ -184,6 +201,8 @@ def _up_to_date(args: argparse.Namespace, stamp: str, started: float) -> bool:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if not output_allowed(args):
+        return EXIT_USAGE
     from .serve import serve  # livereload is only needed here
 
     return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates,
