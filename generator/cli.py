@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 # that `--help` and a usage error answer at once.
 if TYPE_CHECKING:
     from .errors import Problem
+    from .pipeline import WriteFailed
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -21,7 +22,7 @@ def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser for build.py."""
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build a peer-support directory website from content/.",
-        epilog="Exit codes: 0 success, 1 content errors, 2 usage errors (a refused --output too).")
+        epilog="Exit codes: 0 success, 1 content errors or a failed write, 2 usage errors (a refused --output too).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", help="validate the content and build the site into the output folder")
     check = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
@@ -149,6 +150,38 @@ def output_allowed(args: argparse.Namespace) -> bool:
     return True
 
 
+def write_failure(exc: WriteFailed, output: Path) -> str:
+    """Return the one-line message for a build the machine stopped: what failed, why, and what it left."""
+    import errno
+    import os
+
+    from .buildcache import cache_folder
+    from .pipeline import WriteFailed
+
+    error, cache = exc.error, str(cache_folder(output))
+    if error.filename is None:  # e.g. a full disk, found by write(): the stage tells
+        in_cache = exc.output == WriteFailed.COMPLETE
+    else:
+        failed = os.path.abspath(os.fsdecode(error.filename))
+        in_cache = failed == cache or failed.startswith(cache + os.sep)
+    where = f"the build cache {os.path.relpath(cache)}/" if in_cache else f"{output}/"
+    reason = error.strerror or str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some disk space and build again"
+    elif error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
+        fix = "check the disk and build again"
+    elif in_cache:
+        fix = "check that you can write there, or build with --no-cache"
+    else:
+        fix = "check that you can write there and in the folder that holds it, or choose another --output"
+    left = {WriteFailed.UNCHANGED: f"Build stopped; {output}/ was left as it was.",
+            WriteFailed.MIXED: f"Build stopped while updating {output}/: some of its files are new and some old; "
+                               "the next build writes them all again.",
+            WriteFailed.COMPLETE: f"The site in {output}/ is complete; the next build may render every page "
+                                  "again."}[exc.output]
+    return f"build.py: cannot write {where}: {reason} — {fix}. {left}"
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if not output_allowed(args):
@@ -160,7 +193,7 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .errors import ContentError
     from .parallel import WorkerStopped
-    from .pipeline import build_site
+    from .pipeline import WriteFailed, build_site
 
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
@@ -171,6 +204,9 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     except WorkerStopped as exc:
         print(f"error: {exc}\nBuild stopped; {args.output}/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
+    except WriteFailed as exc:
+        print(write_failure(exc, args.output), file=sys.stderr)
         return EXIT_CONTENT
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)

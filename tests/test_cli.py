@@ -32,7 +32,7 @@ def test_top_level_help_lists_every_command(repo_root):
                  "new start a new content file: `new listing` asks for the required fields",
                  "due list listings due for re-verification (last verified over 12 months ago)",
                  "schema write content/listing.schema.json, the schema editors use, after taxonomy.yaml changes",
-                 "Exit codes: 0 success, 1 content errors, 2 usage errors (a refused --output too)."):
+                 "Exit codes: 0 success, 1 content errors or a failed write, 2 usage errors (a refused --output too)."):
         assert line in text
 
 
