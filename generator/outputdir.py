@@ -52,7 +52,8 @@ def check_output(output: str, content: Path, templates: Path | None = None, over
 
 
 def is_own_output(output: Path) -> bool:
-    """Return whether `output` is missing, empty or made by this generator (its marker, or an older build's manifest)."""
+    """Return whether `output` is missing, empty or made by this generator (its marker, or an earlier version's
+    manifest in the build cache)."""
     real = Path(os.path.realpath(output))
     try:
         with os.scandir(real) as entries:
@@ -60,6 +61,8 @@ def is_own_output(output: Path) -> bool:
                 return True
     except FileNotFoundError:
         return True
+    except OSError:  # not readable: nothing shows that the generator made it
+        return False
     if (real / MARKER).is_file():
         return True
     return (cache_folder(output) / "manifest.pickle").is_file()
@@ -105,7 +108,7 @@ def _work_tree(folder: Path) -> Path | None:
 
 
 def _file_in_the_way(real: str) -> str | None:
-    """Return the nearest existing path above a missing output when it is not a folder (the build could not make one)."""
+    """Return the nearest existing path above a missing output when it is a file (no folder can be made there)."""
     path = Path(real)
     while not os.path.lexists(path):
         path = path.parent
