@@ -78,11 +78,12 @@ def _protected(real: str, content: Path, templates: Path | None):
     work_tree = _work_tree(repository)
     whole = [("the content folder", content), ("the templates folder", templates or DEFAULT_TEMPLATES),
              ("the generator's templates folder", DEFAULT_TEMPLATES), ("the generator's code", PACKAGE),
-             *[("the repository's .git", tree / ".git") for tree in {repository, work_tree} if tree]]
-    around = [("the root folder /", Path("/")), ("your home folder", Path.home()), ("the repository", repository),
-              *[("the repository", work_tree)] * bool(work_tree)]
-    whole = [(name, os.path.realpath(path)) for name, path in whole]
-    around = [(name, os.path.realpath(path)) for name, path in around]
+             ("the repository's .git", repository / ".git"),
+             ("the repository's .git", work_tree and work_tree / ".git")]
+    around = [("the root folder /", Path("/")), ("your home folder", _home()), ("the repository", repository),
+              ("the repository", work_tree)]
+    whole = [(name, os.path.realpath(path)) for name, path in whole if path]
+    around = [(name, os.path.realpath(path)) for name, path in around if path]
     for name, place in whole + around:
         if real == place:
             yield f"is {name}"
@@ -97,6 +98,13 @@ def _protected(real: str, content: Path, templates: Path | None):
 def _inside(path: str, folder: str) -> bool:
     """Return whether a real path lies strictly inside a real folder."""
     return path != folder and path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home()
+    except RuntimeError:  # no HOME and no entry in the password database
+        return None
 
 
 def _work_tree(folder: Path) -> Path | None:
