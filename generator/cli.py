@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 # that `--help` and a usage error answer at once.
 if TYPE_CHECKING:
     from .errors import Problem
+    from .pipeline import WriteFailed
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -21,7 +22,7 @@ def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser for build.py."""
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build a peer-support directory website from content/.",
-        epilog="Exit codes: 0 success, 1 content errors, 2 usage errors.")
+        epilog="Exit codes: 0 success, 1 content errors or a failed write, 2 usage errors (a refused --output too).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", help="validate the content and build the site into the output folder")
     check = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
@@ -42,8 +43,11 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("text", "github"), default="text",
                          help="how to print problems: text (default) or github (GitHub Actions annotations)")
     for sub in (build, serve):
-        sub.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+        # A string, not a Path: Path("") would be the current folder, and '' must be refused as given.
+        sub.add_argument("--output", default="output", metavar="DIR",
                          help="folder to write the site into (default: output)")
+        sub.add_argument("--overwrite", action="store_true",
+                         help="replace an existing folder that this generator did not make")
         sub.add_argument("--base-url", default=None, metavar="URL",
                          help="public address of the site, e.g. https://example.org/ (default: from content/site.yaml)")
         sub.add_argument("--repository", default=None, metavar="URL",
@@ -134,8 +138,52 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def output_allowed(args: argparse.Namespace) -> bool:
+    """Check --output before anything is written (see generator.outputdir); say why when it is refused."""
+    from .outputdir import OutputRefused, check_output
+
+    try:
+        args.output = check_output(args.output, args.content, args.templates, args.overwrite)
+    except OutputRefused as exc:
+        print(f"build.py: --output {args.output or repr(args.output)}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def write_failure(exc: WriteFailed, output: Path) -> str:
+    """Return the one-line message for a build the machine stopped: what failed, why, and what it left."""
+    import errno
+    import os
+
+    from .buildcache import cache_folder
+    from .pipeline import WriteFailed
+
+    error, cache = exc.error, str(cache_folder(output))
+    if error.filename is None:  # e.g. a full disk, found by write(): the stage tells
+        in_cache = exc.output == WriteFailed.COMPLETE
+    else:
+        failed = os.path.abspath(os.fsdecode(error.filename))
+        in_cache = failed == cache or failed.startswith(cache + os.sep)
+    where = f"the build cache {os.path.relpath(cache)}/" if in_cache else f"{output}/"
+    reason = error.strerror or str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some disk space and build again"
+    elif error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
+        fix = "check the disk and build again"
+    elif in_cache:
+        fix = "check that you can write there, or build with --no-cache"
+    else:
+        fix = "check that you can write there and in the folder that holds it, or choose another --output"
+    left = {WriteFailed.UNCHANGED: f"Build stopped; {output}/ was left as it was.",
+            WriteFailed.COMPLETE: f"The site in {output}/ is complete; the next build may render every page "
+                                  "again."}[exc.output]
+    return f"build.py: cannot write {where}: {reason} — {fix}. {left}"
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if not output_allowed(args):
+        return EXIT_USAGE
     from .buildcache import input_stamp
 
     stamp = input_stamp(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
@@ -143,7 +191,7 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .errors import ContentError
     from .parallel import WorkerStopped
-    from .pipeline import build_site
+    from .pipeline import WriteFailed, build_site
 
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
@@ -154,6 +202,9 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     except WorkerStopped as exc:
         print(f"error: {exc}\nBuild stopped; {args.output}/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
+    except WriteFailed as exc:
+        print(write_failure(exc, args.output), file=sys.stderr)
         return EXIT_CONTENT
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
@@ -184,6 +235,8 @@ def _up_to_date(args: argparse.Namespace, stamp: str, started: float) -> bool:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if not output_allowed(args):
+        return EXIT_USAGE
     from .serve import serve  # livereload is only needed here
 
     return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates,

@@ -227,6 +227,21 @@ def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
                                                       "complete fields)", severity="warning")
 
 
+class WriteFailed(Exception):
+    """The machine refused a read or write (a full or read-only disk, no permission): the build stopped.
+
+    `output` says what it left: UNCHANGED (the previous output as it was: no build writes into the live
+    output before swapping a complete one in) or COMPLETE (the new output is in place; only the cache was
+    not saved).
+    """
+
+    UNCHANGED, COMPLETE = "unchanged", "complete"
+
+    def __init__(self, error: OSError, output: str):
+        super().__init__(str(error))
+        self.error, self.output = error, output
+
+
 def build_site(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
                repository: str | None = None, strict: bool = False, cache: bool = True,
                workers: int | None = None, stamp: str | None = None) -> CheckResult:
@@ -257,6 +272,7 @@ class Builder:
         self.previous: Manifest | None = None
         self.sources: Sources | None = None
         self._unsaved = False
+        self._stage = WriteFailed.UNCHANGED  # what a failed write leaves of the output (see WriteFailed)
         self.site: Site | None = None  # the last good build's site (kept only in memory, for `preview`)
         self._previewer = None
         self._previewed: dict[str, bytes | None] = {}  # output path: its bytes before a preview (None: new)
@@ -283,15 +299,20 @@ class Builder:
             self._unsaved = False
 
     def build(self, stamp: str | None = None) -> CheckResult:
-        """Build once (see build_site); on failure the output and the cache are left as they were.
+        """Build once (see build_site); on failure the output and the cache are left as they were
+        (except when the machine refuses a write: WriteFailed says what was left).
 
         `stamp` is input_stamp() as the caller already took it, before reading anything. A failed
         build also takes back what `preview` wrote since the last good one.
         """
+        self._stage = WriteFailed.UNCHANGED
         try:
             with build_lock(self.output):
                 remove_leftovers(self.output)  # staging folders of a build that was killed
                 result = self._build(stamp)
+        except OSError as exc:
+            self._restore_previews()
+            raise WriteFailed(exc, self._stage) from exc
         except BaseException:
             self._restore_previews()
             raise
@@ -396,20 +417,21 @@ class Builder:
         try:
             made = run_jobs(todo, self.templates, staging, self.workers)
             check_unique((path for paths in made.values() for path in paths), keep)
+            if self.cache and not self._unsaved:
+                forget(self.output)  # until the new manifest is saved, the output's state is unknown
         except TemplateProblem as exc:
             staging.discard()
             raise ContentError([exc.problem]) from None
         except BaseException:
             staging.discard()
             raise
-        if self.cache and not self._unsaved:
-            forget(self.output)  # until the new manifest is saved, the output's state is unknown
         if before is None:
-            files, folders = commit_full(staging)
+            files, folders = commit_full(staging)  # discards the staging folder, whatever happens
             spare = None
         else:
             files, folders, spare = commit_changes(staging, [p for paths in made.values() for p in paths], keep,
                                                    *before, spare, self._previewed)
+        self._stage = WriteFailed.COMPLETE
         if self.cache:
             job_files = {job.name: (job.key, tuple(made[job.name]) if job.name in made else kept[job.name])
                          for job in jobs}

@@ -19,6 +19,7 @@ from .exports.common import Pieces, site_constants
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
+from .outputdir import MARKER, MARKER_TEXT
 from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
@@ -124,6 +125,7 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("embed", everything, lambda: render_embed(env, templates)),
             Job("sitemaps", everything, lambda: render_sitemaps(env, site), shows=len(site.listings)),
             Job("robots", keys.data, lambda: [("robots.txt", render_robots(site))]),
+            Job("marker", keys.code, lambda: [(MARKER, MARKER_TEXT)]),  # see generator.outputdir
             Job("schema", keys.data, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
             Job("search", all_data, lambda: render_search_data(site, site.config.path_prefix, pieces),
                 local=local, after=put_away, many_objects=True, shows=len(site.listings)),
@@ -150,6 +152,7 @@ class Keys:
     def __init__(self, site: Site, templates: Path, assets: dict[str, tuple[str, bytes]]):
         # `data` is for files made without templates or assets (the open data, the search index):
         # editing a template or the stylesheet leaves them alone.
+        self.code = digest(generator_version())  # for files that only the code changes
         self.data = data_key(site)
         self.base = digest(self.data, tree_digest(templates))
         self.all_listings = digest(*(l.digest for l in site.listings))

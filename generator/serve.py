@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .errors import ContentError
 from .render import TEMPLATES_DIR
-from .pipeline import Builder
-from .cli import print_problems
+from .pipeline import Builder, WriteFailed
+from .cli import print_problems, write_failure
 
 
 def rebuild(builder: Builder) -> bool:
@@ -22,6 +22,9 @@ def rebuild(builder: Builder) -> bool:
     except ContentError as exc:
         print_problems(exc.problems)
         print("Fix the problems above; the last good build is still being served.", file=sys.stderr)
+        return False
+    except WriteFailed as exc:
+        print(write_failure(exc, output), file=sys.stderr)
         return False
     print(f"Rebuilt {output}/", file=sys.stderr)
     return True
@@ -213,7 +216,10 @@ def serve(content: Path, output: Path, base_url: str | None, host: str, port: in
         server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     finally:
         if rebuilds.stop():
-            builder.save_cache()
+            try:
+                builder.save_cache()
+            except OSError as exc:
+                print(write_failure(WriteFailed(exc, WriteFailed.COMPLETE), output), file=sys.stderr)
         else:
             print("A rebuild was still running: its cache is not saved, so the next build starts afresh.",
                   file=sys.stderr)

@@ -10,6 +10,7 @@ from helpers import ARTICLE, ONLINE, dedent, run_build_py, write_article, write_
 
 CONTENT_HELP = "--content DIR folder with listings/, articles/ and taxonomy.yaml (default: content)"
 OUTPUT_HELP = "--output DIR folder to write the site into (default: output)"
+OVERWRITE_HELP = "--overwrite replace an existing folder that this generator did not make"
 BASE_URL_HELP = ("--base-url URL public address of the site, e.g. https://example.org/ "
                  "(default: from content/site.yaml)")
 
@@ -31,7 +32,7 @@ def test_top_level_help_lists_every_command(repo_root):
                  "new start a new content file: `new listing` asks for the required fields",
                  "due list listings due for re-verification (last verified over 12 months ago)",
                  "schema write content/listing.schema.json, the schema editors use, after taxonomy.yaml changes",
-                 "Exit codes: 0 success, 1 content errors, 2 usage errors."):
+                 "Exit codes: 0 success, 1 content errors or a failed write, 2 usage errors (a refused --output too)."):
         assert line in text
 
 
@@ -48,15 +49,15 @@ NO_CACHE_HELP = ("--no-cache ignore what earlier builds remembered (in .build-ca
 
 @pytest.mark.parametrize("command, usage, options", [
     ("build", "usage: build.py build [-h] [--content DIR] [--strict] [--format {text,github}] [--output DIR] "
-              "[--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache]",
-     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP,
-      NO_CACHE_HELP]),
+              "[--overwrite] [--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP,
+      TEMPLATES_HELP, JOBS_HELP, NO_CACHE_HELP]),
     ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP]),
-    ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--base-url URL] [--repository URL] "
-              "[--templates DIR] [--jobs N] [--host HOST] [--port PORT]",
-     [CONTENT_HELP, OUTPUT_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP, "--host HOST address to listen on (default: 127.0.0.1)",
-      "--port PORT port to listen on (default: 8000)"]),
+    ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--overwrite] [--base-url URL] "
+              "[--repository URL] [--templates DIR] [--jobs N] [--host HOST] [--port PORT]",
+     [CONTENT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP,
+      "--host HOST address to listen on (default: 127.0.0.1)", "--port PORT port to listen on (default: 8000)"]),
 ])
 def test_command_help(repo_root, command, usage, options):
     result = run_build_py(command, "--help", cwd=repo_root)

@@ -399,9 +399,10 @@ def test_an_error_on_a_worker_is_raised_here_with_where_it_happened(site, tmp_pa
     def fail():
         raise OSError(28, "No space left on device")
     _fails_on_a_worker(monkeypatch, content, fail)
-    with pytest.raises(OSError, match="No space left") as info:
+    with pytest.raises(pipeline.WriteFailed, match="No space left") as info:
         build_site(content, tmp_path / "two", templates=templates, cache=False, workers=2)
-    assert "in fail" in "\n".join(info.value.__notes__)  # the worker's traceback
+    assert info.value.output == pipeline.WriteFailed.UNCHANGED
+    assert "in fail" in "\n".join(info.value.error.__notes__)  # the worker's traceback
     assert not (tmp_path / "two").exists()
 
 
