@@ -97,7 +97,9 @@ def tree_matches(tree: Path, files: OutputFiles, folders: OutputFolders) -> bool
     """Return whether a tree still holds exactly these files and folders, as far as sizes and times tell."""
     root = os.path.abspath(tree)
     try:
-        if not folders or any(os.stat(f"{root}/{f}" if f else root).st_mtime_ns != t for f, t in folders.items()):
+        if os.path.islink(root) or not folders:
+            return False
+        if any(os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns != t for folder, t in folders.items()):
             return False
         return all(_stat(f"{root}/{path}") == known for path, known in files.items())
     except OSError:

@@ -150,7 +150,10 @@ class Staging:
         for fd in self._readers.values():
             os.close(fd)
         self._readers.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if os.path.islink(self.folder):  # after a full build's exchange: an output that was a symbolic link
+            os.unlink(self.folder)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)  # what is left, the next build's remove_leftovers takes
 
 
 def current_files(output: Path, previous: Manifest | None) -> tuple[OutputFiles, OutputFolders] | None:
