@@ -14,6 +14,7 @@ TARGET_SERVE_S = 1.0         # serve shows an edited listing, at 10,000
 FIGURES = ("Cold full build", "Hugo cold build, same listings", "Cold build, ours ÷ Hugo's", "No-op rebuild",
            "Rebuild after editing one listing", "Rebuild after editing a template", "Peak memory (highest build)",
            "`serve`: edited listing shown in the browser")
+AGAIN = "Rebuild after editing one listing, spare already made (after the template edit)"
 LEAST_MEMORY = ("Cold build with `--jobs 1 --no-cache`", "Peak memory of that build")
 
 
@@ -60,7 +61,8 @@ def rebuild_rows(r) -> list[tuple[str, str, str, str]]:
     return [(FIGURES[3], with_runs(seconds(noop), r.runs["noop"]), f"≤ {TARGET_NOOP_S:g} s",
              verdict(noop, TARGET_NOOP_S)),
             (FIGURES[4], with_runs(seconds(edit), r.runs["edit_listing"]), *edit_target),
-            (FIGURES[5], with_runs(seconds(template), r.runs["edit_template"]), "—", "info")]
+            (FIGURES[5], with_runs(seconds(template), r.runs["edit_template"]), "—", "info"),
+            (AGAIN, with_runs(seconds(r.wall("edit_listing_again")), r.runs["edit_listing_again"]), "—", "info")]
 
 
 def memory_row(r) -> tuple[str, str, str, str]:
@@ -109,7 +111,7 @@ def details(r) -> list[str]:
     """Return the per-run figures behind one size's medians."""
     lines = [f"- {r.size:,} listings + 50 articles → {r.files:,} output files."]
     names = {"cold": "cold", "noop": "no-op", "edit_listing": "edited listing", "edit_template": "edited template",
-             "cold_least_memory": "cold, --jobs 1 --no-cache"}
+             "edit_listing_again": "edited listing again", "cold_least_memory": "cold, --jobs 1 --no-cache"}
     for scenario, runs in r.runs.items():
         if not runs:
             continue
