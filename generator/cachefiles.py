@@ -101,7 +101,7 @@ def check_folder(folder: Path, create: bool = False) -> bool:
     """Return whether a cache folder is there, with every folder above it in the cache a real folder.
 
     Anything else in a folder's place (a file, a symbolic link) is removed, with a note; with
-    `create`, missing folders are made.
+    `create`, missing folders are made (and the folders above the cache, as for an output not yet made).
     """
     for part in _cache_parts(Path(os.path.abspath(folder))):
         try:
@@ -109,7 +109,7 @@ def check_folder(folder: Path, create: bool = False) -> bool:
         except FileNotFoundError:
             if not create:
                 return False
-            os.mkdir(part)
+            os.makedirs(part)  # (the folders above the cache too: the output's may not exist yet)
             continue
         if stat.S_ISDIR(mode):
             continue
