@@ -12,31 +12,33 @@
   changed listings' parts; a kind is loaded only by the job that uses it (PieceStore).
 - Each is split into SHARDS files by key (a `Shelf`), and a build rewrites only the files whose
   entries changed: after editing one listing, a few small files instead of ~90 MB at 10,000 listings.
-- `jinja/`: compiled templates.
+- `jinja/`: compiled templates (generator.templatecache).
 - `spare/`: a copy of the output that an incremental build brings up to date and then exchanges with
   the output in one step (generator.trees); its unchanged files are hard links to the output's.
 - `lock`: held by the build writing this output, so that two builds of one output take turns.
 
 The cache only ever saves work: deleting it (or `build --no-cache`) gives the same output, more slowly.
-A cache written by other code, another Python or other libraries is ignored.
+A cache written by other code, another Python or other libraries is ignored. Every file is checked
+before it is used (generator.cachefiles): a damaged one, or anything else in a file's or folder's
+place, is ignored with a note and made again.
 """
 from __future__ import annotations
 
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cachefiles import CACHE_FOLDER, Damaged, check_folder, note, read, remove, write
 from .dates import build_date
 from .digest import PACKAGE, digest, installed_packages, iter_tree, stat_stamp
 from .errors import Problem
 
 FORMAT = 3
 SHARDS = 64
-CACHE_FOLDER = ".build-cache"
+RECORD = "record of the last build"  # what the notes about a damaged manifest call it
 DEFAULT_TEMPLATES = PACKAGE.parent / "templates"
 
 
@@ -115,7 +117,7 @@ def scan_output_tree(output: Path) -> tuple[dict[str, tuple[int, int]], dict[str
 
 
 def load_manifest(output: Path) -> Manifest | None:
-    return _load(cache_folder(output) / "manifest.pickle", Manifest)
+    return _load(cache_folder(output) / "manifest.pickle", Manifest, RECORD)
 
 
 class Shelf:
@@ -127,8 +129,8 @@ class Shelf:
     only the shards whose entries are no longer the very same objects.
     """
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, what: str = "entries"):
+        self.folder, self.what = folder, what  # what the notes about a damaged shard call its entries
         self.held: list[dict | None] = [None] * SHARDS  # each shard as on disk (None: unknown)
         self.key: str | None = None
 
@@ -136,21 +138,28 @@ class Shelf:
         """Return (the header's value, every entry), or None when there is no usable header."""
         from .digest import generator_version
 
-        header = _load(self.folder / "header.pickle", tuple)
+        if not check_folder(self.folder):
+            return None
+        header = _load(self.folder / "header.pickle", tuple, self.what)
         if header is None:
             return None
         key, value = header
-        version, entries = generator_version(), {}
+        version, entries, damaged = generator_version(), {}, []
         for index in range(SHARDS):
+            path = self.folder / f"{index:02d}.pickle"
             try:
-                with open(self.folder / f"{index:02d}.pickle", "rb") as f:
-                    found = pickle.load(f)
-            except Exception:  # missing or damaged: those entries are made again
+                found = _unpickle(read(path))
+            except Damaged as exc:  # its entries are made again, and the shard rewritten (self.held says so)
+                damaged.append((path, str(exc)))
                 continue
             if isinstance(found, tuple) and len(found) == 3 and found[:2] == (version, key) \
                     and isinstance(found[2], dict):
                 self.held[index] = found[2]
                 entries.update(found[2])
+        if len(damaged) == 1:
+            note(self.what, *damaged[0])
+        elif damaged:
+            note(self.what, self.folder, "were damaged", len(damaged))
         self.key = key
         return value, entries
 
@@ -162,7 +171,7 @@ class Shelf:
         shards: list[dict] = [{} for _ in range(SHARDS)]
         for name, entry in entries.items():
             shards[shard_of(name)][name] = entry
-        self.folder.mkdir(parents=True, exist_ok=True)
+        check_folder(self.folder, create=True)
         same_key = key == self.key
         for index, shard in enumerate(shards):
             held = self.held[index]
@@ -228,32 +237,45 @@ class PieceStore:
 
     def _shelf(self, kind: str) -> Shelf:
         if kind not in self.shelves:
-            self.shelves[kind] = Shelf(self.folder / kind)
+            self.shelves[kind] = Shelf(self.folder / kind, "open data pieces")
         return self.shelves[kind]
 
 
-def _load(path: Path, kind: type):
-    """Return the pickled value, or None when missing, unreadable or from another version of the code."""
-    try:
-        with open(path, "rb") as f:
-            version, value = pickle.load(f)
-    except Exception:  # a damaged or foreign cache is only a slower build
+def _load(path: Path, kind: type, what: str):
+    """Return the pickled value, or None when missing, damaged (with a note) or from another version of the code."""
+    found = _unpickle(_read(path, what))
+    if not (isinstance(found, tuple) and len(found) == 2):
         return None
     from .digest import generator_version
 
+    version, value = found
     return value if version == generator_version() and isinstance(value, kind) else None
 
 
-def _write(path: Path, value: object) -> None:
-    """Pickle a value into a file atomically (a crash leaves the old file or none, never half of one)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _read(path: Path, what: str) -> bytes | None:
+    """Return a cache file's bytes as they were written, or None (with a note when it was damaged)."""
+    if not check_folder(path.parent):
+        return None
     try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        return read(path)
+    except Damaged as exc:
+        note(what, path, str(exc))
+        return None
+
+
+def _unpickle(data: bytes | None):
+    """Return the value of checked bytes (see cachefiles.read), or None."""
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # intact, so another version's: a class it names may be gone
+        return None
+
+
+def _write(path: Path, value: object) -> None:
+    """Pickle a value into a cache file, streamed and atomically (see cachefiles.write)."""
+    write(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def save(output: Path, manifest: Manifest, shelf: Shelf, sources: Sources | None = None) -> None:
@@ -261,7 +283,7 @@ def save(output: Path, manifest: Manifest, shelf: Shelf, sources: Sources | None
     from .digest import generator_version
 
     folder = cache_folder(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    check_folder(folder, create=True)
     version = generator_version()
     if sources is not None:
         shelf.save(sources.key, Sources(sources.key, {}, sources.places, sources.articles), sources.files)
@@ -272,11 +294,9 @@ def save(output: Path, manifest: Manifest, shelf: Shelf, sources: Sources | None
 
 def forget(output: Path) -> None:
     """Remove the manifest, so the next build writes every file (used when output state is unknown)."""
-    for name in ("quick.pickle", "manifest.pickle"):
-        try:
-            os.unlink(cache_folder(output) / name)
-        except FileNotFoundError:
-            pass
+    if check_folder(cache_folder(output)):
+        for name in ("quick.pickle", "manifest.pickle"):
+            remove(cache_folder(output) / name)
 
 
 def up_to_date(output: Path, stamp: str) -> Manifest | None:
@@ -287,8 +307,8 @@ def up_to_date(output: Path, stamp: str) -> Manifest | None:
     time. (A stray file put into the output by hand is not looked for here; the next build that
     has work to do removes it, as a full build would.)
     """
-    quick = _load_quick(cache_folder(output) / "quick.pickle")
-    if quick is None or quick.stamp != stamp:
+    quick = _unpickle(_read(cache_folder(output) / "quick.pickle", RECORD))
+    if not isinstance(quick, Manifest) or quick.stamp != stamp:
         return None
     root = os.path.abspath(output)
     stat = os.stat
@@ -299,14 +319,4 @@ def up_to_date(output: Path, stamp: str) -> Manifest | None:
                 return None
     except OSError:
         return None
-    return quick
-
-
-def _load_quick(path: Path) -> Manifest | None:
-    """Load the manifest's summary without computing the generator's digest (the stamp covers the code)."""
-    try:
-        with open(path, "rb") as f:
-            value = pickle.load(f)
-    except Exception:
-        return None
-    return value if isinstance(value, Manifest) else None
+    return quick  # (the stamp covers the code's version: the generator's digest need not be computed)

@@ -6,10 +6,11 @@ anchored, case-insensitive pattern where a `*` segment matches anything (includi
 slashes) and a `:name` segment matches one segment; an optional trailing slash is allowed.
 
 Every matching rule applies, in file order. When two matching rules set the same header, Netlify's
-behaviour is not documented: `netlify dev` keeps the later value, while a CDN that sends both makes
-a browser enforce both (two Content-Security-Policies: the stricter wins). So this keeps every
-value, the server sends them all, and the quality gate fails on any header sent twice: a
-netlify.toml where no two matching rules set one header means the same thing on either reading.
+behaviour is not documented: its own rule parser and `netlify dev` keep the later value, a CDN
+that sends both makes a browser enforce both (two Content-Security-Policies: each must allow a
+thing), and keeping the earlier one cannot be ruled out. `merge` picks one reading: the test server
+sends every value ("all", the default), so the quality gate sees a header that two rules set, and
+tests/test_netlify.py checks what a browser would do under each reading.
 """
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ def _segment_pattern(segment: str) -> str:
     return "(.*)".join(re.escape(piece) for piece in segment.split("*"))
 
 
-def headers_for_path(rules: list[HeaderRule], url_path: str) -> list[tuple[str, str]]:
-    """Return the (name, value) headers of every rule matching a URL path, in file order."""
-    return [pair for rule in rules if rule.pattern.match(url_path) for pair in rule.values]
+MERGES = ("all", "later", "first")
+
+
+def headers_for_path(rules: list[HeaderRule], url_path: str, merge: str = "all") -> list[tuple[str, str]]:
+    """Return the (name, value) headers of every rule matching a URL path, in file order.
+
+    With merge "later" or "first", a header that several matching rules set (its name compared
+    without regard to case) is sent once, with the later or the earlier rule's value.
+    """
+    if merge not in MERGES:
+        raise ValueError(f"merge must be one of {', '.join(MERGES)}, not {merge!r}")
+    pairs = [pair for rule in rules if rule.pattern.match(url_path) for pair in rule.values]
+    if merge == "all":
+        return pairs
+    kept: dict[str, tuple[str, str]] = {}
+    for name, value in pairs:
+        if merge == "later" or name.lower() not in kept:
+            kept[name.lower()] = (name, value)
+    return list(kept.values())

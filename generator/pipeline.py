@@ -276,7 +276,7 @@ class Builder:
         self.site: Site | None = None  # the last good build's site (kept only in memory, for `preview`)
         self._previewer = None
         self._previewed: dict[str, bytes | None] = {}  # output path: its bytes before a preview (None: new)
-        self._shelf = Shelf(cache_folder(output) / "sources")
+        self._shelf = Shelf(cache_folder(output) / "sources", "parsed listings")
         self._pieces = PieceStore(cache_folder(output) / "pieces", remember=keep_in_memory)
         if cache:
             gc.disable()  # unpickling many thousand small objects: the collector would only slow it down

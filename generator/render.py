@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 from typing import Callable, Iterator
 
-from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateRuntimeError, TemplateSyntaxError)
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
+                    TemplateSyntaxError)
 
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
@@ -24,6 +24,7 @@ from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
+from .templatecache import template_cache
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
 Files = list[tuple[str, bytes]]
@@ -200,10 +201,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     Templates do not change during a build, so Jinja need not check their files before every page
     (`auto_reload`); with `compiled`, they are compiled once and reused until their source changes.
     """
-    cache = None
-    if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
-        cache = FileSystemBytecodeCache(str(compiled))
+    cache = template_cache(compiled) if compiled is not None else None
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
                       bytecode_cache=cache)

@@ -31,6 +31,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     }
 
     header_rules: list[HeaderRule] | None = None  # None: plain server, no extra headers, default 404
+    merge = "all"  # what to send when two rules set one header (see netlify_headers.headers_for_path)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -38,7 +39,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         """Add the headers the rules give this request's path, then end the header block."""
         if self.header_rules is not None:
-            for name, value in headers_for_path(self.header_rules, self._url_path()):
+            for name, value in headers_for_path(self.header_rules, self._url_path(), self.merge):
                 self.send_header(name, value)
         super().end_headers()
 
@@ -60,7 +61,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_directory(path: Path, header_rules: list[HeaderRule] | None = None) -> Iterator[str]:
+def serve_directory(path: Path, header_rules: list[HeaderRule] | None = None, merge: str = "all") -> Iterator[str]:
     """Serve ``path`` over HTTP on 127.0.0.1 (a free port) until the block ends.
 
     Yields the base URL without a trailing slash, e.g. ``http://127.0.0.1:41234``,
@@ -68,9 +69,9 @@ def serve_directory(path: Path, header_rules: list[HeaderRule] | None = None) ->
     server (no live-reload script injected). Without ``header_rules`` a missing path
     gets Python's default 404 page; with them (``load_header_rules(netlify.toml)``)
     every response carries the headers Netlify would send and a missing path gets
-    ``404.html``.
+    ``404.html``; ``merge`` says what is sent when two rules set one header.
     """
-    handler_class = type("RuleHandler", (QuietHandler,), {"header_rules": header_rules})
+    handler_class = type("RuleHandler", (QuietHandler,), {"header_rules": header_rules, "merge": merge})
     handler = functools.partial(handler_class, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(

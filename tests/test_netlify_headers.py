@@ -89,3 +89,19 @@ def test_the_real_netlify_toml_has_rules_for_every_path(repo_root):
     headers = dict(headers_for_path(load_header_rules(repo_root / "netlify.toml"), "/static/site.0123456789.css"))
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("merge, policy", [("later", "default-src 'self'; frame-ancestors *"),
+                                           ("first", "default-src 'self'; frame-ancestors 'none'")])
+def test_under_the_later_or_earlier_reading_a_header_two_rules_set_is_sent_once(rules, merge, policy):
+    headers = headers_for_path(rules, "/embed/widget/", merge)
+    assert [value for name, value in headers if name.lower() == "content-security-policy"] == [policy]
+    assert ("Referrer-Policy", "no-referrer") in headers
+
+
+def test_the_server_sends_the_reading_it_is_given(tmp_path, rules):
+    (tmp_path / "site" / "embed").mkdir(parents=True)
+    (tmp_path / "site" / "embed" / "index.html").write_text("<!doctype html><title>Embed</title>", encoding="utf-8")
+    with serve_directory(tmp_path / "site", rules, merge="later") as url:
+        with urllib.request.urlopen(url + "/embed/") as response:
+            assert response.headers.get_all("Content-Security-Policy") == ["default-src 'self'; frame-ancestors *"]
