@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .buildcache import cache_folder
+from .cachefiles import check_folder, remove
 
 OutputFiles = dict[str, tuple[int, int]]  # path → (size, mtime_ns)
 OutputFolders = dict[str, int]  # folder ("" the tree itself) → mtime_ns
@@ -69,7 +70,7 @@ def spare_folder(output: Path) -> Path:
     on another file system (an exchange cannot cross one)."""
     output = Path(os.path.abspath(output))
     folder = cache_folder(output) / "spare"
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    check_folder(folder.parent, create=True)
     if os.stat(folder.parent).st_dev != os.stat(output.parent).st_dev:
         return output.parent / f".{output.name}.spare"
     return folder
@@ -82,7 +83,7 @@ def make_spare(output: Path, files: OutputFiles, folders: OutputFolders) -> tupl
     the spare costs a folder entry per file until a build writes a file anew in one of the two trees.
     """
     spare = spare_folder(output)
-    remove_tree(spare)
+    remove(spare)
     root = os.path.abspath(output)
     os.mkdir(spare)
     for folder in sorted(f for f in folders if f):
@@ -111,14 +112,6 @@ def _stat(path: str) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def remove_tree(path: Path) -> None:
-    """Remove a folder (or a file or link standing where one was expected) and everything in it."""
-    if os.path.islink(path) or os.path.isfile(path):
-        os.unlink(path)
-    elif os.path.isdir(path):
-        shutil.rmtree(path)
-
-
 def remove_leftovers(output: Path) -> None:
     """Remove the staging folders that killed builds of this output left beside it (call under build_lock)."""
     output = Path(os.path.abspath(output))
@@ -136,8 +129,14 @@ def remove_leftovers(output: Path) -> None:
 def build_lock(output: Path) -> Iterator[None]:
     """Hold the output's lock for one build: a second build of the same output waits for the first."""
     folder = cache_folder(output)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    check_folder(folder, create=True)
+    lock = folder / "lock"
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK  # NONBLOCK: a pipe does not wait
+    try:
+        fd = os.open(lock, flags, 0o644)
+    except OSError:  # a link, a folder or a pipe in its place: the lock file is the cache's own, made again
+        remove(lock)
+        fd = os.open(lock, flags, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
