@@ -67,21 +67,22 @@ lock: ## Refresh the hash-locked requirements*.txt from requirements*.in (pip-to
 		--index-url $(LOCK_INDEX) --upgrade -c requirements.txt -o requirements-test.txt \
 		requirements.in requirements-test.in
 
-# The suite on other days: the system clock faked a year ahead and a year behind (Debian's faketime,
-# which Python and its child processes see; the browser tests fix the page's clock themselves).
-# The monotonic clock stays real: waits with a timeout (Thread.join) measure against it, and a faked
-# one makes them wait a year.
-CLOCK_OFFSETS ?= +365d -365d
+# The suite on other days: the system clock moved a year ahead and a year behind for the tests and every
+# process they start (Debian's datefudge, which moves the wall clock only: the monotonic clock that
+# timeouts and sleeps measure stays real; libfaketime's faked monotonic clock makes those hang or fail).
+# The browser tests fix the page's clock themselves.
+CLOCK_SHIFTS ?= +365 -365
 test-clock: $(TEST_REQ_STAMP) tools ## Run the suite (browser tests aside) with the clock a year ahead and behind
-	@command -v faketime >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-faketime
-	@for offset in $(CLOCK_OFFSETS); do \
-		echo "== the suite with the clock at $$offset: $$(faketime -f "$$offset" date -u +%F)"; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$offset" $(PY) -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	@command -v datefudge >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-datefudge
+	@for days in $(CLOCK_SHIFTS); do \
+		when=$$(date -u -d "$$days days" '+%F %T'); \
+		echo "== the suite with the clock at $$when UTC ($$days days)"; \
+		datefudge "$$when" $(PY) -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
 	done
 
-.PHONY: apt-faketime
-apt-faketime:
-	$(call apt_install,faketime)
+.PHONY: apt-datefudge
+apt-datefudge:
+	$(call apt_install,datefudge)
 
 # The weekly upstream check (.github/workflows/upstream.yml): the newest versions the .in ranges
 # allow, in a venv of their own, then the whole suite. Breakage upstream shows up here first.
