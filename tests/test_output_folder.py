@@ -275,21 +275,6 @@ def test_a_parent_folder_that_cannot_be_written_stops_the_build_with_one_line(pr
     assert snapshot(project / "box" / "site") == before
 
 
-def test_a_build_cache_that_cannot_be_written_stops_the_build_with_one_line(project, site_content):
-    built(project, "--output", "site")
-    before = snapshot(project / "site")
-    shutil.rmtree(project / ".build-cache")
-    (project / ".build-cache").write_text("not a folder")
-    write_article(site_content, "second.md", dedent(ARTICLE).replace("Finding a group that fits", "A second article"))
-    result = run_build_py("build", "--content", "content", "--output", "site", cwd=project)
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == ("build.py: cannot write the build cache .build-cache/site/: Not a directory — check "
-                             "that you can write there, or build with --no-cache. Build stopped; site/ was left as "
-                             "it was.\n")
-    assert snapshot(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == [".build-cache", "content", "site"]  # no staging left
-
-
 def _small_files():
     """In the child: files may grow to 20 kB at most (writing more fails with EFBIG, as a full disk would fail)."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
