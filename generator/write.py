@@ -196,7 +196,8 @@ def commit_full(staging: Staging) -> tuple[OutputFiles, OutputFolders]:
 
 
 def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: OutputFiles, folders: OutputFolders,
-                   spare: Spare | None = None, changed: Iterable[str] = ()) -> tuple[OutputFiles, OutputFolders, Spare]:
+                   spare: Spare | None = None, changed: Iterable[str] = ()
+                   ) -> tuple[OutputFiles, OutputFolders, Spare | None]:
     """Bring the spare copy of the output up to date and exchange it with the output in one step.
 
     Staged files whose bytes differ from the output's are written into the spare, files outside `keep`
@@ -210,13 +211,14 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
     wanted = keep.union(staged)
     removed = [path for path in files if path not in wanted]
     try:
+        written = [path for path in staged if path not in staging.same and not _streamed_same(staging, path, files)]
+        if not written and not removed:
+            return files, folders, spare  # nothing differs: the output stays, and so does the spare
         tree, tree_files, tree_folders, behind = _ready_spare(output, spare, files, folders)
         touched: set[str] = set()  # folders of the tree whose entries changed
-        written = {path for path in staged
-                   if path not in staging.same and _commit_one(staging, path, tree, files, tree_files, touched)}
-        if not written and not removed and spare is not None and not behind - wanted:
-            return files, folders, spare  # nothing differs: the output stays, and so does the spare
-        for path in (behind & wanted) - written:
+        for path in written:
+            tree_files[path] = _commit_one(staging, path, tree, touched)
+        for path in (behind & wanted).difference(written):  # the spare is a build behind there
             tree_files[path] = _link_into(f"{output}/{path}", f"{tree}/{path}", staging.folder)
             touched.update(_parents(path))
         for path in [path for path in tree_files if path not in wanted]:
@@ -230,7 +232,7 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
         exchange(tree, output)
     finally:
         staging.discard()
-    return tree_files, tree_folders, _next_spare(tree, files, folders, written.union(removed, changed))
+    return tree_files, tree_folders, _next_spare(tree, files, folders, set(written).union(removed, changed))
 
 
 def _ready_spare(output: Path, spare: Spare | None, files: OutputFiles,
@@ -266,9 +268,17 @@ def _next_spare(tree: Path, files: OutputFiles, folders: OutputFolders, changed:
     return files, folders, frozenset(changed)
 
 
-def _commit_one(staging: Staging, path: str, tree: Path, files: OutputFiles, tree_files: OutputFiles,
-                touched: set[str]) -> bool:
-    """Put one staged file into the tree; return False when its bytes are the output's (a streamed file)."""
+def _streamed_same(staging: Staging, path: str, files: OutputFiles) -> bool:
+    """Return whether a file streamed in parts (the open data) holds the bytes the output has already."""
+    if path not in staging.streamed:
+        return False
+    old = files.get(path)
+    return old is not None and old[0] == staging.staged(path).stat().st_size \
+        and _same_bytes(staging.staged(path), staging.output / path)
+
+
+def _commit_one(staging: Staging, path: str, tree: Path, touched: set[str]) -> tuple[int, int]:
+    """Put one staged file into the tree; return its size and modification time there."""
     target = f"{tree}/{path}"
     packed = staging.packed.get(path)
     if packed is not None:
@@ -277,18 +287,12 @@ def _commit_one(staging: Staging, path: str, tree: Path, files: OutputFiles, tre
         if len(data) != length:
             raise OSError(f"staged page {path} was cut short")
         st, moved = _write_into(target, data, staging.folder)
-    else:  # streamed: compared now that it is written
-        source = staging.staged(path)
-        old = files.get(path)
-        if path in staging.streamed and old is not None and old[0] == source.stat().st_size \
-                and _same_bytes(source, staging.output / path):
-            return False
-        _replace(source, target)
+    else:
+        _replace(staging.staged(path), target)
         st, moved = os.stat(target), True
-    tree_files[path] = (st.st_size, st.st_mtime_ns)
     if moved:
         touched.update(_parents(path))
-    return True
+    return st.st_size, st.st_mtime_ns
 
 
 def _link_into(source: str, target: str, spare: Path) -> tuple[int, int]:
