@@ -8,9 +8,9 @@ For each size, in a temporary folder (never content/):
    copy of templates/ that the builds use through `--templates`;
 2. times `build.py build` as a separate child process each time (wall time, and the child's own
    peak memory, bench/measure.py): cold (output folder and build cache deleted first), no-op (nothing changed), after
-   editing one listing's summary, after editing listing.html (the template of every listing
-   page), and after editing the summary again (the first edit after a cold build also makes the
-   spare copy of the output that incremental builds fill and swap in; this one shows the steady state). Each is repeated `--repeat` times; the table shows medians. From 100,000 listings
+   editing one listing's summary, after editing it again (the first edit after a cold build also
+   makes the spare copy of the output that incremental builds fill and swap in; the second shows an
+   edit once it exists), and after editing listing.html (the template of every listing page). Each is repeated `--repeat` times; the table shows medians. From 100,000 listings
    (`--least-memory-from`) it also times one cold build with `--jobs 1 --no-cache`, the options
    that use the least memory;
 3. when `hugo` is on PATH, writes the same listings as Markdown pages into a minimal Hugo site
@@ -38,7 +38,7 @@ from bench.synth import write_synthetic
 RESULTS = REPO_ROOT / "bench" / "results-build.md"
 ARTICLES = 50
 SERVE_MAX_SIZE = 10_000
-SCENARIOS = ("cold", "noop", "edit_listing", "edit_template", "edit_listing_again", "cold_least_memory")
+SCENARIOS = ("cold", "noop", "edit_listing", "edit_listing_again", "edit_template", "cold_least_memory")
 LEAST_MEMORY_FROM = 100_000  # from this size, a cold build with --jobs 1 --no-cache is measured too
 
 
@@ -115,10 +115,10 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
         if not timed_build(result, "cold", command, timeout):
             return
         # The first edit after a cold build also makes the spare copy of the output that incremental builds
-        # fill and swap in (generator.trees); the edit after the template's shows a build once it exists.
+        # fill and swap in (generator.trees); the second edit shows an edit once the spare exists.
         steps = (("noop", lambda: None), ("edit_listing", lambda: edit_summary(listing, n)),
-                 ("edit_template", lambda: edit_template(templates, n)),
-                 ("edit_listing_again", lambda: edit_summary(listing, 1000 + n)))
+                 ("edit_listing_again", lambda: edit_summary(listing, 1000 + n)),
+                 ("edit_template", lambda: edit_template(templates, n)))
         for scenario, change in steps:
             change()
             if not timed_build(result, scenario, command, timeout):

@@ -76,6 +76,15 @@ def spare_folder(output: Path) -> Path:
     return folder
 
 
+def remove_spare(output: Path) -> None:
+    """Remove the spare copy of an output, wherever it is (a full build makes it useless; removing it then
+    spares the next edit the time)."""
+    output = Path(os.path.abspath(output))
+    for place in (cache_folder(output) / "spare", output.parent / f".{output.name}.spare"):
+        if os.path.lexists(place):
+            remove(place)
+
+
 def make_spare(output: Path, files: OutputFiles, folders: OutputFolders) -> tuple[Path, OutputFiles, OutputFolders]:
     """Make a spare copy of the output from hard links to its files; return it with its files and folders.
 

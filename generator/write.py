@@ -26,9 +26,13 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .buildcache import Manifest, scan_output_tree
-from .trees import OutputFiles, OutputFolders, Spare, exchange, make_spare, spare_folder, tree_matches
+from .trees import (OutputFiles, OutputFolders, Spare, exchange, make_spare, remove_spare, spare_folder,
+                    tree_matches)
 
 Files = list[tuple[str, bytes]]
+# Where the spare is a build behind, the output's file is copied into it (writing in place costs a
+# seventh of renaming a new file over the old one); one larger than this is hard-linked instead.
+LINK_ABOVE = 1 << 20
 
 
 class DuplicateOutput(Exception):
@@ -192,6 +196,7 @@ def commit_full(staging: Staging) -> tuple[OutputFiles, OutputFolders]:
         exchange(staging.folder, staging.output)
     finally:
         staging.discard()  # after the exchange, the previous output
+    remove_spare(staging.output)  # a spare of an older output: an incremental build makes a new one
     return scan_output_tree(staging.output)
 
 
@@ -219,8 +224,7 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
         for path in written:
             tree_files[path] = _commit_one(staging, path, tree, touched)
         for path in (behind & wanted).difference(written):  # the spare is a build behind there
-            tree_files[path] = _link_into(f"{output}/{path}", f"{tree}/{path}", staging.folder)
-            touched.update(_parents(path))
+            tree_files[path] = _copy_into(f"{output}/{path}", f"{tree}/{path}", staging.folder, touched, path)
         for path in [path for path in tree_files if path not in wanted]:
             _remove(tree, path, touched)
             del tree_files[path]
@@ -295,15 +299,22 @@ def _commit_one(staging: Staging, path: str, tree: Path, touched: set[str]) -> t
     return st.st_size, st.st_mtime_ns
 
 
-def _link_into(source: str, target: str, spare: Path) -> tuple[int, int]:
-    """Put a hard link to the output's file in the tree (its bytes and modification time, no copy)."""
-    link = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".link")
-    os.link(source, link, follow_symlinks=False)
-    _replace(link, target)
-    st = os.lstat(target)
+def _copy_into(source: str, target: str, spare: Path, touched: set[str], path: str) -> tuple[int, int]:
+    """Make the tree's file at `path` the output's: its bytes and modification time (so a deploy that compares
+    times sees no change). A large file (the open data) is hard-linked instead of copied."""
+    st = os.lstat(source)
+    if st.st_size > LINK_ABOVE:
+        link = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".link")
+        os.link(source, link, follow_symlinks=False)
+        _replace(link, target)
+        moved = True
+    else:
+        with open(source, "rb") as f:
+            moved = _write_into(target, f.read(), spare)[1]
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
+    if moved:
+        touched.update(_parents(path))
     return st.st_size, st.st_mtime_ns
-
-
 def _remove(tree: Path, path: str, touched: set[str]) -> None:
     try:
         os.unlink(f"{tree}/{path}")
@@ -347,8 +358,11 @@ def _write_into(target: str, data: bytes, spare: Path) -> tuple[os.stat_result, 
 
 
 def _replace(source: Path, target: str) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    os.replace(source, target)
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:  # a new folder
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.replace(source, target)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -83,11 +83,11 @@ def killed_build(repo_root: Path, site, step: tuple[str, str, int], *options: st
 @pytest.mark.parametrize("edit, step", [
     (edit_footer, ("generator.write", "_write_into", 1)),
     (edit_footer, ("generator.write", "_write_into", 40)),  # pages half written into the spare
-    (edit_and_delete, ("generator.write", "_link_into", 30)),  # the spare half caught up with the output
+    (edit_and_delete, ("generator.write", "_copy_into", 30)),  # the spare half caught up with the output
     (edit_and_delete, ("generator.write", "_remove", 2)),
     (edit_footer, ("generator.write", "exchange", 1)),  # everything ready, not yet swapped
     (edit_footer, ("generator.pipeline", "save", 1)),  # swapped, the cache not yet saved
-], ids=["first-write", "mid-writes", "mid-links", "mid-deletes", "before-swap", "after-swap"])
+], ids=["first-write", "mid-writes", "mid-copies", "mid-deletes", "before-swap", "after-swap"])
 def test_a_killed_incremental_build_leaves_the_old_site_or_the_new(repo_root, site, tmp_path, edit, step):
     content, templates, output = site
     old = snapshot(output)
