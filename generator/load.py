@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .characters import file_text_problem
 from .errors import Problems
 from .yamlfile import Document, YamlProblem, decode, parse_text, read_yaml, report
 
@@ -111,6 +112,10 @@ def load_article(path: Path, shown: str, problems: Problems) -> ArticleFile:
         text = decode(path.read_bytes()).replace("\r\n", "\n")
     except YamlProblem as exc:
         report(problems, shown, exc)
+        return ArticleFile(shown, path.stem, None, "")
+    odd = file_text_problem(text)  # the Markdown too, which YAML never reads (pages and the feed show it)
+    if odd:
+        problems.add(shown, odd[0], "(file)", odd[1])
         return ArticleFile(shown, path.stem, None, "")
     match = FRONT_MATTER.match(text)
     if not match:

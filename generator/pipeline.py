@@ -19,6 +19,7 @@ from .processes import can_fork, default_workers, fork_map, release_free_memory,
 from .digest import digest, file_digest, generator_version
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
+from .values import check_values
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
 from .write import (Staging, check_unique, commit_changes, commit_full, current_files, put_back,
@@ -209,7 +210,9 @@ class KnownPlaces(Gazetteer):
 
 
 def check_config(doc, path: str, problems: Problems) -> None:
-    """Warn about settings that cannot be used as given."""
+    """Record settings that cannot be used as given."""
+    if doc is not None:
+        check_values(doc, path, problems)
     value = doc.data.get("repository") if doc else None
     if value and not validate.github_repository(str(value)):
         problems.add(path, doc.line_of(("repository",)), "repository",
