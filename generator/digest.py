@@ -37,24 +37,48 @@ def iter_tree(folder: Path, hidden: bool = False, folders: dict[str, int] | None
     """
     stack = [(str(folder), "")]
     found = []
+    seen: set[tuple[int, int]] = set()  # folders entered, by device and inode: a loop of links is entered once
     while stack:
         real, rel = stack.pop()
         try:
             entries = list(os.scandir(real))
+            if not hidden and not _first_visit(real, seen):
+                continue
         except OSError:
             continue
         for entry in entries:
             if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
                 continue
             name = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=not hidden):
+            follow = not hidden and _leads_somewhere(entry)  # a broken link counts as the link itself
+            if entry.is_dir(follow_symlinks=follow):
                 stack.append((entry.path, name + "/"))
                 if folders is not None:
-                    folders[name] = entry.stat(follow_symlinks=not hidden).st_mtime_ns
+                    folders[name] = entry.stat(follow_symlinks=follow).st_mtime_ns
             else:
-                found.append((name, entry.stat(follow_symlinks=not hidden)))
+                found.append((name, entry.stat(follow_symlinks=follow)))
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
+    st = os.stat(folder)
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _leads_somewhere(entry: os.DirEntry) -> bool:
+    """Return False for a symbolic link to nothing (or to itself, or in a loop of links)."""
+    if not entry.is_symlink():
+        return True
+    try:
+        entry.stat()
+    except OSError:
+        return False
+    return True
 
 
 def tree_digest(folder: Path) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import difflib
 
+from .characters import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,6 +16,14 @@ class Problem:
     field: str
     message: str
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # File names and values are echoed in messages: a line break or an escape sequence in one must
+        # not split the line or reach the terminal (or a CI log) as it is.
+        for name in ("path", "field", "message"):
+            text = getattr(self, name)
+            if not text.isprintable():
+                object.__setattr__(self, name, printable(text))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

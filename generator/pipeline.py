@@ -9,7 +9,7 @@ from pathlib import Path
 from .crosscheck import check_site
 from .errors import ContentError, Problem, Problems
 from .geo import Gazetteer, place_listings
-from .load import SourceFile, display_path, display_paths, iter_files, load_article, load_yaml_file
+from .load import SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
 from .markup import MarkdownRenderer
 from .model import Site
 from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
@@ -19,6 +19,7 @@ from .processes import can_fork, default_workers, fork_map, release_free_memory,
 from .digest import digest, file_digest, generator_version
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
+from .values import check_values
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
                        validate_taxonomy)
 from .trees import build_lock, remove_leftovers
@@ -97,16 +98,8 @@ def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems:
         cache.key, cache.files, cache.places, cache.articles = key, {}, {}, {}
     fresh: dict[str, CachedSource] = {}
     listings = []
-    folder = content / "listings"
-    shown_folder = display_path(folder)
     found = []
-    for path in iter_files(folder, (".yaml", ".yml")):
-        # As display_path would give, without resolving each of many thousand paths again.
-        shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
-        try:
-            st = path.stat()
-        except OSError:
-            st = None
+    for path, shown, st in find_files(content / "listings", (".yaml", ".yml"), problems, "listing"):
         entry = cache.files.get(shown)
         fresh_enough = entry and st and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns)
         found.append((path, shown, st, entry, fresh_enough))
@@ -146,12 +139,12 @@ def _read_listing(path: Path, shown: str, st, cached: CachedSource | None, taxon
                   gazetteer: Gazetteer) -> CachedSource:
     """Parse, validate and place one listing file (or reuse the cached result when its bytes are the same)."""
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError:
         data = None  # load_yaml_file tries again, and says why it cannot
     key = file_digest(shown, data or b"")
     size, mtime = (st.st_size, st.st_mtime_ns) if st else (-1, -1)
-    if cached and cached.digest == key:
+    if cached and data is not None and cached.digest == key:
         return CachedSource(size, mtime, key, cached.listing, cached.problems)
     problems = Problems()
     doc = load_yaml_file(path, problems, shown, data)
@@ -170,20 +163,19 @@ def read_articles(content: Path, taxonomy, markdown: MarkdownRenderer, problems:
     cache = sources.articles if sources is not None else {}
     fresh = {}
     articles = []
-    files = iter_files(content / "articles", (".md", ".markdown"))
-    for path, shown in zip(files, display_paths(files)):
+    for path, shown, _ in find_files(content / "articles", (".md", ".markdown"), problems, "article"):
         try:
-            data = path.read_bytes()
+            data = read_file(path)
         except OSError:
-            data = b""
-        key = file_digest(shown, data)
+            data = None  # load_article tries again, and says why it cannot
+        key = file_digest(shown, data or b"")
         entry = cache.get(shown)
-        if entry is None or entry.digest != key:
+        if entry is None or entry.digest != key or data is None:
             found = Problems()
-            article = validate_article(load_article(path, shown, found), taxonomy, markdown, found)
+            article = validate_article(load_article(path, shown, found, data), taxonomy, markdown, found)
             if article is not None:
                 article.digest = key
-            entry = CachedSource(len(data), 0, key, article, found.items)
+            entry = CachedSource(len(data or b""), 0, key, article, found.items)
         fresh[shown] = entry
         problems.items.extend(entry.problems)
         if entry.listing is not None:
@@ -210,7 +202,9 @@ class KnownPlaces(Gazetteer):
 
 
 def check_config(doc, path: str, problems: Problems) -> None:
-    """Warn about settings that cannot be used as given."""
+    """Record settings that cannot be used as given."""
+    if doc is not None:
+        check_values(doc, path, problems)
     value = doc.data.get("repository") if doc else None
     if value and not validate.github_repository(str(value)):
         problems.add(path, doc.line_of(("repository",)), "repository",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -156,7 +157,8 @@ def _explain(error: jsonschema.ValidationError):
         limit = "at most" if kind == "maxLength" else "at least"
         yield where, where, f"is {len(value)} characters; it must be {limit} {error.validator_value} — {fix}"
     elif kind in ("minimum", "maximum"):
-        yield where, where, f"{value} is out of range — {fix}"
+        if math.isfinite(value):  # .inf and .nan: generator.values says what they are
+            yield where, where, f"{value} is out of range — {fix}"
     elif kind == "minItems":
         yield where, where, f"must list at least {error.validator_value} — {fix}"
     elif kind == "uniqueItems":

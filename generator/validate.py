@@ -15,6 +15,7 @@ from .markup import MarkdownRenderer
 from .phone import parse_phone
 from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
 from .schema_check import check_schema, field_name
+from .values import check_values
 from .yamlfile import Document
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -53,6 +54,7 @@ def github_repository(url: str) -> str:
 
 def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
     """Return the taxonomy; terms with problems are reported and left out."""
+    check_values(doc, path, problems, "taxonomy.schema.json")
     check_schema(doc, "taxonomy.schema.json", path, problems)
     sections: dict[str, dict[str, Term]] = {}
     for section in TAXONOMY_SECTIONS:
@@ -85,6 +87,7 @@ def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownR
     if not SLUG.match(source.slug):
         problems.add(path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file to "
                                              f"'{suggest_slug(source.slug)}.yaml' (lowercase letters, digits, hyphens)")
+    check_values(doc, path, problems, "listing.schema.json")
     check_schema(doc, "listing.schema.json", path, problems)
     _check_vocabulary(doc, path, taxonomy, problems)
     _check_cross_fields(doc, path, taxonomy, problems)
@@ -271,6 +274,7 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
     if not SLUG.match(source.slug):
         problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
                                                     f"to '{suggest_slug(source.slug)}.md'")
+    check_values(source.meta, source.path, problems, "article.schema.json")
     check_schema(source.meta, "article.schema.json", source.path, problems)
     data = source.meta.data
     types = data.get("support_types") if isinstance(data.get("support_types"), list) else []

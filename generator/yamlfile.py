@@ -2,7 +2,7 @@
 
 PyYAML quietly keeps the last of duplicate keys and expands aliases (an "alias bomb" can grow a
 small file into gigabytes). Contributors' files are untrusted, so both are refused here, along
-with tabs, non-UTF-8 bytes and oversized files, each with the line it happened on.
+with tabs, non-UTF-8 bytes, control characters and oversized files, each with the line it happened on.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .characters import file_text_problem, yaml_text_problem
 from .errors import Problems
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -62,6 +63,9 @@ def decode(raw: bytes) -> str:
 
 def parse_text(text: str, first_line: int = 1) -> Document:
     """Parse YAML text into a Document; raise YamlProblem with a line on any defect."""
+    odd = yaml_text_problem(text, first_line)
+    if odd:
+        raise YamlProblem(*odd)
     tab = "\t" in text and re.search(r"^[ ]*\t", text, re.MULTILINE)
     if tab:
         line = text.count("\n", 0, tab.start()) + first_line
@@ -80,6 +84,8 @@ def parse_text(text: str, first_line: int = 1) -> Document:
             what += f" ({exc.context}, which started on line {start.line + first_line})"
         raise YamlProblem(line, f"YAML syntax error: {what} — check indentation, and quote text that "
                                 "contains ': ' or starts with a special character") from None
+    except yaml.reader.ReaderError:  # a control character: its message gives no line, and spans lines
+        raise YamlProblem(*file_text_problem(text, first_line)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"YAML error: {exc} — check the file's syntax") from None
     if node is None:

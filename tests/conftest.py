@@ -1,7 +1,7 @@
 """Shared pytest fixtures.
 
 Site:     ``repo_root``, ``starter_site`` (the real ``content/`` built once per session),
-          ``sample_site`` and ``paged_site`` (fake directories: see each fixture).
+          ``sample_site``, ``hostile_site`` and ``paged_site`` (fake directories: see each fixture).
 Serving:  ``serve_directory(path)`` context manager (also the ``serve_dir`` fixture),
           ``starter_server`` (base URL of the built starter site) and ``netlify_server``
           (the same site sent with exactly the headers netlify.toml sets, 404.html for a miss);
@@ -125,6 +125,20 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = new_content(root)
     write_sample_site(content)
     build_site(content, root / "output")
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build content that passes ``check`` with every awkward value (``tests/hostile_fixture.py``: quotes,
+    markup, emoji, right-to-left text, formula-like cells, the longest texts and file name); return the
+    output folder. Read-only, like ``starter_site``."""
+    from generator.pipeline import build_site
+    from hostile_fixture import write_hostile_site
+
+    root = tmp_path_factory.mktemp("hostile")
+    content = write_hostile_site(root)
+    build_site(content, root / "output", strict=True)
     return root / "output"
 
 

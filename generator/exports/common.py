@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ Files = list[tuple[str, "bytes | Chunks"]]
 # same content always gets the same ids, build after build, and HSDS (which wants UUIDs) is satisfied.
 # Do not change it: the ids are what other systems store to recognise a listing on the next import.
 ID_NAMESPACE = uuid.UUID("c2bcf34e-43be-5ea2-9eee-e647ec3198ef")
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP's list).
+FORMULA_START = "=+-@\t\r"
+PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")  # -73.9, +1, -1e-05
 EXPORT_VERSION = "1.0"  # of /api/listings.json; a new major number means fields were renamed or removed
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # UUID variant bits 10xx
@@ -139,10 +143,25 @@ def extend_json_object(encoded: bytes, members: dict[str, bytes]) -> bytes:
     return b"".join((encoded[:-1], b"," if encoded != b"{}" else b"", extra, b"}"))
 
 
+def safe_cell(value: object) -> object:
+    """Return a CSV cell that spreadsheets will not run as a formula (CSV injection, as OWASP describes it).
+
+    Text starting with '=', '+', '-', '@', a tab or a carriage return gets a leading "'", which
+    spreadsheets hide; listings are untrusted input. A plain number such as -73.9 is left as it is:
+    a spreadsheet reads it as that number, and nothing else can start a formula with it.
+    """
+    if value.__class__ is str and value and value[0] in FORMULA_START and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def csv_text(rows: Iterable[Sequence]) -> str:
-    """Return rows as RFC 4180 CSV text, CRLF line ends; None is written as an empty cell."""
+    """Return rows as RFC 4180 CSV text, CRLF line ends; None is written as an empty cell.
+
+    Every CSV file of the site is written here, so every cell goes through safe_cell.
+    """
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

@@ -5,7 +5,6 @@ files are those pieces in listing order, each record encoded once for listings.j
 """
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from ..model import Listing, Site
@@ -16,9 +15,6 @@ CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "s
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
                "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
                "email", "website", "credentials", "schedule", "calendar", "last_verified", "source")
-# A spreadsheet treats a cell starting with one of these as a formula; listings are untrusted input.
-FORMULA_START = "=+-@\t\r"
-PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")  # phone numbers and coordinates are safe as they are
 LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
 
 
@@ -67,13 +63,6 @@ def listings_document(site: Site, listings: list[Listing], scope: str, records: 
                                             json_array_parts(records[l.slug] for l in listings)))
 
 
-def safe_cell(value: str) -> str:
-    """Return a CSV cell that spreadsheets will not run as a formula (CSV injection)."""
-    if value and value[0] in FORMULA_START and not PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
 def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
     """Return one listing's row of listings.csv: the JSON record's fields, lists joined with '; '."""
     point, online, contact = listing.point, listing.online, listing.contact
@@ -92,7 +81,7 @@ def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
         "schedule": schedule, "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
         "last_verified": listing.last_verified.isoformat(), "source": listing.source,
     }
-    return [safe_cell(str(values[column])) for column in CSV_COLUMNS]
+    return [str(values[column]) for column in CSV_COLUMNS]  # csv_text guards formulas
 
 
 def csv_line(constants: SiteConstants, listing: Listing) -> bytes:
