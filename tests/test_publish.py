@@ -6,7 +6,6 @@ that the next build cleans up and gives what a build from nothing gives.
 """
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.synth import write_synthetic
 from generator.pipeline import build_site
 from generator.trees import build_lock
 from helpers import snapshot
-from test_incremental import cold, delete_listing, edit_summary, listing_files, replace_line
+from test_incremental import cold, delete_listing, edit_summary, listing_files, replace_line, site  # noqa: F401
 
 # Runs build.py's main with one function replaced by one that kills the process on its nth call.
 KILLER = """
@@ -41,18 +39,13 @@ sys.exit(main(sys.argv[5:]))
 
 
 @pytest.fixture
-def site(tmp_path: Path, repo_root: Path):
-    """A fake directory of 60 listings with its own templates, built once, then once more after a template
+def built(site):
+    """test_incremental's fake directory (60 listings, its own templates), built once more after a template
     edit, so that the output has a spare copy a build behind on every page."""
-    content = tmp_path / "content"
-    write_synthetic(content, listings=60, articles=4, seed=11)
-    templates = tmp_path / "templates"
-    shutil.copytree(repo_root / "templates", templates)
-    output = tmp_path / "out"
-    build_site(content, output, templates=templates)
+    content, templates, output = site
     edit_footer(content, templates, "first")
     build_site(content, output, templates=templates)
-    return content, templates, output
+    return site
 
 
 def edit_footer(content: Path, templates: Path, word: str = "second") -> None:
@@ -72,8 +65,8 @@ def leftovers(output: Path) -> list[str]:
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
 
 
-def killed_build(repo_root: Path, site, step: tuple[str, str, int], *options: str) -> None:
-    content, templates, output = site
+def killed_build(repo_root: Path, built, step: tuple[str, str, int], *options: str) -> None:
+    content, templates, output = built
     args = [sys.executable, "-c", KILLER, str(repo_root), *map(str, step), "build", "--content", str(content),
             "--output", str(output), "--templates", str(templates), "--jobs", "1", *options]
     done = subprocess.run(args, cwd=repo_root, capture_output=True, text=True, timeout=300)
@@ -88,13 +81,13 @@ def killed_build(repo_root: Path, site, step: tuple[str, str, int], *options: st
     (edit_footer, ("generator.write", "exchange", 1)),  # everything ready, not yet swapped
     (edit_footer, ("generator.pipeline", "save", 1)),  # swapped, the cache not yet saved
 ], ids=["first-write", "mid-writes", "mid-copies", "mid-deletes", "before-swap", "after-swap"])
-def test_a_killed_incremental_build_leaves_the_old_site_or_the_new(repo_root, site, tmp_path, edit, step):
-    content, templates, output = site
+def test_a_killed_incremental_build_leaves_the_old_site_or_the_new(repo_root, built, tmp_path, edit, step):
+    content, templates, output = built
     old = snapshot(output)
     edit(content, templates)
     new = cold(content, templates, tmp_path / "cold")
     assert new != old
-    killed_build(repo_root, site, step)
+    killed_build(repo_root, built, step)
     found = snapshot(output)
     assert found == (new if step[1] == "save" else old)
     build_site(content, output, templates=templates)
@@ -102,11 +95,11 @@ def test_a_killed_incremental_build_leaves_the_old_site_or_the_new(repo_root, si
     assert leftovers(output) == []
 
 
-def test_a_killed_full_build_leaves_the_old_site_and_no_staging_folder(repo_root, site, tmp_path):
-    content, templates, output = site
+def test_a_killed_full_build_leaves_the_old_site_and_no_staging_folder(repo_root, built, tmp_path):
+    content, templates, output = built
     old = snapshot(output)
     edit_footer(content, templates)
-    killed_build(repo_root, site, ("generator.write", "exchange", 1), "--no-cache")
+    killed_build(repo_root, built, ("generator.write", "exchange", 1), "--no-cache")
     assert snapshot(output) == old
     assert leftovers(output) != []  # the killed build's staging folder…
     build_site(content, output, templates=templates)
@@ -114,10 +107,10 @@ def test_a_killed_full_build_leaves_the_old_site_and_no_staging_folder(repo_root
     assert snapshot(output) == cold(content, templates, tmp_path / "cold")
 
 
-def test_a_reader_sees_whole_sites_while_builds_run(site):
+def test_a_reader_sees_whole_sites_while_builds_run(built):
     """A reader that opens one page again and again during many builds always finds a whole file from one
     of the builds, never a missing or half-written one."""
-    content, templates, output = site
+    content, templates, output = built
     page = output / "index.html"
     seen: set[bytes] = set()
     stop = threading.Event()
@@ -139,8 +132,8 @@ def test_a_reader_sees_whole_sites_while_builds_run(site):
     assert len(seen) >= 2
 
 
-def test_two_builds_of_one_output_take_turns(repo_root, site):
-    content, templates, output = site
+def test_two_builds_of_one_output_take_turns(repo_root, built):
+    content, templates, output = built
     replace_line(listing_files(content)[0], "summary", '"A summary changed while another build runs."')
     with build_lock(output):
         build = subprocess.Popen([sys.executable, "build.py", "build", "--content", str(content), "--output",
