@@ -18,6 +18,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,7 @@ def exchange(new: Path, live: Path) -> None:
     if _renameat2(new, live):
         return
     aside = new.with_name(new.name + ".aside")  # no atomic exchange here: rename aside, then in
+    remove(aside)  # what a build killed between these renames left
     os.rename(live, aside)
     try:
         os.rename(new, live)
@@ -80,9 +82,10 @@ def remove_spare(output: Path) -> None:
     """Remove the spare copy of an output, wherever it is (a full build makes it useless; removing it then
     spares the next edit the time)."""
     output = Path(os.path.abspath(output))
-    for place in (cache_folder(output) / "spare", output.parent / f".{output.name}.spare"):
-        if os.path.lexists(place):
-            remove(place)
+    for spare in (cache_folder(output) / "spare", output.parent / f".{output.name}.spare"):
+        for place in (spare, spare.with_name(spare.name + ".aside")):
+            if os.path.lexists(place):
+                remove(place)
 
 
 def make_spare(output: Path, files: OutputFiles, folders: OutputFolders) -> tuple[Path, OutputFiles, OutputFolders]:
@@ -95,12 +98,23 @@ def make_spare(output: Path, files: OutputFiles, folders: OutputFolders) -> tupl
     remove(spare)
     root = os.path.abspath(output)
     os.mkdir(spare)
+    os.chmod(spare, stat.S_IMODE(os.stat(root).st_mode))  # a web server reads it once it is swapped in
     for folder in sorted(f for f in folders if f):
         os.mkdir(f"{spare}/{folder}")
     for path in files:
-        os.link(f"{root}/{path}", f"{spare}/{path}", follow_symlinks=False)
+        _link_or_copy(f"{root}/{path}", f"{spare}/{path}")
     spare_files = {path: _stat(f"{spare}/{path}") for path in files}
     return spare, spare_files, {folder: os.stat(f"{spare}/{folder}").st_mtime_ns for folder in folders}
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link a file; copy it where the file system has no hard links (some network and FUSE mounts)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.EXDEV):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def tree_matches(tree: Path, files: OutputFiles, folders: OutputFolders) -> bool:
@@ -144,6 +158,8 @@ def build_lock(output: Path) -> Iterator[None]:
     try:
         fd = os.open(lock, flags, 0o644)
     except OSError:  # a link, a folder or a pipe in its place: the lock file is the cache's own, made again
+        if stat.S_ISREG(os.lstat(lock).st_mode):
+            raise  # a lock file we may not open (another user's): never removed while someone may hold it
         remove(lock)
         fd = os.open(lock, flags, 0o644)
     try:

@@ -214,7 +214,7 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
     """
     output = staging.output
     wanted = keep.union(staged)
-    removed = [path for path in files if path not in wanted]
+    removed = [path for path in files.keys() | set(changed) if path not in wanted]  # (a preview's page too)
     try:
         written = [path for path in staged if path not in staging.same and not _streamed_same(staging, path, files)]
         if not written and not removed:
@@ -234,6 +234,8 @@ def commit_changes(staging: Staging, staged: list[str], keep: set[str], files: O
             except FileNotFoundError:
                 tree_folders.pop(folder, None)
         exchange(tree, output)
+        # Some file systems (XFS) give a folder moved to another parent a new modification time.
+        tree_folders[""], folders = os.stat(output).st_mtime_ns, {**folders, "": os.stat(tree).st_mtime_ns}
     finally:
         staging.discard()
     return tree_files, tree_folders, _next_spare(tree, files, folders, set(written).union(removed, changed))

@@ -220,3 +220,26 @@ def test_a_large_file_the_spare_is_behind_on_is_linked_not_copied(tmp_path, monk
     incremental_write(output, [("small.html", b"new")], spare)
     assert snapshot(output) == {"api/big.json": b"[" + b"2," * 50 + b"2]", "small.html": b"new"}
     assert (output / "api/big.json").stat().st_ino == (spare_folder(output) / "api/big.json").stat().st_ino
+
+
+def test_a_page_a_preview_wrote_that_no_build_makes_is_removed(tmp_path):
+    """serve's preview writes into the live output between builds; a page it wrote that the next build does
+    not make is not in the build's record of the output, and must not outlive that build."""
+    output = tmp_path / "output"
+    write_site([("a.html", b"one")], output)
+    _, spare = incremental_write(output, [("a.html", b"two")])
+    (output / "preview.html").write_bytes(b"previewed")
+    files, folders = scan_output_tree(output)
+    del files["preview.html"]
+    staging = Staging(output, files)
+    made = staging.write([("a.html", b"two")])
+    commit_changes(staging, made, set(), files, folders, spare, {"preview.html"})
+    assert snapshot(output) == {"a.html": b"two"}
+
+
+def test_the_swapped_in_spare_keeps_the_outputs_permissions(tmp_path):
+    output = tmp_path / "output"
+    write_site([("a.html", b"one")], output)
+    output.chmod(0o750)
+    incremental_write(output, [("a.html", b"two")])
+    assert output.stat().st_mode & 0o777 == 0o750
