@@ -218,6 +218,19 @@ def test_combined_filters_and_option_counts(page, fake_directory):
     assert_clean(page, fake_directory)
 
 
+@pytest.mark.parametrize("query", ["?region=CT&online=exclude&type=family-support",
+                                   "?region=CT&online=exclude&type=family-support&kind=local-group"])
+def test_a_state_without_the_chosen_type_shows_no_cards_not_every_card(page, fake_directory, query):
+    """Connecticut has no shard for family support: the page loaded nothing, said nothing, and went on
+    showing every listing of the page as built (the bug reported with the finder issue)."""
+    open_directory(page, fake_directory, query)
+    wait_count(page, 0)
+    assert names(page) == []
+    assert page.locator("#results").text_content().startswith("No listings match all of these filters.")
+    assert option_count(page, "type", "12-step") == "(1)"
+    assert_clean(page, fake_directory)
+
+
 def test_meeting_day_filter_and_times_with_timezone(page, fake_directory):
     open_directory(page, fake_directory, "?day=2")
     wait_count(page, 1)

@@ -464,7 +464,9 @@ async function run(state) {
     return;
   }
   const stages = [wanted.map((chunks) => chunks[0]), wanted.flat(), everything];
-  let previous = "";
+  // null, not "": when no shard holds the chosen type here, the first stage loads nothing and must still
+  // show that nothing matches (skipping it left the page's built list of every listing on screen).
+  let previous = null;
   for (const [i, urls] of stages.entries()) {
     const key = urls.join(" ");
     if (key === previous && i < 2) continue;
