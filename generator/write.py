@@ -306,7 +306,7 @@ def _copy_into(source: str, target: str, spare: Path, touched: set[str], path: s
     times sees no change). A large file (the open data) is hard-linked instead of copied."""
     st = os.lstat(source)
     if st.st_size > LINK_ABOVE:
-        link = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".link")
+        link = _aside(spare, target, ".link")
         os.link(source, link, follow_symlinks=False)
         _replace(link, target)
         moved = True
@@ -346,7 +346,7 @@ def _write_into(target: str, data: bytes, spare: Path) -> tuple[os.stat_result, 
                 os.close(fd)
                 fd = None
         if fd is None:
-            whole = spare / ("%~" + hashlib.sha256(target.encode()).hexdigest() + ".whole")
+            whole = _aside(spare, target, ".whole")
             whole.write_bytes(data)
             _replace(whole, target)
             return os.stat(target), True
@@ -357,6 +357,11 @@ def _write_into(target: str, data: bytes, spare: Path) -> tuple[os.stat_result, 
     finally:
         if fd is not None:
             os.close(fd)
+
+
+def _aside(staging_folder: Path, target: str, suffix: str) -> Path:
+    """Return a name in the staging folder for a new file on its way to `target` ('%~' begins no staged name)."""
+    return staging_folder / ("%~" + hashlib.sha256(target.encode()).hexdigest() + suffix)
 
 
 def _replace(source: Path, target: str) -> None:
