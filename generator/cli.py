@@ -35,7 +35,13 @@ def make_parser() -> argparse.ArgumentParser:
     due = commands.add_parser("due", help="list listings due for re-verification (last verified over 12 months ago)")
     schema = commands.add_parser("schema", help="write content/listing.schema.json, the schema editors use, "
                                                 "after taxonomy.yaml changes")
-    for sub in (build, check, serve, new_listing, due, schema):
+    imp = commands.add_parser(
+        "import", help="import meetings from a Meeting Guide feed, a CSV, BMLT or HSDS into content/listings/",
+        description="Write one listing per group at a place into content/listings/<name>/, and remember what was "
+                    "imported in content/imports/<name>.json so that the next import changes only what the source "
+                    "changed and keeps your edits. With --all, import every source in content/imports.yaml.",
+        epilog="FORMAT is one of: meeting-guide, csv, bmlt, hsds. SOURCE is a file or an https:// address.")
+    for sub in (build, check, serve, new_listing, due, schema, imp):
         sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                          help="folder with listings/, articles/ and taxonomy.yaml (default: content)")
     for sub in (build, check):
@@ -74,6 +80,27 @@ def make_parser() -> argparse.ArgumentParser:
                      help="text (default), or markdown for the re-verification issue")
     due.add_argument("--repository", default=None, metavar="URL",
                      help="GitHub repository, to link each file's edit page (default: from content/site.yaml)")
+    imp.add_argument("format", nargs="?", metavar="FORMAT", help="meeting-guide, csv, bmlt or hsds")
+    imp.add_argument("source", nargs="?", metavar="SOURCE", help="a file, folder (HSDS tables) or https:// address")
+    imp.add_argument("--all", action="store_true", help="import every source listed in content/imports.yaml")
+    imp.add_argument("--name", metavar="NAME", help="short name of the source, e.g. example-intergroup: its "
+                                                     "listings go in content/listings/NAME/ (default: from SOURCE)")
+    imp.add_argument("--organization", metavar="TEXT", help="who publishes the source, shown on each listing")
+    imp.add_argument("--support-types", metavar="SLUGS", default="12-step",
+                     help="support types of every imported listing, comma-separated (default: 12-step)")
+    imp.add_argument("--source-url", metavar="URL",
+                     help="page where people can check the facts, for records without a page of their own")
+    imp.add_argument("--region", metavar="ST", help="state to assume for records that give none, e.g. CT")
+    imp.add_argument("--timezone", metavar="ZONE", help="time zone of meetings that give none, e.g. America/New_York")
+    imp.add_argument("--formats", metavar="SOURCE", help="BMLT: the GetFormats answer (default: asked of the "
+                                                         "same server when SOURCE is an address)")
+    imp.add_argument("--removed", choices=("flag", "remove", "keep"), default=None,
+                     help="what to do with listings gone from the source: flag them with imported.removed "
+                          "(default), remove them (unless edited by hand), or keep them")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be added, changed and removed; "
+                                                            "write nothing")
+    imp.add_argument("--summary", type=Path, metavar="FILE", help="also write the report to FILE (Markdown)")
+    imp.add_argument("--quiet", action="store_true", help="list only conflicts, removals and refused records")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
@@ -83,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = make_parser().parse_args(argv)
     commands = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "due": run_due,
-                "schema": run_schema}
+                "schema": run_schema, "import": run_import}
     return commands[args.command](args)
 
 
@@ -310,3 +337,9 @@ def run_schema(args: argparse.Namespace) -> int:
     path.write_bytes(listing_schema_for(taxonomy, EDITOR_SCHEMA))
     print(f"Wrote {display_path(path)}")
     return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import one source, or every configured one; write nothing on --dry-run or on any error."""
+    from .importing.command import import_command
+    return import_command(args)

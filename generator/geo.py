@@ -149,6 +149,8 @@ def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Prob
             listing.point = point
             continue
         loc = listing.location
+        if listing.format == "online" and not (loc.get("city") or loc.get("postal_code")):
+            continue  # an online listing that names only its state is not meant to be on the map
         tried = f"postal code {loc['postal_code']} or " if loc.get("postal_code") else ""
         problems.add(listing.path, listing.location_line, "location",
                      f"cannot be placed on the map: {tried}'{listing.place}' is not in the bundled US ZIP data — "

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .phone import Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs", "regions")
+TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "meeting_types", "languages", "costs", "regions")
 
 # Friendly names for the timezones most listings use; others show their IANA name.
 TIMEZONE_LABELS = {
@@ -80,6 +80,9 @@ class Meeting:
     end: str
     timezone: str
     notes: str = ""
+    name: str = ""  # the meeting's own name, when it differs from the listing's
+    types: tuple[str, ...] = ()  # meeting-type slugs
+    format: str = ""  # in-person, online or hybrid, when it differs from the listing's
 
     @property
     def day_label(self) -> str:
@@ -122,6 +125,7 @@ class Listing:
     point: Point | None = None  # set when placed; None for online-only or unplaceable listings
     phone: Phone | None = None
     not_duplicate_of: tuple[str, ...] = ()
+    imported: Fields = field(default_factory=Fields)  # where an import took it from (see generator/importing)
     lines: dict[str, int] = field(default_factory=dict)  # field name → line, for cross-file problems
     digest: str = ""  # of the file's path and bytes: what the build cache keys this listing's pages by
 
@@ -219,6 +223,13 @@ class Site:
         return months_before(self.today)
 
     def is_stale(self, listing: Listing) -> bool:
+        """Return True if the listing is due for re-verification by hand.
+
+        An imported listing is kept current by re-importing its source, so it is never due while the source
+        still has it; once an import marks it removed, it is due like any other.
+        """
+        if listing.imported and not listing.imported.get("removed"):
+            return False
         return listing.last_verified < self.stale_before
 
     @cached_property
@@ -241,6 +252,8 @@ class Site:
                 groups["languages"][slug].append(listing)
             if listing.cost:
                 groups["costs"][listing.cost].append(listing)
+            for slug in dict.fromkeys(slug for meeting in listing.schedule for slug in meeting.types):
+                groups["meeting_types"][slug].append(listing)
             if listing.region in regions:
                 groups["regions"][regions[listing.region].slug].append(listing)
         return {name: dict(terms) for name, terms in groups.items()}

@@ -1,6 +1,8 @@
 """Render the site model into (path, bytes) pairs: pages, facet pages, assets, sitemap, schema."""
 from __future__ import annotations
 
+import datetime
+
 import hashlib
 from dataclasses import dataclass
 from functools import partial
@@ -65,6 +67,12 @@ class Job:
     after: Callable[[], None] | None = None  # called once its files are written
     many_objects: bool = False  # makes many objects that live until it ends: run with the collector paused
     shows: int = 1  # how many listings it reads (a worker is replaced after reading many: generator.parallel)
+
+
+def _date_long(day: datetime.date | str) -> str:
+    """Return '3 December 2026' for a date or a YYYY-MM-DD text (as an import's dates are kept)."""
+    day = datetime.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%B %Y}"
 
 
 def render_site(site: Site, templates: Path | None = None) -> Files:
@@ -217,7 +225,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
-    env.filters.update(date_long=lambda d: f"{d.day} {d:%B %Y}", term=lambda slug, section: term(site, section, slug),
+    env.filters.update(date_long=_date_long, term=lambda slug, section: term(site, section, slug),
                        directions=directions_href)
     return env
 

@@ -207,5 +207,8 @@ def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
     for field, section in (("support_types", "support_types"), ("audience", "audiences"), ("languages", "languages")):
         enum(props[field]["items"], section)
     props["location"]["properties"]["region"]["enum"] = list(taxonomy.regions_by_code)
-    props["schedule"]["items"]["properties"]["day"]["enum"] = list(DAYS)
+    meeting = props["schedule"]["items"]["properties"]
+    meeting["day"]["enum"] = list(DAYS)
+    enum(meeting["format"], "formats")
+    enum(meeting["types"]["items"], "meeting_types")
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -156,7 +156,7 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
     schedule = data.get("schedule")
     for i, meeting in enumerate(schedule if isinstance(schedule, list) else []):
         if isinstance(meeting, dict):
-            _check_meeting(doc, path, i, meeting, problems)
+            _check_meeting(doc, path, i, meeting, taxonomy, problems)
 
 
 def _country(location: dict) -> str:
@@ -179,8 +179,19 @@ def _check_date(doc: Document, path: str, problems: Problems) -> None:
                      f"{value} is in the future — use the date you checked the facts")
 
 
-def _check_meeting(doc: Document, path: str, i: int, meeting: dict, problems: Problems) -> None:
+def _check_meeting(doc: Document, path: str, i: int, meeting: dict, taxonomy: Taxonomy, problems: Problems) -> None:
     day = meeting.get("day")
+    types = meeting.get("types")
+    known = list(taxonomy.meeting_types)
+    for j, slug in enumerate(types if isinstance(types, list) else []):
+        if isinstance(slug, str) and slug not in known:
+            problems.add(path, doc.line_of(("schedule", i, "types", j)), f"schedule[{i}].types[{j}]",
+                         f"unknown meeting type '{slug}'{did_you_mean(slug, known) if known else ''}"
+                         + ("" if known else " — content/taxonomy.yaml has no meeting_types section"))
+    fmt = meeting.get("format")
+    if isinstance(fmt, str) and fmt not in taxonomy.formats:
+        problems.add(path, doc.line_of(("schedule", i, "format")), f"schedule[{i}].format",
+                     f"unknown format '{fmt}'{did_you_mean(fmt, list(taxonomy.formats))}")
     if isinstance(day, str) and day.lower() not in DAYS:
         problems.add(path, doc.line_of(("schedule", i, "day")), f"schedule[{i}].day",
                      f"unknown day '{day}'{did_you_mean(day, list(DAYS))}")
@@ -238,7 +249,9 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
     region = taxonomy.regions_by_code.get(location.get("region", ""))
     default_zone = region.timezone if region and region.timezone else "America/New_York"
     schedule = _one(tuple(sorted((_one(Meeting(m["day"].lower(), m["start"], m.get("end", ""),
-                                               m.get("timezone", default_zone), m.get("notes", "")))
+                                               m.get("timezone", default_zone), m.get("notes", ""),
+                                               m.get("name", ""), _one_of_each(m.get("types", ())),
+                                               m.get("format", "")))
                                   for m in data.get("schedule", ())),
                                  key=lambda m: (m.day_number, m.start))))
     lines = {name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)}
@@ -253,7 +266,7 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
         audience=_one_of_each(data.get("audience", ())), languages=_one_of_each(data.get("languages", ())),
         cost=_one(data.get("cost", "")), schedule=schedule, location_line=source.doc.line_of(("location",)),
         phone=parse_phone(data["contact"]["phone"], _country(location)) if "phone" in data.get("contact", {}) else None,
-        not_duplicate_of=tuple(data.get("not_duplicate_of", ())),
+        not_duplicate_of=tuple(data.get("not_duplicate_of", ())), imported=Fields(data.get("imported", {})),
         lines=_SHARED.setdefault((dict, tuple(lines.items())), lines))
 
 

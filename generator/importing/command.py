@@ -1,0 +1,97 @@
+"""`build.py import`: arguments (or content/imports.yaml) in, a report and written listings out."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..newlisting import NewListingError, load_taxonomy
+from ..validate import suggest_slug
+from .config import ConfigError, SourceConfig, load_sources
+from .listings import Settings
+from .records import SourceError
+from .run import FORMATS, FetchError, import_source, report_lines
+from .sync import StateError, apply_plan
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Run `build.py import` and return its exit code."""
+    try:
+        sources = _sources(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        taxonomy = load_taxonomy(args.content)
+    except NewListingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    report: list[str] = []
+    failed = False
+    for config in sources:
+        lines, ok = _import_one(args, config, taxonomy)
+        report += lines + [""]
+        failed = failed or not ok
+    if args.summary:
+        args.summary.write_text(_markdown(report, args.dry_run), encoding="utf-8")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _sources(args: argparse.Namespace) -> list[SourceConfig]:
+    if args.all:
+        if args.format or args.source:
+            raise ConfigError("give either --all or FORMAT SOURCE, not both")
+        return load_sources(args.content, FORMATS)
+    if not args.format or not args.source:
+        raise ConfigError("give FORMAT and SOURCE (e.g. `import meeting-guide https://example.org/meetings.json`), "
+                          "or --all to import the sources in content/imports.yaml")
+    if args.format not in FORMATS:
+        raise ConfigError(f"unknown format '{args.format}' — use one of: {', '.join(FORMATS)}")
+    name = args.name or _default_name(args.source)
+    if suggest_slug(name) != name:
+        raise ConfigError(f"--name '{name}' must be lowercase letters, digits and hyphens, e.g. {suggest_slug(name)}")
+    types = [slug.strip() for slug in args.support_types.split(",") if slug.strip()]
+    return [SourceConfig(name, args.format, args.source, args.formats or "", args.organization or "", types,
+                         args.source_url or "", (args.region or "").upper(), args.timezone or "",
+                         args.removed or "flag")]
+
+
+def _default_name(source: str) -> str:
+    if source.startswith("https://"):
+        return suggest_slug(urlsplit(source).netloc.removeprefix("www.").rsplit(".", 1)[0])
+    path = Path(source)
+    return suggest_slug(path.stem if path.suffix else path.name)
+
+
+def _import_one(args: argparse.Namespace, config: SourceConfig, taxonomy) -> tuple[list[str], bool]:
+    """Import one source; return its report and whether it worked. Nothing is written when it did not."""
+    settings = Settings(config.name, config.source, config.organization, tuple(config.support_types),
+                        config.source_url, config.region, config.timezone)
+    removed = args.removed or config.removed
+    try:
+        outcome = import_source(args.content, config.format, config.source, settings, taxonomy, removed,
+                                config.formats)
+    except (FetchError, SourceError, StateError) as exc:
+        line = f"{config.name}: error: {exc} — nothing was written"
+        print(line, file=sys.stderr)
+        return [line], False
+    lines = report_lines(outcome, settings, args.dry_run, verbose=not args.quiet)
+    print("\n".join(lines))
+    if not args.dry_run:
+        try:
+            apply_plan(outcome.plan, args.content)
+        except OSError as exc:
+            line = f"{config.name}: error: cannot write {exc.filename or ''} ({exc.strerror or exc})"
+            print(line, file=sys.stderr)
+            return lines + [line], False
+    return lines, True
+
+
+def _markdown(report: list[str], dry_run: bool) -> str:
+    """Return the report as the body of a pull request."""
+    head = "What the import would change" if dry_run else "What the scheduled import changed"
+    body = "\n".join(report).strip()
+    return f"## {head}\n\n```\n{body}\n```\n"

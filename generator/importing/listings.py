@@ -1,0 +1,335 @@
+"""Turn a source's Records into the project's own listings: one listing per group at a place.
+
+A group's meetings at one place become one listing's weekly schedule; an online-only group is an online
+listing with its join address. Type codes map to taxonomy terms through their `meeting_guide` codes; a code
+with no term is counted and reported, never dropped silently.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..model import Taxonomy
+from .records import DAY_NAMES, Read, Record, Refusal
+
+# Sections whose terms apply to a whole listing, and the listing field that holds them.
+LISTING_SECTIONS = (("support_types", "support_types"), ("languages", "languages"), ("audiences", "audience"))
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
+_DIAL = re.compile(r"^\+?[0-9(][0-9 ().,#*+-]{6,78}$")
+_ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+PLATFORMS = (("zoom.us", "Zoom"), ("zoom.com", "Zoom"), ("meet.google.com", "Google Meet"),
+             ("teams.microsoft.com", "Microsoft Teams"), ("teams.live.com", "Microsoft Teams"),
+             ("webex.com", "Webex"), ("gotomeeting.com", "GoTo Meeting"), ("meet.jit.si", "Jitsi Meet"),
+             ("discord.gg", "Discord"), ("discord.com", "Discord"), ("skype.com", "Skype"))
+
+
+@dataclass
+class Settings:
+    """What the person importing says about the source, which the source itself may not."""
+
+    name: str  # the source's short name: the `imported.from` of its listings
+    feed: str  # its address or file name
+    organization: str = ""
+    support_types: tuple[str, ...] = ("12-step",)
+    source_url: str = ""  # a page where the facts can be checked, for records with no page of their own
+    region: str = ""  # the state to assume when records give none
+    timezone: str = ""  # the time zone to assume when records give none
+
+
+@dataclass
+class Planned:
+    """One listing built from a source: its group key, its fields and the records it came from."""
+
+    key: str
+    name: str
+    data: dict
+    records: list[Record]
+
+
+@dataclass
+class Built:
+    listings: list[Planned] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    unmapped: Counter = field(default_factory=Counter)  # "CODE" or "CODE (label)" → number of meetings
+
+
+def build_listings(read: Read, settings: Settings, taxonomy: Taxonomy) -> Built:
+    """Group the records into listings in the project's schema (not yet checked against it)."""
+    built = Built(refusals=list(read.refusals))
+    codes = _code_terms(taxonomy)
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in read.records:
+        groups[group_key(record)].append(record)
+    organization = settings.organization or read.organization
+    for key in sorted(groups):
+        records = sorted(groups[key], key=lambda r: (r.days, r.start, r.index))
+        data = _listing(records, settings, organization, codes, taxonomy, built.unmapped)
+        built.listings.append(Planned(key, data["name"], data, records))
+    return built
+
+
+def group_key(record: Record) -> str:
+    """Return what makes records one listing: the group (its id, else its name) and where it meets."""
+    who = f"id:{record.group_id}" if record.group_id else f"name:{_fold(record.group or record.name)}"
+    if record.attendance == "online":
+        where = "online:" + _fold(_join_key(record.conference_url) or record.conference_phone)
+    elif record.address:
+        where = "at:" + _fold(f"{record.address} {record.city} {record.region}")
+    elif record.lat is not None:
+        where = f"near:{record.lat:.4f},{record.lng:.4f}"
+    else:
+        where = "in:" + _fold(f"{record.location_name} {record.city} {record.region}")
+    return f"{who}|{where}"
+
+
+def _fold(value: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", value.lower()).split())
+
+
+def _join_key(url: str) -> str:
+    """Return a join address without its query (a passcode in the query does not make another group)."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}".rstrip("/") if parts.netloc else url
+
+
+def _code_terms(taxonomy: Taxonomy) -> dict[str, tuple[str, str]]:
+    """Return Meeting Guide code → (section, slug) for every term that names one."""
+    found = {}
+    for section, terms in taxonomy.sections.items():
+        for term in terms.values():
+            if term.meeting_guide:
+                found.setdefault(term.meeting_guide, (section, term.slug))
+    return found
+
+
+def _listing(records: list[Record], settings: Settings, organization: str, codes: dict, taxonomy: Taxonomy,
+             unmapped: Counter) -> dict:
+    first = records[0]
+    name = first.group or first.name
+    fmt = _format(records)
+    data: dict = {"name": name, "kind": "online-forum" if fmt == "online" else "local-group"}
+    listing_terms, meeting_terms = _terms(records, codes, unmapped)
+    data["support_types"] = list(dict.fromkeys([*settings.support_types, *listing_terms["support_types"]]))
+    data["summary"] = _summary(name, fmt, records, organization)
+    description = _description(records)
+    if description:
+        data["description"] = description
+    data["format"] = fmt
+    location = _location(records, settings, taxonomy)
+    if fmt == "online":  # an online group's town is often a county or "Online": only its state helps a visitor
+        location = {key: location[key] for key in ("region", "country") if key in location and location.get("region")}
+    if location:
+        data["location"] = location
+    online = _online(records) if fmt != "in-person" else {}
+    if online:
+        data["online"] = online
+    contact = _contact(records)
+    if contact:
+        data["contact"] = contact
+    if organization and organization != name:
+        data["organization"] = organization
+    for section, field_name in LISTING_SECTIONS[1:]:
+        if listing_terms[section]:
+            data[field_name] = listing_terms[section]
+    schedule = _schedule(records, name, fmt, meeting_terms, taxonomy, settings, set(listing_terms["audiences"]))
+    if schedule:
+        data["schedule"] = schedule
+    for key, value in first.listing.items():  # what a richer format (HSDS) says outright wins
+        data[key] = value
+    data["source"] = _source(records, settings)
+    data["imported"] = _provenance(records, settings, organization)
+    return data
+
+
+def _format(records: list[Record]) -> str:
+    kinds = {record.attendance for record in records}
+    if kinds == {"online"}:
+        return "online"
+    if kinds == {"in_person"}:
+        return "in-person"
+    return "hybrid"
+
+
+def _terms(records: list[Record], codes: dict, unmapped: Counter) -> tuple[dict, list[dict]]:
+    """Return the listing's terms by section, and each record's own terms by section.
+
+    Languages and support types offered at any meeting belong to the listing; an audience belongs to it
+    only when every meeting has it (a group with one women's meeting is not a women's group): otherwise it
+    stays with its meetings, in their notes.
+    """
+    per_record = []
+    for record in records:
+        found: dict[str, list[str]] = defaultdict(list)
+        for code in record.codes:
+            if code in codes:
+                section, slug = codes[code]
+                found[section].append(slug)
+            else:
+                unmapped[code] += 1
+        for label in record.unmapped:
+            unmapped[label] += 1
+        per_record.append(found)
+    listing = {"support_types": _union(f["support_types"] for f in per_record),
+               "languages": _union(f["languages"] for f in per_record),
+               "audiences": [slug for slug in _union(f["audiences"] for f in per_record)
+                             if all(slug in f["audiences"] for f in per_record)]}
+    return listing, per_record
+
+
+def _union(lists) -> list[str]:
+    return list(dict.fromkeys(slug for one in lists for slug in one))
+
+
+def _summary(name: str, fmt: str, records: list[Record], organization: str) -> str:
+    first = records[0]
+    where = {"online": "online", "in-person": f"in {first.city}" if first.city else "in person",
+             "hybrid": f"in {first.city} and online" if first.city else "in person and online"}[fmt]
+    days = sorted({day for record in records for day in record.days})
+    when = _days_text(days)
+    text = f"{name} meets {where}{' on ' + when if when else ''}"
+    if organization:
+        text += f", as listed by {organization}"
+    text += "."
+    if len(text) > 200:
+        text = f"A group that meets {where}{' on ' + when if when else ''}."
+    return text if len(text) >= 10 else f"{text} Meeting."
+
+
+def _days_text(days: list[int]) -> str:
+    if not days:
+        return ""
+    if len(days) == 7:
+        return "every day"
+    names = [DAY_NAMES[day].capitalize() + "s" for day in days]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _description(records: list[Record]) -> str:
+    """Return the group's and the place's notes, once each, and what by-appointment records say."""
+    parts = []
+    for record in records:
+        for note in (record.group_notes, record.location_notes):
+            if note and note not in parts:
+                parts.append(note)
+    for record in records:
+        if record.days and len(record.notes) > 250 and record.notes not in parts:
+            parts.append(f"{record.name}, {_days_text(list(record.days))} at {record.start}: {record.notes}")
+    if any(not record.days for record in records):
+        parts.append("Meets by appointment: contact the group for times.")
+        for record in records:
+            if not record.days and record.notes and record.notes not in parts:
+                parts.append(record.notes)
+    text = "\n\n".join(parts)
+    return text[:4990].rstrip() + "…" if len(text) > 5000 else text
+
+
+def _location(records: list[Record], settings: Settings, taxonomy: Taxonomy) -> dict:
+    first = next((r for r in records if r.attendance != "online"), records[0])
+    region = first.region or settings.region
+    location: dict = {}
+    if first.location_name and first.attendance != "online":
+        location["name"] = first.location_name[:150]
+    if first.address and first.attendance != "online":
+        location["address"] = first.address[:200]
+    if first.city:
+        location["city"] = first.city[:100]
+    if region:
+        location["region"] = region
+    if _ZIP.match(first.postal_code):
+        location["postal_code"] = first.postal_code
+    location["country"] = first.country or "US"
+    if first.lat is not None and first.attendance != "online":
+        location["lat"], location["lng"] = round(first.lat, 6), round(first.lng, 6)
+    return location
+
+
+def _online(records: list[Record]) -> dict:
+    first = next((r for r in records if r.conference_url or r.conference_phone), records[0])
+    online: dict = {}
+    url = first.conference_url if _URL.match(first.conference_url) else ""
+    url = url or next((r.url for r in records if _URL.match(r.url)), "")
+    if url:
+        online["url"] = url
+        platform = next((label for host, label in PLATFORMS if host in urlsplit(first.conference_url).netloc.lower()), "")
+        if platform:
+            online["platform"] = platform
+    if _DIAL.match(first.conference_phone):
+        online["phone"] = first.conference_phone
+    notes = "\n".join(note for note in (first.conference_url_notes, first.conference_phone_notes) if note)
+    if notes:
+        online["notes"] = notes[:500]
+    return online
+
+
+def _contact(records: list[Record]) -> dict:
+    contact = {}
+    for record in records:
+        if record.phone and "phone" not in contact:
+            contact["phone"] = record.phone
+        if _EMAIL.match(record.email) and "email" not in contact:
+            contact["email"] = record.email
+        if _URL.match(record.website) and "website" not in contact:
+            contact["website"] = record.website
+    return contact
+
+
+def _schedule(records: list[Record], name: str, fmt: str, meeting_terms: list[dict], taxonomy: Taxonomy,
+              settings: Settings, shared: set[str]) -> list[dict]:
+    schedule = []
+    audiences = taxonomy.sections.get("audiences", {})
+    for record, terms in zip(records, meeting_terms):
+        for day in record.days:
+            meeting: dict = {"day": DAY_NAMES[day], "start": record.start}
+            if record.end:
+                meeting["end"] = record.end
+            zone = record.timezone or settings.timezone
+            if zone:
+                meeting["timezone"] = zone
+            if record.name != name:
+                meeting["name"] = record.name[:150]
+            if terms["meeting_types"]:
+                meeting["types"] = list(dict.fromkeys(terms["meeting_types"]))
+            attendance = {"in_person": "in-person", "online": "online", "hybrid": "hybrid"}[record.attendance]
+            if fmt == "hybrid" and attendance != "hybrid":
+                meeting["format"] = attendance
+            notes = _meeting_notes(record, [slug for slug in terms["audiences"] if slug not in shared], audiences)
+            if notes:
+                meeting["notes"] = notes
+            schedule.append(meeting)
+    return schedule
+
+
+def _meeting_notes(record: Record, own_audiences: list[str], audiences: dict) -> str:
+    """Return the meeting's notes, led by who it is for when only some of the group's meetings are.
+
+    Notes too long for a schedule line are in the description in full (see _description).
+    """
+    labels = [audiences[slug].label for slug in dict.fromkeys(own_audiences) if slug in audiences]
+    notes = " ".join(part for part in (f"For {', '.join(labels).lower()}." if labels else "", record.notes) if part)
+    return notes if len(notes) <= 300 else notes[:260].rsplit(" ", 1)[0] + "… (in full in the description)"
+
+
+def _source(records: list[Record], settings: Settings) -> str:
+    for record in records:
+        if _URL.match(record.url):
+            return record.url
+    if _URL.match(settings.source_url):
+        return settings.source_url
+    if _URL.match(settings.feed):
+        return settings.feed
+    return next((r.organization_url for r in records if _URL.match(r.organization_url)), "")
+
+
+def _provenance(records: list[Record], settings: Settings, organization: str) -> dict:
+    provenance: dict = {"from": settings.name}
+    if organization:
+        provenance["organization"] = organization
+    provenance["feed"] = settings.feed
+    provenance["ids"] = [record.id or f"#{record.index + 1}" for record in records]
+    dates = [record.updated for record in records if record.updated]
+    if dates:
+        provenance["updated"] = max(dates).isoformat()
+    return provenance

@@ -1,0 +1,307 @@
+"""Plan and apply a re-sync: what an import adds, changes and removes, without losing a contributor's edit.
+
+Each source has a state file, content/imports/<name>.json, holding every listing as the last import wrote
+it. A re-import is a three-way merge per field: the state (what we wrote), the file (what is there now) and
+the source (what it says now). A field the source changed and nobody edited is updated; a field a
+contributor edited is kept, and when the source changed it too, that is reported as a conflict. Nothing is
+written until the whole plan is made and every file it would write passes `check`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..dates import build_date
+from ..errors import Problems
+from ..load import SourceFile, display_path
+from ..markup import MarkdownRenderer
+from ..model import Taxonomy
+from ..validate import suggest_slug, validate_listing
+from ..yamlfile import YamlProblem, read_yaml
+from .listings import Built, Planned, Settings
+from .records import Refusal
+
+STATE_FORMAT = 1
+NESTED = ("location", "online", "contact")  # merged field by field; other fields are merged whole
+OWN = ("imported",)  # provenance: always the import's
+SCHEMA_LINE = "# yaml-language-server: $schema={}\n"
+REMOVED_CHOICES = ("flag", "remove", "keep")
+
+
+class StateError(Exception):
+    """The state file cannot be read: nothing is written."""
+
+
+@dataclass
+class Change:
+    action: str  # add, change, same, conflict, removed, flagged, gone, skipped, refused
+    path: str
+    meetings: int = 0
+    fields: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    writes: dict[Path, str] = field(default_factory=dict)
+    deletes: list[Path] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+    refusals: list[Refusal] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+
+def state_path(content: Path, name: str) -> Path:
+    return content / "imports" / f"{name}.json"
+
+
+def load_state(content: Path, name: str) -> dict:
+    """Return the source's state ({} before its first import); StateError when the file is damaged."""
+    path = state_path(content, name)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"format": STATE_FORMAT, "source": name, "listings": {}}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StateError(f"{display_path(path)}: cannot be read ({exc}) — restore it from git; without it the "
+                         "import cannot tell your edits from the source's") from None
+    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT or not isinstance(state.get("listings"), dict):
+        raise StateError(f"{display_path(path)}: is not an import state file of this version — restore it from git")
+    return state
+
+
+def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonomy, removed: str = "flag") -> Plan:
+    """Return what importing `built` would do to content/, checking every file it would write."""
+    state = load_state(content, settings.name)
+    old = state["listings"]
+    files = _listing_files(content)
+    plan = Plan(refusals=list(built.refusals),
+                state={"format": STATE_FORMAT, "source": settings.name, "feed": settings.feed, "listings": {}})
+    by_key = {entry["key"]: slug for slug, entry in old.items() if isinstance(entry, dict) and "key" in entry}
+    taken = set(files) | set(old)
+    folder = content / "listings" / settings.name
+    today = build_date().isoformat()
+    for planned in built.listings:
+        slug = by_key.get(planned.key)
+        if slug is None:
+            slug = _new_slug(planned, taken)
+            taken.add(slug)
+            _plan_add(plan, content, folder / f"{slug}.yaml", slug, planned, taxonomy, today)
+        else:
+            _plan_update(plan, content, files.get(slug), slug, planned, old[slug], taxonomy, today)
+    seen = set(plan.state["listings"]) | {c.path for c in plan.changes if c.action == "refused"}
+    for slug, entry in old.items():
+        if slug not in seen and entry.get("key") not in {p.key for p in built.listings}:
+            _plan_gone(plan, content, files.get(slug), slug, entry, taxonomy, removed, today)
+    plan.changes.sort(key=lambda change: change.path)
+    return plan
+
+
+def _listing_files(content: Path) -> dict[str, Path]:
+    """Return every listing file under content/listings by slug (folders carry no meaning)."""
+    return {path.stem: path for path in sorted((content / "listings").rglob("*.yaml"))} if (content / "listings").is_dir() else {}
+
+
+def _new_slug(planned: Planned, taken: set[str]) -> str:
+    data = planned.data
+    place = data.get("location", {}).get("city", "") if data["format"] != "online" else "online"
+    base = suggest_slug(re.sub(r"['’]", "", f"{data['name']} {place}"))[:70].strip("-")
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _plan_add(plan: Plan, content: Path, path: Path, slug: str, planned: Planned, taxonomy: Taxonomy,
+              today: str) -> None:
+    data = dict(planned.data, last_verified=planned.data["imported"].get("updated", today))
+    data = _ordered(data)
+    text = listing_text(data, content, path)
+    problems = _check(text, path, slug, taxonomy)
+    if problems:
+        plan.refusals.extend(Refusal(r.index, r.id, r.name, f"would make a listing that fails check: {problems}")
+                             for r in planned.records[:1])
+        plan.changes.append(Change("refused", slug, note=problems))
+        return
+    plan.writes[path] = text
+    plan.state["listings"][slug] = {"key": planned.key, "data": _facts(data)}
+    plan.changes.append(Change("add", display_path(path), meetings=len(data.get("schedule", ()))))
+
+
+def _plan_update(plan: Plan, content: Path, path: Path | None, slug: str, planned: Planned, entry: dict,
+                 taxonomy: Taxonomy, today: str) -> None:
+    base = entry.get("data", {})
+    theirs = _facts(planned.data)
+    plan.state["listings"][slug] = {"key": planned.key, "data": theirs}
+    if path is None:
+        plan.state["listings"][slug]["data"] = base  # remember it was ours: a deleted file stays deleted
+        plan.changes.append(Change("skipped", slug, note="deleted by hand, so not added again (remove its entry "
+                                                         f"from {display_path(state_path(content, plan.state['source']))} to bring it back)"))
+        return
+    ours = _read(path)
+    if ours is None or "imported" not in ours:
+        why = "cannot be read as YAML" if ours is None else "has no `imported` field, so it is yours now"
+        plan.state["listings"][slug]["data"] = base
+        plan.changes.append(Change("skipped", display_path(path), note=f"{why}: left as it is"))
+        return
+    merged, changed, conflicts = merge(base, _facts(ours), theirs)
+    if changed:
+        merged["last_verified"] = planned.data["imported"].get("updated", today)
+    else:
+        merged["last_verified"] = ours.get("last_verified", today)
+    merged = _ordered(merged)
+    if merged == _ordered(ours):
+        plan.changes.append(Change("conflict" if conflicts else "same", display_path(path), conflicts=conflicts))
+        return
+    text = listing_text(merged, content, path)
+    problems = _check(text, path, slug, taxonomy)
+    if problems:
+        plan.state["listings"][slug]["data"] = base
+        plan.changes.append(Change("skipped", display_path(path), note=f"the update would fail check ({problems}): "
+                                                                      "left as it is"))
+        return
+    plan.writes[path] = text
+    plan.changes.append(Change("conflict" if conflicts else "change", display_path(path),
+                               meetings=len(merged.get("schedule", ())), fields=changed, conflicts=conflicts))
+
+
+def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: dict, taxonomy: Taxonomy,
+               removed: str, today: str) -> None:
+    if path is None:
+        return  # gone from the source and from the folder: nothing to do, forget it
+    ours = _read(path)
+    edited = ours is None or _facts(ours) != entry.get("data")
+    if removed == "remove" and not edited:
+        plan.deletes.append(path)
+        plan.changes.append(Change("removed", display_path(path)))
+        return
+    plan.state["listings"][slug] = entry
+    if removed == "keep" or ours is None or "imported" not in ours:
+        plan.changes.append(Change("gone", display_path(path), note="gone from the source; kept as it is"))
+        return
+    if ours["imported"].get("removed"):
+        plan.changes.append(Change("gone", display_path(path), note=f"gone from the source since {ours['imported']['removed']}"))
+        return
+    flagged = dict(ours, imported=dict(ours["imported"], removed=today))
+    plan.writes[path] = listing_text(_ordered(flagged), content, path)
+    note = "gone from the source; marked removed" + (" (edited by hand, so not deleted)" if removed == "remove" else "")
+    plan.changes.append(Change("flagged", display_path(path), note=note))
+
+
+def merge(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[str], list[str]]:
+    """Return the merged fields, the fields the source changed, and the fields kept against the source's change."""
+    merged, changed, conflicts = {}, [], []
+    for key in dict.fromkeys([*theirs, *ours, *base]):
+        if key in OWN:
+            value = theirs.get(key)
+            if value != ours.get(key):
+                changed.append(key)
+        elif key in NESTED and all(isinstance(x.get(key, {}), dict) for x in (base, ours, theirs)):
+            value, sub_changed, sub_conflicts = merge(base.get(key, {}), ours.get(key, {}), theirs.get(key, {}))
+            changed += [f"{key}.{name}" for name in sub_changed]
+            conflicts += [f"{key}.{name}" for name in sub_conflicts]
+        else:
+            value, was_changed, conflict = _merge_one(base.get(key), ours.get(key), theirs.get(key))
+            changed += [key] if was_changed else []
+            conflicts += [key] if conflict else []
+        if value not in (None, {}, []):
+            merged[key] = value
+    return merged, changed, conflicts
+
+
+def _merge_one(base, ours, theirs):
+    """Return (value, taken from the source, kept a contributor's edit against a change of the source)."""
+    if ours == base:
+        return theirs, theirs != ours, False
+    if theirs == base or theirs == ours:
+        return ours, False, False  # only the contributor changed it, or both made the same change
+    return ours, False, True
+
+
+def _facts(data: dict) -> dict:
+    """Return a listing's fields as the merge compares them: everything but the verification date."""
+    return {key: value for key, value in data.items() if key != "last_verified"}
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        doc = read_yaml(path.read_bytes())
+    except (OSError, YamlProblem):
+        return None
+    return doc.data if isinstance(doc.data, dict) else None
+
+
+FIELD_ORDER = ("name", "kind", "support_types", "summary", "description", "format", "location", "online", "contact",
+               "organization", "credentials", "audience", "languages", "cost", "schedule", "last_verified", "source",
+               "imported", "not_duplicate_of")
+
+
+def _ordered(data: dict) -> dict:
+    """Return the fields in the order contributors read them; fields this version does not know come last."""
+    return {key: data[key] for key in (*FIELD_ORDER, *data) if key in data}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Write listings as contributors write them: lists of words in [brackets], long text as a block."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list):
+    flow = all(isinstance(item, str) and len(item) < 40 for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(list, _represent_list)
+
+
+def listing_text(data: dict, content: Path, path: Path) -> str:
+    """Return a listing file's text: the editor's schema line, then the fields."""
+    schema = Path(os.path.relpath(content / "listing.schema.json", path.parent)).as_posix()
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
+    return SCHEMA_LINE.format(schema) + body
+
+
+def _check(text: str, path: Path, slug: str, taxonomy: Taxonomy) -> str:
+    """Return what `check` would say against the file ('' when it passes)."""
+    problems = Problems()
+    doc = read_yaml(text.encode("utf-8"))
+    validate_listing(SourceFile(display_path(path), slug, doc), taxonomy, MarkdownRenderer(), problems)
+    return "; ".join(f"{p.field}: {p.message}" for p in problems.errors)
+
+
+def apply_plan(plan: Plan, content: Path) -> None:
+    """Write the plan's files, each replaced whole, then the state (so a killed import is re-run safely)."""
+    for path, text in sorted(plan.writes.items()):
+        write_text(path, text)
+    for path in plan.deletes:
+        path.unlink(missing_ok=True)
+    state = json.dumps(plan.state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_text(state_path(content, plan.state["source"]), state)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file whole: a temporary file beside it, then one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; a listing is an ordinary file of the repository
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
