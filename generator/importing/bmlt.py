@@ -67,6 +67,8 @@ _STATES = {
     "yukon": "YT",
 }
 
+KNOWN_REGIONS = frozenset(_STATES.values())
+
 _COUNTRIES = {
     "us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
     "united states of america": "US", "ca": "CA", "can": "CA", "canada": "CA", "uk": "GB",
