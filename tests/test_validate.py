@@ -425,7 +425,7 @@ def test_check_schema_names_nested_fields_and_lines():
     assert check_schema(doc, "listing.schema.json", "x.yaml", problems) is False
     found = {(p.line, p.field): p.message for p in problems.items}
     assert sorted(found) == [(15, "schedule[1].start"), (16, "schedule[1].colour")]
-    assert found[16, "schedule[1].colour"] == "unknown field 'colour' — use one of: day, start, end, timezone, notes"
+    assert found[16, "schedule[1].colour"] == "unknown field 'colour' — use one of: day, start, end, timezone, notes, name, types, format"
 
 
 def test_did_you_mean():

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .clean import number, parse_time, text
+from .places import country_code, region_code
 from .records import Read, Record, Refusal, SourceError
 
 # NAWS world ids whose meaning is the same as a Meeting Guide type's. NAWS codes of NA's own literature
@@ -48,51 +49,6 @@ _ATTENDANCE_IDS = {_VIRTUAL, _HYBRID, _CLOSED}
 _VENUES = {"1": (True, False), "2": (False, True), "3": (True, True)}
 
 _FORMATS_URL = "client_interface/json/?switcher=GetFormats"
-
-_STATES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "district of columbia": "DC", "florida": "FL", "georgia": "GA",
-    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
-    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
-    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
-    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
-    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
-    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
-    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR", "guam": "GU",
-    "us virgin islands": "VI", "american samoa": "AS", "northern mariana islands": "MP",
-    "alberta": "AB", "british columbia": "BC", "manitoba": "MB", "new brunswick": "NB",
-    "newfoundland and labrador": "NL", "nova scotia": "NS", "ontario": "ON", "prince edward island": "PE",
-    "quebec": "QC", "québec": "QC", "saskatchewan": "SK", "northwest territories": "NT", "nunavut": "NU",
-    "yukon": "YT",
-}
-
-KNOWN_REGIONS = frozenset(_STATES.values())
-
-_COUNTRIES = {
-    "us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
-    "united states of america": "US", "ca": "CA", "can": "CA", "canada": "CA", "uk": "GB",
-    "gbr": "GB", "united kingdom": "GB", "great britain": "GB", "aus": "AU", "australia": "AU",
-    "nzl": "NZ", "new zealand": "NZ", "irl": "IE", "ireland": "IE", "mex": "MX", "mexico": "MX",
-}
-
-
-def region_code(value: object) -> str:
-    """Return the two-letter code of a state or province written as a code or a full name, or ''."""
-    written = text(value).replace(".", "").strip()
-    if re.fullmatch(r"[A-Za-z]{2}", written):
-        return written.upper()
-    return _STATES.get(written.lower(), "")
-
-
-def country_code(value: object) -> str:
-    """Return the two-letter code of a country written as a code or a common name, or ''."""
-    written = text(value).strip()
-    known = _COUNTRIES.get(written.lower())
-    if known:
-        return known
-    return written.upper() if re.fullmatch(r"[A-Za-z]{2}", written) else ""
-
 
 @dataclass(frozen=True)
 class _Format:

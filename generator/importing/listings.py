@@ -16,6 +16,7 @@ from .records import DAY_NAMES, Read, Record, Refusal
 
 # Sections whose terms apply to a whole listing, and the listing field that holds them.
 LISTING_SECTIONS = (("support_types", "support_types"), ("languages", "languages"), ("audiences", "audience"))
+ATTENDANCE_CODES = ("ONL", "TC", "HY")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
 _DIAL = re.compile(r"^\+?[0-9(][0-9 ().,#*+-]{6,78}$")
@@ -164,6 +165,8 @@ def _terms(records: list[Record], codes: dict, unmapped: Counter) -> tuple[dict,
     for record in records:
         found: dict[str, list[str]] = defaultdict(list)
         for code in record.codes:
+            if code in ATTENDANCE_CODES:
+                continue  # how people attend, which Record.attendance already says
             if code in codes:
                 section, slug = codes[code]
                 found[section].append(slug)

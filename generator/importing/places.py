@@ -14,7 +14,7 @@ US_STATES = {
     "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
     "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
     "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR", "guam": "GU",
-    "virgin islands": "VI", "u.s. virgin islands": "VI", "american samoa": "AS",
+    "virgin islands": "VI", "u.s. virgin islands": "VI", "us virgin islands": "VI", "american samoa": "AS",
     "northern mariana islands": "MP", "washington dc": "DC", "washington, d.c.": "DC",
 }
 CANADIAN_PROVINCES = {
@@ -24,23 +24,29 @@ CANADIAN_PROVINCES = {
     "yukon": "YT",
 }
 _CODES = set(US_STATES.values()) | set(CANADIAN_PROVINCES.values())
+KNOWN_REGIONS = frozenset(_CODES)
 COUNTRIES = {"us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
              "united states of america": "US", "ca": "CA", "can": "CA", "canada": "CA", "mexico": "MX",
-             "méxico": "MX", "mx": "MX", "uk": "GB", "united kingdom": "GB"}
+             "méxico": "MX", "mx": "MX", "mex": "MX", "uk": "GB", "gbr": "GB", "united kingdom": "GB",
+             "great britain": "GB", "aus": "AU", "australia": "AU", "nzl": "NZ", "new zealand": "NZ",
+             "irl": "IE", "ireland": "IE"}
 _US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _CA_POSTAL = re.compile(r"^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$")
 
 
-def region_code(value: str) -> str:
+def region_code(value: object) -> str:
     """Return the two-letter code of a US state or Canadian province given by code or name ('' if unknown)."""
-    name = " ".join(value.replace(".", ". ").split()).strip().lower().replace(". ", ".").rstrip(".")
-    if value.strip().upper() in _CODES:
-        return value.strip().upper()
-    return US_STATES.get(name) or CANADIAN_PROVINCES.get(name) or ""
+    written = " ".join(str(value or "").split())
+    bare = written.replace(".", "").replace(" ", "").upper()
+    if bare in _CODES:
+        return bare
+    name = written.lower().rstrip(".")
+    return US_STATES.get(name) or US_STATES.get(name.replace(".", "")) or CANADIAN_PROVINCES.get(name) or ""
 
 
-def country_code(value: str) -> str:
+def country_code(value: object) -> str:
     """Return a two-letter country code for a code or a name ('' if unknown)."""
+    value = str(value or "")
     name = value.strip().lower()
     if name in COUNTRIES:
         return COUNTRIES[name]

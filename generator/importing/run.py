@@ -107,6 +107,10 @@ def import_source(content: Path, fmt: str, source: str, settings: Settings, taxo
     """Return what importing the source would do (nothing is written here)."""
     read = read_source(fmt, source, formats_source)
     built = build_listings(read, settings, taxonomy)
+    if any(not planned.data["source"] for planned in built.listings):
+        raise SourceError(f"{settings.feed}: some meetings have no page of their own (no `url`), so there is no "
+                          "address where people can check them — give --source-url (or source_url in "
+                          "content/imports.yaml): the organization's meeting list page")
     return Outcome(read, built, plan_sync(content, built, settings, taxonomy, removed))
 
 

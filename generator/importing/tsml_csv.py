@@ -11,7 +11,7 @@ import datetime
 import io
 import re
 
-from .bmlt import KNOWN_REGIONS, country_code, region_code
+from .places import KNOWN_REGIONS, country_code, region_code
 from .clean import number, parse_date, parse_day, parse_time, text
 from .records import Read, Record, Refusal, SourceError
 

@@ -1,0 +1,289 @@
+"""`build.py import` with a Meeting Guide feed: reading feeds as they really are, grouping meetings into
+listings, provenance, and re-syncs that never lose a contributor's edit. The feeds here are made up."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.importing.meeting_guide import read_meeting_guide
+from generator.importing.records import SourceError
+from helpers import run_build_py, snapshot, write_listing
+
+# A fake intergroup's feed, with the quirks real feeds have: ids as numbers, `types` as one string,
+# `day` as text or a list, 12-hour times, coordinates as strings, a wrapped address, null day and time.
+FEED = [
+    {"id": 101, "name": "Example Serenity Group", "slug": "serenity-mon", "day": 1, "time": "7:00 PM",
+     "end_time": "20:00", "types": "O,D,X", "location": "Example Church",
+     "formatted_address": "100 Sample Street, Hartford, CT 06103, USA", "latitude": "41.7637",
+     "longitude": "-72.6851", "url": "https://example.org/meetings/serenity-mon", "updated": "2026-10-01 09:00:00",
+     "group": "Example Serenity Group", "attendance_option": "in_person"},
+    {"id": "102", "name": "Serenity Big Book", "slug": "serenity-thu", "day": ["4", 6], "time": "19:30",
+     "types": ["C", "B", "ZZ"], "location": "Example Church", "formatted_address":
+     "100 Sample Street, Hartford, CT 06103, USA", "latitude": 41.7637, "longitude": -72.6851,
+     "url": "https://example.org/meetings/serenity-thu", "updated": "2026-10-02 09:00:00",
+     "group": "Example Serenity Group", "notes": "Side door."},
+    {"id": 103, "name": "Example Online Women", "day": "3", "time": "08:00", "types": ["W", "O", "ONL"],
+     "conference_url": "https://zoom.us/j/5550100", "conference_phone": "+15555550100,,5550100#",
+     "conference_url_notes": "Meeting ID: 555 0100", "formatted_address": "Hartford, CT", "approximate": "yes",
+     "url": "https://example.org/meetings/online-women", "updated": "2026-09-01", "region": "Hartford"},
+    {"id": 104, "name": "Example Hybrid Group", "day": 0, "time": "10:00", "end_time": "11:00", "types": ["S"],
+     "location": "Example Hall", "address": "5 Example Road", "city": "New Haven", "state": "Connecticut",
+     "postal_code": "06510", "country": "US", "conference_url": "https://meet.google.com/abc-defg-hij",
+     "url": "https://example.org/meetings/hybrid", "attendance_option": "hybrid"},
+    {"id": 105, "name": "By Appointment Group", "day": None, "time": None, "formatted_address":
+     "7 Example Lane, Hartford, CT 06103, USA", "url": "https://example.org/meetings/appointment"},
+    {"id": 106, "name": "Not A Day", "day": "7", "time": "19:00", "formatted_address": "1 A St, Hartford, CT 06103"},
+    {"id": 107, "name": "Closed For Now", "day": 2, "time": "12:00", "attendance_option": "inactive",
+     "formatted_address": "2 B St, Hartford, CT 06103"},
+    {"id": 108, "name": "Online Without A Link", "day": 2, "time": "12:00", "attendance_option": "online"},
+    {"id": 109, "day": 2, "time": "12:00"},
+]
+EXPECTED_REFUSALS = [
+    "record 6, id 106, 'Not A Day': '7' is not a day (Meeting Guide numbers days 0 for Sunday to 6 for Saturday)",
+    "record 7, id 107, 'Closed For Now': is inactive (attendance_option 'inactive'): it is not meeting now",
+    "record 8, id 108, 'Online Without A Link': is online but gives no conference_url or conference_phone to join by",
+    "record 9, id 109: has no name",
+]
+
+
+def write_feed(path: Path, feed: list) -> Path:
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    return path
+
+
+def run_import(content: Path, feed: Path, *extra: str) -> int:
+    return main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
+                 "--organization", "Example Intergroup", *extra])
+
+
+def listing(content: Path, slug: str) -> dict:
+    return yaml.safe_load((content / "listings" / "example-intergroup" / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    return write_feed(tmp_path / "feed.json", FEED)
+
+
+@pytest.fixture
+def imported(content: Path, feed: Path, capsys) -> Path:
+    assert run_import(content, feed) == 0
+    capsys.readouterr()
+    return content
+
+
+def test_reader_takes_feeds_as_they_are_written():
+    read = read_meeting_guide(json.dumps(FEED).encode(), "feed.json")
+    by_id = {record.id: record for record in read.records}
+    assert sorted(by_id) == ["101", "102", "103", "104", "105"]
+    first = by_id["101"]
+    assert (first.days, first.start, first.end, first.codes) == ((1,), "19:00", "20:00", ("O", "D", "X"))
+    assert (first.address, first.city, first.region, first.postal_code, first.country) == (
+        "100 Sample Street", "Hartford", "CT", "06103", "US")
+    assert (first.lat, first.lng, first.location_name) == (41.7637, -72.6851, "Example Church")
+    assert str(first.updated) == "2026-10-01"
+    assert by_id["102"].days == (4, 6) and by_id["102"].end == ""
+    online = by_id["103"]
+    assert (online.attendance, online.codes, online.address) == ("online", ("W", "O"), "")
+    assert by_id["104"].region == "CT" and by_id["104"].attendance == "hybrid"
+    assert by_id["105"].days == () and by_id["105"].start == ""
+    assert [f"{r.where()}: {r.reason}" for r in read.refusals] == EXPECTED_REFUSALS
+
+
+@pytest.mark.parametrize("data, message", [
+    (b'[{"name": "x"}] trailing', "feed.json:1: not valid JSON (Extra data, column 17) — a Meeting Guide feed is a "
+                                  "JSON array of meetings"),
+    (b'"meetings"', "feed.json holds a JSON str, not an array of meetings — is this the feed's address "
+                    "(often …/wp-admin/admin-ajax.php?action=meetings)?"),
+    (b"\xff\xfe[", "feed.json is not UTF-8 text (byte 0) — a Meeting Guide feed is JSON"),
+])
+def test_reader_refuses_what_is_not_a_feed(data: bytes, message: str):
+    with pytest.raises(SourceError) as caught:
+        read_meeting_guide(data, "feed.json")
+    assert str(caught.value) == message
+
+
+def test_one_listing_per_group_at_a_place_each_passing_check(imported: Path, project: Path):
+    files = sorted(path.name for path in (imported / "listings" / "example-intergroup").iterdir())
+    assert files == ["by-appointment-group-hartford.yaml", "example-hybrid-group-new-haven.yaml",
+                     "example-online-women-online.yaml", "example-serenity-group-hartford.yaml"]
+    group = listing(imported, "example-serenity-group-hartford")
+    assert group["format"] == "in-person" and group["kind"] == "local-group"
+    assert group["location"] == {"name": "Example Church", "address": "100 Sample Street", "city": "Hartford",
+                                 "region": "CT", "postal_code": "06103", "country": "US", "lat": 41.7637,
+                                 "lng": -72.6851}
+    assert group["schedule"] == [
+        {"day": "monday", "start": "19:00", "end": "20:00", "types": ["open", "discussion", "wheelchair-access"]},
+        {"day": "thursday", "start": "19:30", "name": "Serenity Big Book", "types": ["closed", "big-book"],
+         "notes": "Side door."},
+        {"day": "saturday", "start": "19:30", "name": "Serenity Big Book", "types": ["closed", "big-book"],
+         "notes": "Side door."}]
+    assert group["imported"] == {"from": "example-intergroup", "organization": "Example Intergroup",
+                                 "feed": str(imported.parent.parent / "feed.json"), "ids": ["101", "102"],
+                                 "updated": "2026-10-02"}
+    assert group["source"] == "https://example.org/meetings/serenity-mon"
+    assert group["last_verified"] == "2026-10-02"
+    online = listing(imported, "example-online-women-online")
+    assert (online["format"], online["kind"], online["audience"]) == ("online", "online-forum", ["women"])
+    assert online["online"] == {"url": "https://zoom.us/j/5550100", "platform": "Zoom",
+                                "phone": "+15555550100,,5550100#", "notes": "Meeting ID: 555 0100"}
+    assert "location" not in online or set(online["location"]) <= {"region", "country"}
+    hybrid = listing(imported, "example-hybrid-group-new-haven")
+    assert (hybrid["format"], hybrid["languages"], hybrid["location"]["region"]) == ("hybrid", ["es"], "CT")
+    assert hybrid["online"]["platform"] == "Google Meet"
+    appointment = listing(imported, "by-appointment-group-hartford")
+    assert "schedule" not in appointment and "by appointment" in appointment["description"]
+    result = run_build_py("check", "--content", "content", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_report_lists_each_file_every_refusal_and_every_code_without_a_term(content: Path, feed: Path, capsys):
+    assert run_import(content, feed, "--dry-run") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"example-intergroup: 5 records from {feed} → 4 listings"
+    assert f"  + {content}/listings/example-intergroup/example-serenity-group-hartford.yaml (3 meetings)" in out
+    refusals = out.index("Not imported: 4 records")
+    assert out[refusals + 1:refusals + 5] == [f"  {line}" for line in EXPECTED_REFUSALS]
+    assert "  ZZ: 1 meeting" in out
+    assert out[-1] == "4 added, 0 changed, 4 records not imported — dry run: nothing written"
+    assert not (content / "listings" / "example-intergroup").exists()
+    assert not (content / "imports").exists()
+
+
+def test_importing_the_same_source_again_changes_nothing(imported: Path, feed: Path, capsys):
+    before = snapshot(imported)
+    assert run_import(imported, feed) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 added, 0 changed, 4 unchanged, 4 records not imported"
+    assert snapshot(imported) == before
+
+
+def test_a_resync_updates_what_the_source_changed_and_keeps_what_a_contributor_edited(imported, tmp_path, capsys):
+    path = imported / "listings" / "example-intergroup" / "example-serenity-group-hartford.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("summary: Example Serenity Group meets in Hartford",
+                          "summary: A friendly Hartford group; Example Serenity Group meets in Hartford")
+    edited = edited.replace("format: in-person", "format: in-person\ndescription: Coffee from 6:30.")
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    feed = copy.deepcopy(FEED)
+    feed[0]["time"] = "18:30"  # the source moves Monday's meeting
+    feed[0]["end_time"] = "19:30"
+    feed[0]["updated"] = "2026-11-01 10:00:00"
+    feed[1]["days"] = None
+    feed[1]["day"] = [4]  # and drops Saturday's
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    out = capsys.readouterr().out
+    # The generated summary names the days, so the source changed it too: the contributor's is kept, and said so.
+    assert (f"  ! {path} (2 meetings; changed: schedule, imported; kept your edit of summary "
+            "(the source changed it too))") in out
+    group = listing(imported, "example-serenity-group-hartford")
+    assert [(m["day"], m["start"]) for m in group["schedule"]] == [("monday", "18:30"), ("thursday", "19:30")]
+    assert group["summary"].startswith("A friendly Hartford group")
+    assert group["description"] == "Coffee from 6:30."
+    assert group["last_verified"] == "2026-11-01"
+    # A change to a field nobody edited is taken without a conflict.
+    feed[1]["notes"] = "Use the side door."
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    assert f"  ~ {path} (2 meetings; changed: schedule)" in capsys.readouterr().out
+    assert listing(imported, "example-serenity-group-hartford")["schedule"][1]["notes"] == "Use the side door."
+
+
+def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported, tmp_path, capsys):
+    feed = [item for item in FEED if item["id"] != 103]
+    source = write_feed(tmp_path / "feed.json", feed)
+    path = imported / "listings" / "example-intergroup" / "example-online-women-online.yaml"
+    assert run_import(imported, source) == 0
+    assert f"  ? {path} (gone from the source; marked removed)" in capsys.readouterr().out
+    assert listing(imported, "example-online-women-online")["imported"]["removed"] == "2026-11-21"
+    assert run_import(imported, write_feed(tmp_path / "again.json", FEED)) == 0  # back in the source
+    capsys.readouterr()
+    assert "removed" not in listing(imported, "example-online-women-online")["imported"]
+    assert run_import(imported, source, "--removed", "remove") == 0
+    assert f"  - {path}" in capsys.readouterr().out.splitlines()
+    assert not path.exists()
+
+
+def test_a_listing_edited_by_hand_is_flagged_not_deleted(imported, tmp_path, capsys):
+    path = imported / "listings" / "example-intergroup" / "example-online-women-online.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("online-forum", "peer-program"), encoding="utf-8")
+    feed = [item for item in FEED if item["id"] != 103]
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed), "--removed", "remove") == 0
+    out = capsys.readouterr().out
+    assert f"  ? {path} (gone from the source; marked removed (edited by hand, so not deleted))" in out
+    assert path.exists()
+
+
+def test_a_contributors_file_with_the_same_name_is_never_overwritten(content: Path, feed: Path, capsys):
+    mine = write_listing(content, "listings/ct/example-serenity-group-hartford.yaml", "name: mine\n")
+    assert run_import(content, feed) == 0
+    assert mine.read_text(encoding="utf-8") == "name: mine\n"
+    assert (content / "listings" / "example-intergroup" / "example-serenity-group-hartford-2.yaml").is_file()
+
+
+def test_a_broken_source_or_state_writes_nothing(imported: Path, tmp_path: Path, capsys):
+    before = snapshot(imported)
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"name": "x"', encoding="utf-8")
+    assert run_import(imported, broken) == 1
+    assert capsys.readouterr().err.startswith(f"example-intergroup: error: {broken}:1: not valid JSON")
+    state = imported / "imports" / "example-intergroup.json"
+    state.write_text("{", encoding="utf-8")
+    assert run_import(imported, tmp_path / "feed.json") == 1
+    assert "cannot be read" in capsys.readouterr().err
+    state.write_bytes(before["imports/example-intergroup.json"])
+    assert snapshot(imported) == before
+
+
+def test_a_record_that_would_fail_check_is_refused_with_the_reason(content: Path, tmp_path: Path, capsys):
+    feed = [dict(FEED[0], formatted_address="100 Sample Street, Toronto, ON M5V 1A1, Canada")]
+    assert run_import(content, write_feed(tmp_path / "feed.json", feed)) == 0
+    out = capsys.readouterr().out
+    assert ("  record 1, id 101, 'Example Serenity Group': would make a listing that fails check: "
+            "location.region: unknown region 'ON'") in out
+
+
+def test_a_feed_without_pages_needs_a_source_url(content: Path, tmp_path: Path, capsys):
+    feed = [{key: value for key, value in FEED[0].items() if key != "url"}]
+    assert run_import(content, write_feed(tmp_path / "feed.json", feed)) == 1
+    assert "give --source-url" in capsys.readouterr().err
+    assert run_import(content, tmp_path / "feed.json", "--source-url", "https://example.org/meetings") == 0
+    assert listing(content, "example-serenity-group-hartford")["source"] == "https://example.org/meetings"
+
+
+def test_usage_errors_name_the_fix(content: Path, capsys):
+    assert main(["import", "--content", str(content)]) == 2
+    assert "give FORMAT and SOURCE" in capsys.readouterr().err
+    assert main(["import", "gtfs", "x.json", "--content", str(content)]) == 2
+    assert capsys.readouterr().err == ("error: unknown format 'gtfs' — use one of: meeting-guide, csv, bmlt, hsds\n")
+    assert main(["import", "--all", "--content", str(content)]) == 2
+    assert "imports.yaml: not found" in capsys.readouterr().err
+
+
+def test_configured_sources_import_with_all_and_write_a_summary(content: Path, feed: Path, tmp_path: Path, capsys):
+    (content / "imports.yaml").write_text(
+        f"sources:\n  - name: example-intergroup\n    format: meeting-guide\n    source: {feed}\n"
+        "    organization: Example Intergroup\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    assert main(["import", "--all", "--content", str(content), "--summary", str(summary)]) == 0
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## What the scheduled import changed\n\n```\nexample-intergroup: 5 records")
+    assert "4 added, 0 changed, 4 records not imported" in text
+
+
+def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Path, project: Path):
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=project, timeout=60)
+    assert result.returncode == 0, result.stderr
+    html = (project / "out/listings/example-serenity-group-hartford/index.html").read_text(encoding="utf-8")
+    text = re.sub(r" ([.,])", r"\1", " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()))
+    assert "From Example Intergroup's meeting list, updated 2 October 2026." in text
+    assert "Example Church" in text
+    assert "Serenity Big Book · Closed, Big Book Side door." in text
+    feed = json.loads((project / "out/api/meetings.json").read_text(encoding="utf-8"))
+    assert {m["name"] for m in feed} >= {"Example Serenity Group", "Example Online Women"}
