@@ -72,7 +72,11 @@ def read_hsds_json(data: bytes, source_name: str) -> Read:
 def read_hsds_tables(folder_or_zip: Path, source_name: str) -> Read:
     """Read HSDS 3.0 CSV tables (a folder or a .zip, with datapackage.json) into Records."""
     read = Read()
-    tables = load_tables(package_files(Path(folder_or_zip)), read)
+    files = package_files(Path(folder_or_zip))
+    try:
+        tables = load_tables(files, read)
+    finally:
+        files.close()
     for index, service in enumerate(nest_tables(tables)):
         read_service(index, service, read)
     return read
@@ -168,6 +172,10 @@ class PackageFiles:
         elif not path.is_dir():
             raise SourceError(f"{path.name} is neither a folder nor a .zip; {EXPECTED_TABLES}")
 
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
     def read(self, relative: str) -> bytes | None:
         """Return a file's bytes, or None when the package has no such file."""
         parts = PurePosixPath(relative).parts
@@ -230,11 +238,12 @@ def csv_rows(raw: bytes, path: str) -> list[dict]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(f"{path} is not UTF-8 text ({error}); {EXPECTED_TABLES}") from None
-    rows = []
-    for row in csv.DictReader(io.StringIO(text, newline="")):
-        rows.append({key.strip(): GUARDED_CELL.sub("", value) for key, value in row.items()
-                     if key and isinstance(value, str) and value.strip()})
-    return rows
+    try:
+        return [{key.strip(): GUARDED_CELL.sub("", value) for key, value in row.items()
+                 if key and isinstance(value, str) and value.strip()}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    except csv.Error as error:  # e.g. a cell past the csv module's size limit
+        raise SourceError(f"{path} cannot be read as CSV ({error}); {EXPECTED_TABLES}") from None
 
 
 def nest_tables(tables: dict[str, list[dict]]) -> list[dict]:
