@@ -22,7 +22,7 @@ from .common import (SiteConstants, has_place, listing_id, organization_id, orga
 TABLES = {
     "organization": ("organizations.csv", ("id", "name", "description", "email", "website")),
     "service": ("services.csv", ("id", "organization_id", "name", "description", "url", "email", "status",
-                                 "fees_description", "eligibility_description", "assured_date")),
+                                 "fees_description", "eligibility_description", "accreditations", "assured_date")),
     "location": ("locations.csv", ("id", "location_type", "url", "organization_id", "name", "description",
                                    "latitude", "longitude")),
     "address": ("addresses.csv", ("id", "location_id", "address_1", "city", "state_province", "postal_code",
@@ -98,7 +98,7 @@ def listing_tables(constants: SiteConstants, listing: Listing) -> dict[str, list
         url=listing.website, email=listing.contact["email"], status="active",
         fees_description=constants.label("costs", listing.cost) if listing.cost else "",
         eligibility_description=f"Especially for: {audience}" if audience else "",
-        assured_date=listing.last_verified.isoformat())]}
+        accreditations="; ".join(listing.credentials), assured_date=listing.last_verified.isoformat())]}
     tables.update(location_tables(listing, service_id, org_id))
     tables["phone"] = [row(id=stable_id("phone", listing.slug), service_id=service_id,
                            number=listing.phone.display)] if listing.phone else []

@@ -344,10 +344,9 @@ def base_record(index: int, service: dict) -> Record:
     name, org_name = _name(service), clean.text(organization.get("name"))
     vocabulary, unmapped = vocabulary_of(service.get("attributes"))
     url = _url(service.get("url"))
-    virtual_urls = {_url(location.get("url")) for _, location in located(service)[1]}
     record = Record(
         index=index, id=_id(service), name=name, group=name, group_id=_id(service),
-        url=url, website=url if url not in virtual_urls else "", email=clean.text(service.get("email")),
+        url=url, website=url, email=clean.text(service.get("email")),
         phone=first_phone(service), unmapped=unmapped,
         updated=clean.parse_date(service.get("assured_date")) or clean.parse_date(service.get("last_modified")),
         organization=org_name, organization_url=_url(organization.get("website")))
@@ -368,6 +367,9 @@ def listing_fields(service: dict, record: Record, vocabulary: dict) -> dict:
                                              ("phone", record.phone)) if value}
     if contact:
         fields["contact"] = contact
+    credentials = [part.strip() for part in clean.text(service.get("accreditations")).split(";") if part.strip()]
+    if credentials:
+        fields["credentials"] = credentials
     cost = vocabulary.pop("cost", "") or free_cost(service)
     if cost:
         fields["cost"] = cost
