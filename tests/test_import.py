@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import subprocess
 from html import unescape
 from pathlib import Path
 
@@ -287,3 +288,26 @@ def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Pat
     assert "Serenity Big Book · Closed, Big Book Side door." in text
     feed = json.loads((project / "out/api/meetings.json").read_text(encoding="utf-8"))
     assert {m["name"] for m in feed} >= {"Example Serenity Group", "Example Online Women"}
+
+
+def test_the_scheduled_workflow_imports_the_configured_sources_for_a_pull_request(project, content, feed, tmp_path):
+    from test_contributors import run_workflow_command, workflow_step
+
+    command = workflow_step("import.yml", "build.py import --all")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start"],
+                   cwd=project, check=True)
+    outputs = tmp_path / "outputs"
+    result = run_workflow_command(command, project, GITHUB_OUTPUT=str(outputs))  # no imports.yaml yet
+    assert result.returncode == 0 and "nothing to import" in result.stdout
+    assert outputs.read_text(encoding="utf-8") == "changed=false\n"
+    (content / "imports.yaml").write_text(
+        f"sources:\n  - name: example-intergroup\n    format: meeting-guide\n    source: {feed}\n", encoding="utf-8")
+    outputs.write_text("", encoding="utf-8")
+    result = run_workflow_command(command, project, GITHUB_OUTPUT=str(outputs))
+    assert result.returncode == 0, result.stderr
+    assert outputs.read_text(encoding="utf-8") == "changed=true\nstatus=0\n"
+    summary = (project / "import-summary.md").read_text(encoding="utf-8")
+    assert "4 added, 0 changed, 4 records not imported" in summary
+    assert (content / "listings" / "example-intergroup" / "example-serenity-group-hartford.yaml").is_file()
