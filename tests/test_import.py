@@ -92,7 +92,7 @@ def test_reader_takes_feeds_as_they_are_written():
     assert str(first.updated) == "2026-10-01"
     assert by_id["102"].days == (4, 6) and by_id["102"].end == ""
     online = by_id["103"]
-    assert (online.attendance, online.codes, online.address) == ("online", ("W", "O"), "")
+    assert (online.attendance, online.codes, online.city) == ("online", ("W", "O"), "Hartford")
     assert by_id["104"].region == "CT" and by_id["104"].attendance == "hybrid"
     assert by_id["105"].days == () and by_id["105"].start == ""
     assert [f"{r.where()}: {r.reason}" for r in read.refusals] == EXPECTED_REFUSALS
@@ -311,3 +311,62 @@ def test_the_scheduled_workflow_imports_the_configured_sources_for_a_pull_reques
     summary = (project / "import-summary.md").read_text(encoding="utf-8")
     assert "4 added, 0 changed, 4 records not imported" in summary
     assert (content / "listings" / "example-intergroup" / "example-serenity-group-hartford.yaml").is_file()
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def listings_by_name(folder: Path) -> dict[str, dict]:
+    found = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data.get("description"), str):
+            data["description"] = data["description"].strip()
+        data["last_verified"] = str(data["last_verified"])  # hand-written files leave the date unquoted
+        found[data["name"]] = data
+    return found
+
+
+def fresh_content(project: Path, name: str) -> Path:
+    """Return a content folder with the project's vocabulary and no listings."""
+    folder = project / name
+    (folder / "listings").mkdir(parents=True)
+    (folder / "taxonomy.yaml").write_bytes((project / "content" / "taxonomy.yaml").read_bytes())
+    return folder
+
+
+def test_the_sites_own_meeting_guide_feed_imports_back_to_the_same_listings(imported: Path, project: Path, capsys):
+    result = run_build_py("build", "--content", "content", "--output", "out", "--base-url", "https://example.org/",
+                          cwd=project, timeout=60)
+    assert result.returncode == 0, result.stderr
+    again = fresh_content(project, "again")
+    assert main(["import", "meeting-guide", str(project / "out/api/meetings.json"), "--content", str(again),
+                 "--name", "again"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "3 added, 0 changed"
+    first, back = listings_by_name(imported / "listings"), listings_by_name(again / "listings")
+    # The feed carries meetings: a listing without one (by appointment) is not in it.
+    assert sorted(back) == ["Example Hybrid Group", "Example Online Women", "Example Serenity Group"]
+    for name, listing in back.items():
+        # What the feed does not carry: the summary (made from the publisher's name), where to check the facts
+        # (now this site's page) and where it came from.
+        for field in ("summary", "source", "imported"):
+            listing.pop(field), first[name].pop(field)
+        assert listing == first[name]
+
+
+@pytest.mark.parametrize("source", ["api/hsds/services.json", "api/hsds"])
+def test_the_sites_own_hsds_export_imports_back_to_the_same_listings(source: str, starter_site: Path, repo_root: Path,
+                                                                     project: Path, capsys):
+    content = fresh_content(project, "back")
+    assert main(["import", "hsds", str(starter_site / source), "--content", str(content), "--name", "back"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    starter = listings_by_name(repo_root / "content" / "listings")
+    assert out[-1] == f"{len(starter)} added, 0 changed"
+    back = listings_by_name(content / "listings")
+    assert sorted(back) == sorted(starter)
+    for name, listing in back.items():
+        assert listing.pop("imported")["from"] == "back"
+        # HSDS has no field for the page where the facts were checked: the service's own page stands in.
+        assert listing.pop("source") in (starter[name]["source"], starter[name].get("contact", {}).get("website"))
+        expected = {key: value for key, value in starter[name].items() if key not in ("source", "not_duplicate_of")}
+        assert listing == expected, name

@@ -43,6 +43,7 @@ MAX_SLUG = 64
 MAX_NAME = 255
 SLUG_HASH = 10  # hex digits of the hash that ends a shortened slug
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # URL-safe, as the spec's README asks
+DIAL_IN = re.compile(r"^[+]?\d{1,15}(?:[,*#]\d+)*$")
 CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 ADDRESS = re.compile(r"^(?:[0-9]+\s)?[0-9]*\s?[A-Za-z]+(?:\s[A-Za-z]+)*$")
 CITY = re.compile(r"^[A-Za-z]+(?:\s[A-Za-z]+)*$")
@@ -53,9 +54,13 @@ ZIP_PLUS_4 = re.compile(r"^([0-9]{5})-[0-9]{4}$")
 URI_SAFE = "!#$%&'()*+,-./:;=?@[]~_"
 
 
-def type_codes(constants: SiteConstants, listing: Listing) -> list[str]:
-    """Return the Meeting Guide type codes of a listing's support types, audiences and languages."""
+def type_codes(constants: SiteConstants, listing: Listing, meeting=None) -> list[str]:
+    """Return the Meeting Guide type codes of a listing's support types, audiences and languages, and of
+    one meeting's own types."""
     codes = set()
+    if meeting is not None:
+        terms = constants.taxonomy.sections.get("meeting_types", {})
+        codes.update(terms[slug].meeting_guide for slug in meeting.types if slug in terms and terms[slug].meeting_guide)
     for section, field in CODED_FIELDS:
         terms = constants.taxonomy.sections[section]
         codes.update(terms[slug].meeting_guide for slug in getattr(listing, field) if terms[slug].meeting_guide)
@@ -128,8 +133,9 @@ def address_fields(loc) -> dict:
               "state": conform(STATE, loc["region"]), "postal_code": postal_code(loc["postal_code"]),
               "country": loc["country"] or "US"}
     fields = {key: value for key, value in fields.items() if value}
-    if loc["address"] and fields.get("address") != plain(loc["address"]):
-        # Part of the address did not fit the spec's pattern: apps show location_notes with the place.
+    if loc["address"] and fields.get("address") != loc["address"]:
+        # Part of the address did not fit the spec's pattern: apps show location_notes with the place, and
+        # our import reads the address back from this line.
         fields["location_notes"] = f"Address: {loc['address']}"
     return fields
 
@@ -148,6 +154,15 @@ def place_fields(constants: SiteConstants, listing: Listing) -> dict:
     return fields
 
 
+def state_fields(listing: Listing) -> dict:
+    """Return the state and country of a listing, for its online meetings: they have no address, but the
+    state they belong to helps apps that list meetings by region."""
+    if not listing.location["region"]:
+        return {}
+    fields = address_fields(listing.location)
+    return {key: fields[key] for key in ("state", "country") if key in fields}
+
+
 def uri(url: str) -> str:
     """Return an absolute http(s) URL as a URI, non-ASCII and unsafe characters escaped ('' if not absolute)."""
     if not url.startswith(("http://", "https://")):
@@ -156,14 +171,29 @@ def uri(url: str) -> str:
 
 
 def online_fields(listing: Listing) -> dict:
-    """Return the join link of an online or hybrid listing, and its platform."""
+    """Return the join link of an online or hybrid listing, with its joining notes (or its platform), and its
+    dial-in number in the digits, commas, * and # the spec allows."""
     link = uri(listing.online["url"]) if listing.is_online else ""
     if not link:
         return {}
     fields = {"conference_url": link}
-    if listing.online["platform"]:
-        fields["conference_url_notes"] = listing.online["platform"]
+    notes = listing.online["notes"] or listing.online["platform"]
+    if notes:
+        fields["conference_url_notes"] = notes
+    dial = re.sub(r"[\s().-]", "", listing.online["phone"])
+    if DIAL_IN.match(dial):
+        fields["conference_phone"] = dial
+    elif listing.online["phone"]:  # a dial string the spec's pattern refuses: people can still read it
+        fields["conference_phone_notes"] = listing.online["phone"]
     return fields
+
+
+def contact_fields(listing: Listing) -> dict:
+    """Return the group's own public contacts, under the names the meeting-list plugin's feeds use."""
+    contact = listing.contact
+    fields = {"website": uri(contact["website"]), "email": contact["email"],
+              "phone": listing.phone.display if listing.phone else ""}
+    return {key: value for key, value in fields.items() if value}
 
 
 def about_fields(constants: SiteConstants, listing: Listing) -> dict:
@@ -185,14 +215,23 @@ def listing_meetings(constants: SiteConstants, listing: Listing) -> list[dict]:
     """Return one listing's weekly meetings as Meeting Guide objects."""
     if not listing.schedule:
         return []
-    types, place, online = type_codes(constants, listing), place_fields(constants, listing), online_fields(listing)
-    group = {"group": listing.organization} if listing.organization else {}
-    about = about_fields(constants, listing)
+    place, online = place_fields(constants, listing), online_fields(listing)
+    state = state_fields(listing)
+    if place and listing.location["name"]:
+        place = {"location": listing.location["name"], **place}
+    group = {"group": listing.name[:MAX_NAME]}
+    if listing.description:
+        group["group_notes"] = listing.description
+    about = {**contact_fields(listing), **about_fields(constants, listing)}
     items = []
     for meeting, slug in zip(listing.schedule, meeting_slugs(listing)):
-        item = {"name": listing.name[:MAX_NAME], "slug": slug, **time_fields(meeting)}
-        item.update(timezone=meeting.timezone, types=list(types), **place, **online)
-        item["notes"] = "\n".join(n for n in (meeting.notes, listing.summary) if n)
+        item = {"name": (meeting.name or listing.name)[:MAX_NAME], "slug": slug, **time_fields(meeting)}
+        attendance = meeting.format or listing.format
+        where = place if attendance != "online" else state
+        item.update(timezone=meeting.timezone, types=type_codes(constants, listing, meeting),
+                    **where, **(online if attendance != "in-person" else {}))
+        if meeting.notes:
+            item["notes"] = meeting.notes
         item.update(group)
         item.update(about)
         items.append(item)

@@ -130,8 +130,6 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
     contact = _contact(records)
     if contact:
         data["contact"] = contact
-    if organization and organization != name:
-        data["organization"] = organization
     for section, field_name in LISTING_SECTIONS[1:]:
         if listing_terms[section]:
             data[field_name] = listing_terms[section]
@@ -218,7 +216,7 @@ def _description(records: list[Record]) -> str:
             if note and note not in parts:
                 parts.append(note)
     for record in records:
-        if record.days and len(record.notes) > 250 and record.notes not in parts:
+        if record.days and len(record.notes) > 250 and not any(record.notes in part for part in parts):
             parts.append(f"{record.name}, {_days_text(list(record.days))} at {record.start}: {record.notes}")
     if any(not record.days for record in records):
         parts.append("Meets by appointment: contact the group for times.")
@@ -259,9 +257,14 @@ def _online(records: list[Record]) -> dict:
         platform = next((label for host, label in PLATFORMS if host in urlsplit(first.conference_url).netloc.lower()), "")
         if platform:
             online["platform"] = platform
+    phone_notes = first.conference_phone_notes
     if _DIAL.match(first.conference_phone):
         online["phone"] = first.conference_phone
-    notes = "\n".join(note for note in (first.conference_url_notes, first.conference_phone_notes) if note)
+    elif _DIAL.match(phone_notes):  # a dial string the feed's pattern refused, kept whole in the notes
+        online["phone"], phone_notes = phone_notes, ""
+    platform = online.get("platform", "")
+    notes = "\n".join(note for note in (first.conference_url_notes, phone_notes)
+                      if note and note != platform)  # a feed's notes that only name the platform say nothing more
     if notes:
         online["notes"] = notes[:500]
     return online
@@ -289,12 +292,13 @@ def _schedule(records: list[Record], name: str, fmt: str, meeting_terms: list[di
             if record.end:
                 meeting["end"] = record.end
             zone = record.timezone or settings.timezone
-            if zone:
+            if zone and zone != _region_zone(taxonomy, record.region or settings.region):
                 meeting["timezone"] = zone
             if record.name != name:
                 meeting["name"] = record.name[:150]
             if terms["meeting_types"]:
-                meeting["types"] = list(dict.fromkeys(terms["meeting_types"]))
+                order = list(taxonomy.sections.get("meeting_types", {}))
+                meeting["types"] = sorted(set(terms["meeting_types"]), key=order.index)
             attendance = {"in_person": "in-person", "online": "online", "hybrid": "hybrid"}[record.attendance]
             if fmt == "hybrid" and attendance != "hybrid":
                 meeting["format"] = attendance
@@ -303,6 +307,12 @@ def _schedule(records: list[Record], name: str, fmt: str, meeting_terms: list[di
                 meeting["notes"] = notes
             schedule.append(meeting)
     return schedule
+
+
+def _region_zone(taxonomy: Taxonomy, code: str) -> str:
+    """Return the time zone a listing's meetings have by default: its region's (as the build assumes)."""
+    region = taxonomy.regions_by_code.get(code)
+    return region.timezone if region and region.timezone else "America/New_York"
 
 
 def _meeting_notes(record: Record, own_audiences: list[str], audiences: dict) -> str:

@@ -133,10 +133,14 @@ def _place(record: Record, item: dict) -> None:
     record.postal_code = parts["postal_code"] or formatted.get("postal_code", "")
     record.country = country_code(parts["country"]) or formatted.get("country", "")
     lat, lng = number(item.get("latitude")), number(item.get("longitude"))
-    if lat is not None and lng is not None and (lat, lng) != (0, 0) and abs(lat) <= 90 and abs(lng) <= 180:
+    approximate = text(item.get("approximate")).lower() == "yes"  # only the town's or the ZIP code's centre
+    if (lat is not None and lng is not None and (lat, lng) != (0, 0) and abs(lat) <= 90 and abs(lng) <= 180
+            and not approximate):
         record.lat, record.lng = lat, lng
-    if text(item.get("approximate")).lower() == "yes":
-        record.address = ""  # the feed says the point is only the town's: there is no street address to show
+    written = re.match(r"^Address: (.+)$", record.location_notes, re.MULTILINE)
+    if written:  # the whole street address, where the feed's `address` had to be simplified (as ours does)
+        record.address = written.group(1).strip()
+        record.location_notes = re.sub(r"^Address: .+\n?", "", record.location_notes, flags=re.MULTILINE).strip()
 
 
 def _attendance(item: dict, record: Record, hints: set[str]) -> str:
