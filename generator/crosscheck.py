@@ -83,12 +83,20 @@ def _phone_key(listing: Listing) -> str:
 
 
 def check_verification(site: Site, problems: Problems) -> None:
-    """Warn about listings last verified more than 12 months before the build."""
+    """Warn about listings last verified more than 12 months before the build, and imported listings that
+    their source no longer has."""
     for listing in site.listings:
         if site.is_stale(listing):
             problems.add(listing.path, listing.line_of("last_verified"), "last_verified",
                          f"last verified {listing.last_verified.isoformat()}, more than 12 months ago — check the "
                          "facts against the source, then set last_verified to the date you checked",
+                         severity="warning")
+        removed = listing.imported.get("removed") if listing.imported else None
+        if removed:
+            publisher = listing.imported.get("organization") or f"the source '{listing.imported.get('from')}'"
+            problems.add(listing.path, listing.line_of("imported.removed"), "imported.removed",
+                         f"no longer in {publisher}'s list since {removed} — delete this file if the group has "
+                         "stopped meeting; if it still meets, remove the `imported:` section to keep it as your own",
                          severity="warning")
 
 

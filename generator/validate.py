@@ -26,7 +26,7 @@ MAX_FILTER_TERMS = 31
 # Fields whose lines the cross-file checks point at.
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
-               ("not_duplicate_of", ("not_duplicate_of",)))
+               ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")))
 VOCABULARY_FIELDS = (("kind", "kinds"), ("format", "formats"), ("support_types", "support_types"),
                      ("audience", "audiences"), ("languages", "languages"), ("cost", "costs"))
 

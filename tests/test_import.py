@@ -203,6 +203,10 @@ def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported,
     assert run_import(imported, source) == 0
     assert f"  ? {path} (gone from the source; marked removed)" in capsys.readouterr().out
     assert listing(imported, "example-online-women-online")["imported"]["removed"] == "2026-11-21"
+    result = run_build_py("check", "--content", "content", cwd=imported.parent)
+    assert ("content/listings/example-intergroup/example-online-women-online.yaml:28: warning: imported.removed: "
+            "no longer in Example Intergroup's list since 2026-11-21 — delete this file if the group has stopped "
+            "meeting; if it still meets, remove the `imported:` section to keep it as your own") in result.stderr
     assert run_import(imported, write_feed(tmp_path / "again.json", FEED)) == 0  # back in the source
     capsys.readouterr()
     assert "removed" not in listing(imported, "example-online-women-online")["imported"]

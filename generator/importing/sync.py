@@ -184,8 +184,10 @@ def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: d
         plan.deletes.append(path)
         plan.changes.append(Change("removed", display_path(path)))
         return
+    if ours is not None and "imported" not in ours:
+        return  # gone from the source, and made their own by a contributor: no longer the import's to track
     plan.state["listings"][slug] = entry
-    if removed == "keep" or ours is None or "imported" not in ours:
+    if removed == "keep" or ours is None:
         plan.changes.append(Change("gone", display_path(path), note="gone from the source; kept as it is"))
         return
     if ours["imported"].get("removed"):
