@@ -259,6 +259,11 @@ class Site:
         return {name: dict(terms) for name, terms in groups.items()}
 
     @cached_property
+    def has_schedules(self) -> bool:
+        """Return True if any listing has weekly meetings (day filters and "next meeting" need some)."""
+        return any(listing.schedule for listing in self.listings)
+
+    @cached_property
     def online_listings(self) -> list[Listing]:
         return [listing for listing in self.listings if listing.is_online]
 

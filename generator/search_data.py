@@ -16,7 +16,7 @@ from .exports.common import take
 from .model import DAYS, Listing, Site
 
 RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "types", "audience", "languages",
-                 "cost", "days", "lat", "lng", "verified", "summary", "organization", "schedule")
+                 "cost", "days", "lat", "lng", "verified", "summary", "organization", "schedule", "due")
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -38,18 +38,21 @@ class RecordEncoder:
     def __init__(self, site: Site):
         tax = site.taxonomy.sections
         self.positions = {name: {slug: i for i, slug in enumerate(tax[name])} for name in tax}
+        self.is_stale = site.is_stale  # due for re-verification (never, for what an import keeps current)
 
     def encode(self, order: int, listing: Listing) -> list:
         pos = self.positions
         point = listing.point
         days = sorted({DAYS.index(m.day) for m in listing.schedule})
-        schedule = [[DAYS.index(m.day), m.start, m.end, m.timezone_label] for m in listing.schedule]
+        # The meeting's IANA zone: the browser works out the next meeting, in the visitor's own time, from it.
+        schedule = [[DAYS.index(m.day), m.start, m.end, m.timezone] for m in listing.schedule]
         return [order, listing.slug, listing.name, listing.city, listing.region, pos["kinds"][listing.kind],
                 pos["formats"][listing.format], [pos["support_types"][s] for s in listing.support_types],
                 [pos["audiences"][s] for s in listing.audience], [pos["languages"][s] for s in listing.languages],
                 pos["costs"].get(listing.cost, -1), days,
                 round(point.lat, 3) if point else None, round(point.lng, 3) if point else None,
-                (listing.last_verified - EPOCH).days, listing.summary, listing.organization, schedule]
+                (listing.last_verified - EPOCH).days, listing.summary, listing.organization, schedule,
+                int(self.is_stale(listing))]
 
 
 def iter_scopes(listing: Listing) -> list[str]:
@@ -95,7 +98,8 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     articles_path = f"search/{hashed_name('articles', articles)}"
     files.append((articles_path, articles))
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
-             "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "vocabulary": _vocabulary(site),
+             "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
+             "vocabulary": _vocabulary(site),
              "scopes": scopes, "articles": f"{prefix}/{articles_path}", "places": f"{prefix}/search/places/"}
     files.append(("search/index.json", compact_json(index)))
     return files

@@ -370,15 +370,62 @@ def test_without_javascript_the_browse_links_are_the_filters(browser, fake_direc
         context.close()
 
 
-def test_meets_today_uses_the_visitors_day(page, fake_directory):
-    page.clock.set_fixed_time("2026-11-17T12:00:00")  # a Tuesday
-    open_directory(page, fake_directory)
-    if not page.is_visible("#f-today"):
-        page.click("#more-filters > summary")
-    page.check("#f-today")
+@pytest.fixture
+def visitor(browser):
+    """Return a function that opens a page as a visitor in a given time zone, at a given moment."""
+    contexts = []
+
+    def open_at(zone: str, moment: str):
+        context = browser.new_context(timezone_id=zone, viewport={"width": 390, "height": 844})
+        contexts.append(context)
+        page = context.new_page()
+        page.clock.set_fixed_time(moment)
+        return page
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+def card_line(page, name: str, css: str) -> str:
+    card = page.locator("#results .card", has=page.locator(".card-title", has_text=name))
+    return " ".join(card.locator(css).text_content().split())
+
+
+def test_meets_today_is_the_visitors_today_and_the_next_meeting_comes_first(visitor, fake_directory):
+    # Tuesday 17 November 2026, 18:45 in Connecticut: Hartford's Tuesday 19:00 is still to come today.
+    page = visitor("America/New_York", "2026-11-17T23:45:00Z")
+    open_directory(page, fake_directory, "?today=1")
     wait_count(page, 1)
     assert names(page) == ["Fake Hartford Tuesday Group"]
-    assert "today=1" in page.url
+    assert card_line(page, "Fake Hartford Tuesday Group", ".card-next") == "Next meeting: today, 7:00 PM EST"
+    assert page.is_checked("#f-today")
+
+
+def test_a_meeting_in_progress_says_so_and_leads_the_next_meeting_sort(visitor, fake_directory):
+    # Wednesday 18 November 2026, 18:40 in Connecticut: New Haven's 18:30–20:00 meeting is on.
+    page = visitor("America/New_York", "2026-11-18T23:40:00Z")
+    open_directory(page, fake_directory, "?sort=next&region=CT&online=exclude")
+    wait_count(page, 3)
+    assert names(page) == ["Fake New Haven SMART Meeting", "Fake Hartford Tuesday Group", "Fake Capitol Peer Program"]
+    assert card_line(page, "Fake New Haven SMART Meeting", ".card-next") == "Meeting now, until 8:00 PM EST"
+    assert card_line(page, "Fake Hartford Tuesday Group", ".card-next") == "Next meeting: Tuesday, 7:00 PM EST"
+    assert page.locator("#results .card", has=page.locator(".card-title", has_text="Fake Capitol")).locator(
+        ".card-next").count() == 0
+
+
+def test_a_visitor_in_another_zone_sees_the_meeting_in_their_own_time_and_where_it_meets(visitor, fake_directory):
+    # 15:30 in California is 18:30 in Connecticut: Hartford's 19:00 meeting is at 4:00 PM for this visitor.
+    page = visitor("America/Los_Angeles", "2026-11-17T23:30:00Z")
+    open_directory(page, fake_directory, "?today=1")
+    wait_count(page, 1)
+    assert card_line(page, "Fake Hartford Tuesday Group", ".card-next") == (
+        "Next meeting: today, 4:00 PM PST (7:00 PM EST where it meets)")
+    assert card_line(page, "Fake Hartford Tuesday Group", ".card-times") == "Meets Tuesday 19:00–20:00 Eastern Time"
+    # Late on Tuesday in California it is already Wednesday in Connecticut: Hartford no longer meets "today".
+    late = visitor("America/Los_Angeles", "2026-11-18T06:30:00Z")
+    open_directory(late, fake_directory, "?today=1&online=exclude")
+    wait_count(late, 0)
 
 
 def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
@@ -388,3 +435,13 @@ def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
     page.select_option("#f-sort", "name")
     page.wait_for_function("location.search.includes('sort=name')")
     assert names(page) == sorted(names(page))
+
+
+def test_without_any_schedule_there_is_no_day_filter_and_an_old_today_link_still_lists(page, starter_server):
+    page.goto(f"{starter_server}/directory/?today=1")
+    page.wait_for_selector("#filters:not([hidden])")
+    page.wait_for_function("document.getElementById('result-status').textContent.endsWith('found')")
+    assert page.locator("#f-today").count() == 0
+    assert page.locator("fieldset[data-facet='day']").count() == 0
+    assert page.locator("#f-sort option[value='next']").count() == 0
+    assert page.locator("#results .card").count() > 0

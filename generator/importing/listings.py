@@ -190,13 +190,17 @@ def _summary(name: str, fmt: str, records: list[Record], organization: str) -> s
              "hybrid": f"in {first.city} and online" if first.city else "in person and online"}[fmt]
     days = sorted({day for record in records for day in record.days})
     when = _days_text(days)
-    text = f"{name} meets {where}{' on ' + when if when else ''}"
+    text = f"{name} meets {where}{_on(when)}"
     if organization:
         text += f", as listed by {organization}"
     text += "."
     if len(text) > 200:
-        text = f"A group that meets {where}{' on ' + when if when else ''}."
+        text = f"A group that meets {where}{_on(when)}."
     return text if len(text) >= 10 else f"{text} Meeting."
+
+
+def _on(when: str) -> str:
+    return "" if not when else f" {when}" if when == "every day" else f" on {when}"
 
 
 def _days_text(days: list[int]) -> str:

@@ -215,6 +215,127 @@ function titleCase(text) {
   return text.replace(/\b\w/g, (c) => c.toUpperCase());
 }
 
+// ---------------------------------------------------------------- meeting times
+
+// A meeting is [weekday (0 Sunday), "HH:MM" start, "HH:MM" end or "", IANA time zone], in its own zone's
+// wall-clock time. "Next" and "now" are worked out here, against this browser's clock, and shown in the
+// visitor's own time with the zone named. (Across a change to or from daylight saving time, a meeting
+// more than a day away can be an hour out until the change has passed.)
+const WEEK = 7 * 1440;
+const WEEKDAY_NUMBERS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
+const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
+const zoneNames = new Map(); // zone -> formatter of the zone's generic name
+let runNow = new Date(); // one "now" per run, so every card and the sort agree
+
+function zoneFormat(cache, zone, options) {
+  if (!cache.has(zone)) {
+    let format;
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone });
+    } catch {
+      format = new Intl.DateTimeFormat("en-US", options); // a zone this browser does not know: its own
+    }
+    cache.set(zone, format);
+  }
+  return cache.get(zone);
+}
+
+// Return [weekday, minute of the day] that clocks in `zone` show at `now`.
+function wallClock(zone, now) {
+  const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+  return [WEEKDAY_NUMBERS[parts.weekday], (Number(parts.hour) % 24) * 60 + Number(parts.minute)];
+}
+
+function minutesOf(time) {
+  const [hours, minutes] = time.split(":");
+  return Number(hours) * 60 + Number(minutes);
+}
+
+// Return the record's next meeting: { meeting, start, end (Dates), now (in progress) }, or null without a
+// schedule. A meeting in progress comes first; without an end time a meeting is taken to last an hour.
+function nextMeeting(record, now = runNow) {
+  if (record.nextAt === now) return record.next;
+  let best = null;
+  let bestKey = Infinity;
+  const minute = Math.floor(now.getTime() / 60000) * 60000;
+  for (const meeting of record.schedule) {
+    const [day, start, end, zone] = meeting;
+    const [weekday, clock] = wallClock(zone, now);
+    const startsAt = minutesOf(start);
+    const length = end ? (minutesOf(end) - startsAt + 1440) % 1440 || 1440 : 60;
+    const since = (((weekday - day) * 1440 + clock - startsAt) % WEEK + WEEK) % WEEK;
+    const inProgress = since < length;
+    const key = inProgress ? since - WEEK : WEEK - since;
+    if (key < bestKey) {
+      bestKey = key;
+      const begins = new Date(minute + (inProgress ? -since : WEEK - since) * 60000);
+      best = { meeting, start: begins, end: new Date(begins.getTime() + length * 60000), now: inProgress, key };
+    }
+  }
+  record.next = best;
+  record.nextAt = now;
+  return best;
+}
+
+function nextKey(record) {
+  const next = record.schedule.length ? nextMeeting(record) : null;
+  return next ? next.key : Infinity;
+}
+
+// Return true if the record has a meeting in progress, or one that starts later today, the visitor's today.
+function meetsToday(record) {
+  const next = record.schedule.length ? nextMeeting(record) : null;
+  return Boolean(next && (next.now || localDay(next.start) === localDay(runNow)));
+}
+
+function localDay(date) {
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+function clockText(date, zone) {
+  return zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date);
+}
+
+function dayWord(date) {
+  const tomorrow = new Date(runNow.getTime() + 86400000);
+  if (localDay(date) === localDay(runNow)) return "today";
+  if (localDay(date) === localDay(tomorrow)) return "tomorrow";
+  return DAY_NAMES[date.getDay()];
+}
+
+// Return the card's line about the next meeting, in the visitor's time, and in the meeting's own when that
+// differs.
+function nextMeetingHtml(record) {
+  const next = record.schedule.length ? nextMeeting(record) : null;
+  if (!next) return "";
+  const zone = next.meeting[3];
+  const there = zone !== VISITOR_ZONE && clockText(next.start, zone) !== clockText(next.start, VISITOR_ZONE)
+    ? ` (${clockText(next.start, zone)} where it meets)` : "";
+  if (next.now) {
+    return `<p class="card-next now"><strong>Meeting now</strong>, until ${escapeHtml(clockText(next.end, VISITOR_ZONE))}${escapeHtml(there ? ` (started ${clockText(next.start, zone)} where it meets)` : "")}</p>`;
+  }
+  return `<p class="card-next">Next meeting: <strong>${escapeHtml(dayWord(next.start))}, ${escapeHtml(clockText(next.start, VISITOR_ZONE))}</strong>${escapeHtml(there)}</p>`;
+}
+
+// Return when the record meets each week, in each meeting's own time: every meeting when there are a few.
+function weeklyText(record) {
+  const meetings = record.schedule;
+  if (!meetings.length) return "";
+  if (meetings.length <= 3) {
+    return "Meets " + meetings.map(([day, start, end, zone]) => {
+      // "Eastern Time", not "EST" or "EDT": a weekly time holds in winter and summer alike.
+      const name = zoneFormat(zoneNames, zone, { timeZoneName: "longGeneric" }).formatToParts(runNow).find((p) => p.type === "timeZoneName");
+      return `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""}${name ? ` ${name.value}` : ""}`;
+    }).join("; ");
+  }
+  const days = [...new Set(meetings.map(([day]) => day))].sort();
+  return `Meets ${meetings.length} times a week: ${days.map((day) => SHORT_DAYS[day]).join(", ")}`;
+}
+
 // ---------------------------------------------------------------- filtering, counting, sorting
 
 // Vocabulary sections hold at most 31 terms each here, so one 32-bit integer holds a record's terms.
@@ -240,7 +361,6 @@ function vocabPosition(section, slug) {
 
 function baseFilter(state, origin) {
   const tokens = fold(state.q).split(/\s+/).filter(Boolean);
-  const today = new Date().getDay();
   const region = state.region;
   const city = fold(state.city);
   const only = state.online === "only";
@@ -250,7 +370,7 @@ function baseFilter(state, origin) {
     const remoteOk = !exclude && record.joinable;
     if (only && !record.joinable) return false;
     if (exclude && record.onlineOnly) return false;
-    if (state.today && !record.days.includes(today)) return false;
+    if (state.today && !meetsToday(record)) return false;
     let outside = (region && record.region !== region) || (city && record.cityFolded !== city);
     record.distance = null;
     if (origin) {
@@ -333,7 +453,15 @@ const SORTS = {
   verified: (a, b) => b.verified - a.verified || a.order - b.order,
   distance: (a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.order - b.order,
   relevance: (a, b) => b.score - a.score || a.remote - b.remote || SORTS.distance(a, b),
+  next: (a, b) => nextKey(a) - nextKey(b) || SORTS.distance(a, b),
 };
+
+// Return the order of the results: "Best match" for "meets today" without words to match is the next
+// meeting first, as a person looking for one today expects.
+function sortFor(state) {
+  if (state.sort === "relevance" && state.today && !state.q.trim()) return SORTS.next;
+  return SORTS[state.sort] || SORTS.relevance;
+}
 
 // Return the first `k` results in `compare` order without sorting them all (results are in name order).
 function topResults(results, compare, k) {
@@ -368,14 +496,15 @@ function renderCard(record) {
   const place = [record.city, record.region].filter(Boolean).join(", ");
   const distance = record.distance != null ? `${record.distance < 10 ? record.distance.toFixed(1) : Math.round(record.distance)} miles away` : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
-  const times = record.schedule.map(([day, start, end, zone]) => `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""} ${zone}`);
+  const weekly = weeklyText(record);
   const types = record.types.map((t) => `<li><span class="tag">${escapeHtml(label("support_types", t))}</span></li>`).join("");
   return `<li><article class="card">
   <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/"${LINK_ATTRS}>${escapeHtml(record.name)}</a></h3>
   <p class="card-meta">${meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("")}</p>
   <p class="card-summary">${escapeHtml(record.summary)}</p>
-  ${record.verified < index.stale_before ? `<p class="stale-note">Not recently verified</p>` : ""}
-  ${times.length ? `<p class="card-times">Meets ${times.map(escapeHtml).join("; ")}</p>` : ""}
+  ${record.due ? `<p class="stale-note">Not recently verified</p>` : ""}
+  ${nextMeetingHtml(record)}
+  ${weekly ? `<p class="card-times">${escapeHtml(weekly)}</p>` : ""}
   <ul class="tags" aria-label="Support types">${types}</ul>
 </article></li>`;
 }
@@ -390,7 +519,7 @@ function renderResults(results, compare) {
   }
   const visible = topResults(results, compare, shown);
   const more = results.length - visible.length;
-  const key = visible.map((r) => `${r.order}:${r.distance}`).join(",") + `+${more}`;
+  const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${more}`;
   if (key === renderedKey) return; // the same cards: leave the page as it is
   renderedKey = key;
   resultsBox.innerHTML = `<ul class="cards">${visible.map(renderCard).join("")}</ul>` +
@@ -446,6 +575,7 @@ function fillCities(records, state) {
 
 async function run(state) {
   const id = ++runId;
+  runNow = new Date();
   const origin = await resolveOrigin(state);
   if (id !== runId) return;
   if (origin && origin.missing) placeStatus.textContent = `We could not find “${origin.missing}”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.`;
@@ -485,7 +615,7 @@ function show(records, state, origin, { complete, countsComplete }) {
   const started = performance.now();
   const { results, passed } = filterRecords(records, state, origin);
   fillCities(records, state);
-  renderResults(results, SORTS[state.sort] || SORTS.relevance);
+  renderResults(results, sortFor(state));
   renderArticles(state);
   heading.textContent = "Results";
   const noun = results.length === 1 ? "listing" : "listings";
@@ -541,6 +671,7 @@ async function start() {
   }
   fetchJson(index.articles, new Map()).then((list) => { articles = list; renderArticles(stateFromForm()); }).catch(() => {});
   const state = stateFromParams(new URLSearchParams(location.search));
+  if (!index.schedules) Object.assign(state, { today: "", day: [], sort: state.sort === "next" ? DEFAULTS.sort : state.sort });
   presets = state;
   applyStateToForm(state);
   form.hidden = false;
