@@ -147,7 +147,7 @@ def report_lines(outcome: Outcome, settings: Settings, dry_run: bool, verbose: b
     counts = [(plan.count("add"), "added"), (plan.count("change"), "changed"), (plan.count("same"), "unchanged"),
               (plan.count("conflict"), "with conflicts"), (plan.count("removed"), "removed"),
               (plan.count("flagged") + plan.count("gone"), "gone from the source"), (plan.count("skipped"), "skipped"),
-              (len(plan.refusals), "records not imported")]
+              (len(plan.refusals), "record not imported" if len(plan.refusals) == 1 else "records not imported")]
     summary = ", ".join(f"{count} {what}" for count, what in counts if count or what in ("added", "changed"))
     lines.append(summary + (" — dry run: nothing written" if dry_run else ""))
     return lines
