@@ -50,7 +50,7 @@ def type_codes() -> set[str]:
 
 def test_listings_json_has_every_listing_with_version_and_stable_ids(files, listings):
     document = load_json(files, "api/listings.json")
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "1.1"
     assert document["count"] == len(listings) == 5
     assert document["updated"] == "2026-05-20"  # the newest last_verified, not the build time
     # The id is a UUID 5 of a fixed namespace and the slug: other systems store it, so it must never change.
@@ -68,10 +68,12 @@ def test_listings_json_records_carry_every_field(listings):
     assert family["location"]["postal_code"] == "94105" and family["coordinates"]["source"] == "postal code"
     assert [m["day"] for m in family["schedule"]] == ["monday", "saturday"]
     assert family["schedule"][0] == {"day": "monday", "start": "18:30", "end": "19:30",
-                                     "timezone": "America/Los_Angeles", "notes": ""}
+                                     "timezone": "America/Los_Angeles", "notes": "", "name": "", "types": [],
+                                     "format": ""}
     assert family["calendar"] == "https://example.org/dir/listings/bay-area-family/meetings.ics"
     assert family["last_verified"] == "2026-03-15" and family["source"] == "https://example.org/family/about"
     assert listings["anytime-forum"]["coordinates"] is None and listings["anytime-forum"]["calendar"] == ""
+    assert family["imported"] is None
     assert listings["echo-park-women"]["coordinates"] == {"latitude": 34.078, "longitude": -118.26, "source": "given"}
 
 

@@ -292,6 +292,11 @@ def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Pat
     assert "Serenity Big Book · Closed, Big Book Side door." in text
     feed = json.loads((project / "out/api/meetings.json").read_text(encoding="utf-8"))
     assert {m["name"] for m in feed} >= {"Example Serenity Group", "Example Online Women"}
+    record = next(item for item in json.loads((project / "out/api/listings.json").read_text(encoding="utf-8"))[
+        "listings"] if item["slug"] == "example-serenity-group-hartford")
+    assert record["imported"] == {"feed": str(project.parent / "feed.json"), "from": "example-intergroup", "ids": ["101", "102"],
+                                  "organization": "Example Intergroup", "updated": "2026-10-02"}
+    assert record["schedule"][1]["types"] == ["closed", "big-book"]
 
 
 def test_the_scheduled_workflow_imports_the_configured_sources_for_a_pull_request(project, content, feed, tmp_path):

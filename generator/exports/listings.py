@@ -14,7 +14,8 @@ from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compa
 CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
                "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
-               "email", "website", "credentials", "schedule", "calendar", "last_verified", "source")
+               "email", "website", "credentials", "schedule", "calendar", "last_verified", "source",
+               "imported_from", "imported_ids", "imported_updated")
 LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
 
 
@@ -36,10 +37,12 @@ def listing_record(constants: SiteConstants, listing: Listing) -> dict:
         "coordinates": {"latitude": point.lat, "longitude": point.lng, "source": point.how} if point else None,
         "online": dict(listing.online), "contact": dict(listing.contact),
         "credentials": list(listing.credentials),
-        "schedule": [{"day": m.day, "start": m.start, "end": m.end, "timezone": m.timezone, "notes": m.notes}
+        "schedule": [{"day": m.day, "start": m.start, "end": m.end, "timezone": m.timezone, "notes": m.notes,
+                      "name": m.name, "types": list(m.types), "format": m.format}
                      for m in listing.schedule],
         "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
         "last_verified": listing.last_verified.isoformat(), "source": listing.source,
+        "imported": {key: listing.imported[key] for key in sorted(listing.imported)} if listing.imported else None,
     }
 
 
@@ -80,6 +83,8 @@ def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
         "email": contact["email"], "website": contact["website"], "credentials": "; ".join(listing.credentials),
         "schedule": schedule, "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
         "last_verified": listing.last_verified.isoformat(), "source": listing.source,
+        "imported_from": listing.imported.get("organization") or listing.imported.get("from", ""),
+        "imported_ids": "; ".join(listing.imported.get("ids", ())), "imported_updated": listing.imported.get("updated", ""),
     }
     return [str(values[column]) for column in CSV_COLUMNS]  # csv_text guards formulas
 
