@@ -325,7 +325,8 @@ def _meeting_notes(record: Record, own_audiences: list[str], audiences: dict) ->
     Notes too long for a schedule line are in the description in full (see _description).
     """
     labels = [audiences[slug].label for slug in dict.fromkeys(own_audiences) if slug in audiences]
-    notes = " ".join(part for part in (f"For {', '.join(labels).lower()}." if labels else "", record.notes) if part)
+    own = " ".join(record.notes.split())  # a schedule line is one line; the feed's line breaks become spaces
+    notes = " ".join(part for part in (f"For {', '.join(labels).lower()}." if labels else "", own) if part)
     return notes if len(notes) <= 300 else notes[:260].rsplit(" ", 1)[0] + "… (in full in the description)"
 
 

@@ -12,16 +12,19 @@ import json
 import os
 import re
 import tempfile
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..crosscheck import _name_key, _phone_key, _website_key
 from ..dates import build_date
 from ..errors import Problems
 from ..load import SourceFile, display_path
 from ..markup import MarkdownRenderer
 from ..model import Taxonomy
+from ..phone import parse_phone
 from ..validate import suggest_slug, validate_listing
 from ..yamlfile import YamlProblem, read_yaml
 from .listings import Built, Planned, Settings
@@ -90,20 +93,57 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
     taken = set(files) | set(old)
     folder = content / "listings" / settings.name
     today = build_date().isoformat()
+    slugs = []
     for planned in built.listings:
         slug = by_key.get(planned.key)
         if slug is None:
             slug = _new_slug(planned, taken)
             taken.add(slug)
-            _plan_add(plan, content, folder / f"{slug}.yaml", slug, planned, taxonomy, today)
-        else:
+        slugs.append(slug)
+    _mark_siblings(built.listings, slugs, folder, taxonomy)
+    for planned, slug in zip(built.listings, slugs):
+        if slug in old:
             _plan_update(plan, content, files.get(slug), slug, planned, old[slug], taxonomy, today)
+        else:
+            _plan_add(plan, content, folder / f"{slug}.yaml", slug, planned, taxonomy, today)
     seen = set(plan.state["listings"]) | {c.path for c in plan.changes if c.action == "refused"}
     for slug, entry in old.items():
         if slug not in seen and entry.get("key") not in {p.key for p in built.listings}:
             _plan_gone(plan, content, files.get(slug), slug, entry, taxonomy, removed, today)
     plan.changes.sort(key=lambda change: change.path)
     return plan
+
+
+def _mark_siblings(listings: list[Planned], slugs: list[str], folder: Path, taxonomy: Taxonomy) -> None:
+    """Tell `check` that listings of this source that share a name and place, a website or a phone are
+    different groups (not_duplicate_of): the source lists them apart (an in-person and an online group of one
+    name, two groups an intergroup's phone answers for), and each would otherwise be a warning in every
+    import's pull request. Only listings that pass check are named, so no entry names a file never written."""
+    valid = [(planned, slug) for planned, slug in zip(listings, slugs)
+             if not _check(listing_text(_ordered(dict(planned.data, last_verified="2000-01-01")), folder.parent.parent,
+                                        folder / f"{slug}.yaml"), folder / f"{slug}.yaml", slug, taxonomy)]
+    siblings: dict[str, set[str]] = {slug: set() for _, slug in valid}
+    for key in (_name_key, _website_key, _phone_key):
+        groups: dict[str, list[str]] = {}
+        for planned, slug in valid:
+            value = key(_as_listing(planned.data))
+            if value:
+                groups.setdefault(value, []).append(slug)
+        for group in groups.values():
+            for slug in group:
+                siblings[slug].update(other for other in group if other != slug)
+    for planned, slug in valid:
+        planned.data.pop("not_duplicate_of", None)
+        if siblings[slug]:
+            planned.data["not_duplicate_of"] = sorted(siblings[slug])
+
+
+def _as_listing(data: dict) -> SimpleNamespace:
+    """Return what check's duplicate keys read of a listing, from its fields."""
+    location, contact = data.get("location", {}), data.get("contact", {})
+    phone = parse_phone(contact["phone"], location.get("country", "US")) if contact.get("phone") else None
+    return SimpleNamespace(name=data["name"], city=location.get("city", ""), region=location.get("region", ""),
+                           contact=contact, phone=phone)
 
 
 def _listing_files(content: Path) -> dict[str, Path]:
