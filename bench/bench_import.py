@@ -104,8 +104,9 @@ def make_feed(meetings: int, seed: int = 1) -> list[dict]:
                 meeting["types"] = meeting["types"] + ["ONL"]
                 meeting["region"] = city
             else:
+                street = f"{100 + group % 900} Sample Street"
                 meeting.update({"location": f"Sample Hall {group:04d}",
-                                "formatted_address": f"{100 + group % 900} Sample Street, {city}, {state} {postal}, USA"})
+                                "formatted_address": f"{street}, {city}, {state} {postal}, USA"})
             if attendance != "in_person":
                 meeting["conference_url"] = zoom
                 meeting["conference_url_notes"] = f"Sample meeting ID 99{seed % 10} {group:07d} (not a real meeting)"

@@ -233,12 +233,14 @@ def markdown(run: Run) -> str:
              "|---|---|---:|---:|---:|---|---|"]
     for r in run.results:
         if not r.case.ok or r.code:
-            lines.append(f"| `{r.case.label}` | {r.case.fmt} | — | — | — | error, nothing written: {r.error()} | — |")
+            lines.append(f"| `{r.case.label}` | {r.case.fmt} | — | — | — | error, nothing written: {r.error()} "
+                         "| — |")
             continue
         why = "; ".join(f"{reason} ({count})" for reason, count in r.reasons.most_common()) or "—"
         again = "no file changed" if r.reimport_code == 0 and not r.reimport_changed else \
             f"exit {r.reimport_code}, {len(r.reimport_changed)} files changed"
-        lines.append(f"| `{r.case.label}` | {r.case.fmt} | {r.records} | {r.listings} | {r.refused} | {why} | {again} |")
+        lines.append(f"| `{r.case.label}` | {r.case.fmt} | {r.records} | {r.listings} | {r.refused} | {why} "
+                     f"| {again} |")
     lines += ["", f"All imported into one copy of the starter content ({run.listings:,} listings): `check` exited "
               f"{run.check.returncode}, `build` exited {run.build.returncode}."]
     return "\n".join(lines) + "\n"

@@ -70,7 +70,8 @@ def test_import_bench_runs_every_step_and_writes_only_to_its_folder(repo_root, t
     assert "| 40 | Re-import, nothing changed |" in run.stdout and "byte-identical) |" in run.stdout
     assert "no-change import said: `0 added, 0 changed, " in run.stdout
     assert "re-sync import said: `1 added, " in run.stdout
-    assert run.stdout.startswith("# Import benchmark\n\nMachine: ") and results.read_text(encoding="utf-8") == run.stdout
+    assert run.stdout.startswith("# Import benchmark\n\nMachine: ")
+    assert results.read_text(encoding="utf-8") == run.stdout
     listings = list((work / "content" / "listings" / "sample-intergroup").glob("*.yaml"))
     assert listings and (work / "content" / "imports" / "sample-intergroup.json").is_file()
     assert (work / "output" / "index.html").is_file()
