@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test test-clock test-upstream lock bench bench-search chromium java tools hugo clean
+.PHONY: help venv build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -107,6 +107,9 @@ bench: $(TEST_REQ_STAMP) chromium hugo ## Benchmark build speed at 1,000/10,000/
 
 bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 synthetic listings (BENCH_ARGS="--listings N")
 	$(PY) -m bench.bench_search $(BENCH_ARGS)
+
+bench-import: $(REQ_STAMP) ## Benchmark importing a 2,000-meeting feed, building, and a 20-meeting re-sync (BENCH_ARGS="--meetings N --repeat N")
+	$(PY) -m bench.bench_import $(BENCH_ARGS)
 
 # Runs apt-get install for $(1) as root (or through sudo); explains and fails without apt-get.
 define apt_install

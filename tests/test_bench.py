@@ -52,3 +52,44 @@ def test_hugo_site_holds_the_same_listings_with_front_matter(tmp_path):
     assert matter["title"] == source["name"] and matter["support_types"] == source["support_types"]
     assert {"summary", "kind", "format", "last_verified"} <= set(matter)
     assert "support_type: support_types" in (tmp_path / "hugo" / "hugo.yaml").read_text(encoding="utf-8")
+
+
+def test_import_bench_runs_every_step_and_writes_only_to_its_folder(repo_root, tmp_path):
+    """`make bench-import` at 40 meetings: every row, the no-change import verified, content/ untouched."""
+    before = snapshot(repo_root / "content")
+    work, results = tmp_path / "work", tmp_path / "results.md"
+    run = subprocess.run([sys.executable, "-m", "bench.bench_import", "--meetings", "40", "--repeat", "1",
+                          "--workdir", str(work), "--results", str(results)],
+                         cwd=repo_root, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    rows = [line.split(" | ")[1] for line in run.stdout.splitlines() if line.startswith("| 40 |")]
+    assert rows == ["Import, cold (fresh copy of the starter content)", "Build, cold (no output, no .build-cache)",
+                    "Import + build, cold",
+                    "Re-import, 20 meetings changed (9 times, 9 notes, 1 removed, 1 added)",
+                    "Incremental rebuild after it", "Re-import + rebuild", "Re-import, nothing changed"]
+    assert "| 40 | Re-import, nothing changed |" in run.stdout and "byte-identical) |" in run.stdout
+    assert "no-change import said: `0 added, 0 changed, " in run.stdout
+    assert "re-sync import said: `1 added, " in run.stdout
+    assert run.stdout.startswith("# Import benchmark\n\nMachine: ")
+    assert results.read_text(encoding="utf-8") == run.stdout
+    listings = list((work / "content" / "listings" / "sample-intergroup").glob("*.yaml"))
+    assert listings and (work / "content" / "imports" / "sample-intergroup.json").is_file()
+    assert (work / "output" / "index.html").is_file()
+    assert snapshot(repo_root / "content") == before
+
+
+def test_import_bench_feed_is_fake_and_the_same_every_time():
+    from bench.bench_import import change_feed, make_feed
+
+    feed = make_feed(60, seed=3)
+    assert len(feed) == 60 and feed == make_feed(60, seed=3)
+    assert all(m["group"].startswith("Sample Group ") and m["url"].startswith("https://example.org/") for m in feed)
+    assert all(m.get("conference_url", "https://zoom.us/j/").startswith("https://zoom.us/j/") for m in feed)
+    assert {m["attendance_option"] for m in feed} == {"in_person", "online", "hybrid"}
+    assert all("Sample Street" in m["formatted_address"] for m in feed if m["attendance_option"] != "online")
+    changed, counts = change_feed(feed, 20, seed=3)
+    assert counts == {"time": 9, "notes": 9, "removed": 1, "added": 1} and len(changed) == 60
+    before, after = {m["id"]: m for m in feed}, {m["id"]: m for m in changed}
+    assert len(before.keys() - after.keys()) == 1 and after.keys() - before.keys() == {"9999-0"}
+    assert sum(before[i] != after[i] for i in before.keys() & after.keys()) == 18
+    assert feed == make_feed(60, seed=3)  # the original is not changed in place
