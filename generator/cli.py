@@ -97,6 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--removed", choices=("flag", "remove", "keep"), default=None,
                      help="what to do with listings gone from the source: flag them with imported.removed "
                           "(default), remove them (unless edited by hand), or keep them")
+    imp.add_argument("--allow-empty", action="store_true",
+                     help="accept a source with no meetings at all although earlier imports found some")
     imp.add_argument("--dry-run", action="store_true", help="print what would be added, changed and removed; "
                                                             "write nothing")
     imp.add_argument("--summary", type=Path, metavar="FILE", help="also write the report to FILE (Markdown)")

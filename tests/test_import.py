@@ -246,12 +246,74 @@ def test_a_broken_source_or_state_writes_nothing(imported: Path, tmp_path: Path,
     assert snapshot(imported) == before
 
 
-def test_a_record_that_would_fail_check_is_refused_with_the_reason(content: Path, tmp_path: Path, capsys):
-    feed = [dict(FEED[0], formatted_address="100 Sample Street, Toronto, ON M5V 1A1, Canada")]
+def test_a_value_a_listing_cannot_hold_is_left_out_with_a_word_and_the_group_kept(content, tmp_path, capsys):
+    feed = [dict(FEED[0], phone="555", email="not an email", website="www.example.org")]
     assert run_import(content, write_feed(tmp_path / "feed.json", feed)) == 0
-    out = capsys.readouterr().out
-    assert ("  record 1, id 101, 'Example Serenity Group': would make a listing that fails check: "
-            "location.region: unknown region 'ON'") in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[out.index("Imported without a value a listing cannot hold: 3 values") + 1:][:3] == [
+        "  record 1, id 101, 'Example Serenity Group': phone '555' is not a phone number with its area code: left out",
+        "  record 1, id 101, 'Example Serenity Group': email 'not an email' is not an email address: left out",
+        "  record 1, id 101, 'Example Serenity Group': website 'www.example.org' is not a web address starting with "
+        "https://: left out"]
+    assert "contact" not in listing(content, "example-serenity-group-hartford")
+
+
+def test_a_record_that_would_fail_check_is_refused_with_checks_reason(content: Path, tmp_path: Path, capsys):
+    feed = [dict(FEED[0], timezone="Mars/Olympus"), dict(FEED[1], timezone="Mars/Olympus")]  # one group, two meetings
+    assert run_import(content, write_feed(tmp_path / "feed.json", feed)) == 0
+    out = capsys.readouterr().out.splitlines()
+    reason = ("would make a listing that fails check: schedule[0].timezone: unknown timezone 'Mars/Olympus' — use an "
+              "IANA name such as America/New_York or America/Chicago; schedule[1].timezone: unknown timezone "
+              "'Mars/Olympus' — use an IANA name such as America/New_York or America/Chicago; schedule[2].timezone: "
+              "unknown timezone 'Mars/Olympus' — use an IANA name such as America/New_York or America/Chicago")
+    assert out[out.index("Not imported: 2 records") + 1:][:2] == [
+        f"  record 1, id 101, 'Example Serenity Group': {reason}", f"  record 2, id 102, 'Serenity Big Book': {reason}"]
+    assert out[-1] == "0 added, 0 changed, 2 records not imported"
+
+
+def test_meetings_outside_the_taxonomys_regions_are_refused_saying_how_to_fix_it(content, tmp_path, capsys):
+    outside = [dict(FEED[0], id=200 + i, formatted_address="100 Sample Street, Toronto, ON M5V 1A1, Canada")
+               for i in range(11)]
+    nowhere = [dict(FEED[0], id=300, formatted_address="100 Sample Street, Hartford")]
+    assert run_import(content, write_feed(tmp_path / "feed.json", outside + nowhere)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[out.index("Not imported: 12 records") + 1:][:3] == [
+        "  11 × is in 'ON', which is not a region of taxonomy.yaml — add it to the regions there to list meetings in it",
+        "  1 × gives no state — for a source whose meetings are all in one state, add --region ST (region: in "
+        "content/imports.yaml)",
+        "  Each of them:"]
+    assert run_import(content, write_feed(tmp_path / "feed.json", nowhere), "--region", "CT") == 0
+    assert listing(content, "example-serenity-group-hartford")["location"]["region"] == "CT"
+
+
+def test_a_source_that_is_suddenly_empty_writes_nothing_unless_allowed(imported: Path, tmp_path: Path, capsys):
+    before = snapshot(imported)
+    empty = write_feed(tmp_path / "empty.json", [])
+    assert run_import(imported, empty, "--removed", "remove") == 1
+    assert ("has no meetings at all, where the last import made 4 listings: a failing server or a wrong query "
+            "often looks like this") in capsys.readouterr().err
+    assert snapshot(imported) == before
+    assert run_import(imported, empty, "--removed", "remove", "--allow-empty") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 added, 0 changed, 4 removed"
+
+
+def test_vocabulary_a_richer_format_names_that_the_taxonomy_lacks_is_reported_not_refused(taxonomy_of_project):
+    from generator.importing.listings import Settings, build_listings
+    from generator.importing.records import Read, Record
+
+    record = Record(index=0, id="s1", name="Example Peer Center", attendance="online",
+                    conference_url="https://example.org/join", url="https://example.org/center",
+                    listing={"languages": ["en", "ur"], "support_types": ["peer-specialist", "astrology"]})
+    built = build_listings(Read(records=[record]), Settings("example", "feed.json"), taxonomy_of_project)
+    data = built.listings[0].data
+    assert data["languages"] == ["en"] and data["support_types"] == ["peer-specialist"]
+    assert built.unmapped == {"language 'ur'": 1, "support type 'astrology'": 1}
+
+
+@pytest.fixture
+def taxonomy_of_project(content: Path):
+    from generator.newlisting import load_taxonomy
+    return load_taxonomy(content)
 
 
 def test_a_feed_without_pages_needs_a_source_url(content: Path, tmp_path: Path, capsys):

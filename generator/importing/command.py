@@ -73,7 +73,7 @@ def _import_one(args: argparse.Namespace, config: SourceConfig, taxonomy) -> tup
     removed = args.removed or config.removed
     try:
         outcome = import_source(args.content, config.format, config.source, settings, taxonomy, removed,
-                                config.formats)
+                                config.formats, args.allow_empty)
     except (FetchError, SourceError, StateError) as exc:
         line = f"{config.name}: error: {exc} — nothing was written"
         print(line, file=sys.stderr)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..model import Taxonomy
+from ..phone import parse_phone
 from .records import DAY_NAMES, Read, Record, Refusal
 
 # Sections whose terms apply to a whole listing, and the listing field that holds them.
@@ -19,6 +20,7 @@ LISTING_SECTIONS = (("support_types", "support_types"), ("languages", "languages
 ATTENDANCE_CODES = ("ONL", "TC", "HY")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ().-]{6,24}( *(ext\.?|x) *[0-9]{1,6})?$")  # the schema's contact.phone
 _DIAL = re.compile(r"^\+?[0-9(][0-9 ().,#*+-]{6,78}$")
 _ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 PLATFORMS = (("zoom.us", "Zoom"), ("zoom.com", "Zoom"), ("meet.google.com", "Google Meet"),
@@ -55,6 +57,7 @@ class Built:
     listings: list[Planned] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     unmapped: Counter = field(default_factory=Counter)  # "CODE" or "CODE (label)" → number of meetings
+    left_out: list[Refusal] = field(default_factory=list)  # a value of a record that a listing cannot hold
 
 
 def build_listings(read: Read, settings: Settings, taxonomy: Taxonomy) -> Built:
@@ -63,13 +66,58 @@ def build_listings(read: Read, settings: Settings, taxonomy: Taxonomy) -> Built:
     codes = _code_terms(taxonomy)
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in read.records:
+        reason = _place_problem(record, settings, taxonomy)
+        if reason:
+            built.refusals.append(Refusal(record.index, record.id, record.name, reason))
+            continue
         groups[group_key(record)].append(record)
     organization = settings.organization or read.organization
     for key in sorted(groups):
         records = sorted(groups[key], key=lambda r: (r.days, r.start, r.index))
-        data = _listing(records, settings, organization, codes, taxonomy, built.unmapped)
+        data = _listing(records, settings, organization, codes, taxonomy, built)
         built.listings.append(Planned(key, data["name"], data, records))
     return built
+
+
+def _place_problem(record: Record, settings: Settings, taxonomy: Taxonomy) -> str:
+    """Return why a record meeting in person cannot be placed in one of the taxonomy's regions ('' if it can)."""
+    if record.attendance == "online":
+        return ""
+    region = record.region or settings.region
+    if not region:
+        return ("gives no state — for a source whose meetings are all in one state, add --region ST "
+                "(region: in content/imports.yaml)")
+    if region not in taxonomy.regions_by_code:
+        return (f"is in '{region}', which is not a region of taxonomy.yaml — add it to the regions there to "
+                "list meetings in it")
+    return ""
+
+
+# Listing fields whose values are slugs of a taxonomy section: (field, section, a list of them?).
+VOCABULARY = (("kind", "kinds", False), ("format", "formats", False), ("cost", "costs", False),
+              ("support_types", "support_types", True), ("audience", "audiences", True),
+              ("languages", "languages", True))
+
+
+def _known_terms(fields: dict, taxonomy: Taxonomy, unmapped: Counter) -> dict:
+    """Return a reader's listing fields with vocabulary the taxonomy lacks left out and counted (as codes are)."""
+    kept = dict(fields)
+    for name, section, many in VOCABULARY:
+        if name not in kept:
+            continue
+        terms = taxonomy.sections.get(section, {})
+        values = kept[name] if many else [kept[name]]
+        unknown = [value for value in values if value not in terms]
+        for value in unknown:
+            unmapped[f"{section.replace('_', ' ').rstrip('s')} '{value}'"] += 1
+        known = [value for value in values if value in terms]
+        if many and known:
+            kept[name] = known
+        elif not many and known:
+            kept[name] = known[0]
+        else:
+            del kept[name]
+    return kept
 
 
 def group_key(record: Record) -> str:
@@ -107,7 +155,8 @@ def _code_terms(taxonomy: Taxonomy) -> dict[str, tuple[str, str]]:
 
 
 def _listing(records: list[Record], settings: Settings, organization: str, codes: dict, taxonomy: Taxonomy,
-             unmapped: Counter) -> dict:
+             built: Built) -> dict:
+    unmapped = built.unmapped
     first = records[0]
     name = first.group or first.name
     fmt = _format(records)
@@ -121,13 +170,14 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
     data["format"] = fmt
     location = _location(records, settings, taxonomy)
     if fmt == "online":  # an online group's town is often a county or "Online": only its state helps a visitor
-        location = {key: location[key] for key in ("region", "country") if key in location and location.get("region")}
+        location = {key: location[key] for key in ("region", "country")
+                    if key in location and location.get("region") in taxonomy.regions_by_code}
     if location:
         data["location"] = location
-    online = _online(records) if fmt != "in-person" else {}
+    online = _online(records, built) if fmt != "in-person" else {}
     if online:
         data["online"] = online
-    contact = _contact(records)
+    contact = _contact(records, built)
     if contact:
         data["contact"] = contact
     for section, field_name in LISTING_SECTIONS[1:]:
@@ -136,8 +186,8 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
     schedule = _schedule(records, name, fmt, meeting_terms, taxonomy, settings, set(listing_terms["audiences"]))
     if schedule:
         data["schedule"] = schedule
-    for key, value in first.listing.items():  # what a richer format (HSDS) says outright wins
-        data[key] = value
+    for key, value in _known_terms(first.listing, taxonomy, unmapped).items():
+        data[key] = value  # what a richer format (HSDS) says outright wins
     data["source"] = _source(records, settings)
     data["imported"] = _provenance(records, settings, organization)
     return data
@@ -251,10 +301,16 @@ def _location(records: list[Record], settings: Settings, taxonomy: Taxonomy) -> 
     return location
 
 
-def _online(records: list[Record]) -> dict:
+def _left_out(built: Built, record: Record, what: str, value: str, why: str) -> None:
+    built.left_out.append(Refusal(record.index, record.id, record.name, f"{what} '{value}' {why}: left out"))
+
+
+def _online(records: list[Record], built: Built) -> dict:
     first = next((r for r in records if r.conference_url or r.conference_phone), records[0])
     online: dict = {}
     url = first.conference_url if _URL.match(first.conference_url) else ""
+    if first.conference_url and not url:
+        _left_out(built, first, "conference_url", first.conference_url, "is not a web address")
     url = url or next((r.url for r in records if _URL.match(r.url)), "")
     if url:
         online["url"] = url
@@ -266,6 +322,8 @@ def _online(records: list[Record]) -> dict:
         online["phone"] = first.conference_phone
     elif _DIAL.match(phone_notes):  # a dial string the feed's pattern refused, kept whole in the notes
         online["phone"], phone_notes = phone_notes, ""
+    elif first.conference_phone:
+        phone_notes = "\n".join(part for part in (f"Dial-in: {first.conference_phone}", phone_notes) if part)
     platform = online.get("platform", "")
     notes = "\n".join(note for note in (first.conference_url_notes, phone_notes)
                       if note and note != platform)  # a feed's notes that only name the platform say nothing more
@@ -274,15 +332,25 @@ def _online(records: list[Record]) -> dict:
     return online
 
 
-def _contact(records: list[Record]) -> dict:
+def _contact(records: list[Record], built: Built) -> dict:
+    """Return the group's public phone, email and website: the first of each that a listing can hold."""
     contact = {}
     for record in records:
         if record.phone and "phone" not in contact:
-            contact["phone"] = record.phone
-        if _EMAIL.match(record.email) and "email" not in contact:
-            contact["email"] = record.email
-        if _URL.match(record.website) and "website" not in contact:
-            contact["website"] = record.website
+            if parse_phone(record.phone, record.country or "US") and _PHONE.match(record.phone):
+                contact["phone"] = record.phone
+            else:
+                _left_out(built, record, "phone", record.phone, "is not a phone number with its area code")
+        if record.email and "email" not in contact:
+            if _EMAIL.match(record.email):
+                contact["email"] = record.email
+            else:
+                _left_out(built, record, "email", record.email, "is not an email address")
+        if record.website and "website" not in contact:
+            if _URL.match(record.website):
+                contact["website"] = record.website
+            else:
+                _left_out(built, record, "website", record.website, "is not a web address starting with https://")
     return contact
 
 

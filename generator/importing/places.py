@@ -75,7 +75,7 @@ def split_address(line: str) -> dict[str, str]:
         if code:
             found["region"] = code
             parts.pop()
-    if found.get("region") and parts:
+    if parts and (found.get("region") or len(parts) >= 2):  # "street, town" with no state: the town is last
         found["city"] = parts.pop()
     if parts and found.get("city"):
         found["address"] = ", ".join(parts)

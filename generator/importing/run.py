@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 import tempfile
 import urllib.error
 import urllib.request
@@ -14,7 +15,7 @@ from ..load import display_path
 from ..model import Taxonomy
 from .listings import Built, Settings, build_listings
 from .records import Read, SourceError
-from .sync import Plan, plan_sync
+from .sync import Plan, load_state, plan_sync
 
 FORMATS = {"meeting-guide": "a Meeting Guide JSON feed (the meeting-list plugin, a Google Sheet, …)",
            "csv": "the meeting-list plugin's spreadsheet (CSV) template",
@@ -103,9 +104,14 @@ def _read_hsds(source: str, name: str) -> Read:
 
 
 def import_source(content: Path, fmt: str, source: str, settings: Settings, taxonomy: Taxonomy,
-                  removed: str = "flag", formats_source: str = "") -> Outcome:
+                  removed: str = "flag", formats_source: str = "", allow_empty: bool = False) -> Outcome:
     """Return what importing the source would do (nothing is written here)."""
     read = read_source(fmt, source, formats_source)
+    known = len(load_state(content, settings.name)["listings"])
+    if not read.records and known and not allow_empty:
+        raise SourceError(f"{settings.feed} has no meetings at all, where the last import made {plural(known, 'listing')}: "
+                          "a failing server or a wrong query often looks like this — if the source really is empty "
+                          "now, run again with --allow-empty")
     built = build_listings(read, settings, taxonomy)
     if any(not planned.data["source"] for planned in built.listings):
         raise SourceError(f"{settings.feed}: some meetings have no page of their own (no `url`), so there is no "
@@ -114,11 +120,15 @@ def import_source(content: Path, fmt: str, source: str, settings: Settings, taxo
     return Outcome(read, built, plan_sync(content, built, settings, taxonomy, removed))
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def report_lines(outcome: Outcome, settings: Settings, dry_run: bool, verbose: bool = True) -> list[str]:
     """Return the import's report: per file what happens, the refused records, unmapped codes and counts."""
     plan, built = outcome.plan, outcome.built
-    lines = [f"{settings.name}: {len(outcome.read.records)} records from {settings.feed} → "
-             f"{len(built.listings)} listings"]
+    lines = [f"{settings.name}: {plural(len(outcome.read.records), 'record')} from {settings.feed} → "
+             f"{plural(len(built.listings), 'listing')}"]
     marks = {"add": "+", "change": "~", "conflict": "!", "removed": "-", "flagged": "?", "gone": "?",
              "skipped": "="}
     for change in plan.changes:
@@ -137,8 +147,15 @@ def report_lines(outcome: Outcome, settings: Settings, dry_run: bool, verbose: b
             detail.append(change.note)
         lines.append(f"  {marks[change.action]} {change.path}" + (f" ({'; '.join(detail)})" if detail else ""))
     if plan.refusals:
-        lines.append(f"Not imported: {len(plan.refusals)} record{'s' * (len(plan.refusals) != 1)}")
+        lines.append(f"Not imported: {plural(len(plan.refusals), 'record')}")
+        reasons = Counter(refusal.reason for refusal in plan.refusals)
+        if len(plan.refusals) > 10 and len(reasons) < len(plan.refusals):  # many alike: say why in short first
+            lines += [f"  {count} × {reason}" for reason, count in reasons.most_common()]
+            lines.append("  Each of them:")
         lines += [f"  {refusal.where()}: {refusal.reason}" for refusal in plan.refusals]
+    if built.left_out:
+        lines.append(f"Imported without a value a listing cannot hold: {plural(len(built.left_out), 'value')}")
+        lines += [f"  {item.where()}: {item.reason}" for item in built.left_out]
     if built.unmapped:
         lines.append("Type codes with no term in taxonomy.yaml (left out of the listings; give a term "
                      "`meeting_guide: CODE` to keep them):")

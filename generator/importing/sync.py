@@ -169,7 +169,7 @@ def _plan_add(plan: Plan, content: Path, path: Path, slug: str, planned: Planned
     problems = _check(text, path, slug, taxonomy)
     if problems:
         plan.refusals.extend(Refusal(r.index, r.id, r.name, f"would make a listing that fails check: {problems}")
-                             for r in planned.records[:1])
+                             for r in planned.records)  # every record of it: each is a meeting not imported
         plan.changes.append(Change("refused", slug, note=problems))
         return
     plan.writes[path] = text
