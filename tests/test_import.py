@@ -459,3 +459,91 @@ def test_groups_the_source_lists_apart_are_not_called_duplicates(content: Path, 
     assert first["schedule"][0]["notes"] == "First line. Second line."
     result = run_build_py("check", "--content", "content", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_refused_twin_is_not_named_by_the_other(content: Path, project: Path, tmp_path: Path, capsys):
+    twins = [
+        {"id": 1, "name": "Example Daily Reflection", "day": 1, "time": "07:00", "conference_url": "https://zoom.us/j/5550001",
+         "url": "https://example.org/m/1"},
+        {"id": 2, "name": "Example Daily Reflection", "day": 2, "time": "07:00", "conference_url": "https://zoom.us/j/5550002",
+         "url": "https://example.org/m/2", "timezone": "Mars/Olympus"},
+    ]
+    assert run_import(content, write_feed(tmp_path / "twins.json", twins)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 added, 0 changed, 1 record not imported"
+    written = list((content / "listings" / "example-intergroup").glob("*.yaml"))
+    assert len(written) == 1 and "not_duplicate_of" not in listing(content, written[0].stem)
+    state = json.loads((content / "imports" / "example-intergroup.json").read_text(encoding="utf-8"))
+    assert all("not_duplicate_of" not in entry["data"] for entry in state["listings"].values())
+    result = run_build_py("check", "--content", "content", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- the other formats, end to end
+
+SHEET = """\
+Time,End Time,Day,Name,Location,Address,City,State,Postal Code,Country,Types,Notes,Group,Website
+7:00 PM,8:00 PM,Monday,Example Sheet Group,Example Hall,5 Example Road,Hartford,CT,06103,US,"Open, Discussion",,Example Sheet Group,https://example.org/sheet
+7:00 PM,8:00 PM,Thursday,Example Sheet Group,Example Hall,5 Example Road,Hartford,CT,06103,US,"Closed, Big Book",Side door,Example Sheet Group,https://example.org/sheet
+"""
+
+
+def test_a_spreadsheet_imports_one_listing_per_group(content: Path, tmp_path: Path, project: Path, capsys):
+    sheet = tmp_path / "meetings.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    assert main(["import", "csv", str(sheet), "--content", str(content), "--source-url",
+                 "https://example.org/meetings/"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 added, 0 changed"
+    data = yaml.safe_load((content / "listings/meetings/example-sheet-group-hartford.yaml").read_text(encoding="utf-8"))
+    assert [(m["day"], m["start"], m["end"], m["types"]) for m in data["schedule"]] == [
+        ("monday", "19:00", "20:00", ["open", "discussion"]), ("thursday", "19:00", "20:00", ["closed", "big-book"])]
+    assert data["source"] == "https://example.org/meetings/" and data["contact"] == {"website": "https://example.org/sheet"}
+    assert run_build_py("check", "--content", "content", "--strict", cwd=project).returncode == 0
+
+
+def test_a_bmlt_answer_imports_with_its_formats(content: Path, tmp_path: Path, project: Path, capsys):
+    formats = [{"key_string": "O", "name_string": "Open", "world_id": "OPEN", "lang": "en", "id": "1"},
+               {"key_string": "BT", "name_string": "Basic Text", "world_id": "BT", "lang": "en", "id": "2"}]
+    meetings = [{"id_bigint": "7", "meeting_name": "Example Hope Group", "weekday_tinyint": "4",
+                 "start_time": "18:30:00", "duration_time": "01:00:00", "formats": "O,BT", "published": "1",
+                 "location_text": "Example Church", "location_street": "9 Example Lane",
+                 "location_municipality": "Hartford", "location_province": "CT", "location_postal_code_1": "06103",
+                 "location_nation": "US", "latitude": "0", "longitude": "0", "venue_type": "1"}]
+    (tmp_path / "results.json").write_text(json.dumps(meetings), encoding="utf-8")
+    (tmp_path / "formats.json").write_text(json.dumps(formats), encoding="utf-8")
+    assert main(["import", "bmlt", str(tmp_path / "results.json"), "--formats", str(tmp_path / "formats.json"),
+                 "--content", str(content), "--name", "example-area", "--source-url", "https://example.org/na/"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  BT (Basic Text): 1 meeting" in out and out[-1] == "1 added, 0 changed"
+    data = yaml.safe_load((content / "listings/example-area/example-hope-group-hartford.yaml").read_text(encoding="utf-8"))
+    assert data["schedule"] == [{"day": "wednesday", "start": "18:30", "end": "19:30", "types": ["open"]}]
+    assert data["imported"]["ids"] == ["7"]
+
+
+def test_the_bmlt_formats_address_is_asked_of_the_same_server():
+    from generator.importing.run import bmlt_formats_address
+
+    assert bmlt_formats_address("https://bmlt.example.org/main_server/client_interface/json/"
+                                "?switcher=GetSearchResults&services=5") == (
+        "https://bmlt.example.org/main_server/client_interface/json/?switcher=GetFormats")
+    assert bmlt_formats_address("results.json") == ""
+
+
+def test_plain_http_and_unreadable_sources_are_refused_with_one_line(content: Path, tmp_path: Path, capsys):
+    assert main(["import", "meeting-guide", "http://example.org/feed.json", "--content", str(content)]) == 1
+    assert capsys.readouterr().err == ("example: error: http://example.org/feed.json: use https:// — a feed fetched "
+                                       "over plain http can be altered on the way — nothing was written\n")
+    assert main(["import", "meeting-guide", str(tmp_path), "--content", str(content), "--name", "x"]) == 1
+    assert capsys.readouterr().err == f"x: error: {tmp_path}: is a folder — give the feed's file — nothing was written\n"
+
+
+def test_an_hsds_zip_of_the_tabular_export_imports(starter_site: Path, content: Path, tmp_path: Path, capsys):
+    import zipfile
+
+    archive = tmp_path / "hsds.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted((starter_site / "api/hsds").glob("*")):
+            zipped.write(path, path.name)
+    assert main(["import", "hsds", str(archive), "--content", str(content), "--name", "zipped"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    count = len(list((starter_site / "listings").glob("*/index.html")))
+    assert out[-1] == f"{count} added, 0 changed"

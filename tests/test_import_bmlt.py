@@ -9,7 +9,7 @@ import pytest
 from generator.importing.bmlt import country_code, read_bmlt, region_code
 from generator.importing.records import Record, SourceError
 
-FEEDS = Path("/work/shared/feeds/bmlt-yap-upstate-ny")
+FEEDS = Path(__file__).resolve().parents[2] / "shared/feeds/bmlt-yap-upstate-ny"  # beside the repository
 
 # A made-up server's formats, in the shape GetFormats answers (every value a string).
 FORMATS = [

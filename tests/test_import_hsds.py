@@ -15,7 +15,7 @@ from generator.exports.hsds_tables import ATTRIBUTE_SECTIONS
 from generator.importing.hsds import VOCABULARY, read_hsds_json, read_hsds_tables
 from generator.importing.records import SourceError
 
-EXAMPLES = Path("/work/shared/feeds/hsds3-examples")
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared/feeds/hsds3-examples"  # beside the repository
 
 # A fictional service in HSDS's service_full shape: one place, an online room, two weekly meetings.
 CENTER = {

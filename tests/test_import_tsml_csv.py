@@ -12,7 +12,7 @@ import pytest
 from generator.importing.records import Record, SourceError
 from generator.importing.tsml_csv import read_tsml_csv
 
-FEEDS = Path("/work/shared/feeds")
+FEEDS = Path(__file__).resolve().parents[2] / "shared/feeds"  # beside the repository
 
 HEADER = ("Time,End Time,Day,Name,Location,Address,City,State,Postal Code,Country,Types,Notes,Location Notes,"
           "Group,Group Notes,Website,Email,Phone,Conference URL,Conference URL Notes,Conference Phone,"

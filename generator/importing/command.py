@@ -60,7 +60,7 @@ def _sources(args: argparse.Namespace) -> list[SourceConfig]:
 
 
 def _default_name(source: str) -> str:
-    if source.startswith("https://"):
+    if source.startswith(("https://", "http://")):
         return suggest_slug(urlsplit(source).netloc.removeprefix("www.").rsplit(".", 1)[0])
     path = Path(source)
     return suggest_slug(path.stem if path.suffix else path.name)

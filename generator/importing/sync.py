@@ -9,6 +9,7 @@ written until the whole plan is made and every file it would write passes `check
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 import os
 import re
 import tempfile
@@ -55,6 +56,7 @@ class Change:
 class Plan:
     changes: list[Change] = field(default_factory=list)
     writes: dict[Path, str] = field(default_factory=dict)
+    data: dict[Path, dict] = field(default_factory=dict)  # the fields of each file in `writes`
     deletes: list[Path] = field(default_factory=list)
     state: dict = field(default_factory=dict)
     refusals: list[Refusal] = field(default_factory=list)
@@ -100,13 +102,16 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
             slug = _new_slug(planned, taken)
             taken.add(slug)
         slugs.append(slug)
-    _mark_siblings(built.listings, slugs, folder, taxonomy)
+    _mark_siblings(built.listings, slugs)
     for planned, slug in zip(built.listings, slugs):
         if slug in old:
             _plan_update(plan, content, files.get(slug), slug, planned, old[slug], taxonomy, today)
         else:
             _plan_add(plan, content, folder / f"{slug}.yaml", slug, planned, taxonomy, today)
-    seen = set(plan.state["listings"]) | {c.path for c in plan.changes if c.action == "refused"}
+    refused = {c.path for c in plan.changes if c.action == "refused"}
+    if refused:
+        _drop_refused(plan, content, refused)
+    seen = set(plan.state["listings"]) | refused
     for slug, entry in old.items():
         if slug not in seen and entry.get("key") not in {p.key for p in built.listings}:
             _plan_gone(plan, content, files.get(slug), slug, entry, taxonomy, removed, today)
@@ -114,28 +119,43 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
     return plan
 
 
-def _mark_siblings(listings: list[Planned], slugs: list[str], folder: Path, taxonomy: Taxonomy) -> None:
+def _mark_siblings(listings: list[Planned], slugs: list[str]) -> None:
     """Tell `check` that listings of this source that share a name and place, a website or a phone are
     different groups (not_duplicate_of): the source lists them apart (an in-person and an online group of one
     name, two groups an intergroup's phone answers for), and each would otherwise be a warning in every
-    import's pull request. Only listings that pass check are named, so no entry names a file never written."""
-    valid = [(planned, slug) for planned, slug in zip(listings, slugs)
-             if not _check(listing_text(_ordered(dict(planned.data, last_verified="2000-01-01")), folder.parent.parent,
-                                        folder / f"{slug}.yaml"), folder / f"{slug}.yaml", slug, taxonomy)]
-    siblings: dict[str, set[str]] = {slug: set() for _, slug in valid}
+    import's pull request. A listing that is then refused is taken out of the others' lists (_drop_refused)."""
+    siblings: dict[str, set[str]] = {slug: set() for slug in slugs}
     for key in (_name_key, _website_key, _phone_key):
         groups: dict[str, list[str]] = {}
-        for planned, slug in valid:
+        for planned, slug in zip(listings, slugs):
             value = key(_as_listing(planned.data))
             if value:
                 groups.setdefault(value, []).append(slug)
         for group in groups.values():
             for slug in group:
                 siblings[slug].update(other for other in group if other != slug)
-    for planned, slug in valid:
+    for planned, slug in zip(listings, slugs):
         planned.data.pop("not_duplicate_of", None)
         if siblings[slug]:
             planned.data["not_duplicate_of"] = sorted(siblings[slug])
+
+
+def _drop_refused(plan: Plan, content: Path, refused: set[str]) -> None:
+    """Take refused listings out of the not_duplicate_of of the others, which name them (rare: rewrite those)."""
+    for path, data in list(plan.data.items()):
+        names = data.get("not_duplicate_of", [])
+        if refused.isdisjoint(names):
+            continue
+        kept = [name for name in names if name not in refused]
+        data = {key: value for key, value in data.items() if key != "not_duplicate_of"}
+        if kept:
+            data["not_duplicate_of"] = kept
+        plan.data[path] = data = _ordered(data)
+        plan.writes[path] = listing_text(data, content, path)
+        entry = plan.state["listings"].get(path.stem)
+        if entry and "not_duplicate_of" in entry["data"]:
+            entry["data"] = _facts({**{k: v for k, v in entry["data"].items() if k != "not_duplicate_of"},
+                                    **({"not_duplicate_of": kept} if kept else {})})
 
 
 def _as_listing(data: dict) -> SimpleNamespace:
@@ -172,7 +192,7 @@ def _plan_add(plan: Plan, content: Path, path: Path, slug: str, planned: Planned
                              for r in planned.records)  # every record of it: each is a meeting not imported
         plan.changes.append(Change("refused", slug, note=problems))
         return
-    plan.writes[path] = text
+    plan.writes[path], plan.data[path] = text, data
     plan.state["listings"][slug] = {"key": planned.key, "data": _facts(data)}
     plan.changes.append(Change("add", display_path(path), meetings=len(data.get("schedule", ()))))
 
@@ -209,7 +229,7 @@ def _plan_update(plan: Plan, content: Path, path: Path | None, slug: str, planne
         plan.changes.append(Change("skipped", display_path(path), note=f"the update would fail check ({problems}): "
                                                                       "left as it is"))
         return
-    plan.writes[path] = text
+    plan.writes[path], plan.data[path] = text, merged
     plan.changes.append(Change("conflict" if conflicts else "change", display_path(path),
                                meetings=len(merged.get("schedule", ())), fields=changed, conflicts=conflicts))
 
@@ -292,7 +312,7 @@ def _ordered(data: dict) -> dict:
     return {key: data[key] for key in (*FIELD_ORDER, *data) if key in data}
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ten times as fast
     """Write listings as contributors write them: lists of words in [brackets], long text as a block."""
 
 
@@ -317,11 +337,16 @@ def listing_text(data: dict, content: Path, path: Path) -> str:
     return SCHEMA_LINE.format(schema) + body
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownRenderer:
+    return MarkdownRenderer()  # one for every check of a plan: making one costs as much as checking a listing
+
+
 def _check(text: str, path: Path, slug: str, taxonomy: Taxonomy) -> str:
     """Return what `check` would say against the file ('' when it passes)."""
     problems = Problems()
     doc = read_yaml(text.encode("utf-8"))
-    validate_listing(SourceFile(display_path(path), slug, doc), taxonomy, MarkdownRenderer(), problems)
+    validate_listing(SourceFile(display_path(path), slug, doc), taxonomy, _markdown(), problems)
     return "; ".join(f"{p.field}: {p.message}" for p in problems.errors)
 
 
