@@ -547,3 +547,21 @@ def test_an_hsds_zip_of_the_tabular_export_imports(starter_site: Path, content: 
     out = capsys.readouterr().out.splitlines()
     count = len(list((starter_site / "listings").glob("*/index.html")))
     assert out[-1] == f"{count} added, 0 changed"
+
+
+def test_listing_files_are_the_same_bytes_whichever_yaml_emitter_writes_them(imported: Path):
+    import generator.importing.sync as sync
+
+    if not hasattr(yaml, "CSafeDumper"):
+        pytest.skip("this PyYAML has no libyaml")
+    for path in sorted((imported / "listings").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["description"] = "Café – «Tuesday»\nsecond line: with a colon\n\n# not a heading"
+        texts = []
+        for base in (yaml.CSafeDumper, yaml.SafeDumper):
+            dumper = type("Dumper", (base,), {})
+            dumper.add_representer(str, sync._represent_text)
+            dumper.add_representer(list, sync._represent_list)
+            texts.append(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
+                                   default_flow_style=False, width=10_000))
+        assert texts[0] == texts[1], path
