@@ -26,7 +26,8 @@ def meeting_event(constants: SiteConstants, listing: Listing, meeting: Meeting, 
     if meeting.end:
         event.add("dtend", meeting_end(start, meeting.end))
     event.add("rrule", {"freq": "WEEKLY", "byday": BYDAY[meeting.day_number]})
-    event.add("summary", listing.name)
+    event.add("summary", f"{meeting.name} ({listing.name})" if meeting.name and meeting.name != listing.name
+              else listing.name)
     event.add("description", description(constants, listing, meeting))
     where = street_address(listing) or (listing.online["url"] if listing.is_online else "")
     if where:

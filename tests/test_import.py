@@ -359,6 +359,9 @@ def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Pat
     assert record["imported"] == {"feed": str(project.parent / "feed.json"), "from": "example-intergroup", "ids": ["101", "102"],
                                   "organization": "Example Intergroup", "updated": "2026-10-02"}
     assert record["schedule"][1]["types"] == ["closed", "big-book"]
+    calendar = (project / "out/listings/example-serenity-group-hartford/meetings.ics").read_text(encoding="utf-8")
+    assert "SUMMARY:Serenity Big Book (Example Serenity Group)" in calendar
+    assert calendar.count("BEGIN:VEVENT") == 3
 
 
 def test_the_scheduled_workflow_imports_the_configured_sources_for_a_pull_request(project, content, feed, tmp_path):

@@ -115,10 +115,16 @@ def description(constants: SiteConstants, listing: Listing, meeting: Meeting) ->
     return "\n\n".join(lines)
 
 
+def event_title(listing: Listing, meeting: Meeting) -> str:
+    """Return a calendar entry's title: the meeting's own name, with its group's when they differ."""
+    return f"{meeting.name} ({listing.name})" if meeting.name and meeting.name != listing.name else listing.name
+
+
 def meeting_event(constants: SiteConstants, listing: Listing, meeting: Meeting, n: int) -> bytes:
     """Return one weekly meeting as a VEVENT with a weekly RRULE (properties in icalendar's order)."""
     start = first_occurrence(meeting, listing.last_verified)
-    lines = ["BEGIN:VEVENT", f"SUMMARY:{escape_text(listing.name)}", local_time("DTSTART", start, meeting.timezone)]
+    lines = ["BEGIN:VEVENT", f"SUMMARY:{escape_text(event_title(listing, meeting))}",
+             local_time("DTSTART", start, meeting.timezone)]
     if meeting.end:
         lines.append(local_time("DTEND", meeting_end(start, meeting.end), meeting.timezone))
     uid = stable_id("meeting", listing.slug, meeting.day, meeting.start, str(n))
