@@ -210,6 +210,8 @@ def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported,
     assert run_import(imported, write_feed(tmp_path / "again.json", FEED)) == 0  # back in the source
     capsys.readouterr()
     assert "removed" not in listing(imported, "example-online-women-online")["imported"]
+    assert run_import(imported, source) == 0  # flagged again, then removed on request: the flag is not an edit
+    capsys.readouterr()
     assert run_import(imported, source, "--removed", "remove") == 0
     assert f"  - {path}" in capsys.readouterr().out.splitlines()
     assert not path.exists()

@@ -112,8 +112,9 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
     if refused:
         _drop_refused(plan, content, refused)
     seen = set(plan.state["listings"]) | refused
+    keys = {planned.key for planned in built.listings}
     for slug, entry in old.items():
-        if slug not in seen and entry.get("key") not in {p.key for p in built.listings}:
+        if slug not in seen and entry.get("key") not in keys:
             _plan_gone(plan, content, files.get(slug), slug, entry, taxonomy, removed, today)
     plan.changes.sort(key=lambda change: change.path)
     return plan
@@ -239,7 +240,8 @@ def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: d
     if path is None:
         return  # gone from the source and from the folder: nothing to do, forget it
     ours = _read(path)
-    edited = ours is None or _facts(ours) != entry.get("data")
+    # An earlier import's own mark (imported.removed) is not an edit.
+    edited = ours is None or _facts(ours, "imported") != _facts(entry.get("data", {}), "imported")
     if removed == "remove" and not edited:
         plan.deletes.append(path)
         plan.changes.append(Change("removed", display_path(path)))
@@ -289,9 +291,9 @@ def _merge_one(base, ours, theirs):
     return ours, False, True
 
 
-def _facts(data: dict) -> dict:
-    """Return a listing's fields as the merge compares them: everything but the verification date."""
-    return {key: value for key, value in data.items() if key != "last_verified"}
+def _facts(data: dict, *also: str) -> dict:
+    """Return a listing's fields as the merge compares them: everything but the verification date (and `also`)."""
+    return {key: value for key, value in data.items() if key != "last_verified" and key not in also}
 
 
 def _read(path: Path) -> dict | None:
