@@ -333,6 +333,8 @@ def test_usage_errors_name_the_fix(content: Path, capsys):
     assert capsys.readouterr().err == ("error: unknown format 'gtfs' — use one of: meeting-guide, csv, bmlt, hsds\n")
     assert main(["import", "--all", "--content", str(content)]) == 2
     assert "imports.yaml: not found" in capsys.readouterr().err
+    assert main(["import", "csv", "x.csv", "--content", str(content), "--support-types", "12step"]) == 2
+    assert capsys.readouterr().err == "error: x: unknown support type '12step' — did you mean '12-step'?\n"
 
 
 def test_configured_sources_import_with_all_and_write_a_summary(content: Path, feed: Path, tmp_path: Path, capsys):

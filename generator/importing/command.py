@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import did_you_mean
 from ..newlisting import NewListingError, load_taxonomy
 from ..validate import suggest_slug
 from .config import ConfigError, SourceConfig, load_sources
@@ -29,6 +30,12 @@ def import_command(args: argparse.Namespace) -> int:
     except NewListingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    for config in sources:
+        unknown = [slug for slug in config.support_types if slug not in taxonomy.support_types]
+        if unknown:
+            print(f"error: {config.name}: unknown support type '{unknown[0]}'"
+                  f"{did_you_mean(unknown[0], list(taxonomy.support_types))}", file=sys.stderr)
+            return EXIT_USAGE
     report: list[str] = []
     failed = False
     for config in sources:
