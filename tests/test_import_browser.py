@@ -1,0 +1,65 @@
+"""An imported directory in real Chromium, at phone size: a listing's meetings read without sideways
+scrolling, and the directory leads with the meeting that is on now."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.pipeline import build_site
+from test_import import FEED
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def imported_site(tmp_path_factory, repo_root: Path, serve_dir):
+    """Import the made-up feed into a copy of the starter taxonomy, build it and serve it; yield its URL."""
+    root = tmp_path_factory.mktemp("imported")
+    content = root / "content"
+    (content / "listings").mkdir(parents=True)
+    (content / "taxonomy.yaml").write_bytes((repo_root / "content" / "taxonomy.yaml").read_bytes())
+    feed = root / "feed.json"
+    feed.write_text(json.dumps(FEED), encoding="utf-8")
+    assert main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
+                 "--organization", "Example Intergroup"]) == 0
+    build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def phone_page(browser, moment: str):
+    context = browser.new_context(viewport=PHONE, timezone_id="America/New_York")
+    page = context.new_page()
+    page.clock.set_fixed_time(moment)
+    return context, page
+
+
+def test_a_listings_meetings_fit_a_phone(browser, imported_site):
+    context, page = phone_page(browser, "2026-11-19T23:00:00Z")
+    try:
+        page.goto(f"{imported_site}/listings/example-serenity-group-hartford/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        rows = page.locator("table.schedule tbody tr")
+        assert rows.count() == 3
+        second = " ".join(rows.nth(1).inner_text().split())
+        assert second == "Thursday 19:30 Eastern Time (America/New_York) Serenity Big Book · Closed, Big Book Side door."
+        assert page.get_by_text("From Example Intergroup's meeting list, updated 2 October 2026.").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_directory_leads_with_the_meeting_on_now(browser, imported_site):
+    # Thursday 19 November 2026, 19:45 in Connecticut: the Big Book meeting (19:30) is on.
+    context, page = phone_page(browser, "2026-11-20T00:45:00Z")
+    try:
+        page.goto(f"{imported_site}/directory/?sort=next")
+        page.wait_for_function("document.getElementById('result-status').textContent.endsWith('found')")
+        first = page.locator("#results .card").first
+        assert first.locator(".card-title").inner_text() == "Example Serenity Group"
+        assert " ".join(first.locator(".card-next").inner_text().split()) == "Meeting now, until 8:30 PM EST"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
