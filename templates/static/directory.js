@@ -23,6 +23,11 @@ const statusBox = document.getElementById("result-status");
 const articleBox = document.getElementById("article-results");
 const placeStatus = document.getElementById("f-place-status");
 const heading = document.getElementById("results-title");
+const panel = document.getElementById("filter-panel");
+const showButton = document.getElementById("f-show");
+const chipsBox = document.getElementById("f-chips");
+const activeCount = document.getElementById("f-active");
+const WIDE = matchMedia("(min-width: 60rem)");
 // The embedded directory (/embed/) runs this same code: its links open the main site in a new tab, its URL
 // changes replace the frame's history entry (so the host page's back button is not taken over), the frame's
 // own parameters (origin, theme, accent) stay in the URL, and "Clear all filters" returns to the presets.
@@ -492,9 +497,14 @@ function label(section, position) {
   return entry ? entry[1] : "";
 }
 
+function milesText(miles) {
+  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles`;
+}
+
 function renderCard(record) {
   const place = [record.city, record.region].filter(Boolean).join(", ");
-  const distance = record.distance != null ? `${record.distance < 10 ? record.distance.toFixed(1) : Math.round(record.distance)} miles away` : "";
+  // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
+  const distance = record.distance != null && !record.remote ? `${milesText(record.distance)} away` : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
   const weekly = weeklyText(record);
   const types = record.types.map((t) => `<li><span class="tag">${escapeHtml(label("support_types", t))}</span></li>`).join("");
@@ -511,19 +521,74 @@ function renderCard(record) {
 
 let renderedKey = "";
 
-function renderResults(results, compare) {
-  if (!results.length) {
-    renderedKey = "";
-    resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
+function cardList(records) {
+  return `<ul class="cards">${records.map(renderCard).join("")}</ul>`;
+}
+
+function moreButton(more) {
+  return more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "";
+}
+
+// Render the results. With a place, honestly: what is in person within the distance first (nearest first,
+// unless another order is chosen), then what anyone can join online, as a section of its own; and when
+// nothing is near, say so (findNearest then offers the nearest farther away).
+function renderResults(results, compare, origin, state) {
+  if (!origin) {
+    if (!results.length) {
+      renderedKey = "";
+      resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
+      return;
+    }
+    const visible = topResults(results, compare, shown);
+    const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${results.length}`;
+    if (key === renderedKey) return; // the same cards: leave the page as it is
+    renderedKey = key;
+    resultsBox.innerHTML = cardList(visible) + moreButton(results.length - visible.length);
     return;
   }
-  const visible = topResults(results, compare, shown);
-  const more = results.length - visible.length;
-  const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${more}`;
-  if (key === renderedKey) return; // the same cards: leave the page as it is
+  const near = results.filter((r) => !r.remote);
+  const online = results.filter((r) => r.remote);
+  const nearOrder = compare === SORTS.relevance && !state.q.trim() ? SORTS.distance : compare;
+  const nearShown = topResults(near, nearOrder, shown);
+  const onlineShown = topResults(online, compare === SORTS.distance ? SORTS.name : compare, Math.max(shown - nearShown.length, 0));
+  const key = [origin.label, state.radius, ...nearShown.map((r) => r.order), "|", ...onlineShown.map((r) => r.order),
+    results.length, ...nearShown.concat(onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
+  if (key === renderedKey) return;
   renderedKey = key;
-  resultsBox.innerHTML = `<ul class="cards">${visible.map(renderCard).join("")}</ul>` +
-    (more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "");
+  const within = `within ${state.radius} miles of ${origin.label}`;
+  let html = "";
+  if (state.online !== "only") {
+    html += `<section class="results-section" aria-labelledby="near-title"><h3 id="near-title">In person ${escapeHtml(within)} (${near.length})</h3>`;
+    html += near.length ? cardList(nearShown)
+      : `<p class="results-note">Nothing in person ${escapeHtml(within)} matches.</p><div id="nearest"></div>`;
+    html += "</section>";
+  }
+  if (state.online !== "exclude" && (online.length || state.online === "only")) {
+    html += `<section class="results-section" aria-labelledby="online-title"><h3 id="online-title">Online and by phone, from anywhere (${online.length})</h3>`;
+    html += online.length ? cardList(onlineShown) : `<p class="results-note">No online options match.</p>`;
+    html += "</section>";
+  }
+  resultsBox.innerHTML = html + moreButton(results.length - nearShown.length - onlineShown.length);
+}
+
+// When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
+// area, a step at a time) and offer them, with their distance, under the note that says so.
+async function findNearest(state, origin, id) {
+  for (const radius of [50, 100, 250, 500, 1000, 5000]) {
+    if (radius <= +state.radius) continue;
+    const wider = { ...state, radius: String(radius), online: "exclude" };
+    const records = await loadShards(shardLists(scopesFor(wider, origin), state.type).flat());
+    if (id !== runId) return;
+    const base = baseFilter(wider, origin);
+    const active = activeFacets(state);
+    const found = records.filter((r) => base(r) && !r.remote && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
+    if (!found.length) continue;
+    const nearest = topResults(found, SORTS.distance, 5);
+    const box = document.getElementById("nearest");
+    if (!box) return;
+    box.innerHTML = `<p class="results-note">The nearest in person, farther away:</p>${cardList(nearest)}`;
+    return;
+  }
 }
 
 function renderCounts(counts, typesPending) {
@@ -571,6 +636,84 @@ function fillCities(records, state) {
   select.value = options.find((o) => fold(o.value) === fold(state.city))?.value ?? "";
 }
 
+// ---------------------------------------------------------------- chips and the filter panel
+
+function vocabLabel(section, slug) {
+  const entry = (vocab[section] || []).find(([s]) => s === slug);
+  return entry ? entry[1] : slug;
+}
+
+// Return the filters in use as [field, value, words] for their chips.
+function chipList(state) {
+  const chips = [];
+  if (state.q.trim()) chips.push(["q", "", `“${state.q.trim()}”`]);
+  if (state.place.trim() || state.at) chips.push(["place", "", `Within ${state.radius} miles of ${state.at ? "your location" : state.place.trim()}`]);
+  if (state.region) chips.push(["region", "", vocabLabel("regions", state.region)]);
+  if (state.city) chips.push(["city", "", state.city]);
+  if (state.online !== "include") chips.push(["online", "", state.online === "only" ? "Online only" : "In person only"]);
+  if (state.today) chips.push(["today", "", "Meets today"]);
+  for (const [name, section] of FACETS) {
+    for (const value of state[name]) chips.push([name, value, section ? vocabLabel(section, value) : DAY_NAMES[Number(value)]]);
+  }
+  return chips;
+}
+
+function renderChips(state) {
+  const chips = chipList(state);
+  chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">: remove this filter</span></button></li>`).join("") +
+    (chips.length > 1 ? `<li><button type="reset" class="chip chip-clear" id="f-clear">Clear all</button></li>` : "");
+  const inPanel = chips.filter(([name]) => name !== "q" && name !== "place").length;
+  activeCount.textContent = inPanel ? ` (${inPanel} in use)` : "";
+}
+
+// Take one filter away, as its chip's ✕ asks, and keep the keyboard where it was.
+function removeChip(chip) {
+  const { remove, value } = chip.dataset;
+  const field = (name) => form.elements.namedItem(name);
+  if (remove === "place") { field("place").value = ""; form.dataset.at = ""; }
+  else if (remove === "q") field("q").value = "";
+  else if (remove === "region") { field("region").value = ""; field("city").value = ""; }
+  else if (remove === "city") field("city").value = "";
+  else if (remove === "online") field("online").value = "include";
+  else if (remove === "today") field("today").checked = false;
+  else {
+    const box = [...form.querySelectorAll(`input[name="${remove}"]`)].find((input) => input.value === value);
+    if (box) box.checked = false;
+  }
+  const index = [...chipsBox.querySelectorAll(".chip")].indexOf(chip);
+  update(true).then(() => {
+    const left = chipsBox.querySelectorAll(".chip");
+    (left[Math.min(index, left.length - 1)] || field("place")).focus();
+  });
+}
+
+// The panel is the sidebar on a wide screen (always open), and a dialog over the results on a phone.
+function placePanel() {
+  if (WIDE.matches) {
+    if (panel.open && panel.matches(":modal")) panel.close();
+    // The attribute, not show(): show() moves the keyboard's focus into the panel, away from the page's start.
+    if (!panel.open) panel.setAttribute("open", "");
+  } else if (panel.open && !panel.matches(":modal")) panel.close();
+}
+
+function closePanel(then) {
+  if (panel.open && panel.matches(":modal")) panel.close();
+  then.focus();
+}
+
+// A ZIP code or a town typed in the site's search box means "near there": a ZIP code at once, a town's name
+// when no listing mentions it (so a search for "hope" stays a search for the word).
+async function queryAsPlace(state, onlyZip) {
+  const text = state.q.trim();
+  if (!text || state.place.trim() || state.at) return false;
+  let found = /^\d{5}(-\d{4})?$/.test(text);
+  if (!found && !onlyZip) found = Boolean((await resolveOrigin({ ...state, place: text, at: "" }))?.point);
+  if (!found) return false;
+  form.elements.namedItem("place").value = text;
+  form.elements.namedItem("q").value = "";
+  return true;
+}
+
 // ---------------------------------------------------------------- the main loop
 
 async function run(state) {
@@ -578,6 +721,9 @@ async function run(state) {
   runNow = new Date();
   const origin = await resolveOrigin(state);
   if (id !== runId) return;
+  // On a phone the results' headings and the chip name the place: this line is shown there only when it
+  // says something is wrong (it is still read out).
+  placeStatus.classList.toggle("ok", Boolean(origin && !origin.missing));
   if (origin && origin.missing) placeStatus.textContent = `We could not find “${origin.missing}”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.`;
   else if (origin) placeStatus.textContent = `Showing distances from ${origin.label}.`;
   else placeStatus.textContent = "";
@@ -615,11 +761,19 @@ function show(records, state, origin, { complete, countsComplete }) {
   const started = performance.now();
   const { results, passed } = filterRecords(records, state, origin);
   fillCities(records, state);
-  renderResults(results, sortFor(state));
+  renderResults(results, sortFor(state), origin, state);
   renderArticles(state);
   heading.textContent = "Results";
   const noun = results.length === 1 ? "listing" : "listings";
   announce(complete ? `${results.length} ${noun} found` : `${results.length} ${noun} so far; loading more…`);
+  showButton.textContent = results.length ? `Show ${results.length} ${results.length === 1 ? "result" : "results"}` : "Show results (none match)";
+  renderChips(state);
+  if (complete && origin && state.online !== "only" && !results.some((r) => !r.remote)) findNearest(state, origin, id).catch(showFailure);
+  if (complete && !results.length && state.q.trim() && !origin) {
+    queryAsPlace(state, false).then((moved) => {
+      if (moved && id === runId) update(false).then(() => { placeStatus.textContent = `No listing mentions “${state.q.trim()}”, so these are near it. ${placeStatus.textContent}`; });
+    }).catch(showFailure);
+  }
   // Filter + sort + render time of the results, for the benchmark (bench/bench_search.py) to read.
   performance.measure("directory-update", { start: started, end: performance.now(), detail: { results: results.length } });
   // The option counts follow in the next task, so the results are on screen first; a newer keystroke skips them.
@@ -633,7 +787,12 @@ function show(records, state, origin, { complete, countsComplete }) {
 
 function update(push) {
   shown = PAGE_SIZE;
-  const state = stateFromForm();
+  let state = stateFromForm();
+  if (/^\d{5}(-\d{4})?$/.test(state.q.trim()) && !state.place.trim() && !state.at) {
+    form.elements.namedItem("place").value = state.q.trim();
+    form.elements.namedItem("q").value = "";
+    state = stateFromForm();
+  }
   if (state.sort === "distance" && !state.place && !state.at) placeStatus.textContent = "Sorting by distance needs a place: type a ZIP code or city, or use your location.";
   writeUrl(state, push);
   return run(state).catch(showFailure);
@@ -670,15 +829,33 @@ async function start() {
     if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
   }
   fetchJson(index.articles, new Map()).then((list) => { articles = list; renderArticles(stateFromForm()); }).catch(() => {});
-  const state = stateFromParams(new URLSearchParams(location.search));
+  // Searches from other pages arrive after '#', which browsers never send to the server; they move into the
+  // address's query here, in this browser only (history.replaceState), like every later change.
+  const params = new URLSearchParams(location.search);
+  if (location.hash.includes("=")) {
+    for (const [key, value] of new URLSearchParams(location.hash.slice(1))) params.set(key, value);
+    history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : ""));
+  }
+  const state = stateFromParams(params);
   if (!index.schedules) Object.assign(state, { today: "", day: [], sort: state.sort === "next" ? DEFAULTS.sort : state.sort });
   presets = state;
   applyStateToForm(state);
   form.hidden = false;
+  if (await queryAsPlace(state, true)) Object.assign(state, stateFromForm());
+  placePanel();
+  WIDE.addEventListener("change", placePanel);
+  document.getElementById("f-open").addEventListener("click", () => { panel.showModal(); document.getElementById("f-close").focus(); });
+  document.getElementById("f-close").addEventListener("click", () => closePanel(document.getElementById("f-open")));
+  panel.addEventListener("cancel", (event) => { event.preventDefault(); closePanel(document.getElementById("f-open")); });
+  showButton.addEventListener("click", () => { closePanel(heading); heading.scrollIntoView({ block: "start" }); });
+  chipsBox.addEventListener("click", (event) => {
+    const chip = event.target.closest(".chip[data-remove]");
+    if (chip) removeChip(chip);
+  });
   // Wide screens have room for every filter; on phones they start folded so results stay near the top.
   const anyFacet = LIST_PARAMS.some((name) => state[name].length) || state.today;
   // Embedded in another site, the frame stays compact: only the filters in use start open.
-  document.getElementById("more-filters").open = anyFacet || (!EMBED && matchMedia("(min-width: 60rem)").matches);
+  document.getElementById("more-filters").open = anyFacet || !EMBED || !WIDE.matches;
   const browse = document.getElementById("browse");
   if (browse) browse.hidden = true;
 
