@@ -680,9 +680,9 @@ function removeChip(chip) {
     const box = [...form.querySelectorAll(`input[name="${remove}"]`)].find((input) => input.value === value);
     if (box) box.checked = false;
   }
-  const index = [...chipsBox.querySelectorAll(".chip")].indexOf(chip);
+  const index = [...chipsBox.querySelectorAll(".chip[data-remove]")].indexOf(chip);
   update(true).then(() => {
-    const left = chipsBox.querySelectorAll(".chip");
+    const left = chipsBox.querySelectorAll(".chip[data-remove]");
     (left[Math.min(index, left.length - 1)] || field("place")).focus();
   });
 }

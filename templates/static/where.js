@@ -1,0 +1,34 @@
+// "Where are you?" on the home page: a ZIP code, a town or this browser's location, straight to nearby
+// results. The place goes to the directory after '#', which browsers never send to the server, so where a
+// visitor is looking stays in this browser. Without this script the form still works as a plain link.
+const form = document.getElementById("where");
+
+function goTo(params) {
+  location.assign(`${form.action}#${new URLSearchParams(params)}`);
+}
+
+if (form) {
+  const near = document.getElementById("w-near");
+  const status = document.getElementById("w-status");
+  form.addEventListener("submit", (event) => {
+    const place = form.elements.namedItem("place").value.trim();
+    if (!place) return; // nothing typed: the directory as it is
+    event.preventDefault();
+    goTo({ place, sort: "distance" });
+  });
+  if ("geolocation" in navigator) {
+    near.hidden = false;
+    near.addEventListener("click", () => {
+      status.textContent = "Finding your location… (it stays in this browser)";
+      navigator.geolocation.getCurrentPosition(
+        (position) => goTo({ at: `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`, sort: "distance" }),
+        (error) => {
+          status.textContent = error.code === error.PERMISSION_DENIED
+            ? "Location access was not allowed. Type a ZIP code or a town instead."
+            : "Your location could not be found right now. Type a ZIP code or a town instead.";
+        },
+        { timeout: 10000, maximumAge: 600000 },
+      );
+    });
+  }
+}

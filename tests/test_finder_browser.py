@@ -1,0 +1,113 @@
+"""The finder's core journey in real Chromium, on a phone as well as a wide screen: a place, the nearest
+help first, the filters in a panel that does not push the results away, and an honest answer when
+nothing is near. The directory is the clearly fake one of test_search_browser."""
+from __future__ import annotations
+
+import pytest
+
+from test_search_browser import fake_directory, names, wait_count  # noqa: F401 (fake_directory: a fixture)
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, timezone_id="America/New_York")
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def section_names(page, section: str) -> list[str]:
+    return page.locator(f"#results section:has(#{section}) .card-title").all_text_contents()
+
+
+def test_where_are_you_on_the_home_page_leads_to_the_nearest_help_without_telling_the_server(phone, fake_directory):
+    phone.goto(f"{fake_directory}/")
+    phone.fill("#w-place", "06103")
+    phone.click("#where button[type=submit]")
+    phone.wait_for_url("**/directory/?place=06103&sort=distance")
+    wait_count(phone, 4)
+    assert phone.locator("#near-title").inner_text() == "In person within 25 miles of ZIP code 06103 (3)"
+    near = section_names(phone, "near-title")  # nearest first: Hartford's two, then Springfield, 24 miles off
+    assert sorted(near[:2]) == ["Fake Capitol Peer Program", "Fake Hartford Tuesday Group"]
+    assert near[2] == "Fake Springfield Family Circle"
+    # The place reached the directory after '#': no request carried it to the server.
+    assert not [url for url in phone.requests if "06103" in url.split("#")[0] and "/search/places/" not in url]
+    # Results first: the count and the first card are on the phone's first screen.
+    first = phone.locator("#results .card").first.bounding_box()
+    assert first["y"] < PHONE["height"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_use_my_location_on_the_home_page(browser, fake_directory):
+    context = browser.new_context(viewport=PHONE, geolocation={"latitude": 42.36, "longitude": -71.06},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/")
+        page.click("#w-near")
+        page.wait_for_url("**/directory/?at=42.36%2C-71.06&sort=distance")
+        page.wait_for_function("document.getElementById('near-title')?.textContent.includes('your location')")
+        assert section_names(page, "near-title") == ["Fake Boston Peer Center"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query, place", [("06510", "ZIP code 06510"), ("Springfield, MA", "Springfield, MA")])
+def test_a_zip_code_or_a_town_in_the_site_search_searches_by_distance(phone, fake_directory, query, place):
+    phone.goto(f"{fake_directory}/directory/?q={query}")
+    phone.wait_for_function("document.getElementById('near-title') !== null")
+    assert phone.locator("#near-title").inner_text().startswith(f"In person within 25 miles of {place}")
+    assert phone.input_value("#f-q") == "" and phone.input_value("#f-place") == query
+
+
+def test_a_word_that_listings_use_stays_a_word_search(phone, fake_directory):
+    phone.goto(f"{fake_directory}/directory/?q=Hartford")
+    wait_count(phone, 2)
+    assert sorted(names(phone)) == ["Fake Capitol Peer Program", "Fake Hartford Tuesday Group"]
+    assert phone.locator("#near-title").count() == 0
+
+
+def test_the_filter_panel_covers_the_results_and_shows_them_with_their_count(phone, fake_directory):
+    phone.goto(f"{fake_directory}/directory/?place=06103&radius=100&online=exclude")
+    wait_count(phone, 5)
+    assert phone.locator("#filter-panel").is_hidden()
+    phone.click("#f-open")
+    assert phone.evaluate("document.getElementById('filter-panel').matches(':modal')")
+    phone.check("input[name=type][value=peer-specialist]")
+    wait_count(phone, 2)
+    assert phone.inner_text("#f-show") == "Show 2 results"
+    phone.click("#f-show")
+    assert phone.locator("#filter-panel").is_hidden()
+    assert phone.evaluate("document.activeElement.id") == "results-title"
+    assert sorted(names(phone)) == ["Fake Boston Peer Center", "Fake Capitol Peer Program"]
+    assert phone.inner_text("#f-open") == "Filters (2 in use)"
+    chips = phone.locator("#f-chips .chip > span:first-child").all_text_contents()
+    assert chips == ["Within 100 miles of 06103", "In person only", "Peer specialist"]
+    assert phone.inner_text("#f-clear") == "Clear all"
+    phone.click("#f-chips .chip:has-text('Peer specialist')")
+    wait_count(phone, 5)
+    # The keyboard stays among the chips: on the one that took the removed one's place, or the last.
+    assert phone.evaluate("document.activeElement.textContent").startswith("In person only")
+    # Escape closes the panel and gives the keyboard back to the button that opened it.
+    phone.click("#f-open")
+    phone.keyboard.press("Escape")
+    assert phone.locator("#filter-panel").is_hidden()
+    assert phone.evaluate("document.activeElement.id") == "f-open"
+
+
+def test_when_nothing_is_near_the_page_says_so_and_offers_the_nearest(phone, fake_directory):
+    phone.goto(f"{fake_directory}/directory/?place=04101")  # Portland, Maine: nothing in person here is near
+    phone.wait_for_selector("#nearest .card")
+    assert phone.locator("#near-title").inner_text() == "In person within 25 miles of ZIP code 04101 (0)"
+    assert phone.inner_text("#results .results-note") == "Nothing in person within 25 miles of ZIP code 04101 matches."
+    nearest = phone.locator("#nearest .card")
+    assert nearest.first.locator(".card-title").inner_text() == "Fake Boston Peer Center"
+    assert "miles away" in nearest.first.locator(".card-meta").inner_text()
+    # Online options are a section of their own, and never "N miles away".
+    online = phone.locator("#results section:has(#online-title) .card")
+    assert online.count() == 2
+    assert all("miles away" not in text for text in online.locator(".card-meta").all_inner_texts())
