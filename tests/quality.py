@@ -111,8 +111,13 @@ SAMPLE_QUERY = {"directory.html": "?type=12-step"}
 def wait_until_ready(page, template: str) -> None:
     """Wait until a sample page shows what it should: for the directory, the filters and results."""
     if template == "directory.html":
-        page.wait_for_selector("#filters:not([hidden]) #more-filters[open]")
+        page.wait_for_selector("#filters:not([hidden]) #more-filters[open]", state="attached")
         page.wait_for_function("() => document.getElementById('result-status').textContent.trim() !== ''")
+        # On a narrow screen the filters are a panel opened by a button: open it, so that every check
+        # (reflow at 320 px above all) sees the filters there too.
+        if page.is_visible("#f-open"):
+            page.click("#f-open")
+            page.wait_for_selector("#filter-panel #more-filters[open]")
 
 
 @contextlib.contextmanager
