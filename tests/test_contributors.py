@@ -184,7 +184,8 @@ GITHUB_ENV = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "e
 
 def test_pull_request_workflow_annotates_each_problem_on_its_line(project, content):
     command = workflow_step("check.yml", "build.py check")
-    assert command == 'python build.py check --strict --format github --repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"'
+    assert command == ('python build.py check --strict --format github '
+                       '--repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"')
     write_listing(content, "ct/bad.yaml", dedent(IN_PERSON).replace("local-group", "local-grop")
                   .replace("860-555-0100", "860-555-010"))
     write_listing(content, "online/old.yaml", dedent(ONLINE).replace("2026-02-10", "2024-01-01"))
