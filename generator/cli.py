@@ -62,6 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
                          help="folder with the Jinja templates and static/ (default: the generator's templates)")
         sub.add_argument("--jobs", type=int, default=None, metavar="N",
                          help="render on N processes (default: one per CPU core)")
+    check.add_argument("--repository", default=None, metavar="URL",  # as build gets it: the same warnings
+                       help="GitHub repository for edit and report links (default: from content/site.yaml)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help="ignore what earlier builds remembered (in .build-cache/ beside the output) and "
                             "render every page; the output is the same either way")
@@ -156,7 +158,7 @@ def _escape(text: str, is_property: bool) -> str:
 def run_check(args: argparse.Namespace) -> int:
     from .pipeline import gather_site
 
-    result = gather_site(args.content)
+    result = gather_site(args.content, repository=args.repository)
     if result.problems:
         print_problems(result.problems, args.format, args.strict)
     fatal = result.problems if args.strict else result.errors

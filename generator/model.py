@@ -189,6 +189,7 @@ class SiteConfig:
     language: str = "en"
     repository: str = ""  # https://github.com/owner/name, for "Suggest an edit" and "Report a problem"
     branch: str = "main"
+    contact: str = ""  # an email address or an https:// page where corrections go when there is no repository
     directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
 
     @property
@@ -200,6 +201,11 @@ class SiteConfig:
     @property
     def is_absolute(self) -> bool:
         return self.base_url.startswith(("http://", "https://"))
+
+    @property
+    def contact_is_email(self) -> bool:
+        """Return True if `contact` is an email address (else it is an https:// page, or not set)."""
+        return bool(self.contact) and not self.contact.startswith("https://")
 
     def absolute_url(self, path: str) -> str:
         """Return the full URL of a site path (root-relative when no absolute base URL is set)."""

@@ -65,7 +65,7 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
         return CheckResult(None, problems.sorted())
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
     config = validate_config(config_doc, base_url, repository)
-    check_config(config_doc, display_path(config_path), problems)
+    check_config(config_doc, config, display_path(config_path), problems)
     check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
     listings = read_listings(content, taxonomy, markdown, problems, sources, config.path_prefix, workers)
@@ -201,8 +201,8 @@ class KnownPlaces(Gazetteer):
         return self.known[key]
 
 
-def check_config(doc, path: str, problems: Problems) -> None:
-    """Record settings that cannot be used as given."""
+def check_config(doc, config, path: str, problems: Problems) -> None:
+    """Record settings that cannot be used as given, and a site whose corrections have nowhere to go."""
     if doc is not None:
         check_values(doc, path, problems)
     value = doc.data.get("repository") if doc else None
@@ -210,6 +210,18 @@ def check_config(doc, path: str, problems: Problems) -> None:
         problems.add(path, doc.line_of(("repository",)), "repository",
                      f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
                      "(edit and report links need GitHub), or leave it out", severity="warning")
+    contact = doc.data.get("contact") if doc else None
+    if contact and not config.contact:
+        problems.add(path, doc.line_of(("contact",)), "contact",
+                     f"'{contact}' is not an email address or an https:// address — write it as "
+                     "corrections@example.org or https://example.org/contact")
+    elif not config.repository and not config.contact:
+        problems.add(path, 0, "contact", NO_CONTACT.format(path=path), severity="warning")
+
+
+NO_CONTACT = ("neither repository nor contact is set, so people who find a mistake have nowhere to send it — add "
+              "`repository: https://github.com/owner/name` or `contact:` with an email address or an https:// page "
+              "to {path} (or pass --repository)")
 
 
 def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:

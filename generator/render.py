@@ -220,7 +220,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
                        absolute_url=site.config.absolute_url,
                        edit_url=lambda listing: edit_url(site, listing),
-                       report_url=lambda listing: report_url(site, listing), exports=export_catalog(site))
+                       report_url=lambda listing: report_url(site, listing),
+                       correction_url=lambda listing: correction_url(site, listing),
+                       contact_url=lambda subject: contact_url(site, subject), exports=export_catalog(site))
     absolute = site.config.absolute_url
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
@@ -255,6 +257,21 @@ def report_url(site: Site, listing: Listing) -> str:
     query = urlencode({"template": "report-problem.yml", "title": f"Outdated or wrong: {listing.name}",
                        "listing": listing.name, "page": site.config.absolute_url(listing.url)})
     return f"{site.config.repository}/issues/new?{query}"
+
+
+def contact_url(site: Site, subject: str, body: str = "") -> str:
+    """Return a link to the site's `contact:` (mailto: with a subject, or its page as given), or '' without one."""
+    contact = site.config.contact
+    if not contact or contact.startswith("https://"):
+        return contact
+    fields = {"subject": subject, "body": body} if body else {"subject": subject}
+    return f"mailto:{contact}?{urlencode(fields, quote_via=quote)}"
+
+
+def correction_url(site: Site, listing: Listing) -> str:
+    """Return where to send a correction to a listing when there is no repository: the contact, by name."""
+    page = f"Page: {site.config.absolute_url(listing.url)}\n\n" if site.config.is_absolute else ""
+    return contact_url(site, f"Correction: {listing.name}", f"{page}What is wrong or out of date:\n")
 
 
 def directions_href(listing: Listing) -> str:

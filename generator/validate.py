@@ -39,7 +39,20 @@ def validate_config(doc: Document | None, base_url: str | None, repository: str 
     return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
                       description=str(data.get("description", "")), base_url=url or "/",
                       language=str(data.get("language", "en")), repository=github_repository(repository),
-                      branch=str(data.get("branch") or "main"))
+                      branch=str(data.get("branch") or "main"), contact=contact_address(str(data.get("contact") or "")))
+
+
+EMAIL = re.compile(r"^[^@\s<>\"'?&/:]+@[^@\s<>\"'?&/:]+\.[^@\s<>\"'?&/:.]+$")
+
+
+def contact_address(value: str) -> str:
+    """Return the `contact:` setting when it is an email address or an https:// address, else ''."""
+    value = value.strip()
+    if value[:7].lower() == "mailto:":
+        value = value[7:]
+    if EMAIL.match(value):
+        return value
+    return value if re.match(r"^https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", value) else ""
 
 
 def github_repository(url: str) -> str:

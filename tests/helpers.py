@@ -138,11 +138,14 @@ def write_article(content: Path, rel_path: str, text: str | bytes) -> Path:
 
 
 def new_content(project: Path) -> Path:
-    """Create `project`/content/ holding the starter taxonomy and empty listings/ and articles/."""
+    """Create `project`/content/ holding the starter taxonomy, a site.yaml with only a contact, and empty
+    listings/ and articles/."""
     content = project / "content"
     (content / "listings").mkdir(parents=True)
     (content / "articles").mkdir()
     shutil.copy(REPO_ROOT / "content" / "taxonomy.yaml", content / "taxonomy.yaml")
+    # Somewhere for corrections to go, as a real site sets (without it, check warns): a made-up address.
+    (content / "site.yaml").write_text("contact: corrections@example.org\n", encoding="utf-8")
     return content
 
 

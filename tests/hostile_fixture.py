@@ -87,6 +87,7 @@ SITE = f"""\
 title: {q('Peer & "Support" <Directory> ]]>')}
 tagline: {q("=tagline <i>")}
 description: {q("A site's description with & and <tags> and " + EMOJI)}
+contact: corrections@example.org
 """
 
 

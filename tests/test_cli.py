@@ -52,8 +52,8 @@ NO_CACHE_HELP = ("--no-cache ignore what earlier builds remembered (in .build-ca
               "[--overwrite] [--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP,
       TEMPLATES_HELP, JOBS_HELP, NO_CACHE_HELP]),
-    ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}]",
-     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP]),
+    ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}] [--repository URL]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, REPOSITORY_HELP]),
     ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--overwrite] [--base-url URL] "
               "[--repository URL] [--templates DIR] [--jobs N] [--host HOST] [--port PORT]",
      [CONTENT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP,

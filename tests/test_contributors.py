@@ -3,6 +3,7 @@ the editor's schema, and the pull-request workflow's own command run on broken f
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -178,13 +179,17 @@ def run_workflow_command(command: str, cwd, **env) -> subprocess.CompletedProces
                           env={**__import__("os").environ, **env})
 
 
+GITHUB_ENV = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "example-org/directory"}
+
+
 def test_pull_request_workflow_annotates_each_problem_on_its_line(project, content):
     command = workflow_step("check.yml", "build.py check")
-    assert command == "python build.py check --strict --format github"
+    assert command == ('python build.py check --strict --format github '
+                       '--repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"')
     write_listing(content, "ct/bad.yaml", dedent(IN_PERSON).replace("local-group", "local-grop")
                   .replace("860-555-0100", "860-555-010"))
     write_listing(content, "online/old.yaml", dedent(ONLINE).replace("2026-02-10", "2024-01-01"))
-    result = run_workflow_command(command, project)
+    result = run_workflow_command(command, project, **GITHUB_ENV)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::error file=content/listings/ct/bad.yaml,line=2,title=kind::unknown kind 'local-grop' — did you mean "
@@ -207,6 +212,19 @@ def test_annotations_escape_what_github_would_misread(project, content):
         "'100%25' — use one of: 12-step, smart-recovery, mutual-aid, secular, peer-specialist, "
         "recovery-community, family-support, faith-based, harm-reduction, sober-companion, aftercare",
     ]
+
+
+def test_pull_request_workflow_passes_on_the_starter_content_which_sets_no_repository_or_contact():
+    """The starter's site.yaml names no repository (a copy of it lives elsewhere): the workflow passes the one
+    it runs in, as Netlify does when it builds."""
+    command = workflow_step("check.yml", "build.py check")
+    result = run_workflow_command(command, REPO_ROOT, **GITHUB_ENV)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Content is valid: \d+ listings, \d+ articles\.\n", result.stdout)
+    alone = run_build_py("check", "--strict", cwd=REPO_ROOT)
+    assert alone.returncode == 1
+    assert alone.stderr.splitlines() == ["content/site.yaml: warning: contact: " + NO_CONTACT,
+                                         "0 errors, 1 warning (errors, with --strict)"]
 
 
 def test_warnings_stay_warnings_in_github_format_without_strict(project, content):
@@ -444,21 +462,93 @@ def test_stale_listing_is_marked_on_its_page_and_its_cards(repo_site):
     assert len(marked) == 1 and "Old Forum" in marked[0]
 
 
-def test_without_a_repository_the_listing_page_links_to_the_contribute_page(project, content):
+# What check says when a site has neither a repository nor a contact (the problem's path and field come first).
+NO_CONTACT = ("neither repository nor contact is set, so people who find a mistake have nowhere to send it — add "
+              "`repository: https://github.com/owner/name` or `contact:` with an email address or an https:// page "
+              "to content/site.yaml (or pass --repository)")
+
+
+def test_without_a_repository_or_contact_check_and_build_warn_and_pages_lead_to_contribute(project, content):
     write_sample_site(content)
-    run_build_py("build", "--content", "content", cwd=project)
+    (content / "site.yaml").write_text("title: Fake Directory\n", encoding="utf-8")
+    result = check(project)
+    assert (result.returncode, result.stderr.splitlines()) == (0, ["content/site.yaml: warning: contact: " + NO_CONTACT,
+                                                                   "0 errors, 1 warning"])
+    assert check(project, "--strict").returncode == 1
+    assert check(project, "--strict", "--repository", "https://github.com/example-org/directory").stderr == ""
+    built = run_build_py("build", "--content", "content", cwd=project)
+    assert built.returncode == 0
+    assert built.stderr.splitlines()[0] == "content/site.yaml: warning: contact: " + NO_CONTACT
     html = (project / "output" / "listings" / "hartford-tuesday" / "index.html").read_text(encoding="utf-8")
     assert '<a href="/contribute/">Suggest a correction</a>' in html
-    assert "github.com" not in html
+    assert "github.com" not in html and "mailto:corrections" not in html
+
+
+def test_without_site_settings_at_all_check_warns_too(project, content):
+    (content / "site.yaml").unlink()
+    assert check_problems(project, "--strict") == ["content/site.yaml: warning: contact: " + NO_CONTACT]
 
 
 def test_a_repository_that_is_not_on_github_is_a_warning(project, content):
     write_sample_site(content)
     (content / "site.yaml").write_text("title: Fake Directory\nrepository: https://gitlab.com/o/r\n", encoding="utf-8")
     result = check(project)
-    assert result.stderr.splitlines()[0] == (
+    assert result.stderr.splitlines() == [
+        "content/site.yaml: warning: contact: " + NO_CONTACT,
         "content/site.yaml:2: warning: repository: 'https://gitlab.com/o/r' is not a GitHub repository address — "
-        "write it as https://github.com/owner/name (edit and report links need GitHub), or leave it out")
+        "write it as https://github.com/owner/name (edit and report links need GitHub), or leave it out",
+        "0 errors, 2 warnings"]
+
+
+@pytest.mark.parametrize("value", ["corrections at example.org", "http://example.org/fix", "example.org/fix"])
+def test_a_contact_that_is_not_an_email_or_https_address_is_an_error(project, content, value):
+    (content / "site.yaml").write_text(f"title: Fake Directory\ncontact: {value}\n", encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"content/site.yaml:2: contact: '{value}' is not an email address or an https:// address — write it as "
+        "corrections@example.org or https://example.org/contact", "1 error, 0 warnings"]
+
+
+def build_with_contact(project, content, contact: str, *options: str) -> dict[str, str]:
+    """Build the sample site with `contact:` set; return the Hartford listing page and the contribute page."""
+    write_sample_site(content)
+    (content / "site.yaml").write_text(f"title: Fake Directory\ncontact: {contact}\n", encoding="utf-8")
+    result = run_build_py("build", "--content", "content", *options, cwd=project)
+    assert (result.returncode, result.stderr) == (0, "")
+    output = project / "output"
+    return {name: (output / path / "index.html").read_text(encoding="utf-8")
+            for name, path in (("listing", "listings/hartford-tuesday"), ("contribute", "contribute"))}
+
+
+def test_without_a_repository_corrections_go_by_email_with_the_listing_named(project, content):
+    pages = build_with_contact(project, content, "corrections@example.org", "--base-url", "https://example.org/")
+    assert ('<li><a href="mailto:corrections@example.org?subject=Correction%3A%20Hartford%20Tuesday%20Night%20Group'
+            '&amp;body=Page%3A%20https%3A%2F%2Fexample.org%2Flistings%2Fhartford-tuesday%2F%0A%0AWhat%20is%20wrong'
+            '%20or%20out%20of%20date%3A%0A">Suggest a correction</a> <span class="muted">(by email to '
+            'corrections@example.org)</span></li>') in pages["listing"]
+    assert 'href="/contribute/">Suggest a correction' not in pages["listing"]
+    assert ('<p>Email <a href="mailto:corrections@example.org?subject=A%20listing%20or%20a%20correction%20for%20Fake'
+            '%20Directory">corrections@example.org</a> with the group\'s name,') in pages["contribute"]
+    assert "github.com" not in pages["listing"] + pages["contribute"]
+
+
+def test_without_a_repository_corrections_go_to_the_contact_page(project, content):
+    pages = build_with_contact(project, content, "https://example.org/corrections")
+    assert ('<li><a href="https://example.org/corrections" rel="noopener noreferrer">Suggest a correction</a></li>'
+            in pages["listing"])
+    assert ('<p>Use <a href="https://example.org/corrections" rel="noopener noreferrer">the directory\'s contact '
+            'page</a> with the group\'s name,') in pages["contribute"]
+
+
+def test_with_a_repository_too_the_contribute_page_offers_the_contact_to_people_without_github(project, content):
+    pages = build_with_contact(project, content, "corrections@example.org", "--repository",
+                               "https://github.com/example-org/directory")
+    assert "Report a problem</a> <span class=\"muted\">(on GitHub)</span>" in pages["listing"]
+    assert "mailto:" not in pages["listing"].split('class="verification"')[1]
+    assert ('These links go to GitHub, which needs a free account. No account? Email <a href="mailto:corrections@'
+            'example.org?subject=A%20listing%20or%20a%20correction%20for%20Fake%20Directory">corrections@example.org'
+            '</a> instead.</p>') in pages["contribute"]
 
 
 # --------------------------------------------------------------------------- the guides

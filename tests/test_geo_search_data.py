@@ -29,6 +29,7 @@ def content(tmp_path: Path, repo_root: Path) -> Path:
     folder = tmp_path / "content"
     (folder / "listings").mkdir(parents=True)
     shutil.copy(repo_root / "content" / "taxonomy.yaml", folder / "taxonomy.yaml")
+    (folder / "site.yaml").write_text("contact: corrections@example.org\n")  # or check warns (see helpers.new_content)
     files = {
         "by-zip": listing("Fake Zip Group", location='{city: Hartford, region: CT, postal_code: "06103"}'),
         "by-city": listing("Fake City Group", location="{city: new haven, region: CT}"),

@@ -237,7 +237,7 @@ def test_a_control_character_in_the_taxonomy(project, content):
 
 
 def test_a_control_character_or_a_line_break_in_the_site_settings(project, content):
-    write_file(content / "site.yaml", 'title: "Peer\\x07 Support"\ntagline: "Find\\nsupport"\n')
+    write_file(content / "site.yaml", 'title: "Peer\\x07 Support"\ntagline: "Find\\nsupport"\ncontact: a@example.org\n')
     assert check_problems(project) == [
         f"content/site.yaml:1: title: contains the control character U+0007, {ESCAPE_FIX}",
         "content/site.yaml:2: tagline: has a line break, but must be a single line — join the lines into one"]

@@ -83,11 +83,18 @@ def test_every_listing_and_article_has_a_page(starter_site, repo_root):
 
 
 def test_starter_content_passes_check(repo_root):
+    # The starter sets no repository or contact (each copy has its own): check says so, and nothing else…
     result = run_build_py("check", cwd=repo_root)
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr.splitlines() == [
+        "content/site.yaml: warning: contact: neither repository nor contact is set, so people who find a mistake "
+        "have nowhere to send it — add `repository: https://github.com/owner/name` or `contact:` with an email "
+        "address or an https:// page to content/site.yaml (or pass --repository)", "0 errors, 1 warning"]
     assert result.stdout.startswith("Content is valid: ")
+    # …and given the repository, as the pull-request workflow and Netlify give it, not even that.
+    given = run_build_py("check", "--strict", "--repository", "https://github.com/example-org/directory", cwd=repo_root)
+    assert (given.returncode, given.stderr) == (0, "")
 
 
 def test_link_helpers():

@@ -153,6 +153,16 @@ def test_listing_page(built):
     assert "Tuesday" in page and "Eastern Time" in page
 
 
+def test_listing_schedule_rows_carry_what_listing_js_needs(built):
+    page = read(built, "listings/hartford-tuesday/index.html")
+    assert re.search(r'<script type="module" src="/static/listing\.[0-9a-f]{10}\.js"></script>', page)
+    assert '<table class="schedule" data-next-meeting>' in page
+    assert ('<tr data-day="2" data-start="19:00" data-end="20:00" data-timezone="America/New_York">'
+            '<th scope="row">Tuesday</th>') in page
+    # Nothing to act on before the script runs: it adds the next meeting and the buttons itself.
+    assert "listing-next" not in page and "<button" not in page.split('<main')[1]
+
+
 def test_minimal_listing_renders(content):
     write_listing(content, "ct/minimal.yaml", """\
         name: Minimal Group

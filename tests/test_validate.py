@@ -499,3 +499,16 @@ def test_a_taxonomy_section_with_too_many_terms_for_the_filters(project):
     result = run_build_py("check", "--content", "content", cwd=project)
     assert result.returncode == 1
     assert "languages: has 34 terms; the directory's filters handle at most 31 per section" in result.stderr
+
+
+@pytest.mark.parametrize("value, kept", [
+    ("corrections@example.org", "corrections@example.org"),
+    ("  mailto:corrections@example.org ", "corrections@example.org"),
+    ("https://example.org/contact?about=listings", "https://example.org/contact?about=listings"),
+    ("http://example.org/contact", ""), ("example.org/contact", ""), ("corrections at example.org", ""),
+    ("a@b@example.org", ""), ("https://", ""),
+])
+def test_the_contact_setting_is_an_email_address_or_an_https_page(value, kept):
+    from generator.validate import contact_address
+
+    assert contact_address(value) == kept
