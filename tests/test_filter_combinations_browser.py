@@ -21,14 +21,15 @@ can be joined online; online=exclude drops online-only listings (hybrid ones sta
 online=only keeps only listings that can be joined online, from any state; a support type keeps listings
 that have it.
 
-How it stays fast (about a minute on 2 cores, most of it the fake directory's 288 page loads):
+How it stays fast (under a minute on 2 cores, most of it the fake directory's 288 page loads):
 
 - The small fake directory, built with one record per shard file so that results arrive in stages, opens
   every combination as a new page, the way a shared link, a bookmark or an embed's frame opens it: that
   is the path the bug was on (a first stage that loads nothing). Each page is loaded in a hidden frame of
-  the site's about page rather than by page.goto: the same fresh document, at about half the cost. The
-  frame is not drawn; the test reads what directory.js writes into the page, which does not depend on
-  layout. (netlify.toml lets only the embed be framed, so this site is served with caching headers only.)
+  the site's about page (two at a time) rather than by page.goto: the same fresh document, at about half
+  the cost. The frame is not drawn; the test reads what directory.js writes into the page, which does not
+  depend on layout. (netlify.toml lets only the embed be framed, so this site is served with caching
+  headers only.)
 - The starter site has 828 combinations per page: a page load each, in both pages, would take about
   four minutes here. Its directory and embed each get one page load, then reach every combination through
   the address alone: the test pushes the address and sends a popstate event, exactly what the back and
@@ -110,19 +111,25 @@ async function byAddress({queries, timeout}) {
   return results;
 }
 
-// Open each address as a new page, in a frame of this page (a fresh document each time).
-async function byPageLoad({path, queries, timeout}) {
-  const frame = document.createElement("iframe");
-  frame.style.display = "none";
-  document.body.append(frame);
+// Open each address as a new page, in hidden frames of this page (a fresh document each time), `frames` at once.
+async function byPageLoad({path, queries, timeout, frames}) {
   const results = [];
-  for (const [query, type] of queries) {
-    const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, {once: true}));
-    frame.src = path + query;
-    await loaded;
-    results.push(await settle(frame.contentWindow, type, timeout));
+  let next = 0;
+  async function work() {
+    const frame = document.createElement("iframe");
+    frame.style.display = "none";
+    document.body.append(frame);
+    while (next < queries.length) {
+      const i = next++;
+      const [query, type] = queries[i];
+      const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, {once: true}));
+      frame.src = path + query;
+      await loaded;
+      results[i] = await settle(frame.contentWindow, type, timeout);
+    }
+    frame.remove();
   }
-  frame.remove();
+  await Promise.all(Array.from({length: frames}, work));
   return results;
 }
 """
@@ -244,6 +251,7 @@ def fake_site(repo_root: Path, tmp_path_factory) -> Path:
 
 #: For the fake directory, loaded in frames: cacheable like on Netlify, but without netlify.toml's refusal
 #: to be framed (only the embed may be framed there; here the frame only gives each address a fresh page).
+FRAMES = 2  # pages loading at once in each of the two tabs
 CACHED = [HeaderRule("/*", (("Cache-Control", "public, max-age=600"),))]
 
 
@@ -280,9 +288,10 @@ def run_both(tabs, base: str, how: str, combos: list[tuple[str, str, str]]) -> d
         page = pages[path] = tabs()
         if how == "byPageLoad":
             page.goto(base + "/about/")
-            start(page, how, {"path": path, "queries": queries, "timeout": 3000})
+            start(page, how, {"path": path, "queries": queries, "timeout": 3000, "frames": FRAMES})
         else:
             page.goto(base + path + queries[0][0])
+            page.wait_for_selector("#filters:not([hidden])")  # shown once directory.js listens for popstate
             start(page, how, {"queries": queries, "timeout": 3000})
     seen = {path: finish(page) for path, page in pages.items()}
     for path, page in pages.items():
@@ -333,5 +342,5 @@ def test_show_more_shows_the_remaining_cards(tabs, starter_site, repo_root):
     with serve_directory(starter_site, load_header_rules(repo_root / "netlify.toml")) as url:
         page.goto(url + "/directory/")
         page.locator("#show-more").click()
-        page.locator("#results .card").nth(len(listings) - 1).wait_for(state="attached", timeout=3000)
+        page.locator("#results .card").nth(len(listings) - 1).wait_for(state="attached", timeout=2000)
     assert sorted(page.locator("#results .card-title").all_text_contents()) == sorted(l["name"] for l in listings)
