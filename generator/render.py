@@ -40,7 +40,10 @@ STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index
                 ("articles.html", "articles/index.html"),
                 ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
                 ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
-                ("404.html", "404.html"))
+                ("search.html", "search/index.html"), ("404.html", "404.html"))
+# Static pages kept out of the sitemap: the 404 page, and /search/ (where the header's search form leads: it
+# hands over to the directory, or says that searching needs JavaScript; nothing of its own to find).
+UNLISTED_PAGES = frozenset({"404.html", "search/index.html"})
 
 
 class TemplateProblem(Exception):
@@ -394,7 +397,7 @@ def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
 def iter_page_paths(site: Site) -> Iterator[str]:
     """Yield the URL path of every HTML page worth listing in the sitemap."""
     for template, path in STATIC_PAGES:
-        if path != "404.html":
+        if path not in UNLISTED_PAGES:
             yield "/" + path.removesuffix("index.html")
     for section, folder, _ in FACETS:
         yield f"/{folder}/"

@@ -127,7 +127,7 @@ def test_a_page_per_listing_region_support_type_and_kind(built, repo_root):
 def test_site_pages_articles_and_extras(built):
     for path in ("index.html", "directory/index.html", "online/index.html", "articles/index.html",
                  "articles/finding-a-group/index.html", "articles/first-meeting/index.html",
-                 "contribute/index.html", "about/index.html", "404.html", "sitemap.xml", "robots.txt",
+                 "contribute/index.html", "about/index.html", "search/index.html", "404.html", "sitemap.xml", "robots.txt",
                  "schema/listing.schema.json", "favicon.ico"):
         assert path in built
 
@@ -224,7 +224,17 @@ def test_sitemap_lists_absolute_listing_urls_under_the_base_url(built_under_dir)
     assert "https://example.org/dir/regions/ny/" not in locs  # empty terms are left out
     assert all(loc.startswith("https://example.org/dir/") for loc in locs)
     assert not any("404" in loc for loc in locs)
+    assert "https://example.org/dir/search/" not in locs  # it only hands the header's search on
     assert len(locs) == len(set(locs))
+
+
+def test_header_search_leads_to_the_search_page_which_hands_over_to_the_directory(built_under_dir):
+    page = read(built_under_dir, "index.html")
+    assert '<form class="site-search" role="search" action="/dir/search/" method="get">' in page
+    search = parse_page(read(built_under_dir, "search/index.html"))
+    [script] = [attrs for tag, attrs in search.tags if tag == "script" and "search-forward" in (attrs.get("src") or "")]
+    assert re.fullmatch(r"/dir/static/search-forward\.[0-9a-f]+\.js", script["src"])
+    assert script["data-directory"] == "/dir/directory/" and "type" not in script  # classic: runs before drawing
 
 
 def test_internal_links_start_with_the_base_path(built_under_dir):

@@ -351,11 +351,52 @@ def test_header_search_finds_articles_too(page, fake_directory):
     page.goto(f"{fake_directory}/")
     page.fill("#site-q", "fictional")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/directory/\?q=fictional"))
+    page.wait_for_url(re.compile(r"/directory/\?q=fictional$"))
     page.wait_for_selector("#article-results a")
     assert page.locator("#article-results a").text_content() == "Finding a fictional meeting"
     wait_count(page, 8)
     assert_clean(page, fake_directory)
+
+
+def test_header_search_hands_over_to_the_directory_and_back_returns_where_it_started(page, fake_directory):
+    """The form leads to /search/, which replaces itself with the directory's search: no /search/ in the history."""
+    start = f"{fake_directory}/listings/fake-hartford-tuesday/"
+    page.goto(start)
+    assert page.locator("form.site-search").get_attribute("action") == "/search/"
+    page.fill("#site-q", "austin")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{fake_directory}/directory/?q=austin")
+    wait_count(page, 2)
+    assert sorted(names(page)) == ["Fake Austin Evening Group", "Fake Austin Group"]
+    assert page.locator("#f-q").input_value() == "austin"
+    page.go_back()
+    page.wait_for_url(start)
+    assert page.locator("h1").text_content() == "Fake Hartford Tuesday Group"
+    assert [url for url in page.requests if "/search/?" in url] == [f"{fake_directory}/search/?q=austin"]
+    assert_clean(page, fake_directory)
+
+
+def test_without_javascript_a_search_says_it_needs_javascript_and_leads_to_the_browse_pages(browser, fake_directory):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/articles/")
+        page.fill("#site-q", "boston")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{fake_directory}/search/?q=boston")
+        assert page.locator("h1").text_content() == "Search needs JavaScript"
+        assert "needs JavaScript" in page.locator("main .lead").text_content()
+        links = {a.get_attribute("href"): " ".join(a.text_content().split()) for a in page.locator("main li a").all()}
+        assert links == {"/regions/": "Browse by state", "/support-types/": "Browse by support type",
+                         "/kinds/": "Browse by kind of support", "/online/": "Online and hybrid support",
+                         "/directory/": "The directory"}
+        assert page.locator("main").get_by_text("all 8 listings, A–Z").is_visible()
+        # Every page's crisis lines, here too.
+        assert page.locator(".crisis a[href='tel:988']").is_visible()
+        page.click("main a[href='/regions/']")
+        page.wait_for_url(f"{fake_directory}/regions/")
+    finally:
+        context.close()
 
 
 def test_without_javascript_the_browse_links_are_the_filters(browser, fake_directory):

@@ -105,11 +105,18 @@ def test_json_ld_cannot_close_its_script_element():
     assert json.loads(text) == {"name": "</script><script>alert(1)</script> & <!--"}
 
 
-def test_sitemap_lists_every_page_but_404_and_printable_lists_and_robots_points_to_it(site):
+def test_sitemap_lists_every_page_but_404_search_and_printable_lists_and_robots_points_to_it(site):
     listed = set(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
     expected = {BASE.rstrip("/") + path for path in pages(site)
-                if path not in ("/404.html", "/embed/") and not path.endswith("/print/")
+                if path not in ("/404.html", "/embed/", "/search/") and not path.endswith("/print/")
                 and not (path.count("/") == 3 and path.startswith(("/regions/", "/support-types/", "/kinds/"))
                          and "No listings here yet." in pages(site)[path])}
     assert listed == expected
     assert f"Sitemap: {BASE}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_the_search_page_is_not_for_search_engines(site):
+    """/search/ only hands the header's search to the directory, or says that searching needs JavaScript."""
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in html
+    assert meta(html)["canonical"] == BASE + "search/"
