@@ -333,8 +333,6 @@ def test_every_combination_by_address_on_the_starter_site(tabs, starter_site, re
                                              for path, lines in found.items() if lines)
 
 
-@pytest.mark.xfail(strict=True, reason="directory.js: update() sets `shown` back to one page, so Show more draws "
-                                       "the same 50 cards again; remove this mark when it shows the rest")
 def test_show_more_shows_the_remaining_cards(tabs, starter_site, repo_root):
     listings = load_listings(starter_site)
     assert len(listings) > PAGE_SIZE  # the starter site needs a second page for this test to mean anything

@@ -230,7 +230,8 @@ def test_sitemap_lists_absolute_listing_urls_under_the_base_url(built_under_dir)
 
 def test_header_search_leads_to_the_search_page_which_hands_over_to_the_directory(built_under_dir):
     page = read(built_under_dir, "index.html")
-    assert '<form class="site-search" role="search" action="/dir/search/" method="get">' in page
+    assert ('<form class="site-search" role="search" action="/dir/search/" method="get" data-directory="/dir/directory/">'
+            in page)
     search = parse_page(read(built_under_dir, "search/index.html"))
     [script] = [attrs for tag, attrs in search.tags if tag == "script" and "search-forward" in (attrs.get("src") or "")]
     assert re.fullmatch(r"/dir/static/search-forward\.[0-9a-f]+\.js", script["src"])

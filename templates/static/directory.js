@@ -888,8 +888,10 @@ async function start() {
   document.getElementById("f-near").addEventListener("click", useMyLocation);
   resultsBox.addEventListener("click", (event) => {
     if (event.target.id !== "show-more") return;
+    // The same search, one page more: not update(), which starts a new search at the first page.
+    const first = resultsBox.querySelectorAll(".card").length;
     shown += PAGE_SIZE;
-    update(false);
+    run(stateFromForm()).then(() => resultsBox.querySelectorAll(".card-title a")[first]?.focus()).catch(showFailure);
   });
   window.addEventListener("popstate", () => {
     const restored = stateFromParams(new URLSearchParams(location.search));

@@ -1,10 +1,11 @@
 // "Where are you?" on the home page: a ZIP code, a town or this browser's location, straight to nearby
 // results. The place goes to the directory after '#', which browsers never send to the server, so where a
-// visitor is looking stays in this browser. Without this script the form still works as a plain link.
+// visitor is looking stays in this browser. Without this script the form goes to /search/, which says that
+// finding help near a place needs JavaScript and links to the pages by state.
 const form = document.getElementById("where");
 
 function goTo(params) {
-  location.assign(`${form.action}#${new URLSearchParams(params)}`);
+  location.assign(`${form.dataset.directory}#${new URLSearchParams(params)}`);
 }
 
 if (form) {
