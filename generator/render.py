@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -188,21 +189,44 @@ def render_embed(env: Environment, templates: Path) -> Files:
     return [page(env, "embed.html", "embed/index.html"), ("embed.js", (templates / "embed.js").read_bytes())]
 
 
+# A module's import of another module beside it: `from "./meeting-times.js"`.
+_LOCAL_IMPORT = re.compile(rb'''(from\s+["']\./)([A-Za-z0-9_-]+\.js)(["'])''')
+
+
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
-    """Return {output path: (logical name, bytes)}; CSS and JS get content-hash names for long caching."""
+    """Return {output path: (logical name, bytes)}; CSS and JS get content-hash names for long caching.
+
+    A JavaScript module that imports one beside it (`from "./x.js"`) has the import rewritten to that
+    module's hashed name, and is hashed after it, so a change to the imported module renames both.
+    """
     assets = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    importers = [p for p in files if p.suffix == ".js" and _LOCAL_IMPORT.search(p.read_bytes())]
+    hashed: dict[str, str] = {}  # "x.js" -> "x.<digest>.js", for the rewritten imports
+    for path in [p for p in files if p not in importers] + importers:
         name = path.relative_to(folder).as_posix()
         data = path.read_bytes()
+        if path in importers:
+            data = _LOCAL_IMPORT.sub(lambda m: m.group(1) + _imported(hashed, m.group(2), name).encode() + m.group(3), data)
         if path.suffix in (".css", ".js", ".svg"):
             digest = hashlib.sha256(data).hexdigest()[:10]
             out = f"static/{path.with_suffix('').relative_to(folder).as_posix()}.{digest}{path.suffix}"
+            hashed[name] = out.removeprefix("static/")
         elif name == "favicon.ico":
             out = "favicon.ico"
         else:
             out = f"static/{name}"
         assets[out] = (name, data)
     return assets
+
+
+def _imported(hashed: dict[str, str], target: bytes, importer: str) -> str:
+    """Return the hashed file name of a module another imports (it must be one that imports nothing itself)."""
+    name = target.decode()
+    if name not in hashed:
+        raise TemplateProblem(f"templates/static/{importer}", 1, f"imports ./{name}, which is not a module of "
+                              "static/ that imports nothing itself — put what both need in such a module")
+    return hashed[name]
 
 
 def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]],

@@ -457,3 +457,23 @@ def test_sitemap_splits_past_the_protocol_limit(repo_root, tmp_path, monkeypatch
     urls = [u for p in parts for u in re.findall(r"<loc>([^<]+)</loc>", p.read_text())]
     assert len(parts) > 1 and all(p.read_text().count("<url>") <= 40 for p in parts)
     assert "https://example.org/listings/ccar-hartford/" in urls and len(urls) == len(set(urls))
+
+
+def test_a_module_importing_another_gets_its_fingerprinted_name(tmp_path):
+    from generator.render import TemplateProblem, build_assets
+
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "shared.js").write_text("export const a = 1;\n")
+    (static / "page.js").write_text('import { a } from "./shared.js";\nconsole.log(a);\n')
+    assets = build_assets(static)
+    by_name = {name: (out, data) for out, (name, data) in assets.items()}
+    shared_out = by_name["shared.js"][0].removeprefix("static/")
+    assert by_name["page.js"][1] == f'import {{ a }} from "./{shared_out}";\nconsole.log(a);\n'.encode()
+    # A change to the imported module renames the importer too, so no browser keeps an old pair.
+    (static / "shared.js").write_text("export const a = 2;\n")
+    again = {name: out for out, (name, _) in build_assets(static).items()}
+    assert again["page.js"] != by_name["page.js"][0]
+    (static / "other.js").write_text('import { b } from "./missing.js";\n')
+    with pytest.raises(TemplateProblem, match="imports ./missing.js"):
+        build_assets(static)

@@ -1,3 +1,5 @@
+import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, zoneName } from "./meeting-times.js";
+
 // Live search and filters for the directory page. Progressive enhancement: without this script
 // the page lists the listings (up to 1,000) and links to the browse pages. Everything runs in this page: the
 // visitor's location and searches are never sent anywhere; data files come from this site only.
@@ -14,7 +16,6 @@ const FACETS = [
 ];
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
-const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const PAGE_SIZE = 50;
 
 const form = document.getElementById("filters");
@@ -222,108 +223,36 @@ function titleCase(text) {
 
 // ---------------------------------------------------------------- meeting times
 
-// A meeting is [weekday (0 Sunday), "HH:MM" start, "HH:MM" end or "", IANA time zone], in its own zone's
-// wall-clock time. "Next" and "now" are worked out here, against this browser's clock, and shown in the
-// visitor's own time with the zone named. (Across a change to or from daylight saving time, a meeting
-// more than a day away can be an hour out until the change has passed.)
-const WEEK = 7 * 1440;
-const WEEKDAY_NUMBERS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
-const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
-const zoneNames = new Map(); // zone -> formatter of the zone's generic name
 let runNow = new Date(); // one "now" per run, so every card and the sort agree
 
-function zoneFormat(cache, zone, options) {
-  if (!cache.has(zone)) {
-    let format;
-    try {
-      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone });
-    } catch {
-      format = new Intl.DateTimeFormat("en-US", options); // a zone this browser does not know: its own
-    }
-    cache.set(zone, format);
+// Return the record's next meeting (meeting-times.js), worked out once per run.
+function nextOf(record) {
+  if (record.nextAt !== runNow) {
+    record.next = record.schedule.length ? nextMeeting(record.schedule, runNow) : null;
+    record.nextAt = runNow;
   }
-  return cache.get(zone);
-}
-
-// Return [weekday, minute of the day] that clocks in `zone` show at `now`.
-function wallClock(zone, now) {
-  const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" });
-  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
-  return [WEEKDAY_NUMBERS[parts.weekday], (Number(parts.hour) % 24) * 60 + Number(parts.minute)];
-}
-
-function minutesOf(time) {
-  const [hours, minutes] = time.split(":");
-  return Number(hours) * 60 + Number(minutes);
-}
-
-// Return the record's next meeting: { meeting, start, end (Dates), now (in progress) }, or null without a
-// schedule. A meeting in progress comes first; without an end time a meeting is taken to last an hour.
-function nextMeeting(record, now = runNow) {
-  if (record.nextAt === now) return record.next;
-  let best = null;
-  let bestKey = Infinity;
-  const minute = Math.floor(now.getTime() / 60000) * 60000;
-  for (const meeting of record.schedule) {
-    const [day, start, end, zone] = meeting;
-    const [weekday, clock] = wallClock(zone, now);
-    const startsAt = minutesOf(start);
-    const length = end ? (minutesOf(end) - startsAt + 1440) % 1440 || 1440 : 60;
-    const since = (((weekday - day) * 1440 + clock - startsAt) % WEEK + WEEK) % WEEK;
-    const inProgress = since < length;
-    const key = inProgress ? since - WEEK : WEEK - since;
-    if (key < bestKey) {
-      bestKey = key;
-      const begins = new Date(minute + (inProgress ? -since : WEEK - since) * 60000);
-      best = { meeting, start: begins, end: new Date(begins.getTime() + length * 60000), now: inProgress, key };
-    }
-  }
-  record.next = best;
-  record.nextAt = now;
-  return best;
+  return record.next;
 }
 
 function nextKey(record) {
-  const next = record.schedule.length ? nextMeeting(record) : null;
+  const next = nextOf(record);
   return next ? next.key : Infinity;
 }
 
 // Return true if the record has a meeting in progress, or one that starts later today, the visitor's today.
 function meetsToday(record) {
-  const next = record.schedule.length ? nextMeeting(record) : null;
+  const next = nextOf(record);
   return Boolean(next && (next.now || localDay(next.start) === localDay(runNow)));
-}
-
-function localDay(date) {
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
-}
-
-function clockText(date, zone) {
-  return zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date);
-}
-
-function dayWord(date) {
-  const tomorrow = new Date(runNow.getTime() + 86400000);
-  if (localDay(date) === localDay(runNow)) return "today";
-  if (localDay(date) === localDay(tomorrow)) return "tomorrow";
-  return DAY_NAMES[date.getDay()];
 }
 
 // Return the card's line about the next meeting, in the visitor's time, and in the meeting's own when that
 // differs.
 function nextMeetingHtml(record) {
-  const next = record.schedule.length ? nextMeeting(record) : null;
+  const next = nextOf(record);
   if (!next) return "";
-  const zone = next.meeting[3];
-  const there = zone !== VISITOR_ZONE && clockText(next.start, zone) !== clockText(next.start, VISITOR_ZONE)
-    ? ` (${clockText(next.start, zone)} where it meets)` : "";
-  if (next.now) {
-    return `<p class="card-next now"><strong>Meeting now</strong>, until ${escapeHtml(clockText(next.end, VISITOR_ZONE))}${escapeHtml(there ? ` (started ${clockText(next.start, zone)} where it meets)` : "")}</p>`;
-  }
-  return `<p class="card-next">Next meeting: <strong>${escapeHtml(dayWord(next.start))}, ${escapeHtml(clockText(next.start, VISITOR_ZONE))}</strong>${escapeHtml(there)}</p>`;
+  const [before, strong, after] = nextMeetingWords(next, runNow);
+  return `<p class="card-next${next.now ? " now" : ""}">${escapeHtml(before)}<strong>${escapeHtml(strong)}</strong>${escapeHtml(after)}</p>`;
 }
 
 // Return when the record meets each week, in each meeting's own time: every meeting when there are a few.
@@ -332,9 +261,8 @@ function weeklyText(record) {
   if (!meetings.length) return "";
   if (meetings.length <= 3) {
     return "Meets " + meetings.map(([day, start, end, zone]) => {
-      // "Eastern Time", not "EST" or "EDT": a weekly time holds in winter and summer alike.
-      const name = zoneFormat(zoneNames, zone, { timeZoneName: "longGeneric" }).formatToParts(runNow).find((p) => p.type === "timeZoneName");
-      return `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""}${name ? ` ${name.value}` : ""}`;
+      const name = zoneName(zone, runNow);
+      return `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""}${name ? ` ${name}` : ""}`;
     }).join("; ");
   }
   const days = [...new Set(meetings.map(([day]) => day))].sort();

@@ -1,0 +1,95 @@
+// When a group next meets, worked out in the visitor's browser, for the directory's cards (directory.js) and
+// a listing's page (listing.js). A meeting is [weekday (0 Sunday), "HH:MM" start, "HH:MM" end or "", IANA
+// time zone], in its own zone's wall-clock time; what is said is in the visitor's own time with the zone
+// named, and in the meeting's own too when that differs. (Across a change to or from daylight saving
+// time, a meeting more than a day away can be an hour out until the change has passed.)
+// The build gives this file a fingerprinted name and rewrites the imports of it to that name.
+
+export const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEK = 7 * 1440;
+const WEEKDAY_NUMBERS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
+const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
+const zoneNames = new Map(); // zone -> formatter of the zone's generic name
+
+function zoneFormat(cache, zone, options) {
+  if (!cache.has(zone)) {
+    let format;
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone });
+    } catch {
+      format = new Intl.DateTimeFormat("en-US", options); // a zone this browser does not know: its own
+    }
+    cache.set(zone, format);
+  }
+  return cache.get(zone);
+}
+
+// Return [weekday, minute of the day] that clocks in `zone` show at `now`.
+function wallClock(zone, now) {
+  const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+  return [WEEKDAY_NUMBERS[parts.weekday], (Number(parts.hour) % 24) * 60 + Number(parts.minute)];
+}
+
+function minutesOf(time) {
+  const [hours, minutes] = time.split(":");
+  return Number(hours) * 60 + Number(minutes);
+}
+
+// Return the schedule's next meeting: { meeting, start, end (Dates), now (in progress), key (minutes until
+// it starts; below zero while one is on) }, or null for no meetings. A meeting in progress comes first;
+// without an end time a meeting is taken to last an hour.
+export function nextMeeting(schedule, now) {
+  let best = null;
+  const minute = Math.floor(now.getTime() / 60000) * 60000;
+  for (const meeting of schedule) {
+    const [day, start, end, zone] = meeting;
+    const [weekday, clock] = wallClock(zone, now);
+    const startsAt = minutesOf(start);
+    const length = end ? (minutesOf(end) - startsAt + 1440) % 1440 || 1440 : 60;
+    const since = (((weekday - day) * 1440 + clock - startsAt) % WEEK + WEEK) % WEEK;
+    const inProgress = since < length;
+    const key = inProgress ? since - WEEK : WEEK - since;
+    if (!best || key < best.key) {
+      const begins = new Date(minute + (inProgress ? -since : WEEK - since) * 60000);
+      best = { meeting, start: begins, end: new Date(begins.getTime() + length * 60000), now: inProgress, key };
+    }
+  }
+  return best;
+}
+
+export function localDay(date) {
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+function clockText(date, zone) {
+  return zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date);
+}
+
+function dayWord(date, now) {
+  const tomorrow = new Date(now.getTime() + 86400000);
+  if (localDay(date) === localDay(now)) return "today";
+  if (localDay(date) === localDay(tomorrow)) return "tomorrow";
+  return DAY_NAMES[date.getDay()];
+}
+
+// Return the words for a next meeting, in three parts for the page to set the middle one in bold:
+// "Next meeting: " "today, 4:00 PM PST" " (7:00 PM EST where it meets)", or "" "Meeting now" ", until …".
+export function nextMeetingWords(next, now) {
+  const zone = next.meeting[3];
+  const differs = zone !== VISITOR_ZONE && clockText(next.start, zone) !== clockText(next.start, VISITOR_ZONE);
+  if (next.now) {
+    return ["", "Meeting now", `, until ${clockText(next.end, VISITOR_ZONE)}`
+      + (differs ? ` (started ${clockText(next.start, zone)} where it meets)` : "")];
+  }
+  return ["Next meeting: ", `${dayWord(next.start, now)}, ${clockText(next.start, VISITOR_ZONE)}`,
+    differs ? ` (${clockText(next.start, zone)} where it meets)` : ""];
+}
+
+// Return a zone's name that holds in winter and summer alike: "Eastern Time", not "EST" or "EDT".
+export function zoneName(zone, now) {
+  const part = zoneFormat(zoneNames, zone, { timeZoneName: "longGeneric" }).formatToParts(now).find((p) => p.type === "timeZoneName");
+  return part ? part.value : "";
+}
