@@ -355,6 +355,9 @@ def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Pat
     text = re.sub(r" ([.,])", r"\1", " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()))
     assert "From Example Intergroup's meeting list, updated 2 October 2026." in text
     assert "Example Church" in text
+    online = (project / "out/listings/example-online-women-online/index.html").read_text(encoding="utf-8")
+    # A '#' in a dial string is a key to press, not the start of a fragment: it is escaped in the link.
+    assert 'href="tel:+15555550100,,5550100%23"' in online
     assert "Serenity Big Book · Closed, Big Book Side door." in text
     feed = json.loads((project / "out/api/meetings.json").read_text(encoding="utf-8"))
     assert {m["name"] for m in feed} >= {"Example Serenity Group", "Example Online Women"}
