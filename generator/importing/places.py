@@ -24,7 +24,6 @@ CANADIAN_PROVINCES = {
     "yukon": "YT",
 }
 _CODES = set(US_STATES.values()) | set(CANADIAN_PROVINCES.values())
-KNOWN_REGIONS = frozenset(_CODES)
 COUNTRIES = {"us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
              "united states of america": "US", "ca": "CA", "can": "CA", "canada": "CA", "mexico": "MX",
              "méxico": "MX", "mx": "MX", "mex": "MX", "uk": "GB", "gbr": "GB", "united kingdom": "GB",
@@ -71,7 +70,9 @@ def split_address(line: str) -> dict[str, str]:
             size = 1 if _US_ZIP.match(words[-1]) else 2
             found["postal_code"] = " ".join(words[-size:]).upper()
             words = words[:-size]
-        code = region_code(" ".join(words))
+        written = " ".join(words)
+        # "De" or "Mo" in an address is more likely a word than Delaware or Missouri: codes count in capitals.
+        code = region_code(written) if len(written.replace(".", "")) > 2 or written.isupper() else ""
         if code:
             found["region"] = code
             parts.pop()

@@ -11,7 +11,7 @@ import datetime
 import io
 import re
 
-from .places import KNOWN_REGIONS, country_code, region_code
+from .places import country_code, region_code, split_address
 from .clean import number, parse_date, parse_day, parse_time, text
 from .records import Read, Record, Refusal, SourceError
 
@@ -245,34 +245,16 @@ def _place(record: Record, values: dict[str, str]) -> None:
         record.lat, record.lng = lat, lng
 
 
-_REGION_AND_CODE = re.compile(r"^(?P<region>[A-Za-z][A-Za-z .]*?)\s*"
-                              r"(?P<code>\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)?$")
-
-
 def _split_address(record: Record) -> None:
     """Split a whole address ("100 Main St, Springfield, IL 62701, USA") into street, city, region, code, country."""
     # The plugin's own exports write the geocoded address in one cell; it is only split when its state
     # is recognised, so an address written some other way is kept whole.
-    parts = [part.strip() for part in record.address.split(",") if part.strip()]
-    country = country_code(parts[-1]) if len(parts) > 1 else ""
-    if country:
-        parts.pop()
-    match = _REGION_AND_CODE.match(parts[-1]) if len(parts) > 1 else None
-    if not match or not _is_region(match.group("region")):
+    found = split_address(record.address)
+    if not found.get("region"):
         return
-    parts.pop()
-    has_street = len(parts) > 1 or any(char.isdigit() for char in parts[0])
-    record.city = parts.pop() if len(parts) > 1 or not has_street else ""
-    record.address = ", ".join(parts)
-    record.region, record.postal_code = region_code(match.group("region")), match.group("code") or ""
-    record.country = record.country or country
-
-
-def _is_region(written: str) -> bool:
-    """Tell whether part of an address is a state or province: a known name, or a known code in capitals."""
-    bare = written.replace(".", "").strip()
-    # "De" or "Mo" in an address is more likely a word than Delaware or Missouri.
-    return region_code(bare) in KNOWN_REGIONS and (len(bare) > 2 or bare.isupper())
+    record.address, record.city = found.get("address", ""), found.get("city", "")
+    record.region, record.postal_code = found["region"], found.get("postal_code", "")
+    record.country = record.country or found.get("country", "")
 
 
 def _attendance(record: Record, online_type: bool) -> str | None:
