@@ -13,16 +13,28 @@ from urllib.parse import urlsplit
 
 from ..model import Taxonomy
 from ..phone import parse_phone
+from ..schema_check import load_schema
 from .records import DAY_NAMES, Read, Record, Refusal
 
 # Sections whose terms apply to a whole listing, and the listing field that holds them.
 LISTING_SECTIONS = (("support_types", "support_types"), ("languages", "languages"), ("audiences", "audience"))
 ATTENDANCE_CODES = ("ONL", "TC", "HY")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-_EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
-_PHONE = re.compile(r"^\+?[0-9(][0-9 ().-]{6,24}( *(ext\.?|x) *[0-9]{1,6})?$")  # the schema's contact.phone
-_DIAL = re.compile(r"^\+?[0-9(][0-9 ().,#*+-]{6,78}$")
-_ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+_FIELDS = load_schema("listing.schema.json")["properties"]
+
+
+def _pattern(*where: str) -> re.Pattern:
+    """Return the listing schema's own pattern for a field, so a value kept here is one `check` accepts."""
+    node = _FIELDS[where[0]]
+    for name in where[1:]:
+        node = node["properties"][name]
+    return re.compile(node["pattern"])
+
+
+_URL = _pattern("contact", "website")
+_EMAIL = _pattern("contact", "email")
+_PHONE = _pattern("contact", "phone")
+_DIAL = _pattern("online", "phone")
+_ZIP = _pattern("location", "postal_code")
 PLATFORMS = (("zoom.us", "Zoom"), ("zoom.com", "Zoom"), ("meet.google.com", "Google Meet"),
              ("teams.microsoft.com", "Microsoft Teams"), ("teams.live.com", "Microsoft Teams"),
              ("webex.com", "Webex"), ("gotomeeting.com", "GoTo Meeting"), ("meet.jit.si", "Jitsi Meet"),
