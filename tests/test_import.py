@@ -560,7 +560,7 @@ def test_an_hsds_zip_of_the_tabular_export_imports(starter_site: Path, content: 
 
 
 def test_listing_files_are_the_same_bytes_whichever_yaml_emitter_writes_them(imported: Path):
-    import generator.importing.sync as sync
+    import generator.newlisting as newlisting
 
     if not hasattr(yaml, "CSafeDumper"):
         pytest.skip("this PyYAML has no libyaml")
@@ -570,8 +570,8 @@ def test_listing_files_are_the_same_bytes_whichever_yaml_emitter_writes_them(imp
         texts = []
         for base in (yaml.CSafeDumper, yaml.SafeDumper):
             dumper = type("Dumper", (base,), {})
-            dumper.add_representer(str, sync._represent_text)
-            dumper.add_representer(list, sync._represent_list)
+            dumper.add_representer(str, newlisting.represent_text)
+            dumper.add_representer(list, newlisting.represent_list)
             texts.append(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
                                    default_flow_style=False, width=10_000))
         assert texts[0] == texts[1], path

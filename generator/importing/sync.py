@@ -17,12 +17,12 @@ from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from ..crosscheck import _name_key, _phone_key, _website_key
 from ..dates import build_date
 from ..errors import Problems
 from ..load import SourceFile, display_path
+from .. import newlisting
 from ..markup import MarkdownRenderer
 from ..model import Taxonomy
 from ..phone import parse_phone
@@ -34,7 +34,6 @@ from .records import Refusal
 STATE_FORMAT = 1
 NESTED = ("location", "online", "contact")  # merged field by field; other fields are merged whole
 OWN = ("imported",)  # provenance: always the import's
-SCHEMA_LINE = "# yaml-language-server: $schema={}\n"
 REMOVED_CHOICES = ("flag", "remove", "keep")
 
 
@@ -314,29 +313,9 @@ def _ordered(data: dict) -> dict:
     return {key: data[key] for key in (*FIELD_ORDER, *data) if key in data}
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ten times as fast
-    """Write listings as contributors write them: lists of words in [brackets], long text as a block."""
-
-
-def _represent_text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_list(dumper: yaml.SafeDumper, value: list):
-    flow = all(isinstance(item, str) and len(item) < 40 for item in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
-
-
-_Dumper.add_representer(str, _represent_text)
-_Dumper.add_representer(list, _represent_list)
-
-
 def listing_text(data: dict, content: Path, path: Path) -> str:
-    """Return a listing file's text: the editor's schema line, then the fields."""
-    schema = Path(os.path.relpath(content / "listing.schema.json", path.parent)).as_posix()
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
-    return SCHEMA_LINE.format(schema) + body
+    """Return a listing file's text as `new listing` writes one, naming the editor's schema from where it lies."""
+    return newlisting.listing_text(data, Path(os.path.relpath(content / "listing.schema.json", path.parent)).as_posix())
 
 
 @lru_cache(maxsize=1)
