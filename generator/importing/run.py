@@ -107,7 +107,8 @@ def import_source(content: Path, fmt: str, source: str, settings: Settings, taxo
                   removed: str = "flag", formats_source: str = "", allow_empty: bool = False) -> Outcome:
     """Return what importing the source would do (nothing is written here)."""
     read = read_source(fmt, source, formats_source)
-    known = len(load_state(content, settings.name)["listings"])
+    state = load_state(content, settings.name)
+    known = len(state["listings"])
     if not read.records and known and not allow_empty:
         raise SourceError(f"{settings.feed} has no meetings at all, where the last import made {plural(known, 'listing')}: "
                           "a failing server or a wrong query often looks like this — if the source really is empty "
@@ -117,7 +118,7 @@ def import_source(content: Path, fmt: str, source: str, settings: Settings, taxo
         raise SourceError(f"{settings.feed}: some meetings have no page of their own (no `url`), so there is no "
                           "address where people can check them — give --source-url (or source_url in "
                           "content/imports.yaml): the organization's meeting list page")
-    return Outcome(read, built, plan_sync(content, built, settings, taxonomy, removed))
+    return Outcome(read, built, plan_sync(content, built, settings, taxonomy, removed, state))
 
 
 def plural(count: int, noun: str) -> str:

@@ -83,9 +83,11 @@ def load_state(content: Path, name: str) -> dict:
     return state
 
 
-def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonomy, removed: str = "flag") -> Plan:
-    """Return what importing `built` would do to content/, checking every file it would write."""
-    state = load_state(content, settings.name)
+def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonomy, removed: str = "flag",
+              state: dict | None = None) -> Plan:
+    """Return what importing `built` would do to content/, checking every file it would write (`state`: the
+    source's state file, when the caller has read it already)."""
+    state = state if state is not None else load_state(content, settings.name)
     old = state["listings"]
     files = _listing_files(content)
     plan = Plan(refusals=list(built.refusals),
