@@ -5,6 +5,7 @@ import datetime
 import heapq
 import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .dates import build_date, months_before
+from .fields import FileField, listing_fields, meeting_fields
+from .vocabulary import SECTION_NAMES, SECTIONS, Section
 
 if TYPE_CHECKING:
     from .geo import Point
     from .phone import Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-TAXONOMY_SECTIONS = ("kinds", "formats", "support_types", "audiences", "meeting_types", "languages", "costs", "regions")
+TAXONOMY_SECTIONS = SECTION_NAMES
 
 # Friendly names for the timezones most listings use; others show their IANA name.
 TIMEZONE_LABELS = {
@@ -68,21 +71,40 @@ class Taxonomy:
 
     @cached_property
     def regions_by_code(self) -> dict[str, Term]:
-        return {term.code: term for term in self.sections["regions"].values()}
+        return self.by_code("regions")
+
+    def by_code(self, section: str) -> dict[str, Term]:
+        """Return a section's terms by their code (a state's two letters)."""
+        return {term.code: term for term in self.sections[section].values()}
+
+
+_TYPES = {"text": "str", "date": "datetime.date", "list": "tuple[str, ...]", "group": "Fields",
+          "meetings": "tuple[Meeting, ...]"}
+
+
+def with_file_fields(fields: Callable[[], tuple[FileField, ...]]):
+    """Give a dataclass-to-be an attribute for each field of a file, after its own attributes without a default.
+
+    The schema declares the fields (generator/fields.py); every one has a default (its empty value), as a
+    file may leave it out. A group of fields is a `Fields`, so a missing one of them reads as ''.
+    """
+    def add(cls):
+        own = cls.__dict__.get("__annotations__", {})
+        first = {name: kind for name, kind in own.items() if not hasattr(cls, name)}
+        declared = {}
+        for file_field in fields():
+            declared[file_field.name] = _TYPES[file_field.shape]
+            default = field(default_factory=Fields) if file_field.shape == "group" else file_field.empty
+            setattr(cls, file_field.name, default)
+        cls.__annotations__ = {**first, **declared, **{n: k for n, k in own.items() if n not in first}}
+        return cls
+    return add
 
 
 @dataclass(frozen=True)
+@with_file_fields(meeting_fields)
 class Meeting:
-    """One weekly meeting of a group."""
-
-    day: str
-    start: str
-    end: str
-    timezone: str
-    notes: str = ""
-    name: str = ""  # the meeting's own name, when it differs from the listing's
-    types: tuple[str, ...] = ()  # meeting-type slugs
-    format: str = ""  # in-person, online or hybrid, when it differs from the listing's
+    """One weekly meeting of a group: the fields of a schedule entry (day, start, end, timezone, name, ...)."""
 
     @property
     def day_label(self) -> str:
@@ -98,34 +120,20 @@ class Meeting:
 
 
 @dataclass
+@with_file_fields(listing_fields)
 class Listing:
-    """A validated listing, identified by its file name (slug)."""
+    """A validated listing, identified by its file name (slug): the fields of its file, and what the build adds.
+
+    `description` is the Markdown source (for the open data) and `description_html` its HTML; `imported`
+    says where an import took the listing from (see generator/importing).
+    """
 
     slug: str
     path: str
-    name: str
-    kind: str
-    support_types: tuple[str, ...]
-    summary: str
-    format: str
-    last_verified: datetime.date
-    source: str
     description_html: Markup = Markup("")
-    description: str = ""  # the Markdown source, for the open data exports
-    location: Fields = field(default_factory=Fields)
-    online: Fields = field(default_factory=Fields)
-    contact: Fields = field(default_factory=Fields)
-    organization: str = ""
-    credentials: tuple[str, ...] = ()
-    audience: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    cost: str = ""
-    schedule: tuple[Meeting, ...] = ()
     location_line: int = 1
     point: Point | None = None  # set when placed; None for online-only or unplaceable listings
     phone: Phone | None = None
-    not_duplicate_of: tuple[str, ...] = ()
-    imported: Fields = field(default_factory=Fields)  # where an import took it from (see generator/importing)
     lines: dict[str, int] = field(default_factory=dict)  # field name → line, for cross-file problems
     digest: str = ""  # of the file's path and bytes: what the build cache keys this listing's pages by
 
@@ -157,6 +165,31 @@ class Listing:
     @property
     def website(self) -> str:
         return self.contact.get("website") or self.online.get("url") or self.source
+
+
+def terms_reader(section: Section, codes: dict[str, Term] | None = None) -> Callable[[Listing], Iterable[str]]:
+    """Return a function giving the slugs of a section's terms that a listing names in its field, each once.
+
+    `codes` (Taxonomy.by_code) turns codes into slugs, for a section that listings name by code.
+    """
+    head, *rest = section.field.split(".")
+    if rest and head == "schedule":  # a field of each meeting: "schedule.types"
+        def read(listing):
+            return dict.fromkeys(_flat(getattr(meeting, rest[0]) for meeting in listing.schedule))
+    elif rest:  # a field of a group: "location.region"
+        def read(listing):
+            return _flat((getattr(listing, head).get(rest[0], ""),))
+    else:
+        def read(listing):
+            return _flat((getattr(listing, head),))
+    if codes is None:
+        return read
+    return lambda listing: [codes[code].slug for code in read(listing) if code in codes]
+
+
+def _flat(values) -> list[str]:
+    """Return the non-empty slugs of values that are each one slug or a tuple of them."""
+    return [slug for value in values for slug in ((value,) if isinstance(value, str) else value) if slug]
 
 
 @dataclass
@@ -246,22 +279,12 @@ class Site:
     def index(self) -> dict[str, dict[str, list[Listing]]]:
         """Return listings grouped by taxonomy section and term slug, each group sorted by name."""
         groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in TAXONOMY_SECTIONS}
-        regions = self.taxonomy.regions_by_code
-        for listing in self.listings:
-            groups["kinds"][listing.kind].append(listing)
-            groups["formats"][listing.format].append(listing)
-            for slug in listing.support_types:
-                groups["support_types"][slug].append(listing)
-            for slug in listing.audience:
-                groups["audiences"][slug].append(listing)
-            for slug in listing.languages:
-                groups["languages"][slug].append(listing)
-            if listing.cost:
-                groups["costs"][listing.cost].append(listing)
-            for slug in dict.fromkeys(slug for meeting in listing.schedule for slug in meeting.types):
-                groups["meeting_types"][slug].append(listing)
-            if listing.region in regions:
-                groups["regions"][regions[listing.region].slug].append(listing)
+        for section in SECTIONS:
+            group = groups[section.name]
+            terms = terms_reader(section, self.taxonomy.by_code(section.name) if section.by_code else None)
+            for listing in self.listings:
+                for slug in terms(listing):
+                    group[slug].append(listing)
         return {name: dict(terms) for name, terms in groups.items()}
 
     @cached_property

@@ -18,6 +18,7 @@ from .dates import build_date
 from .processes import can_fork, default_workers, fork_map, release_free_memory, with_collector_paused
 from .digest import digest, file_digest, generator_version
 from . import validate
+from .sharing import SharedValues
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .values import check_values
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
@@ -120,9 +121,15 @@ def read_listings(content: Path, taxonomy, markdown: MarkdownRenderer, problems:
 
 def _read_many(todo: list, taxonomy, markdown, gazetteer: KnownPlaces, workers: int | None) -> list[CachedSource]:
     """Read listing files (path, shown path, stat, cached entry), on several processes when there are many."""
+    shared = SharedValues()
+
     def read(part) -> tuple[list[CachedSource], dict]:
         gazetteer.added = {}
-        return [_read_listing(*item, taxonomy, markdown, gazetteer) for item in part], gazetteer.added
+        entries = [_read_listing(*item, taxonomy, markdown, gazetteer) for item in part]
+        for entry in entries:
+            if entry.listing is not None:
+                shared.share(entry.listing)
+        return entries, gazetteer.added
 
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(todo) < PARALLEL_READ_FROM or not can_fork():

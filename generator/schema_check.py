@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Problems, did_you_mean
+from .fields import load_schema
 from .model import DAYS, Taxonomy
+from .vocabulary import SECTIONS
 from .yamlfile import Document
 
 if TYPE_CHECKING:
     import jsonschema
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
 EDITOR_SCHEMA = "listing.schema.json"  # written into the content folder; listing files point editors at it
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Keywords that fastjsonschema and jsonschema judge alike for the values a YAML file gives (str, int, float,
@@ -34,12 +35,6 @@ _FAST_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "requi
 _ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "default"})  # ignored by both ("x-…" too)
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "fields on their own lines",
                "number": "a number", "integer": "a whole number", "boolean": "true or false"}
-
-
-@lru_cache(maxsize=None)
-def load_schema(name: str) -> dict:
-    """Return one of the bundled JSON Schemas by file name."""
-    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
@@ -190,25 +185,28 @@ def _describe(value: object) -> str:
     return f"'{_short(str(value))}'"
 
 
+def property_schema(properties: dict, field: str) -> dict:
+    """Return the schema of a field given by its dotted name: "location.region", "schedule.types"."""
+    schema = {"properties": properties}
+    for key in field.split("."):
+        schema = schema.get("items", schema)["properties"][key]
+    return schema
+
+
 def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
     """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
     schema = copy.deepcopy(load_schema("listing.schema.json"))
     schema["$id"] = schema_id
     props = schema["properties"]
-    tax = taxonomy.sections
-
-    def enum(target: dict, section: str) -> None:
-        target["enum"] = list(tax[section])
-        target["x-labels"] = {slug: t.label for slug, t in tax[section].items()}
-
-    enum(props["kind"], "kinds")
-    enum(props["format"], "formats")
-    enum(props["cost"], "costs")
-    for field, section in (("support_types", "support_types"), ("audience", "audiences"), ("languages", "languages")):
-        enum(props[field]["items"], section)
-    props["location"]["properties"]["region"]["enum"] = list(taxonomy.regions_by_code)
-    meeting = props["schedule"]["items"]["properties"]
-    meeting["day"]["enum"] = list(DAYS)
-    enum(meeting["format"], "formats")
-    enum(meeting["types"]["items"], "meeting_types")
+    for section in SECTIONS:
+        terms = taxonomy.sections[section.name]
+        for field in section.fields:
+            target = property_schema(props, field)
+            target = target.get("items", target)  # a list of terms: each item is one
+            if section.by_code:
+                target["enum"] = [term.code for term in terms.values()]
+            else:
+                target["enum"] = list(terms)
+                target["x-labels"] = {slug: term.label for slug, term in terms.items()}
+    property_schema(props, "schedule.day")["enum"] = list(DAYS)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -11,12 +11,22 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from operator import attrgetter
 
 from .exports.common import take
+from .fields import listing_fields
 from .model import DAYS, Listing, Site
+from .vocabulary import SECTIONS
 
-RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "types", "audience", "languages",
-                 "cost", "days", "lat", "lng", "verified", "summary", "organization", "schedule", "due")
+# What the browser gets of each listing, as arrays of these (index.json's "fields"): just what the results and
+# filters show, as small as it can be. A key names the listing field it carries (the terms of a vocabulary
+# field as their positions in index.json's lists), or is made by the RecordEncoder method of that name.
+RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.city"),
+          ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
+          ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
+          ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
+          ("schedule", ""), ("due", ""))
+RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -39,20 +49,53 @@ class RecordEncoder:
         tax = site.taxonomy.sections
         self.positions = {name: {slug: i for i, slug in enumerate(tax[name])} for name in tax}
         self.is_stale = site.is_stale  # due for re-verification (never, for what an import keeps current)
+        self.parts = [self._part(key, field) for key, field in RECORD[1:]]  # the first is the position, given
 
     def encode(self, order: int, listing: Listing) -> list:
-        pos = self.positions
-        point = listing.point
-        days = sorted({DAYS.index(m.day) for m in listing.schedule})
+        return [order, *(part(listing) for part in self.parts)]
+
+    def _part(self, key: str, field: str):
+        """Return the function that makes one entry of a record."""
+        if not field:
+            return getattr(self, key)
+        group, _, name = field.rpartition(".")
+        section = next((s for s in SECTIONS if s.field == field and not s.by_code), None)
+        if group:
+            return lambda listing: getattr(listing, group).get(name, "")
+        if section is None:
+            return attrgetter(field)
+        positions = self.positions[section.name]
+        if field in ONE_TERM_FIELDS:
+            return lambda listing: positions.get(getattr(listing, field), -1)
+        return lambda listing: [positions[slug] for slug in getattr(listing, field)]
+
+    @staticmethod
+    def days(listing: Listing) -> list[int]:
+        return sorted({DAYS.index(m.day) for m in listing.schedule})
+
+    @staticmethod
+    def lat(listing: Listing) -> float | None:
+        return round(listing.point.lat, 3) if listing.point else None
+
+    @staticmethod
+    def lng(listing: Listing) -> float | None:
+        return round(listing.point.lng, 3) if listing.point else None
+
+    @staticmethod
+    def verified(listing: Listing) -> int:
+        return (listing.last_verified - EPOCH).days
+
+    @staticmethod
+    def schedule(listing: Listing) -> list:
         # The meeting's IANA zone: the browser works out the next meeting, in the visitor's own time, from it.
-        schedule = [[DAYS.index(m.day), m.start, m.end, m.timezone] for m in listing.schedule]
-        return [order, listing.slug, listing.name, listing.city, listing.region, pos["kinds"][listing.kind],
-                pos["formats"][listing.format], [pos["support_types"][s] for s in listing.support_types],
-                [pos["audiences"][s] for s in listing.audience], [pos["languages"][s] for s in listing.languages],
-                pos["costs"].get(listing.cost, -1), days,
-                round(point.lat, 3) if point else None, round(point.lng, 3) if point else None,
-                (listing.last_verified - EPOCH).days, listing.summary, listing.organization, schedule,
-                int(self.is_stale(listing))]
+        return [[DAYS.index(m.day), m.start, m.end, m.timezone] for m in listing.schedule]
+
+    def due(self, listing: Listing) -> int:
+        return int(self.is_stale(listing))
+
+
+# Vocabulary fields that hold one term (the others a list of them).
+ONE_TERM_FIELDS = frozenset(field.name for field in listing_fields() if field.shape == "text")
 
 
 def iter_scopes(listing: Listing) -> list[str]:

@@ -9,26 +9,25 @@ import zoneinfo
 from functools import lru_cache
 
 from .dates import build_date
+from .fields import listing_fields, meeting_fields, value_of
 from .errors import Problems, did_you_mean
 from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
 from .phone import parse_phone
 from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
+from .vocabulary import FILTERED, MAX_FILTER_TERMS, SECTIONS
 from .schema_check import check_schema, field_name
 from .values import check_values
 from .yamlfile import Document
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# The browser's filters hold a listing's terms of these sections as bits of one 32-bit integer.
-BIT_SECTIONS = ("kinds", "formats", "support_types", "audiences", "languages", "costs")
-MAX_FILTER_TERMS = 31
-# Which taxonomy section each listing field's values come from.
 # Fields whose lines the cross-file checks point at.
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
                ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")))
-VOCABULARY_FIELDS = (("kind", "kinds"), ("format", "formats"), ("support_types", "support_types"),
-                     ("audience", "audiences"), ("languages", "languages"), ("cost", "costs"))
+# Sections whose terms a listing names in a field of its own (kind, support_types, ...), not by code.
+FILTERED_NAMES = frozenset(s.name for s in FILTERED)
+TOP_LEVEL_SECTIONS = tuple(s for s in SECTIONS if "." not in s.field and not s.by_code)
 
 
 def validate_config(doc: Document | None, base_url: str | None, repository: str | None = None) -> SiteConfig:
@@ -84,7 +83,7 @@ def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
             terms[slug] = Term(section, slug, str(item.get("label", slug)), str(item.get("description", "")),
                                str(item.get("code", "")), str(item.get("timezone", "")),
                                str(item.get("meeting_guide", "")))
-        if section in BIT_SECTIONS and len(terms) > MAX_FILTER_TERMS:
+        if section in FILTERED_NAMES and len(terms) > MAX_FILTER_TERMS:
             problems.add(path, doc.line_of((section,)), section,
                          f"has {len(terms)} terms; the directory's filters handle at most {MAX_FILTER_TERMS} per "
                          "section — merge or remove some terms")
@@ -117,15 +116,16 @@ def _errors_since(problems: Problems, start: int) -> bool:
 
 def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
     """Record every value that is not a term of its taxonomy section, with a did-you-mean."""
-    for field, section in VOCABULARY_FIELDS:
+    for section in TOP_LEVEL_SECTIONS:
+        field = section.field
         value = doc.data.get(field)
         values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-        known = list(getattr(taxonomy, section))
+        known = list(taxonomy.sections[section.name])
         for i, item in enumerate(values):
             if isinstance(item, str) and item not in known:
                 where = (field, i) if isinstance(value, list) else (field,)
                 problems.add(path, doc.line_of(where), field_name(where),
-                             f"unknown {section.replace('_', ' ').rstrip('s')} '{item}'{did_you_mean(item, known)}")
+                             f"unknown {section.noun} '{item}'{did_you_mean(item, known)}")
     location = doc.data.get("location")
     region = location.get("region") if isinstance(location, dict) else None
     if isinstance(region, str) and region not in taxonomy.regions_by_code:
@@ -228,59 +228,39 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-# One object for each of the values that many listings repeat (a term's slug, a state's code, a date, a
-# meeting time, which line each field is on), instead of one per listing. Every forked worker that reads
-# a listing copies the memory pages its values lie in, so fewer objects means less to copy: at 100,000
-# listings the parsed site took 20 MB less and a cold build peaked 160 MB lower. Nothing changes a
-# listing's values once it is made.
-_SHARED: dict = {}
-SHARED_FIELDS = ("city", "region", "postal_code", "country", "platform")  # of location, online, contact
-
-
-def _one(value):
-    """Return the one object kept for values equal to `value` (never changed afterwards)."""
-    try:
-        return _SHARED.setdefault((type(value), value), value)
-    except TypeError:  # not hashable: kept as it is
-        return value
-
-
-def _fields(data: dict) -> Fields:
-    return Fields({key: _one(value) if key in SHARED_FIELDS and isinstance(value, str) else value
-                   for key, value in data.items()})
-
-
-def _one_of_each(values) -> tuple:
-    return _one(tuple(_one(value) for value in values))
-
-
 def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer) -> Listing:
+    """Return the Listing of a valid file: each field's value as the model keeps it, and what follows from them."""
     data = source.doc.data
-    location = _fields(data.get("location", {}))
-    if location:
-        location.setdefault("country", "US")
-    region = taxonomy.regions_by_code.get(location.get("region", ""))
-    default_zone = region.timezone if region and region.timezone else "America/New_York"
-    schedule = _one(tuple(sorted((_one(Meeting(m["day"].lower(), m["start"], m.get("end", ""),
-                                               m.get("timezone", default_zone), m.get("notes", ""),
-                                               m.get("name", ""), _one_of_each(m.get("types", ())),
-                                               m.get("format", "")))
-                                  for m in data.get("schedule", ())),
-                                 key=lambda m: (m.day_number, m.start))))
+    values = {field.name: value_of(field, data[field.name]) for field in listing_fields() if field.name in data}
+    location = values.get("location", {})
+    values.update({name: Fields(values[name]) for name in GROUPS if name in values})
+    values["schedule"] = _make_schedule(data.get("schedule", ()), _default_timezone(taxonomy, location))
+    contact = values.get("contact", {})
     lines = {name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)}
-    return Listing(
-        slug=source.slug, path=source.path, name=data["name"].strip(), kind=_one(data["kind"]),
-        support_types=_one_of_each(data["support_types"]), summary=data["summary"].strip(), format=_one(data["format"]),
-        last_verified=_one(datetime.date.fromisoformat(data["last_verified"])), source=data["source"],
-        description_html=markdown.render(data.get("description", "")), description=data.get("description", "").strip(),
-        location=location,
-        online=_fields(data.get("online", {})), contact=_fields(data.get("contact", {})),
-        organization=data.get("organization", ""), credentials=_one_of_each(data.get("credentials", ())),
-        audience=_one_of_each(data.get("audience", ())), languages=_one_of_each(data.get("languages", ())),
-        cost=_one(data.get("cost", "")), schedule=schedule, location_line=source.doc.line_of(("location",)),
-        phone=parse_phone(data["contact"]["phone"], _country(location)) if "phone" in data.get("contact", {}) else None,
-        not_duplicate_of=tuple(data.get("not_duplicate_of", ())), imported=Fields(data.get("imported", {})),
-        lines=_SHARED.setdefault((dict, tuple(lines.items())), lines))
+    return Listing(slug=source.slug, path=source.path, **values,
+                   description_html=markdown.render(data.get("description", "")),
+                   location_line=source.doc.line_of(("location",)), lines=lines,
+                   phone=parse_phone(contact["phone"], _country(location)) if "phone" in contact else None)
+
+
+GROUPS = tuple(field.name for field in listing_fields() if field.shape == "group")
+
+
+def _default_timezone(taxonomy: Taxonomy, location: dict) -> str:
+    """Return the time zone of a meeting that names none: its state's (Eastern Time when unknown)."""
+    region = taxonomy.regions_by_code.get(location.get("region", ""))
+    return region.timezone if region and region.timezone else "America/New_York"
+
+
+def _make_schedule(entries: list, timezone: str) -> tuple[Meeting, ...]:
+    """Return the meetings of a schedule, in week order (Sunday first), each with its time zone."""
+    meetings = []
+    for entry in entries:
+        values = {field.name: value_of(field, entry[field.name]) for field in meeting_fields() if field.name in entry}
+        values["day"] = values["day"].lower()
+        values.setdefault("timezone", timezone)
+        meetings.append(Meeting(**values))
+    return tuple(sorted(meetings, key=lambda m: (m.day_number, m.start)))
 
 
 def _has(data: dict, where: tuple[str, ...]) -> bool:

@@ -5,18 +5,30 @@ files are those pieces in listing order, each record encoded once for listings.j
 """
 from __future__ import annotations
 
+import datetime
+from dataclasses import fields, is_dataclass
 from functools import partial
+
+from ..fields import LISTING_SCHEMA, FileField, listing_fields, load_schema
 
 from ..model import Listing, Site
 from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
 
-CSV_COLUMNS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
-               "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
-               "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
-               "email", "website", "credentials", "schedule", "calendar", "last_verified", "source",
-               "imported_from", "imported_ids", "imported_updated")
+# The published order of listings.json's records and listings.csv's columns (schema_version 1.1). A field the
+# schema gains later goes at the end of both, so that readers of the older columns are not thrown off.
+RECORD_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
+                 "languages", "cost", "summary", "description", "location", "coordinates", "online", "contact",
+                 "credentials", "schedule", "calendar", "last_verified", "source", "imported")
+CSV_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
+              "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
+              "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
+              "email", "website", "credentials", "schedule", "calendar", "last_verified", "source",
+              "imported_from", "imported_ids", "imported_updated")
+UNPUBLISHED = frozenset({"not_duplicate_of"})  # a note to `check`, not a fact about the group
 LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
+# Fields of the schema that joined after 1.1, in the schema's order.
+LATER_FIELDS = tuple(field for field in listing_fields() if field.name not in RECORD_FIELDS + tuple(UNPUBLISHED))
 
 
 def calendar_path(listing: Listing) -> str:
@@ -27,23 +39,29 @@ def calendar_path(listing: Listing) -> str:
 def listing_record(constants: SiteConstants, listing: Listing) -> dict:
     """Return one listing with every field, as the JSON exports publish it."""
     point = listing.point
-    return {
-        "id": listing_id(listing), "slug": listing.slug, "url": constants.url(listing.url),
-        "name": listing.name, "organization": listing.organization, "kind": listing.kind, "format": listing.format,
-        "support_types": list(listing.support_types), "audience": list(listing.audience),
-        "languages": list(listing.languages), "cost": listing.cost, "summary": listing.summary,
-        "description": listing.description,
+    made = {
+        "id": listing_id(listing), "url": constants.url(listing.url),
         "location": {key: listing.location[key] for key in sorted(listing.location)},
         "coordinates": {"latitude": point.lat, "longitude": point.lng, "source": point.how} if point else None,
-        "online": dict(listing.online), "contact": dict(listing.contact),
-        "credentials": list(listing.credentials),
-        "schedule": [{"day": m.day, "start": m.start, "end": m.end, "timezone": m.timezone, "notes": m.notes,
-                      "name": m.name, "types": list(m.types), "format": m.format}
-                     for m in listing.schedule],
         "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
-        "last_verified": listing.last_verified.isoformat(), "source": listing.source,
         "imported": {key: listing.imported[key] for key in sorted(listing.imported)} if listing.imported else None,
     }
+    record = {name: made[name] if name in made else json_value(getattr(listing, name)) for name in RECORD_FIELDS}
+    record.update((field.name, json_value(getattr(listing, field.name))) for field in LATER_FIELDS)
+    return record
+
+
+def json_value(value):
+    """Return a listing's value as JSON holds it: dates as YYYY-MM-DD, tuples as lists, meetings as objects."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if is_dataclass(value):
+        return {item.name: json_value(getattr(value, item.name)) for item in fields(value)}
+    return value
 
 
 def listing_json(constants: SiteConstants, listing: Listing) -> bytes:
@@ -68,25 +86,48 @@ def listings_document(site: Site, listings: list[Listing], scope: str, records: 
 
 def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
     """Return one listing's row of listings.csv: the JSON record's fields, lists joined with '; '."""
-    point, online, contact = listing.point, listing.online, listing.contact
-    schedule = "; ".join(f"{m.day} {m.start}{'-' + m.end if m.end else ''} {m.timezone}" for m in listing.schedule)
-    values = {
-        "id": listing_id(listing), "slug": listing.slug, "url": constants.url(listing.url), "name": listing.name,
-        "organization": listing.organization, "kind": listing.kind, "format": listing.format,
-        "support_types": "; ".join(listing.support_types), "audience": "; ".join(listing.audience),
-        "languages": "; ".join(listing.languages), "cost": listing.cost, "summary": listing.summary,
-        "description": listing.description,
+    point, online, contact, imported = listing.point, listing.online, listing.contact, listing.imported
+    made = {
+        "id": listing_id(listing), "url": constants.url(listing.url),
         **{key: listing.location.get(key, "") for key in LOCATION_COLUMNS},
         "latitude": point.lat if point else "", "longitude": point.lng if point else "",
         "coordinates": point.how if point else "", "online_url": online["url"],
         "online_platform": online["platform"], "phone": listing.phone.display if listing.phone else "",
-        "email": contact["email"], "website": contact["website"], "credentials": "; ".join(listing.credentials),
-        "schedule": schedule, "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
-        "last_verified": listing.last_verified.isoformat(), "source": listing.source,
-        "imported_from": listing.imported.get("organization") or listing.imported.get("from", ""),
-        "imported_ids": "; ".join(listing.imported.get("ids", ())), "imported_updated": listing.imported.get("updated", ""),
+        "email": contact["email"], "website": contact["website"],
+        "schedule": "; ".join(f"{m.day} {m.start}{'-' + m.end if m.end else ''} {m.timezone}" for m in listing.schedule),
+        "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
+        "imported_from": imported.get("organization") or imported.get("from", ""),
+        "imported_ids": "; ".join(imported.get("ids", ())), "imported_updated": imported.get("updated", ""),
     }
-    return [str(values[column]) for column in CSV_COLUMNS]  # csv_text guards formulas
+    row = [made[name] if name in made else csv_value(getattr(listing, name)) for name in CSV_FIELDS]
+    for field in LATER_FIELDS:
+        row += later_values(field, getattr(listing, field.name))
+    return [str(value) for value in row]  # csv_text guards formulas
+
+
+def csv_value(value) -> str:
+    """Return a listing's value as a CSV cell: dates as YYYY-MM-DD, lists joined with '; '."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def later_columns(field: FileField) -> tuple[str, ...]:
+    """Return the columns of a field that joined after 1.1: one, or one per field of a group (`online_phone`)."""
+    if field.shape == "group":
+        return tuple(f"{field.name}_{key}" for key in load_schema(LISTING_SCHEMA)["properties"][field.name]["properties"])
+    return () if field.shape == "meetings" else (field.name,)
+
+
+def later_values(field: FileField, value) -> list[str]:
+    if field.shape == "group":
+        return [csv_value(value.get(column.removeprefix(f"{field.name}_"), "")) for column in later_columns(field)]
+    return [] if field.shape == "meetings" else [csv_value(value)]
+
+
+CSV_COLUMNS = CSV_FIELDS + tuple(column for field in LATER_FIELDS for column in later_columns(field))
 
 
 def csv_line(constants: SiteConstants, listing: Listing) -> bytes:

@@ -1,0 +1,45 @@
+"""The vocabulary sections of content/taxonomy.yaml, and what the site does with each: one table.
+
+A section's terms are written in content/taxonomy.yaml; this table says which listing field holds them,
+whether the directory filters by them and whether they have browse pages. Adding a section is one row
+here, its terms in taxonomy.yaml, and the listing field in generator/schema/listing.schema.json.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    """One vocabulary section."""
+
+    name: str  # its key in taxonomy.yaml
+    field: str  # the listing field that holds its terms: "kind", "location.region", "schedule.types"
+    noun: str  # one term, in messages: "unknown support type '12step'"
+    legend: str = ""  # the directory filter's heading; with `parameter`, the browser filters by it
+    parameter: str = ""  # the directory's URL parameter (?type=12-step)
+    by_code: bool = False  # listings name its terms by `code`, not by slug (regions: CT)
+    also: tuple[str, ...] = ()  # other fields whose values are its terms (a meeting's own format)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field, *self.also)
+
+
+SECTIONS = (
+    Section("kinds", "kind", "kind", "Kind", "kind"),
+    Section("formats", "format", "format", "Format", "format", also=("schedule.format",)),
+    Section("support_types", "support_types", "support type", "Support type", "type"),
+    Section("audiences", "audience", "audience", "Especially for", "audience"),
+    Section("meeting_types", "schedule.types", "meeting type"),
+    Section("languages", "languages", "language", "Language", "language"),
+    Section("costs", "cost", "cost", "Cost", "cost"),
+    Section("regions", "location.region", "region", by_code=True),
+)
+BY_NAME = {section.name: section for section in SECTIONS}
+SECTION_NAMES = tuple(BY_NAME)
+# The directory's filters, in the order the page shows them. The browser holds a listing's terms of each as
+# bits of one 32-bit integer.
+FILTERED = tuple(BY_NAME[name] for name in ("support_types", "kinds", "formats", "audiences", "languages", "costs"))
+MAX_FILTER_TERMS = 31
+
