@@ -15,7 +15,7 @@ from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
 from .phone import parse_phone
 from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
-from .vocabulary import FILTERED, MAX_FILTER_TERMS, SECTIONS
+from .vocabulary import FILTERED, MAX_FILTER_TERMS, TOP_LEVEL
 from .schema_check import check_schema, field_name
 from .values import check_values
 from .yamlfile import Document
@@ -25,9 +25,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
                ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")))
-# Sections whose terms a listing names in a field of its own (kind, support_types, ...), not by code.
-FILTERED_NAMES = frozenset(s.name for s in FILTERED)
-TOP_LEVEL_SECTIONS = tuple(s for s in SECTIONS if "." not in s.field and not s.by_code)
+FILTERED_NAMES = frozenset(section.name for section in FILTERED)
 
 
 def validate_config(doc: Document | None, base_url: str | None, repository: str | None = None) -> SiteConfig:
@@ -116,7 +114,7 @@ def _errors_since(problems: Problems, start: int) -> bool:
 
 def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
     """Record every value that is not a term of its taxonomy section, with a did-you-mean."""
-    for section in TOP_LEVEL_SECTIONS:
+    for section in TOP_LEVEL:
         field = section.field
         value = doc.data.get(field)
         values = value if isinstance(value, list) else [value] if isinstance(value, str) else []

@@ -42,4 +42,6 @@ SECTION_NAMES = tuple(BY_NAME)
 # bits of one 32-bit integer.
 FILTERED = tuple(BY_NAME[name] for name in ("support_types", "kinds", "formats", "audiences", "languages", "costs"))
 MAX_FILTER_TERMS = 31
+# Sections whose terms a listing names by slug in a field of its own: kind, format, support_types, ...
+TOP_LEVEL = tuple(section for section in SECTIONS if "." not in section.field and not section.by_code)
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from ..model import Taxonomy
 from ..phone import parse_phone
 from ..schema_check import load_schema
+from ..vocabulary import BY_NAME, TOP_LEVEL
 from .records import DAY_NAMES, Read, Record, Refusal
 
 # Sections whose terms apply to a whole listing, and the listing field that holds them.
@@ -106,9 +107,7 @@ def _place_problem(record: Record, settings: Settings, taxonomy: Taxonomy) -> st
 
 
 # Listing fields whose values are slugs of a taxonomy section: (field, section, a list of them?).
-VOCABULARY = (("kind", "kinds", False), ("format", "formats", False), ("cost", "costs", False),
-              ("support_types", "support_types", True), ("audience", "audiences", True),
-              ("languages", "languages", True))
+VOCABULARY = tuple((section.field, section.name, _FIELDS[section.field]["type"] == "array") for section in TOP_LEVEL)
 
 
 def _known_terms(fields: dict, taxonomy: Taxonomy, unmapped: Counter) -> dict:
@@ -121,7 +120,7 @@ def _known_terms(fields: dict, taxonomy: Taxonomy, unmapped: Counter) -> dict:
         values = kept[name] if many else [kept[name]]
         unknown = [value for value in values if value not in terms]
         for value in unknown:
-            unmapped[f"{section.replace('_', ' ').rstrip('s')} '{value}'"] += 1
+            unmapped[f"{BY_NAME[section].noun} '{value}'"] += 1
         known = [value for value in values if value in terms]
         if many and known:
             kept[name] = known

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..crosscheck import _name_key, _phone_key, _website_key
 from ..dates import build_date
 from ..errors import Problems
+from ..fields import listing_fields
 from ..load import SourceFile, display_path
 from .. import newlisting
 from ..markup import MarkdownRenderer
@@ -305,9 +306,7 @@ def _read(path: Path) -> dict | None:
     return doc.data if isinstance(doc.data, dict) else None
 
 
-FIELD_ORDER = ("name", "kind", "support_types", "summary", "description", "format", "location", "online", "contact",
-               "organization", "credentials", "audience", "languages", "cost", "schedule", "last_verified", "source",
-               "imported", "not_duplicate_of")
+FIELD_ORDER = tuple(field.name for field in listing_fields())  # the schema's order
 
 
 def _ordered(data: dict) -> dict:
