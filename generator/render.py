@@ -28,6 +28,7 @@ from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
 from .templatecache import template_cache
+from .vocabulary import FILTERED, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
 Files = list[tuple[str, bytes]]
@@ -249,7 +250,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing),
                        correction_url=lambda listing: correction_url(site, listing),
-                       contact_url=lambda subject: contact_url(site, subject), exports=export_catalog(site))
+                       contact_url=lambda subject: contact_url(site, subject), exports=export_catalog(site),
+                       filter_sections=FILTERED, listing_sections=TOP_LEVEL)
     absolute = site.config.absolute_url
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
