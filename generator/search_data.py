@@ -154,7 +154,7 @@ def _grow(boxes: dict[str, list[float]], scope: str, lat: float, lng: float) -> 
 
 
 def _vocabulary(site: Site) -> dict[str, list]:
-    tax = site.taxonomy.sections
-    vocab = {name: [[t.slug, t.label] for t in terms.values()] for name, terms in tax.items() if name != "regions"}
-    vocab["regions"] = [[t.code, t.label] for t in tax["regions"].values()]
-    return vocab
+    """Return each section's terms as [slug, label] (or [code, label], for a section listings name by code)."""
+    terms = site.taxonomy.sections
+    return {section.name: [[t.code if section.by_code else t.slug, t.label] for t in terms[section.name].values()]
+            for section in SECTIONS}

@@ -44,6 +44,7 @@ def test_every_vocabulary_section_names_a_field_of_the_schema():
     assert all(section.legend and section.parameter for section in FILTERED)
     taxonomy_sections = re.findall(r"^([a-z_]+):", (REPO_ROOT / "content" / "taxonomy.yaml").read_text(), re.M)
     assert sorted(taxonomy_sections) == sorted(s.name for s in SECTIONS)
+    assert list(load_schema("taxonomy.schema.json")["properties"]) == [s.name for s in SECTIONS]
 
 
 def test_the_directory_script_filters_by_the_tables_sections():
