@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .addresses import ADDRESSES
 from .dates import build_date, months_before
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class Listing:
 
     @property
     def url(self) -> str:
-        return f"/listings/{self.slug}/"
+        return ADDRESSES.listing(self.slug)
 
     @property
     def region(self) -> str:
@@ -175,7 +176,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        return f"/articles/{self.slug}/"
+        return ADDRESSES.article(self.slug)
 
 
 @dataclass
