@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
 from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
@@ -21,7 +22,7 @@ LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
 
 def calendar_path(listing: Listing) -> str:
     """Return the site path of a listing's iCalendar file ('' when it has no schedule)."""
-    return f"/listings/{listing.slug}/meetings.ics" if listing.schedule else ""
+    return ADDRESSES.calendar(listing.slug) if listing.schedule else ""
 
 
 def listing_record(constants: SiteConstants, listing: Listing) -> dict:
@@ -58,8 +59,8 @@ def listings_document(site: Site, listings: list[Listing], scope: str, records: 
     """
     head = {
         "schema_version": EXPORT_VERSION,
-        "schema": site.config.absolute_url("/schema/listing.schema.json"),
-        "title": site.config.title, "scope": scope, "site": site.config.absolute_url("/"),
+        "schema": site.config.absolute_url(ADDRESSES.listing_schema()),
+        "title": site.config.title, "scope": scope, "site": site.config.absolute_url(ADDRESSES.page("home")),
         "updated": newest_date(listings), "count": len(listings),
     }
     return Chunks(lambda: with_member_parts(compact_json(head), "listings",
@@ -107,13 +108,15 @@ def assemble_listing_exports(site: Site, records: list[bytes], lines: list[bytes
     """Return the listing files from each listing's JSON record and CSV line, both in site.listings order."""
     by_slug = {listing.slug: record for listing, record in zip(site.listings, records, strict=True)}
     # Compact JSON: the C encoder is ~10x faster than indenting, and the files are a third smaller.
-    files: Files = [("api/listings.json", listings_document(site, site.listings, "all", by_slug)),
-                    ("api/listings.csv", Chunks(lambda: (csv_text([CSV_COLUMNS]).encode("utf-8"), *lines)))]
+    files: Files = [(output_file(ADDRESSES.listings_export("json")), listings_document(site, site.listings, "all",
+                                                                                        by_slug)),
+                    (output_file(ADDRESSES.listings_export("csv")),
+                     Chunks(lambda: (csv_text([CSV_COLUMNS]).encode("utf-8"), *lines)))]
     for term in site.taxonomy.regions.values():
         listings = site.index["regions"].get(term.slug, [])
         if listings:
-            files.append((f"api/regions/{term.code.lower()}.json", listings_document(site, listings, term.code,
-                                                                                        by_slug)))
+            files.append((output_file(ADDRESSES.region_export(term.code)),
+                          listings_document(site, listings, term.code, by_slug)))
     return files
 
 
