@@ -34,6 +34,11 @@ def site_path(output: str) -> str:
     return "/" + output.removesuffix("index.html")
 
 
+def prefix_of(base_path: str) -> str:
+    """Return the URL prefix of a site served at a URL path: '/help/' → '/help', '/' → ''."""
+    return "/" + base_path.strip("/") if base_path.strip("/") else ""
+
+
 def url(prefix: str, site_path: str) -> str:
     """Return the URL of a site path on a site served under `prefix` ('' at the root, else '/help')."""
     return prefix + site_path

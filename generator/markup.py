@@ -35,7 +35,7 @@ class MarkdownRenderer:
         return Markup(clean)
 
     def _prefix_site_links(self, element: str, attribute: str, value: str) -> str:
-        """Point site-relative links ('/online/') under the site's path when it is not served at the root."""
+        """Point site-relative links (starting with '/') under the site's path when it is not served at the root."""
         if attribute == "href" and value.startswith("/") and not value.startswith("//"):
             return url(self._prefix, value)
         return value

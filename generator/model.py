@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .addresses import ADDRESSES
+from .addresses import ADDRESSES, prefix_of
 from .dates import build_date, months_before
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ class SiteConfig:
     def path_prefix(self) -> str:
         """Return the URL path the site lives under, without a trailing slash ('' at the root)."""
         path = urlsplit(self.base_url).path if self.is_absolute else self.base_url
-        return "/" + path.strip("/") if path.strip("/") else ""
+        return prefix_of(path)
 
     @property
     def is_absolute(self) -> bool:
