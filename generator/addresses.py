@@ -3,13 +3,18 @@
 Three kinds of address, kept apart by name:
 - a *site path* is where a page or file sits within the site: `/listings/x/`, `/api/listings.json`;
 - a *URL* is a site path with the site's own path prefix in front (`url`): `/help/listings/x/` when
-  the site is served under /help/;
+  the site is served under /help/ (SiteConfig.absolute_url puts the whole base URL in front instead);
 - an *output file* is where the build writes it, relative to the output folder (`output_file`):
   `listings/x/index.html`.
 
-No other module or template puts a site path together; they ask an `Addresses` for one. Pages belong
-to a language and sit under its `root` ('' today); the open data, the search data and the assets are
-one set of files for the whole site, outside any language's root.
+No other module or template puts a site path together; they ask an `Addresses` for one (templates
+through the `addresses` global: `url(addresses.listing(slug))`). Pages belong to a language and sit
+under its `root` ('' today); the open data, the search data and the assets are one set of files for
+the whole site, outside any language's root.
+
+To add a page, give it its address here (a name in PAGES, or a method for a page per item), render it
+with `render.page(env, template, site_path)`, which writes it to `output_file(site_path)`, and link to it
+with `url(addresses.<method>(...))`.
 """
 from __future__ import annotations
 
@@ -40,7 +45,8 @@ def prefix_of(base_path: str) -> str:
 
 
 def url(prefix: str, site_path: str) -> str:
-    """Return the URL of a site path on a site served under `prefix` ('' at the root, else '/help')."""
+    """Return the URL of a site path on a site served under `prefix`: '' at the root, '/help', or a whole
+    base such as 'https://example.org/help' for an absolute URL (SiteConfig.absolute_url)."""
     return prefix + site_path
 
 

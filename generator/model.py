@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .addresses import ADDRESSES, prefix_of
+from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ class SiteConfig:
     def absolute_url(self, path: str) -> str:
         """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
         base = self.base_url.rstrip("/") if self.is_absolute else self.path_prefix
-        return base + path
+        return url(base, path)
 
 
 @dataclass
