@@ -100,8 +100,8 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     files.append((output_file(articles_path), articles))
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
              "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
-             "vocabulary": _vocabulary(site),
-             "scopes": scopes, "articles": url(prefix, articles_path), "places": url(prefix, ADDRESSES.places_folder())}
+             "vocabulary": _vocabulary(site), "scopes": scopes, "articles": url(prefix, articles_path),
+             "places": url(prefix, ADDRESSES.places_folder())}
     files.append((output_file(ADDRESSES.search_index()), compact_json(index)))
     return files
 

@@ -31,9 +31,10 @@ def json_ld(data: dict) -> Markup:
 
 def website_data(site: Site, absolute: Absolute) -> dict:
     """Return the WebSite, with the directory's search as its SearchAction."""
+    search = absolute(ADDRESSES.page("directory")) + "?q={search_term_string}"
     return {"@context": SCHEMA, "@type": "WebSite", "name": site.config.title, "url": absolute(ADDRESSES.page("home")),
             "description": site.config.description,
-            "potentialAction": {"@type": "SearchAction", "target": absolute(ADDRESSES.page("directory")) + "?q={search_term_string}",
+            "potentialAction": {"@type": "SearchAction", "target": search,
                                 "query-input": "required name=search_term_string"}}
 
 

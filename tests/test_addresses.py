@@ -134,7 +134,8 @@ def test_the_check_finds_a_site_path_put_together(tmp_path):
     (tmp_path / "generator" / "x.py").write_text('def url(slug):\n    return f"/listings/{slug}/"\n'
                                                  'FILE = "api/regions/ct.json"\nPAGE = "/" + folder\n')
     (tmp_path / "templates" / "x.html").write_text("<a href=\"{{ url('/' ~ folder ~ '/') }}\">\n"
-                                                   "<a href=\"{{ url('/kinds/' ~ slug) }}\">\n<a href=\"{{ url('/') }}\">\n")
+                                                   "<a href=\"{{ url('/kinds/' ~ slug) }}\">\n"
+                                                   "<a href=\"{{ url('/') }}\">\n")
     assert [line.split(":")[0:2] for line in iter_concatenations(tmp_path)] == [
         ["generator/x.py", "2"], ["generator/x.py", "3"], ["generator/x.py", "4"],
         ["templates/x.html", "1"], ["templates/x.html", "2"], ["templates/x.html", "3"]]
