@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .addresses import ADDRESSES, FACET_FOLDERS
 from .errors import Problems
 from .model import Listing, Site
 
@@ -104,33 +105,33 @@ def check_links(site: Site, problems: Problems) -> None:
     """Record links in listings and articles to listing, article or browse pages that do not exist."""
     known = _content_pages(site)
     prefix = site.config.path_prefix
-    hints: dict[str, str] = {}  # by target page: each suggestion compares with every page of its folder
+    hints: dict[tuple[str, str], str] = {}  # by (folder, slug): each suggestion compares with its whole folder
     for item, html, field in ([(l, l.description_html, "description") for l in site.listings]
                               + [(a, a.body_html, "(text)") for a in site.articles]):
         for href in dict.fromkeys(_HREF.findall(str(html))):
             path = urlsplit(href.removeprefix(prefix) if prefix else href).path
             parts = path.strip("/").split("/")
-            target = f"/{parts[0]}/{parts[1]}/" if len(parts) > 1 else ""
-            if target and parts[0] in known and target not in known[parts[0]]:
+            target = (parts[0], parts[1]) if len(parts) > 1 else None
+            if target and parts[0] in known and parts[1] not in known[parts[0]]:
                 if target not in hints:
-                    hints[target] = _suggest(target, known[parts[0]])
+                    hints[target] = _suggest(parts[1], known[parts[0]])
                 problems.add(item.path, _line_of_link(item.path, path, field, item), field,
                              f"links to {path}, which is not a page of this site{hints[target]}")
 
 
-def _content_pages(site: Site) -> dict[str, set[str]]:
-    """Return, per site folder whose pages come from content, the pages that exist."""
-    regions = site.taxonomy.sections["regions"]
-    return {"listings": {l.url for l in site.listings}, "articles": {a.url for a in site.articles},
-            "regions": {f"/regions/{slug}/" for slug in regions},
-            "support-types": {f"/support-types/{slug}/" for slug in site.taxonomy.support_types},
-            "kinds": {f"/kinds/{slug}/" for slug in site.taxonomy.kinds}}
+def _content_pages(site: Site) -> dict[str, dict[str, str]]:
+    """Return, per site folder whose pages come from content, the site path of each of its pages by slug."""
+    pages = {ADDRESSES.listings_folder(): {l.slug: l.url for l in site.listings},
+             ADDRESSES.articles_folder(): {a.slug: a.url for a in site.articles}}
+    for section in FACET_FOLDERS:
+        pages[ADDRESSES.facet_index(section)] = {slug: ADDRESSES.term_page(section, slug)
+                                                 for slug in site.taxonomy.sections[section]}
+    return {folder.strip("/"): by_slug for folder, by_slug in pages.items()}
 
 
-def _suggest(target: str, pages: set[str]) -> str:
-    """Return a did-you-mean for the closest page in the same folder, judged by the last part only."""
-    by_slug = {page.rstrip("/").rsplit("/", 1)[1]: page for page in pages}
-    close = difflib.get_close_matches(target.rstrip("/").rsplit("/", 1)[1], sorted(by_slug), n=1, cutoff=0.6)
+def _suggest(slug: str, by_slug: dict[str, str]) -> str:
+    """Return a did-you-mean for the closest page in the same folder, judged by the slug only."""
+    close = difflib.get_close_matches(slug, sorted(by_slug), n=1, cutoff=0.6)
     if close:
         return f" — did you mean {by_slug[close[0]]}?"
     return " — fix the address, or remove the link if the page was taken down"

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .addresses import ADDRESSES, output_file
 from .errors import Problems
 from .model import Listing
 from .processes import can_fork
@@ -173,6 +174,8 @@ def render_places() -> list[tuple[str, bytes]]:
         initial = city[0] if city[0].isalpha() else "_"
         city_groups[initial][f"{city}|{state}"] = by_city[(city, state)]
     dump = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    files = [(f"search/places/zip/{prefix}.json", dump(group)) for prefix, group in sorted(zip_groups.items())]
-    files += [(f"search/places/city/{initial}.json", dump(group)) for initial, group in sorted(city_groups.items())]
+    files = [(output_file(ADDRESSES.places_file("zip", prefix)), dump(group))
+             for prefix, group in sorted(zip_groups.items())]
+    files += [(output_file(ADDRESSES.places_file("city", initial)), dump(group))
+              for initial, group in sorted(city_groups.items())]
     return files

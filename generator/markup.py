@@ -6,6 +6,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from .addresses import url
+
 ALLOWED_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
                 "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "abbr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
@@ -33,7 +35,7 @@ class MarkdownRenderer:
         return Markup(clean)
 
     def _prefix_site_links(self, element: str, attribute: str, value: str) -> str:
-        """Point site-relative links ('/online/') under the site's path when it is not served at the root."""
+        """Point site-relative links (starting with '/') under the site's path when it is not served at the root."""
         if attribute == "href" and value.startswith("/") and not value.startswith("//"):
-            return self._prefix + value
+            return url(self._prefix, value)
         return value

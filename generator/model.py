@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 from .fields import FileField, listing_fields, meeting_fields
 from .vocabulary import SECTION_NAMES, SECTIONS, Section
@@ -143,7 +144,7 @@ class Listing:
 
     @property
     def url(self) -> str:
-        return f"/listings/{self.slug}/"
+        return ADDRESSES.listing(self.slug)
 
     @property
     def region(self) -> str:
@@ -208,7 +209,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        return f"/articles/{self.slug}/"
+        return ADDRESSES.article(self.slug)
 
 
 @dataclass
@@ -229,7 +230,7 @@ class SiteConfig:
     def path_prefix(self) -> str:
         """Return the URL path the site lives under, without a trailing slash ('' at the root)."""
         path = urlsplit(self.base_url).path if self.is_absolute else self.base_url
-        return "/" + path.strip("/") if path.strip("/") else ""
+        return prefix_of(path)
 
     @property
     def is_absolute(self) -> bool:
@@ -243,7 +244,7 @@ class SiteConfig:
     def absolute_url(self, path: str) -> str:
         """Return the full URL of a site path (root-relative when no absolute base URL is set)."""
         base = self.base_url.rstrip("/") if self.is_absolute else self.path_prefix
-        return base + path
+        return url(base, path)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .addresses import list_page, output_file
+
 T = TypeVar("T")
 
 #: Listings per page. Fifty cards are about 80 KB of HTML: quick on a phone on a slow connection,
@@ -23,7 +25,7 @@ AROUND = 1
 class Pager:
     """Where one page sits in its list: the list's address, this page's number and the totals."""
 
-    base: str  # URL path of page 1, ending in "/"
+    base: str  # site path of page 1, ending in "/"
     number: int  # this page, from 1
     count: int  # pages in the list (1 for an empty list)
     total: int  # items in the list
@@ -48,13 +50,13 @@ class Pager:
         return self.number + 1 if self.number < self.count else None
 
     def url(self, number: int) -> str:
-        """Return the URL path of a page of this list."""
-        return page_url(self.base, number)
+        """Return the site path of a page of this list."""
+        return list_page(self.base, number)
 
     @property
     def path(self) -> str:
         """Return the output file of this page, relative to the site folder."""
-        return self.url(self.number).lstrip("/") + "index.html"
+        return output_file(self.url(self.number))
 
     def numbers(self) -> list[int | None]:
         """Return the page numbers the navigation links to, in order, with None where some are left out.
@@ -75,11 +77,6 @@ class Pager:
         return shown
 
 
-def page_url(base: str, number: int) -> str:
-    """Return the URL path of page `number` of the list whose first page is at `base`."""
-    return base if number == 1 else f"{base}page/{number}/"
-
-
 def page_count(total: int, size: int | None = None) -> int:
     """Return how many pages a list of `total` items takes (an empty list still has its one page)."""
     size = size or PAGE_SIZE
@@ -95,5 +92,5 @@ def paginate(items: Sequence[T], base: str, size: int | None = None) -> Iterator
 
 
 def page_urls(base: str, total: int) -> Iterator[str]:
-    """Yield the URL path of every page of a list of `total` items."""
-    yield from (page_url(base, number) for number in range(1, page_count(total) + 1))
+    """Yield the site path of every page of a list of `total` items."""
+    yield from (list_page(base, number) for number in range(1, page_count(total) + 1))

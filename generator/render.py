@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
                     TemplateSyntaxError)
 
+from . import addresses
+from .addresses import ADDRESSES, FACET_FOLDERS, output_file
 from .buildcache import DEFAULT_TEMPLATES
 from .digest import digest, generator_version, tree_digest
 from .errors import Problem
@@ -28,24 +30,20 @@ from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
 from .templatecache import template_cache
-from .vocabulary import FILTERED, TOP_LEVEL
+from .vocabulary import BROWSED, FILTERED, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
 Files = list[tuple[str, bytes]]
 
-# Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
-FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", "Support types"),
-          ("kinds", "kinds", "Kinds of support"))
-# Pages with no data of their own beyond the site: (template, output path). The online pages are paginated
-# lists, made with the facet pages (plan_facet_pages).
-STATIC_PAGES = (("home.html", "index.html"), ("directory.html", "directory/index.html"),
-                ("articles.html", "articles/index.html"),
-                ("contribute.html", "contribute/index.html"), ("about.html", "about/index.html"),
-                ("open_data.html", "open-data/index.html"), ("widget.html", "widget/index.html"),
-                ("search.html", "search/index.html"), ("404.html", "404.html"))
+FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
+# Pages with no data of their own beyond the site: (template, name of the page in addresses.PAGES). The
+# online pages are paginated lists, made with the facet pages (plan_facet_pages).
+STATIC_PAGES = (("home.html", "home"), ("directory.html", "directory"), ("articles.html", "articles"),
+                ("contribute.html", "contribute"), ("about.html", "about"), ("open_data.html", "open-data"),
+                ("widget.html", "widget"), ("search.html", "search"), ("404.html", "not-found"))
 # Static pages kept out of the sitemap: the 404 page, and /search/ (where the header's search form leads: it
 # hands over to the directory, or says that searching needs JavaScript; nothing of its own to find).
-UNLISTED_PAGES = frozenset({"404.html", "search/index.html"})
+UNLISTED_PAGES = frozenset({"not-found", "search"})
 
 
 class TemplateProblem(Exception):
@@ -138,9 +136,9 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
             Job("static-pages", everything, lambda: render_static_pages(env)),
             Job("embed", everything, lambda: render_embed(env, templates)),
             Job("sitemaps", everything, lambda: render_sitemaps(env, site), shows=len(site.listings)),
-            Job("robots", keys.data, lambda: [("robots.txt", render_robots(site))]),
+            Job("robots", keys.data, lambda: [(output_file(ADDRESSES.robots()), render_robots(site))]),
             Job("marker", keys.code, lambda: [(MARKER, MARKER_TEXT)]),  # see generator.outputdir
-            Job("schema", keys.data, lambda: [("schema/listing.schema.json", render_listing_schema(site))]),
+            Job("schema", keys.data, lambda: [(output_file(ADDRESSES.listing_schema()), render_listing_schema(site))]),
             Job("search", all_data, lambda: render_search_data(site, site.config.path_prefix, pieces),
                 local=local, after=put_away, many_objects=True, shows=len(site.listings)),
             Job("places", keys.data, render_places)]
@@ -187,7 +185,8 @@ def render_embed(env: Environment, templates: Path) -> Files:
 
     embed.js keeps one address for good: organizations paste `<script src=".../embed.js">` into their sites.
     """
-    return [page(env, "embed.html", "embed/index.html"), ("embed.js", (templates / "embed.js").read_bytes())]
+    return [page(env, "embed.html", ADDRESSES.page("embed")),
+            (output_file(ADDRESSES.embed_script()), (templates / "embed.js").read_bytes())]
 
 
 # A module's import of another module beside it: `from "./meeting-times.js"`.
@@ -211,12 +210,12 @@ def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
             data = _LOCAL_IMPORT.sub(lambda m: m.group(1) + _imported(hashed, m.group(2), name).encode() + m.group(3), data)
         if path.suffix in (".css", ".js", ".svg"):
             digest = hashlib.sha256(data).hexdigest()[:10]
-            out = f"static/{path.with_suffix('').relative_to(folder).as_posix()}.{digest}{path.suffix}"
-            hashed[name] = out.removeprefix("static/")
+            hashed[name] = f"{path.with_suffix('').relative_to(folder).as_posix()}.{digest}{path.suffix}"
+            out = output_file(ADDRESSES.asset(hashed[name]))
         elif name == "favicon.ico":
-            out = "favicon.ico"
+            out = output_file(ADDRESSES.favicon())
         else:
-            out = f"static/{name}"
+            out = output_file(ADDRESSES.asset(name))
         assets[out] = (name, data)
     return assets
 
@@ -241,11 +240,11 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
                       bytecode_cache=cache)
-    by_name = {name: out for out, (name, _) in assets.items()}
+    by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
-    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy,
-                       url=lambda path: prefix + path,
-                       asset=lambda name: f"{prefix}/{_asset_path(by_name, name)}",
+    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy, addresses=ADDRESSES,
+                       url=partial(addresses.url, prefix),
+                       asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
                        absolute_url=site.config.absolute_url,
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing),
@@ -262,6 +261,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
 
 
 def _asset_path(by_name: dict[str, str], name: str) -> str:
+    """Return the site path of an asset by its name in templates/static/."""
     if name not in by_name:
         raise TemplateRuntimeError(f"asset '{name}' is not in templates/static/ — add the file or fix the name")
     return by_name[name]
@@ -313,19 +313,18 @@ def directions_href(listing: Listing) -> str:
     return f"https://www.openstreetmap.org/search?query={quote(destination)}"
 
 
-def page(env: Environment, template: str, path: str, **context) -> tuple[str, bytes]:
-    """Render one template to an output path; `page_path` is the page's own URL path.
+def page(env: Environment, template: str, site_path: str, **context) -> tuple[str, bytes]:
+    """Render one template as the page at a site path; `page_path` is the page's own site path.
 
     `template_name` marks the page (`<body data-template>`) so the quality tests can pick one page
     of every template from the output, whoever added the template.
     """
-    url_path = "/" + path.removesuffix("index.html")
-    html = env.get_template(template).render(page_path=url_path, template_name=template, **context)
-    return path, html.encode("utf-8")
+    html = env.get_template(template).render(page_path=site_path, template_name=template, **context)
+    return output_file(site_path), html.encode("utf-8")
 
 
 def render_static_pages(env: Environment) -> Files:
-    return [page(env, template, path) for template, path in STATIC_PAGES]
+    return [page(env, template, ADDRESSES.page(name)) for template, name in STATIC_PAGES]
 
 
 def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
@@ -359,7 +358,7 @@ def listing_previewer(site: Site, templates: Path | None = None, compiled: Path 
 
 def _listing_page(env: Environment, constants, listing: Listing, related: list) -> Files:
     """Return a listing's page and, when it has a schedule, its calendar file."""
-    return [page(env, "listing.html", f"listings/{listing.slug}/index.html", listing=listing, related=related),
+    return [page(env, "listing.html", listing.url, listing=listing, related=related),
             *render_calendar(constants, listing)]
 
 
@@ -369,20 +368,20 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     groups = site.online_by_support_type()
     online = {t.slug: len(group) for t, group in groups}
     jobs = []
-    for section, folder, heading in FACETS:
-        terms = list(site.taxonomy.sections[section].values())
+    for section, folder in FACET_FOLDERS.items():
+        terms, heading = list(site.taxonomy.sections[section].values()), FACET_HEADINGS[section]
         jobs.append(Job(f"facet/{folder}", keys.of(keys.counts),
-                        partial(_pages, env, "facet_index.html", f"{folder}/index.html", section=section,
-                                folder=folder, heading=heading, terms=terms)))
+                        partial(_pages, env, "facet_index.html", ADDRESSES.facet_index(section), section=section,
+                                heading=heading, terms=terms)))
         for t in terms:
             count = online.get(t.slug, 0) if section == "support_types" else 0
-            jobs += plan_paginated(env, keys, "facet.html", f"/{folder}/{t.slug}/", site.index[section].get(t.slug, []),
-                                   str(count), section=section, folder=folder, heading=heading, term=t,
-                                   online_count=count)
-    jobs += plan_paginated(env, keys, "online.html", "/online/", site.online_listings, repr(sorted(online.items())),
-                           groups=groups)
+            jobs += plan_paginated(env, keys, "facet.html", ADDRESSES.term_page(section, t.slug),
+                                   site.index[section].get(t.slug, []), str(count), section=section, heading=heading,
+                                   term=t, online_count=count)
+    jobs += plan_paginated(env, keys, "online.html", ADDRESSES.online(), site.online_listings,
+                           repr(sorted(online.items())), groups=groups)
     for t, listings in groups:
-        jobs += plan_paginated(env, keys, "online_type.html", f"/online/{t.slug}/", listings, "", term=t)
+        jobs += plan_paginated(env, keys, "online_type.html", ADDRESSES.online(t.slug), listings, "", term=t)
     return jobs
 
 
@@ -394,18 +393,19 @@ def plan_paginated(env: Environment, keys: Keys, template: str, base: str, listi
     counts every page shows and `extra` (anything else the template shows, as text).
     """
     return [Job(f"list/{pager.path}", keys.of(keys.counts, extra, repr(pager), *(l.digest for l in part)),
-                partial(_pages, env, template, pager.path, listings=part, pager=pager, **context), shows=len(part))
+                partial(_pages, env, template, pager.url(pager.number), listings=part, pager=pager, **context),
+                shows=len(part))
             for pager, part in paginate(listings, base)]
 
 
-def _pages(env: Environment, template: str, path: str, **context) -> Files:
-    return [page(env, template, path, **context)]
+def _pages(env: Environment, template: str, site_path: str, **context) -> Files:
+    return [page(env, template, site_path, **context)]
 
 
 def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
     return [Job(f"print/{t.slug}", keys.of(*(l.digest for l in listings)),
-                partial(_pages, env, "region_print.html", f"regions/{t.slug}/print/index.html", term=t,
+                partial(_pages, env, "region_print.html", ADDRESSES.region_print(t.slug), term=t,
                         listings=listings), shows=len(listings))
             for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
@@ -415,24 +415,24 @@ def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     for a in site.articles:
         related = site.related_listings(a)
         jobs.append(Job(f"article/{a.slug}", keys.of(a.digest, *(l.digest for l in related)),
-                        partial(_pages, env, "article.html", f"articles/{a.slug}/index.html", article=a,
+                        partial(_pages, env, "article.html", a.url, article=a,
                                 related=related), shows=1 + len(related)))
     return jobs
 
 
 def iter_page_paths(site: Site) -> Iterator[str]:
-    """Yield the URL path of every HTML page worth listing in the sitemap."""
-    for template, path in STATIC_PAGES:
-        if path not in UNLISTED_PAGES:
-            yield "/" + path.removesuffix("index.html")
-    for section, folder, _ in FACETS:
-        yield f"/{folder}/"
+    """Yield the site path of every HTML page worth listing in the sitemap."""
+    for template, name in STATIC_PAGES:
+        if name not in UNLISTED_PAGES:
+            yield ADDRESSES.page(name)
+    for section in FACET_FOLDERS:
+        yield ADDRESSES.facet_index(section)
         for slug in site.taxonomy.sections[section]:
             if count := site.count(section, slug):
-                yield from page_urls(f"/{folder}/{slug}/", count)
-    yield from page_urls("/online/", len(site.online_listings))
+                yield from page_urls(ADDRESSES.term_page(section, slug), count)
+    yield from page_urls(ADDRESSES.online(), len(site.online_listings))
     for t, listings in site.online_by_support_type():
-        yield from page_urls(f"/online/{t.slug}/", len(listings))
+        yield from page_urls(ADDRESSES.online(t.slug), len(listings))
     yield from (l.url for l in site.listings)
     yield from (a.url for a in site.articles)
 
@@ -444,21 +444,23 @@ def render_sitemaps(env: Environment, site: Site) -> Files:
     """Return sitemap.xml; past the protocol's 50,000 URLs, it becomes an index of numbered sitemaps."""
     paths = list(iter_page_paths(site))
     template = env.get_template("sitemap.xml")
+    sitemap = output_file(ADDRESSES.sitemap())
     if len(paths) <= SITEMAP_LIMIT:
-        return [("sitemap.xml", template.render(paths=paths).encode("utf-8"))]
+        return [(sitemap, template.render(paths=paths).encode("utf-8"))]
     parts = [paths[i:i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)]
-    files = [(f"sitemap-{n}.xml", template.render(paths=part).encode("utf-8")) for n, part in enumerate(parts, 1)]
-    index = env.get_template("sitemap_index.xml").render(paths=[f"/{name}" for name, _ in files])
-    return files + [("sitemap.xml", index.encode("utf-8"))]
+    numbered = [ADDRESSES.sitemap(n) for n in range(1, len(parts) + 1)]
+    files = [(output_file(path), template.render(paths=part).encode("utf-8")) for path, part in zip(numbered, parts)]
+    index = env.get_template("sitemap_index.xml").render(paths=numbered)
+    return files + [(sitemap, index.encode("utf-8"))]
 
 
 def render_robots(site: Site) -> bytes:
     lines = ["User-agent: *", "Allow: /", ""]
     if site.config.is_absolute:
-        lines.insert(2, f"Sitemap: {site.config.absolute_url('/sitemap.xml')}")
+        lines.insert(2, f"Sitemap: {site.config.absolute_url(ADDRESSES.sitemap())}")
     return "\n".join(lines).encode("utf-8") + b"\n"
 
 
 def render_listing_schema(site: Site) -> bytes:
     """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
-    return listing_schema_for(site.taxonomy, site.config.absolute_url("/schema/listing.schema.json"))
+    return listing_schema_for(site.taxonomy, site.config.absolute_url(ADDRESSES.listing_schema()))

@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from operator import attrgetter
 
+from .addresses import ADDRESSES, output_file, url
 from .exports.common import take
 from .fields import listing_fields
 from .model import DAYS, Listing, Site
@@ -133,18 +134,18 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
             entry["shards"][slug] = []
             for start in range(0, len(records), CHUNK_SIZE):
                 data = b"[" + b",".join(records[start:start + CHUNK_SIZE]) + b"]"
-                path = f"search/s/{scope.lower()}/{hashed_name(f'{slug}-{start // CHUNK_SIZE}', data)}"
-                files.append((path, data))
-                entry["shards"][slug].append(f"{prefix}/{path}")
+                shard = ADDRESSES.search_shard(scope, hashed_name(f"{slug}-{start // CHUNK_SIZE}", data))
+                files.append((output_file(shard), data))
+                entry["shards"][slug].append(url(prefix, shard))
         scopes[scope] = entry
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types)] for a in site.articles])
-    articles_path = f"search/{hashed_name('articles', articles)}"
-    files.append((articles_path, articles))
+    articles_path = ADDRESSES.search_file(hashed_name("articles", articles))
+    files.append((output_file(articles_path), articles))
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
              "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
-             "vocabulary": _vocabulary(site),
-             "scopes": scopes, "articles": f"{prefix}/{articles_path}", "places": f"{prefix}/search/places/"}
-    files.append(("search/index.json", compact_json(index)))
+             "vocabulary": _vocabulary(site), "scopes": scopes, "articles": url(prefix, articles_path),
+             "places": url(prefix, ADDRESSES.places_folder())}
+    files.append((output_file(ADDRESSES.search_index()), compact_json(index)))
     return files
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from .addresses import ADDRESSES
 from .model import Article, Listing, Meeting, Site
 
 SCHEMA = "https://schema.org"
@@ -30,9 +31,10 @@ def json_ld(data: dict) -> Markup:
 
 def website_data(site: Site, absolute: Absolute) -> dict:
     """Return the WebSite, with the directory's search as its SearchAction."""
-    return {"@context": SCHEMA, "@type": "WebSite", "name": site.config.title, "url": absolute("/"),
+    search = absolute(ADDRESSES.page("directory")) + "?q={search_term_string}"
+    return {"@context": SCHEMA, "@type": "WebSite", "name": site.config.title, "url": absolute(ADDRESSES.page("home")),
             "description": site.config.description,
-            "potentialAction": {"@type": "SearchAction", "target": absolute("/directory/") + "?q={search_term_string}",
+            "potentialAction": {"@type": "SearchAction", "target": search,
                                 "query-input": "required name=search_term_string"}}
 
 
@@ -92,4 +94,4 @@ def article_data(site: Site, article: Article, absolute: Absolute) -> dict:
     return {"@context": SCHEMA, "@type": "Article", "headline": article.title, "description": article.summary,
             "datePublished": article.date.isoformat(), "url": absolute(article.url),
             "mainEntityOfPage": absolute(article.url),
-            "publisher": {"@type": "Organization", "name": site.config.title, "url": absolute("/")}}
+            "publisher": {"@type": "Organization", "name": site.config.title, "url": absolute(ADDRESSES.page("home"))}}

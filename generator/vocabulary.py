@@ -20,6 +20,8 @@ class Section:
     parameter: str = ""  # the directory's URL parameter (?type=12-step)
     by_code: bool = False  # listings name its terms by `code`, not by slug (regions: CT)
     also: tuple[str, ...] = ()  # other fields whose values are its terms (a meeting's own format)
+    folder: str = ""  # the URL folder of its browse pages (/support-types/12-step/), when it has them
+    heading: str = ""  # the heading of its browse pages' index
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -27,14 +29,15 @@ class Section:
 
 
 SECTIONS = (
-    Section("kinds", "kind", "kind", "Kind", "kind"),
+    Section("kinds", "kind", "kind", "Kind", "kind", folder="kinds", heading="Kinds of support"),
     Section("formats", "format", "format", "Format", "format", also=("schedule.format",)),
-    Section("support_types", "support_types", "support type", "Support type", "type"),
+    Section("support_types", "support_types", "support type", "Support type", "type", folder="support-types",
+            heading="Support types"),
     Section("audiences", "audience", "audience", "Especially for", "audience"),
     Section("meeting_types", "schedule.types", "meeting type"),
     Section("languages", "languages", "language", "Language", "language"),
     Section("costs", "cost", "cost", "Cost", "cost"),
-    Section("regions", "location.region", "region", by_code=True),
+    Section("regions", "location.region", "region", by_code=True, folder="regions", heading="Regions"),
 )
 BY_NAME = {section.name: section for section in SECTIONS}
 SECTION_NAMES = tuple(BY_NAME)
@@ -42,6 +45,8 @@ SECTION_NAMES = tuple(BY_NAME)
 # bits of one 32-bit integer.
 FILTERED = tuple(BY_NAME[name] for name in ("support_types", "kinds", "formats", "audiences", "languages", "costs"))
 MAX_FILTER_TERMS = 31
+# The sections with browse pages, in the order the sitemap lists them.
+BROWSED = tuple(BY_NAME[name] for name in ("regions", "support_types", "kinds"))
 # Sections whose terms a listing names by slug in a field of its own: kind, format, support_types, ...
 TOP_LEVEL = tuple(section for section in SECTIONS if "." not in section.field and not section.by_code)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.paging import PAGE_SIZE, Pager, page_count, page_url, paginate
+from generator.addresses import list_page
+from generator.paging import PAGE_SIZE, Pager, page_count, paginate
 from helpers import parse_page
 from test_search_browser import FAKE_LISTINGS
 
@@ -83,7 +84,7 @@ def test_an_empty_or_short_list_is_one_page_at_its_own_address():
 def test_previous_and_next():
     assert (Pager("/x/", 1, 3, 120, 50).previous, Pager("/x/", 1, 3, 120, 50).next) == (None, 2)
     assert (Pager("/x/", 3, 3, 120, 50).previous, Pager("/x/", 3, 3, 120, 50).next) == (2, None)
-    assert page_url("/x/", 1) == "/x/" and page_url("/x/", 12) == "/x/page/12/"
+    assert list_page("/x/", 1) == "/x/" and list_page("/x/", 12) == "/x/page/12/"
 
 
 @pytest.mark.parametrize("number, count, shown", [

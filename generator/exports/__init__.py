@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 from jinja2 import Environment
 
+from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
 from .common import Files, Pieces, SiteConstants, listing_id
-from .hsds import FOLDER as HSDS_FOLDER, render_hsds, render_hsds_tables
+from .hsds import render_hsds, render_hsds_tables
 from .hsds_tables import TABLES
 from .ical import listing_calendar
 from .listings import calendar_path, region_exports, render_listing_exports
-from .meeting_guide import FEED_PATH, render_meeting_feed
+from .meeting_guide import render_meeting_feed
 
-ATOM_PATH = "feeds/listings.atom"
 ATOM_ENTRIES = 50
 
 
@@ -39,7 +39,7 @@ def export_groups(site: Site, env: Environment,
 
 def render_calendar(constants: SiteConstants, listing: Listing) -> Files:
     """Return the listing's iCalendar file, or nothing when it has no schedule."""
-    return [(calendar_path(listing).lstrip("/"), listing_calendar(constants, listing))] if listing.schedule else []
+    return [(output_file(calendar_path(listing)), listing_calendar(constants, listing))] if listing.schedule else []
 
 
 def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:
@@ -49,15 +49,14 @@ def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:
     entries = [{"id": listing_id(l), "listing": l} for l in recent]
     xml = env.get_template("feeds/listings.atom").render(
         entries=entries, updated=f"{newest.isoformat()}T00:00:00Z",
-        feed_id=site.config.absolute_url("/feeds/listings.atom") if site.config.is_absolute
+        feed_id=site.config.absolute_url(ADDRESSES.atom_feed()) if site.config.is_absolute
         else "tag:peer-support-directory,2026:listings")
-    return ATOM_PATH, xml.encode("utf-8")
+    return output_file(ADDRESSES.atom_feed()), xml.encode("utf-8")
 
 
 def export_catalog(site: Site) -> dict:
     """Return what the open data page lists: paths, tables, the state files and counts."""
-    return {"meetings_feed": "/" + FEED_PATH, "atom": "/" + ATOM_PATH, "hsds_folder": f"/{HSDS_FOLDER}/",
-            "hsds_tables": [(name, path) for name, (path, _) in TABLES.items()],
+    return {"hsds_tables": [(name, path) for name, (path, _) in TABLES.items()],
             "regions": region_exports(site),
             "meeting_count": sum(len(l.schedule) for l in site.listings),
             "calendar_count": sum(1 for l in site.listings if l.schedule)}

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ..addresses import url
 from ..model import Listing, Site, Taxonomy
 
 
@@ -69,7 +70,7 @@ class SiteConstants:
 
     def url(self, path: str) -> str:
         """Return the full URL of a site path, as SiteConfig.absolute_url does."""
-        return self.base_url + path
+        return url(self.base_url, path)
 
     def label(self, section: str, slug: str) -> str:
         term = self.taxonomy.sections[section].get(slug)

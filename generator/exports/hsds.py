@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
 from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
                      json_array_parts, newest_date, pretty_json, site_constants, take)
 from .hsds_tables import (SERVICE_TABLES, TABLES, Row, listing_tables, organization_rows, taxonomy_term_rows)
 
-FOLDER = "api/hsds"
 HSDS_VERSION = "3.0"
 # Column -> the table its values point at (Frictionless foreign keys).
 REFERENCES = {"organization_id": "organization", "service_id": "service", "location_id": "location",
@@ -118,9 +118,9 @@ def render_tabular(pieces: list[tuple[bytes, ...]], organizations: list[Row], te
         elif table == "taxonomy_term":
             rows = csv_text(table_rows(table, terms)).encode("utf-8")
         else:
-            files.append((f"{FOLDER}/{path}", Chunks(partial(_service_rows, table, columns, pieces))))
+            files.append((hsds_output(path), Chunks(partial(_service_rows, table, columns, pieces))))
             continue
-        files.append((f"{FOLDER}/{path}", csv_text([columns]).encode("utf-8") + rows))
+        files.append((hsds_output(path), csv_text([columns]).encode("utf-8") + rows))
     return files
 
 
@@ -159,10 +159,15 @@ def datapackage(site: Site) -> dict:
                "title": f"{site.config.title} (Open Referral HSDS {HSDS_VERSION})",
                "description": "Peer-support listings in the Open Referral Human Services Data Specification, "
                               "tabular form.",
-               "version": HSDS_VERSION, "homepage": site.config.absolute_url("/open-data/")}
+               "version": HSDS_VERSION, "homepage": site.config.absolute_url(ADDRESSES.page("open-data"))}
     if site.listings:  # the content's own date, so the file changes only when the content does
         package["created"] = f"{newest_date(site.listings)}T00:00:00Z"
     return {**package, "resources": resources}
+
+
+def hsds_output(name: str) -> str:
+    """Return the output file of one HSDS file ('services.json', 'services.csv')."""
+    return output_file(ADDRESSES.hsds_file(name))
 
 
 def render_hsds(site: Site, pieces: Pieces | None = None) -> Files:
@@ -187,9 +192,9 @@ def assemble_hsds(site: Site, pieces: list[ServicePiece]) -> Files:
     organizations = organization_rows(site.listings)
     encoded = {org["id"]: compact_json(org) for org in organizations}
     # Compact: at 100,000 listings these are the largest files of the site (a CDN gzips them anyway).
-    return [(f"{FOLDER}/services.json", services_json(pieces, encoded)),
-            (f"{FOLDER}/organizations.json", organizations_json(pieces, encoded)),
-            (f"{FOLDER}/datapackage.json", pretty_json(datapackage(site)))]
+    return [(hsds_output("services.json"), services_json(pieces, encoded)),
+            (hsds_output("organizations.json"), organizations_json(pieces, encoded)),
+            (hsds_output("datapackage.json"), pretty_json(datapackage(site)))]
 
 
 def assemble_hsds_tables(site: Site, pieces: list[tuple[bytes, ...]]) -> Files:

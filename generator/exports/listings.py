@@ -9,8 +9,8 @@ import datetime
 from dataclasses import fields, is_dataclass
 from functools import partial
 
+from ..addresses import ADDRESSES, output_file
 from ..fields import LISTING_SCHEMA, FileField, listing_fields, load_schema
-
 from ..model import Listing, Site
 from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
@@ -33,7 +33,7 @@ LATER_FIELDS = tuple(field for field in listing_fields() if field.name not in RE
 
 def calendar_path(listing: Listing) -> str:
     """Return the site path of a listing's iCalendar file ('' when it has no schedule)."""
-    return f"/listings/{listing.slug}/meetings.ics" if listing.schedule else ""
+    return ADDRESSES.calendar(listing.slug) if listing.schedule else ""
 
 
 def listing_record(constants: SiteConstants, listing: Listing) -> dict:
@@ -76,8 +76,8 @@ def listings_document(site: Site, listings: list[Listing], scope: str, records: 
     """
     head = {
         "schema_version": EXPORT_VERSION,
-        "schema": site.config.absolute_url("/schema/listing.schema.json"),
-        "title": site.config.title, "scope": scope, "site": site.config.absolute_url("/"),
+        "schema": site.config.absolute_url(ADDRESSES.listing_schema()),
+        "title": site.config.title, "scope": scope, "site": site.config.absolute_url(ADDRESSES.page("home")),
         "updated": newest_date(listings), "count": len(listings),
     }
     return Chunks(lambda: with_member_parts(compact_json(head), "listings",
@@ -148,13 +148,15 @@ def assemble_listing_exports(site: Site, records: list[bytes], lines: list[bytes
     """Return the listing files from each listing's JSON record and CSV line, both in site.listings order."""
     by_slug = {listing.slug: record for listing, record in zip(site.listings, records, strict=True)}
     # Compact JSON: the C encoder is ~10x faster than indenting, and the files are a third smaller.
-    files: Files = [("api/listings.json", listings_document(site, site.listings, "all", by_slug)),
-                    ("api/listings.csv", Chunks(lambda: (csv_text([CSV_COLUMNS]).encode("utf-8"), *lines)))]
+    files: Files = [(output_file(ADDRESSES.listings_export("json")), listings_document(site, site.listings, "all",
+                                                                                        by_slug)),
+                    (output_file(ADDRESSES.listings_export("csv")),
+                     Chunks(lambda: (csv_text([CSV_COLUMNS]).encode("utf-8"), *lines)))]
     for term in site.taxonomy.regions.values():
         listings = site.index["regions"].get(term.slug, [])
         if listings:
-            files.append((f"api/regions/{term.code.lower()}.json", listings_document(site, listings, term.code,
-                                                                                        by_slug)))
+            files.append((output_file(ADDRESSES.region_export(term.code)),
+                          listings_document(site, listings, term.code, by_slug)))
     return files
 
 

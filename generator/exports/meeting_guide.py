@@ -16,11 +16,12 @@ import unicodedata
 from functools import partial
 from urllib.parse import quote
 
+from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
 from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, has_place, json_array_parts, site_constants,
                      take)
 
-FEED_PATH = "api/meetings.json"
+FEED_PATH = output_file(ADDRESSES.meetings_feed())
 # Sections whose terms may carry a Meeting Guide code, and the listing field that holds them.
 CODED_FIELDS = (("support_types", "support_types"), ("audiences", "audience"), ("languages", "languages"))
 
@@ -198,8 +199,8 @@ def contact_fields(listing: Listing) -> dict:
 
 def about_fields(constants: SiteConstants, listing: Listing) -> dict:
     """Return who publishes the listing, where to read and correct it, and when it was last checked."""
-    links = {"url": uri(constants.url(listing.url)), "feedback_url": uri(constants.url("/contribute/")),
-             "entity_website_url": uri(constants.url("/"))}
+    links = {"url": uri(constants.url(listing.url)), "feedback_url": uri(constants.url(ADDRESSES.page("contribute"))),
+             "entity_website_url": uri(constants.url(ADDRESSES.page("home")))}
     fields = {"updated": f"{listing.last_verified.isoformat()} 00:00:00", "entity": constants.title}
     fields.update((key, link) for key, link in links.items() if link)
     return fields
