@@ -19,6 +19,7 @@ from .digest import digest, generator_version, tree_digest
 from .errors import Problem
 from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import Pieces, site_constants
+from .files import Files
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -30,7 +31,6 @@ from .structured_data import article_data, json_ld, listing_data, website_data
 from .templatecache import template_cache
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
-Files = list[tuple[str, bytes]]
 
 # Facet sections that get an index page and a page per term: (taxonomy section, URL folder, heading).
 FACETS = (("regions", "regions", "Regions"), ("support_types", "support-types", "Support types"),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from collections import defaultdict
 
 from .exports.common import take
+from .files import Files, compact_json
 from .model import DAYS, Listing, Site
 
 RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "types", "audience", "languages",
@@ -21,11 +21,6 @@ RECORD_FIELDS = ("order", "slug", "name", "city", "region", "kind", "format", "t
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
 EPOCH = datetime.date(2000, 1, 1)
-Files = list[tuple[str, bytes]]
-
-
-def compact_json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
 def hashed_name(stem: str, data: bytes) -> str:
