@@ -115,9 +115,9 @@ def _tasks(jobs: list[Job]) -> list[list[int]]:
     listings, the sitemaps made on the other worker copied all the listings a second time (~270 MB),
     and the main process's own pages no longer shared with anyone counted as much again.
     """
-    site_wide = [i for i, job in enumerate(jobs) if "/" not in job.name and not job.local]
+    site_wide = [i for i, job in enumerate(jobs) if job.site_wide and not job.local]
     site_wide.sort(key=lambda i: not jobs[i].many_objects)  # stable: otherwise in plan order
-    pages = [i for i, job in enumerate(jobs) if "/" in job.name and not job.local]
+    pages = [i for i, job in enumerate(jobs) if not job.site_wide and not job.local]
     large = sorted((i for i in pages if jobs[i].shows > CHUNK), key=lambda i: -jobs[i].shows)
     batches: list[list[int]] = []
     shown = CHUNK
