@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from pathlib import Path
@@ -152,7 +151,7 @@ def run_build(args: argparse.Namespace) -> int:
     if args.cache and _up_to_date(args, stamp, started):
         return EXIT_OK
     from .errors import ContentError
-    from .parallel import WorkerStopped
+    from .processes import WorkerStopped
     from .pipeline import WriteFailed, build_site
 
     try:
@@ -171,7 +170,8 @@ def run_build(args: argparse.Namespace) -> int:
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
     site = result.site
-    gc.freeze()  # the process ends here: a last collection over the whole site would only delay the exit
+    from .memory import hide_from_collector
+    hide_from_collector()  # the process ends here: a last collection over the site would only delay the exit
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
           f"into {args.output}/ in {took:.2f} s.")

@@ -1,7 +1,6 @@
 """The build, start to finish: gather (load + validate) → render → write."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,9 @@ from .model import Site
 from .buildcache import (CachedSource, Manifest, Sources, cache_folder, forget, input_stamp, load_manifest,
                          PieceStore, Shelf, load_sources, save)
 from .dates import build_date
-from .processes import can_fork, default_workers, fork_map, release_free_memory, with_collector_paused
+from .memory import (collector_paused, hide_from_collector, release_free_memory, show_to_collector,
+                     with_collector_paused)
+from .processes import can_fork, default_workers, fork_map
 from .digest import digest, file_digest, generator_version
 from . import validate
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
@@ -285,17 +286,14 @@ class Builder:
         self._shelf = Shelf(cache_folder(output) / "sources", "parsed listings")
         self._pieces = PieceStore(cache_folder(output) / "pieces", remember=keep_in_memory)
         if cache:
-            gc.disable()  # unpickling many thousand small objects: the collector would only slow it down
-            try:
+            with collector_paused():  # unpickling many thousand small objects: it would only slow that down
                 self.previous = load_manifest(output)
                 self.sources = load_sources(self._shelf)
-            finally:
-                gc.enable()
         # The loaded cache lives until this one build ends: out of the collector's sight (until then),
         # it is not walked by the full collection its size would set off (0.13 s at 10,000 listings).
         self._frozen = cache and not keep_in_memory
         if self._frozen:
-            gc.freeze()
+            hide_from_collector()
 
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""
@@ -324,7 +322,7 @@ class Builder:
             raise
         finally:
             if self._frozen:
-                gc.unfreeze()
+                show_to_collector()
                 self._frozen = False
         self._previewed.clear()
         self._previewer = None
