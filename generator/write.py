@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .buildcache import Manifest, scan_output_tree
+from .files import Files
 from .trees import (OutputFiles, OutputFolders, Spare, exchange, make_spare, remove_spare, spare_folder,
                     tree_matches)
 
