@@ -63,7 +63,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="GitHub repository for edit and report links (default: from content/site.yaml)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help="ignore what earlier builds remembered (in .build-cache/ beside the output) and "
-                            "render every page; the output is the same either way")
+                            "render every page; the output is the same either way. With --jobs 1 too, the build "
+                            "is its plain stages alone (no cache, workers or memory tricks), to compare with")
     for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
                            ("format", "in-person, online or hybrid"),
                            ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),

@@ -49,7 +49,7 @@ def show_to_collector() -> None:
 def shared_with_workers():
     """Hide every object alive now from the collector while forked workers share them (were it to walk
     them, it would write to, and so copy, the pages they lie in); show them again unless hidden before."""
-    hidden_before = gc.get_freeze_count() > 0  # a one-off build's loaded cache (generator.pipeline.Builder)
+    hidden_before = gc.get_freeze_count() > 0  # a one-off build's loaded cache (generator.incremental.Builder)
     gc.collect()
     gc.freeze()
     try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .errors import Problem
-    from .pipeline import WriteFailed
+    from .stages import WriteFailed
 
 
 def plural(count: int, noun: str) -> str:
@@ -53,7 +53,7 @@ def write_failure(exc: WriteFailed, output: Path) -> str:
     import os
 
     from .buildcache import cache_folder
-    from .pipeline import WriteFailed
+    from .stages import WriteFailed
 
     error, cache = exc.error, str(cache_folder(output))
     if error.filename is None:  # e.g. a full disk, found by write(): the stage tells
