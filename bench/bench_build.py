@@ -17,13 +17,16 @@ For each size, in a temporary folder (never content/):
    (bench/hugo_site.py) and times cold `hugo --quiet` builds the same way;
 4. at sizes up to 10,000, runs `build.py serve`, opens a listing in headless Chromium, edits the
    listing's name and times until the page shows it (bench/serve_latency.py).
-Prints a Markdown table with targets and PASS/MISS, and writes it to bench/results-build.md.
+Prints a Markdown table with targets and PASS/MISS, and writes it to bench/results-build.md. With
+`--against REV`, the builds of that commit (a `git worktree add` of it) are timed in the same run, each
+repetition right after this tree's, and a second table shows both figures side by side.
 """
 from __future__ import annotations
 
 import argparse
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +35,7 @@ from pathlib import Path
 
 from bench.hugo_site import build_hugo, write_hugo_site
 from bench.measure import REPO_ROOT, ChildRun, hugo_version, load_average, log, machine_info, median, run_child
-from bench.report import report
+from bench.report import report, seconds
 from bench.synth import write_synthetic
 
 RESULTS = REPO_ROOT / "bench" / "results-build.md"
@@ -48,6 +51,7 @@ class SizeResult:
 
     size: int
     runs: dict[str, list[ChildRun]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    against: dict[str, list[ChildRun]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})  # --against
     hugo: list[ChildRun] = field(default_factory=list)
     hugo_noop: list[ChildRun] = field(default_factory=list)
     hugo_skipped: str = ""
@@ -66,9 +70,9 @@ class SizeResult:
                     for r in runs), default=float("nan"))
 
 
-def build_command(content: Path, output: Path, templates: Path) -> list[str]:
-    """Return the command line of one build."""
-    return [sys.executable, str(REPO_ROOT / "build.py"), "build", "--content", str(content), "--output",
+def build_command(content: Path, output: Path, templates: Path, root: Path = REPO_ROOT) -> list[str]:
+    """Return the command line of one build (with the build.py of `root`)."""
+    return [sys.executable, str(root / "build.py"), "build", "--content", str(content), "--output",
             str(output), "--templates", str(templates)]
 
 
@@ -92,11 +96,13 @@ def edit_template(templates: Path, n: int) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def timed_build(result: SizeResult, scenario: str, command: list[str], timeout: float) -> bool:
-    """Run one build, record it under the scenario, log it; return whether it succeeded."""
+def timed_build(result: SizeResult, scenario: str, command: list[str], timeout: float,
+                runs: dict[str, list[ChildRun]] | None = None, label: str = "") -> bool:
+    """Run one build, record it under the scenario (in `runs`, by default this tree's), log it; return
+    whether it succeeded."""
     run = run_child(command, timeout)
-    result.runs[scenario].append(run)
-    log(f"  {result.size:,} {scenario}: {run.wall:.2f} s, peak RSS {run.rss_mb:,.0f} MB"
+    (result.runs if runs is None else runs)[scenario].append(run)
+    log(f"  {result.size:,} {scenario}{label}: {run.wall:.2f} s, peak RSS {run.rss_mb:,.0f} MB"
         + ("" if run.ok else f" — FAILED (exit {run.code}): {run.output[-800:]}"))
     if not run.ok:
         result.failure = f"{scenario} build failed (exit {run.code}): {run.output[-300:]}"
@@ -104,31 +110,48 @@ def timed_build(result: SizeResult, scenario: str, command: list[str], timeout: 
 
 
 def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
-                   least_memory_from: int = LEAST_MEMORY_FROM) -> None:
-    """Time cold, no-op, edited-listing and edited-template builds `repeat` times each."""
-    content, templates, output = work / "content", work / "templates", work / "output"
-    command = build_command(content, output, templates)
-    listing = first_listing(content)
+                   least_memory_from: int = LEAST_MEMORY_FROM, against: Path | None = None) -> None:
+    """Time cold, no-op, edited-listing and edited-template builds `repeat` times each (and, with `against`,
+    the same builds of that tree right after each of this tree's)."""
+    trees = [(REPO_ROOT, result.runs, "output", 0, "")]
+    if against is not None:  # its own output and cache, and edits of its own (an edit to the same text is none)
+        trees.append((against, result.against, "output-against", AGAINST_EDITS, " (--against)"))
     for n in range(1, repeat + 1):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(work / ".build-cache", ignore_errors=True)  # cold: no cache either
-        if not timed_build(result, "cold", command, timeout):
-            return
-        # The first edit after a cold build also makes the spare copy of the output that incremental builds
-        # fill and swap in (generator.trees); the second edit shows an edit once the spare exists.
-        steps = (("noop", lambda: None), ("edit_listing", lambda: edit_summary(listing, n)),
-                 ("edit_listing_again", lambda: edit_summary(listing, 1000 + n)),
-                 ("edit_template", lambda: edit_template(templates, n)))
-        for scenario, change in steps:
-            change()
-            if not timed_build(result, scenario, command, timeout):
+        for root, runs, name, offset, label in trees:
+            if not build_cycle(result, work, root, name, n + offset, timeout, runs, label):
                 return
-    result.files = sum(1 for p in output.rglob("*") if p.is_file())
+    result.files = sum(1 for p in (work / "output").rglob("*") if p.is_file())
     if result.size >= least_memory_from:  # one process, no cache: the least memory, at a cost in time
         least = work / "output-least-memory"
-        timed_build(result, "cold_least_memory",
-                    build_command(content, least, templates) + ["--jobs", "1", "--no-cache"], timeout)
-        shutil.rmtree(least, ignore_errors=True)
+        for root, runs, _, _, label in trees:
+            timed_build(result, "cold_least_memory", build_command(work / "content", least, work / "templates", root)
+                        + ["--jobs", "1", "--no-cache"], timeout, runs, label)
+            shutil.rmtree(least, ignore_errors=True)
+
+
+AGAINST_EDITS = 500  # the --against builds' edits are numbered from here
+
+
+def build_cycle(result: SizeResult, work: Path, root: Path, name: str, n: int, timeout: float,
+                runs: dict[str, list[ChildRun]], label: str) -> bool:
+    """Time one cold build, then a no-op, two listing edits and a template edit; return whether all succeeded."""
+    content, templates, output = work / "content", work / "templates", work / name
+    command = build_command(content, output, templates, root)
+    listing = first_listing(content)
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(work / ".build-cache" / name, ignore_errors=True)  # cold: no cache either
+    if not timed_build(result, "cold", command, timeout, runs, label):
+        return False
+    # The first edit after a cold build also makes the spare copy of the output that incremental builds
+    # fill and swap in (generator.trees); the second edit shows an edit once the spare exists.
+    steps = (("noop", lambda: None), ("edit_listing", lambda: edit_summary(listing, n)),
+             ("edit_listing_again", lambda: edit_summary(listing, 1000 + n)),
+             ("edit_template", lambda: edit_template(templates, n)))
+    for scenario, change in steps:
+        change()
+        if not timed_build(result, scenario, command, timeout, runs, label):
+            return False
+    return True
 
 
 def measure_hugo(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
@@ -166,12 +189,13 @@ def prepare(work: Path, size: int, seed: int) -> None:
         f"in {time.perf_counter() - started:.1f} s")
 
 
-def measure_size(size: int, work: Path, args: argparse.Namespace, hugo: str, serve_ok: str) -> SizeResult:
+def measure_size(size: int, work: Path, args: argparse.Namespace, hugo: str, serve_ok: str,
+                 against: Path | None = None) -> SizeResult:
     """Take every measurement at one size."""
     result = SizeResult(size)
     prepare(work, size, args.seed)
     repeat = args.repeat or (1 if size > 10_000 else 3)
-    measure_builds(result, work, repeat, args.timeout, args.least_memory_from)
+    measure_builds(result, work, repeat, args.timeout, args.least_memory_from, against)
     if args.no_hugo or not hugo:
         result.hugo_skipped = "--no-hugo" if args.no_hugo else "hugo is not installed"
     elif not result.failure:
@@ -211,6 +235,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default: a new temporary folder, deleted afterwards unless --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the Markdown table")
+    parser.add_argument("--against", metavar="REV", help="also time the builds of commit REV (checked out with "
+                        "`git worktree add`) in the same run, and show both figures side by side")
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -227,23 +253,60 @@ def main(argv: list[str] | None = None) -> int:
     hugo, serve_skip = ("" if args.no_hugo else hugo_version()), serve_skip_reason(args)
     machine = machine_info(hugo, "" if serve_skip else chromium_version())
     results = []
+    against = check_out(args.against, workdir) if args.against else None
     try:
         for size in args.sizes:
-            results.append(measure_size(size, workdir / f"size-{size}", args, hugo, serve_skip))
+            results.append(measure_size(size, workdir / f"size-{size}", args, hugo, serve_skip, against))
             # Written after every size, so a long run that is stopped still leaves what it measured.
             args.results.write_text(report(results, machine, started, load, load_average()), encoding="utf-8")
             if not args.keep:  # 100,000 listings take several GB with their builds
                 shutil.rmtree(workdir / f"size-{size}", ignore_errors=True)
     finally:
+        if against is not None:
+            git("worktree", "remove", "--force", str(against))
         if args.keep or args.workdir:
             log(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     text = report(results, machine, started, load, load_average())
+    if against is not None:
+        text += side_by_side(results, args.against)
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")
     log(f"Wrote {args.results}")
     return 1 if any(r.failure for r in results) else 0
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO_ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def check_out(rev: str, workdir: Path) -> Path:
+    """Return a checkout of commit `rev` in workdir (a git worktree, removed at the end)."""
+    tree = workdir / f"against-{git('rev-parse', '--short', rev)}"
+    git("worktree", "add", "--detach", str(tree), rev)
+    return tree
+
+
+SIDE_BY_SIDE = (("cold", "Cold full build"), ("noop", "No-op rebuild"), ("edit_listing", "Rebuild after editing one listing"),
+                ("edit_listing_again", "Rebuild after editing it again"), ("edit_template", "Rebuild after editing a template"),
+                ("cold_least_memory", "Cold build with `--jobs 1 --no-cache`"))
+
+
+def side_by_side(results: list[SizeResult], rev: str) -> str:
+    """Return a Markdown table of this tree's medians beside those of commit `rev`, and their ratio."""
+    lines = ["", f"## This tree against {rev}", "", f"| Listings | Build | This tree | {rev} | This ÷ {rev} |",
+             "|---:|---|---:|---:|---:|"]
+    for r in results:
+        for scenario, name in SIDE_BY_SIDE:
+            if r.runs[scenario] or r.against[scenario]:
+                ours, theirs = r.wall(scenario), median([x.wall for x in r.against[scenario] if x.ok])
+                lines.append(f"| {r.size:,} | {name} | {seconds(ours)} | {seconds(theirs)} | {ours / theirs:.2f} |")
+        peak = max((x.rss_mb for scenario, runs in r.against.items() if scenario != "cold_least_memory"
+                    for x in runs), default=float("nan"))
+        lines.append(f"| {r.size:,} | Peak memory (highest build) | {r.peak_mb():,.0f} MiB | {peak:,.0f} MiB | "
+                     f"{r.peak_mb() / peak:.2f} |")
+    return "\n".join(lines) + "\n"
 
 
 def chromium_version() -> str:

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from .messages import plural, print_problems, write_failure  # the standard library only
 
 # Each command imports what it needs (the pipeline pulls in Jinja, Markdown, YAML, the exports…), so
 # that `--help` and a usage error answer at once.
-if TYPE_CHECKING:
-    from .errors import Problem
-    from .pipeline import WriteFailed
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 WARNINGS_SHOWN_BY_BUILD = 20
@@ -66,7 +63,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="GitHub repository for edit and report links (default: from content/site.yaml)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help="ignore what earlier builds remembered (in .build-cache/ beside the output) and "
-                            "render every page; the output is the same either way")
+                            "render every page; the output is the same either way. With --jobs 1 too, the build "
+                            "is its plain stages alone (no cache, workers or memory tricks), to compare with")
     for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
                            ("format", "in-person, online or hybrid"),
                            ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
@@ -118,43 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     return commands[args.command](args)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def print_problems(problems: list[Problem], style: str = "text", strict: bool = False, limit: int = 0) -> None:
-    """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count.
-
-    With `limit`, print at most that many and say how to see the rest.
-    """
-    shown = problems[:limit] if limit else problems
-    for problem in shown:
-        if style == "github":
-            print(github_annotation(problem, strict))
-        else:
-            print(problem, file=sys.stderr)
-    if len(shown) < len(problems):
-        print(f"… and {len(problems) - len(shown):,} more; `python build.py check` lists them all", file=sys.stderr)
-    errors = sum(p.is_error for p in problems)
-    warnings = plural(len(problems) - errors, "warning")
-    fatal = " (errors, with --strict)" if strict and len(problems) > errors else ""
-    print(f"{plural(errors, 'error')}, {warnings}{fatal}", file=sys.stderr)
-
-
-def github_annotation(problem: Problem, strict: bool = False) -> str:
-    """Return a GitHub Actions workflow command that shows the problem on its line of the pull request."""
-    level = "error" if problem.is_error or strict else "warning"
-    where = f"file={_escape(problem.path, True)}" + (f",line={problem.line}" if problem.line else "")
-    title = _escape(problem.field, True)
-    return f"::{level} {where},title={title}::{_escape(problem.message, False)}"
-
-
-def _escape(text: str, is_property: bool) -> str:
-    """Escape text as GitHub's workflow commands require (properties also escape ':' and ',')."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
-
-
 def run_check(args: argparse.Namespace) -> int:
     from .pipeline import gather_site
 
@@ -181,36 +142,6 @@ def output_allowed(args: argparse.Namespace) -> bool:
     return True
 
 
-def write_failure(exc: WriteFailed, output: Path) -> str:
-    """Return the one-line message for a build the machine stopped: what failed, why, and what it left."""
-    import errno
-    import os
-
-    from .buildcache import cache_folder
-    from .pipeline import WriteFailed
-
-    error, cache = exc.error, str(cache_folder(output))
-    if error.filename is None:  # e.g. a full disk, found by write(): the stage tells
-        in_cache = exc.output == WriteFailed.COMPLETE
-    else:
-        failed = os.path.abspath(os.fsdecode(error.filename))
-        in_cache = failed == cache or failed.startswith(cache + os.sep)
-    where = f"the build cache {os.path.relpath(cache)}/" if in_cache else f"{output}/"
-    reason = error.strerror or str(error)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        fix = "free some disk space and build again"
-    elif error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
-        fix = "check the disk and build again"
-    elif in_cache:
-        fix = "check that you can write there, or build with --no-cache"
-    else:
-        fix = "check that you can write there and in the folder that holds it, or choose another --output"
-    left = {WriteFailed.UNCHANGED: f"Build stopped; {output}/ was left as it was.",
-            WriteFailed.COMPLETE: f"The site in {output}/ is complete; the next build may render every page "
-                                  "again."}[exc.output]
-    return f"build.py: cannot write {where}: {reason} — {fix}. {left}"
-
-
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if not output_allowed(args):
@@ -221,7 +152,7 @@ def run_build(args: argparse.Namespace) -> int:
     if args.cache and _up_to_date(args, stamp, started):
         return EXIT_OK
     from .errors import ContentError
-    from .parallel import WorkerStopped
+    from .processes import WorkerStopped
     from .pipeline import WriteFailed, build_site
 
     try:
@@ -240,7 +171,8 @@ def run_build(args: argparse.Namespace) -> int:
     if result.problems:  # warnings only: the build went ahead, so a long list would bury the result
         print_problems(result.problems, args.format, limit=WARNINGS_SHOWN_BY_BUILD)
     site = result.site
-    gc.freeze()  # the process ends here: a last collection over the whole site would only delay the exit
+    from .memory import hide_from_collector
+    hide_from_collector()  # the process ends here: a last collection over the site would only delay the exit
     took = time.perf_counter() - started
     print(f"Built {plural(len(site.listings), 'listing')} and {plural(len(site.articles), 'article')} "
           f"into {args.output}/ in {took:.2f} s.")

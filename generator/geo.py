@@ -5,7 +5,6 @@ nobody's addresses leave the machine.
 """
 from __future__ import annotations
 
-import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +12,7 @@ from functools import lru_cache
 from .addresses import ADDRESSES, output_file
 from .errors import Problems
 from .model import Listing
-from .processes import can_fork
+from .processes import can_fork, in_child
 
 
 @dataclass(frozen=True)
@@ -37,14 +36,10 @@ def load_tables() -> Tables:
     Once read, the zipcodes data stays in the process for good (about 150 MB, held by its compiled
     core), and a build's workers would share it all the build long; so where processes can fork, a
     short-lived child reads it and sends back only these two tables (about 20 MB). A build's worker
-    (a daemonic process, generator.parallel.Workers or a read worker) may not start processes of its
-    own: there (the place files' job of a site too small to load the tables before forking) they are
-    read in place.
+    may not start processes of its own: there (the place files' job of a site too small to load the
+    tables before forking) they are read in place.
     """
-    if can_fork() and not multiprocessing.current_process().daemon:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            return pool.apply(_read_tables)
-    return _read_tables()
+    return in_child(_read_tables) if can_fork() else _read_tables()
 
 
 def _read_tables() -> Tables:

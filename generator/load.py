@@ -199,12 +199,6 @@ def _load_yaml(path: Path, shown: str, problems: Problems, data: bytes | None = 
     return doc
 
 
-def load_listing_files(content: Path, problems: Problems) -> list[SourceFile]:
-    """Return every listing file under content/listings/, parsed."""
-    files = find_files(content / "listings", (".yaml", ".yml"), problems, "listing")
-    return [SourceFile(shown, path.stem, _load_yaml(path, shown, problems)) for path, shown, _ in files]
-
-
 def load_article(path: Path, shown: str, problems: Problems, data: bytes | None = None) -> ArticleFile:
     """Return an article's front matter and Markdown; `data` (its bytes) saves reading the file again."""
     try:

@@ -25,6 +25,10 @@ class MarkdownRenderer:
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
 
+    @property
+    def path_prefix(self) -> str:
+        return self._prefix
+
     def render(self, text: str) -> Markup:
         """Return safe HTML for Markdown text."""
         if not text.strip():  # what Markdown and nh3 make of it; most listings have no description

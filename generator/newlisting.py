@@ -52,7 +52,6 @@ QUESTIONS = (
     Question("online_url", "Online address", "the https:// page where people join online", when=_joins_online),
     Question("source", "Source", "the official https:// page where you checked these facts"),
 )
-OPTIONAL = ("website", "phone", "email", "organization")
 
 
 class NewListingError(Exception):

@@ -21,6 +21,7 @@ from .digest import digest, generator_version, tree_digest
 from .errors import Problem
 from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import Pieces, site_constants
+from .files import Files
 from .geo import render_places
 from .load import display_path
 from .model import Listing, Site, Term
@@ -33,7 +34,6 @@ from .templatecache import template_cache
 from .vocabulary import BROWSED, FILTERED, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
-Files = list[tuple[str, bytes]]
 
 FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
 # Pages with no data of their own beyond the site: (template, name of the page in addresses.PAGES). The
@@ -70,6 +70,7 @@ class Job:
     after: Callable[[], None] | None = None  # called once its files are written
     many_objects: bool = False  # makes many objects that live until it ends: run with the collector paused
     shows: int = 1  # how many listings it reads (a worker is replaced after reading many: generator.parallel)
+    site_wide: bool = False  # makes files about the whole site (not pages of one listing, term or article)
 
 
 def _date_long(day: datetime.date | str) -> str:
@@ -145,6 +146,8 @@ def plan_site(site: Site, templates: Path | None = None, compiled: Path | None =
     jobs += [Job(name, everything if uses_templates else all_data, make, local=local, after=put_away,
                  many_objects=True, shows=len(site.listings))
              for name, make, uses_templates in export_groups(site, env, pieces)]
+    for job in jobs:
+        job.site_wide = True
     jobs += plan_listing_pages(env, site, keys)
     jobs += plan_facet_pages(env, site, keys)
     jobs += plan_region_print_pages(env, site, keys)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from collections import defaultdict
 from operator import attrgetter
 
 from .addresses import ADDRESSES, output_file, url
 from .exports.common import take
 from .fields import listing_fields
+from .files import Files, compact_json
 from .model import DAYS, Listing, Site
 from .vocabulary import SECTIONS
 
@@ -32,11 +32,6 @@ RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
 EPOCH = datetime.date(2000, 1, 1)
-Files = list[tuple[str, bytes]]
-
-
-def compact_json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
 def hashed_name(stem: str, data: bytes) -> str:

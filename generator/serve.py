@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import ContentError
 from .render import TEMPLATES_DIR
 from .pipeline import Builder, WriteFailed
-from .cli import print_problems, write_failure
+from .messages import print_problems, write_failure
 
 
 def rebuild(builder: Builder) -> bool:

@@ -26,10 +26,10 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .buildcache import Manifest, scan_output_tree
+from .files import Files
 from .trees import (OutputFiles, OutputFolders, Spare, exchange, make_spare, remove_spare, spare_folder,
                     tree_matches)
 
-Files = list[tuple[str, bytes]]
 # Where the spare is a build behind, the output's file is copied into it (writing in place costs a
 # seventh of renaming a new file over the old one); one larger than this is hard-linked instead.
 LINK_ABOVE = 1 << 20

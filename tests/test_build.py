@@ -243,3 +243,23 @@ def test_the_swapped_in_spare_keeps_the_outputs_permissions(tmp_path):
     output.chmod(0o750)
     incremental_write(output, [("a.html", b"two")])
     assert output.stat().st_mode & 0o777 == 0o750
+
+
+def test_without_the_cache_on_one_process_the_build_is_the_plain_stages(site_content, tmp_path, monkeypatch):
+    """`build --no-cache --jobs 1` runs generator.stages alone, and makes what the speed layer makes."""
+    from generator import pipeline
+
+    build_site(site_content, tmp_path / "fast")
+    monkeypatch.setattr(pipeline, "Builder", None)  # the speed layer's builder: not to be used
+    build_site(site_content, tmp_path / "plain", cache=False, workers=1)
+    assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "fast")
+
+
+def test_the_stages_import_none_of_the_speed_layer(repo_root):
+    import subprocess
+    import sys
+
+    code = "import sys, generator.stages, generator.render; print(' '.join(sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
+    speed_layer = {"generator.incremental", "generator.cachedread", "generator.parallel", "generator.memory"}
+    assert not speed_layer & set(run.stdout.split())

@@ -16,7 +16,7 @@ import shutil
 import jinja2
 import pytest
 
-from generator import cli, pipeline
+from generator import cli, stages
 from generator.buildcache import cache_folder
 from generator.cachefiles import MAGIC, read
 from generator.exports.common import Pieces
@@ -269,7 +269,7 @@ def assert_the_cache_is_used_again(content, templates, output, monkeypatch, capf
     assert "Nothing changed" in out and notes(err) == []
     counts = {"parsed": 0, "compiled": 0}
     made: dict[str, int] = {}
-    real_validate, real_compile, real_take = pipeline.validate_listing, jinja2.Environment.compile, Pieces.take
+    real_validate, real_compile, real_take = stages.validate_listing, jinja2.Environment.compile, Pieces.take
 
     def validate(*args, **kwargs):
         counts["parsed"] += 1
@@ -282,7 +282,7 @@ def assert_the_cache_is_used_again(content, templates, output, monkeypatch, capf
     def take(self, kind, listing, make):
         return real_take(self, kind, listing, lambda l: made.update({kind: made.get(kind, 0) + 1}) or make(l))
 
-    monkeypatch.setattr(pipeline, "validate_listing", validate)
+    monkeypatch.setattr(stages, "validate_listing", validate)
     monkeypatch.setattr(jinja2.Environment, "compile", compile_)
     monkeypatch.setattr(Pieces, "take", take)
     replace_line(listing_files(content)[8], "summary", '"Another changed summary for a fake listing."')

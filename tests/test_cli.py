@@ -44,7 +44,8 @@ REPOSITORY_HELP = ("--repository URL GitHub repository for edit and report links
 TEMPLATES_HELP = "--templates DIR folder with the Jinja templates and static/ (default: the generator's templates)"
 JOBS_HELP = "--jobs N render on N processes (default: one per CPU core)"
 NO_CACHE_HELP = ("--no-cache ignore what earlier builds remembered (in .build-cache/ beside the output) and render "
-                 "every page; the output is the same either way")
+                 "every page; the output is the same either way. With --jobs 1 too, the build is its plain stages "
+                 "alone (no cache, workers or memory tricks), to compare with")
 
 
 @pytest.mark.parametrize("command, usage, options", [

@@ -152,14 +152,14 @@ def test_the_longest_file_name_builds(content, tmp_path):
 
 
 def test_odd_files_are_found_alike_when_many_files_are_read_in_parallel(content, monkeypatch):
-    import generator.pipeline
+    import generator.cachedread
 
     write_listing(content, "ct/good.yaml", GOOD)
     write_listing(content, "ct/bad.yaml", with_coordinates(".nan"))
     os.mkfifo(content / "listings" / "ct" / "pipe.yaml")
     (content / "listings" / "ct" / "gone.yaml").symlink_to("nowhere.yaml")
     serial = [str(p) for p in gather_site(content, workers=1).problems]
-    monkeypatch.setattr(generator.pipeline, "PARALLEL_READ_FROM", 1)
-    monkeypatch.setattr(generator.pipeline, "READ_CHUNK", 1)
+    monkeypatch.setattr(generator.cachedread, "PARALLEL_READ_FROM", 1)
+    monkeypatch.setattr(generator.cachedread, "READ_CHUNK", 1)
     assert [str(p) for p in gather_site(content, workers=2).problems] == serial
     assert len(serial) == 3 and "location.lat: .nan is not a number" in serial[0]

@@ -48,11 +48,11 @@ def test_a_mistake_repeated_across_files_is_reported_in_each(project, sample_con
 def test_gathering_pauses_the_garbage_collector_and_resumes_it(sample_content, monkeypatch):
     import gc
 
-    from generator import pipeline
+    from generator import stages
 
     seen = []
-    real_check_site = pipeline.check_site
-    monkeypatch.setattr(pipeline, "check_site", lambda site, problems: (seen.append(gc.isenabled()),
+    real_check_site = stages.check_site
+    monkeypatch.setattr(stages, "check_site", lambda site, problems: (seen.append(gc.isenabled()),
                                                                          real_check_site(site, problems)))
     assert gc.isenabled()
     assert gather_site(sample_content).problems == []
@@ -63,7 +63,7 @@ def test_gathering_pauses_the_garbage_collector_and_resumes_it(sample_content, m
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
-    monkeypatch.setattr(pipeline, "check_site", lambda site, problems: 1 / 0)
+    monkeypatch.setattr(stages, "check_site", lambda site, problems: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         gather_site(sample_content)
     assert gc.isenabled()
@@ -75,8 +75,9 @@ def test_reading_listings_on_several_processes_gives_the_same_site_and_problems(
     import dataclasses
 
     from bench.synth import write_synthetic
-    from generator import pipeline
+    from generator import cachedread
     from generator.buildcache import Sources
+    from generator.load import display_path
 
     content = tmp_path / "content"
     write_synthetic(content, listings=90, articles=2, seed=5)
@@ -84,14 +85,14 @@ def test_reading_listings_on_several_processes_gives_the_same_site_and_problems(
     broken.write_text(broken.read_text(encoding="utf-8").replace("kind:", "kind: [unclosed", 1), encoding="utf-8")
     serial_sources, parallel_sources = Sources(), Sources()
     serial = gather_site(content, sources=serial_sources, workers=1)
-    monkeypatch.setattr(pipeline, "PARALLEL_READ_FROM", 1)
-    monkeypatch.setattr(pipeline, "READ_CHUNK", 7)
+    monkeypatch.setattr(cachedread, "PARALLEL_READ_FROM", 1)
+    monkeypatch.setattr(cachedread, "READ_CHUNK", 7)
     forked = []
-    real_fork_map = pipeline.fork_map
-    monkeypatch.setattr(pipeline, "fork_map", lambda *args: forked.append(args[2:]) or real_fork_map(*args))
+    real_fork_map = cachedread.fork_map
+    monkeypatch.setattr(cachedread, "fork_map", lambda *args: forked.append(args[2:]) or real_fork_map(*args))
     parallel = gather_site(content, sources=parallel_sources, workers=2)
     assert forked == [(2, 7)]
-    assert [p.path for p in serial.errors] == [p.path for p in parallel.errors] == [pipeline.display_path(broken)]
+    assert [p.path for p in serial.errors] == [p.path for p in parallel.errors] == [display_path(broken)]
     assert parallel.problems == serial.problems
     assert [dataclasses.asdict(l) for l in parallel.site.listings] == [dataclasses.asdict(l) for l in serial.site.listings]
     assert parallel_sources.places == serial_sources.places and len(serial_sources.places) > 10

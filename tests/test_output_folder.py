@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, pipeline, write
+from generator import cli, incremental, write
 from generator.outputdir import MARKER, MARKER_TEXT, OutputRefused, check_output
 from helpers import ARTICLE, ONLINE, REPO_ROOT, dedent, run_build_py, snapshot, write_article, write_listing
 
@@ -330,7 +330,7 @@ def test_a_cache_that_cannot_be_saved_after_the_output_is_in_place_says_so(proje
     def refuse(output, *args):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(project / ".build-cache" / "site"))
 
-    monkeypatch.setattr(pipeline, "save", refuse)
+    monkeypatch.setattr(incremental, "save", refuse)
     assert cli.main(["build", "--content", "content", "--output", "site", "--jobs", "1"]) == 1
     assert capsys.readouterr().err == (
         "build.py: cannot write the build cache .build-cache/site/: Permission denied — check that you can write "

@@ -79,7 +79,7 @@ def killed_build(repo_root: Path, built, step: tuple[str, str, int], *options: s
     (edit_and_delete, ("generator.write", "_copy_into", 30)),  # the spare half caught up with the output
     (edit_and_delete, ("generator.write", "_remove", 2)),
     (edit_footer, ("generator.write", "exchange", 1)),  # everything ready, not yet swapped
-    (edit_footer, ("generator.pipeline", "save", 1)),  # swapped, the cache not yet saved
+    (edit_footer, ("generator.incremental", "save", 1)),  # swapped, the cache not yet saved
 ], ids=["first-write", "mid-writes", "mid-copies", "mid-deletes", "before-swap", "after-swap"])
 def test_a_killed_incremental_build_leaves_the_old_site_or_the_new(repo_root, built, tmp_path, edit, step):
     content, templates, output = built

@@ -7,39 +7,13 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..addresses import url
+from ..files import Chunks, Files, compact_json  # noqa: F401 (the exports import them from here)
 from ..model import Listing, Site, Taxonomy
 
-
-class Chunks:
-    """A file's bytes, made part by part only as the file is written.
-
-    The open data files of 100,000 listings are a gigabyte together; joined in memory (and the larger
-    ones copied again on the way) they were most of a build's peak memory, although each listing's part
-    is in memory anyway. The writer streams them (Staging.write); `bytes()` joins them (tests, small sites).
-    """
-
-    __slots__ = ("_parts",)
-
-    def __init__(self, parts: Callable[[], Iterable[bytes]]):
-        self._parts = parts
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._parts())
-
-    def __bytes__(self) -> bytes:
-        return b"".join(self._parts())
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, (bytes, Chunks)) and bytes(self) == bytes(other)
-
-    __hash__ = None
-
-
-Files = list[tuple[str, "bytes | Chunks"]]
 
 # Every id is a UUID 5 of this namespace and a name such as "listing:aa-boston-central-service", so the
 # same content always gets the same ids, build after build, and HSDS (which wants UUIDs) is satisfied.
@@ -52,8 +26,6 @@ EXPORT_VERSION = "1.1"  # of /api/listings.json; a new major number means fields
 # 1.1: meetings gained name, types and format; listings gained `imported` (null unless imported).
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # UUID variant bits 10xx
-# One encoder for every compact JSON text: json.dumps with options builds a new one per call.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -103,11 +75,6 @@ def organization_id(name: str) -> str:
 
 def pretty_json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def compact_json(value: object) -> bytes:
-    """Return compact JSON in UTF-8, characters beyond ASCII kept as they are."""
-    return _COMPACT.encode(value).encode("utf-8")
 
 
 def json_array(items: list[bytes]) -> bytes:

@@ -1,0 +1,232 @@
+"""The build's stages, start to finish: gather (load → validate → model) → render → write.
+
+This is the whole build, plainly: one process, no cache. The speed layer (generator.incremental and
+generator.cachedread: the build cache, forked workers, memory tricks) runs these same stages faster
+and imports them; nothing here imports it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import validate
+from .crosscheck import check_site
+from .digest import file_digest
+from .errors import ContentError, Problem, Problems
+from .files import Files
+from .geo import Gazetteer, place_listings
+from .load import Found, SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
+from .markup import MarkdownRenderer
+from .model import Site
+from .schema_check import EDITOR_SCHEMA, listing_schema_for
+from .trees import build_lock, remove_leftovers
+from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
+                       validate_taxonomy)
+from .values import check_values
+from .write import Staging, check_unique, commit_full
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: the site (when it could be gathered) and every problem."""
+
+    site: Site | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+class WriteFailed(Exception):
+    """The machine refused a read or write (a full or read-only disk, no permission): the build stopped.
+
+    `output` says what it left: UNCHANGED (the previous output as it was: no build writes into the live
+    output before swapping a complete one in) or COMPLETE (the new output is in place; only the cache was
+    not saved).
+    """
+
+    UNCHANGED, COMPLETE = "unchanged", "complete"
+
+    def __init__(self, error: OSError, output: str):
+        super().__init__(str(error))
+        self.error, self.output = error, output
+
+
+def build(content: Path, output: Path, base_url: str | None = None, templates: Path | None = None,
+          repository: str | None = None, strict: bool = False) -> CheckResult:
+    """Gather, render and write the whole site; return it with its warnings.
+
+    On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
+    """
+    result = gather_site(content, base_url, repository)
+    site = good_site(result, strict)
+    jobs = plan_jobs(site, templates)
+    write_output(output, render_jobs(jobs, templates))
+    return result
+
+
+def good_site(result: CheckResult, strict: bool) -> Site:
+    """Return the gathered site, or raise ContentError with its errors (with `strict`, its warnings too)."""
+    fatal = result.problems if strict else result.errors
+    if fatal or result.site is None:
+        raise ContentError(fatal)
+    return result.site
+
+
+def plan_jobs(site: Site, templates: Path | None) -> list:
+    """Return the site's render jobs (nothing is rendered yet); a broken template is a content error."""
+    from .render import TemplateProblem, plan_site  # Jinja and the exports: `check` needs none of them
+
+    try:
+        return plan_site(site, templates)
+    except TemplateProblem as exc:
+        raise ContentError([exc.problem]) from None
+
+
+def render_jobs(jobs: list, templates: Path | None) -> Iterator[Files]:
+    """Yield each job's files as it runs; a broken template is a content error."""
+    from .render import TemplateProblem, run_job
+
+    for job in jobs:
+        try:
+            yield run_job(job, templates)
+        except TemplateProblem as exc:
+            raise ContentError([exc.problem]) from None
+
+
+def write_output(output: Path, rendered: Iterable[Files]) -> None:
+    """Write every file into a staging folder, then swap it in as the output in one step."""
+    try:
+        with build_lock(output):
+            remove_leftovers(output)  # staging folders of a build that was killed
+            staging = Staging(output)
+            try:
+                check_unique(path for files in rendered for path in staging.write(files))
+            except BaseException:
+                staging.discard()
+                raise
+            commit_full(staging)  # discards the staging folder, whatever happens
+    except OSError as exc:
+        raise WriteFailed(exc, WriteFailed.UNCHANGED) from exc
+
+
+class Reader:
+    """Reads content files one by one, each with its own problems (generator.cachedread reads them faster)."""
+
+    def listings(self, found: list[Found], taxonomy, markdown: MarkdownRenderer, problems: Problems) -> list:
+        """Return every valid listing of the files found, placed on the map."""
+        gazetteer = Gazetteer()
+        gazetteer.expect(len(found))
+        listings = (read_listing(path, shown, taxonomy, markdown, gazetteer, problems) for path, shown, _ in found)
+        return [listing for listing in listings if listing is not None]
+
+    def articles(self, found: list[Found], taxonomy, markdown: MarkdownRenderer, problems: Problems) -> list:
+        """Return every valid article of the files found."""
+        articles = (read_article(path, shown, taxonomy, markdown, problems) for path, shown, _ in found)
+        return [article for article in articles if article is not None]
+
+
+def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
+                reader: Reader | None = None) -> CheckResult:
+    """Load and validate all content in one pass, collecting every problem; `reader` reads the files."""
+    reader = reader or Reader()
+    problems = Problems()
+    taxonomy_path = content / "taxonomy.yaml"
+    if not content.is_dir():
+        problems.add(display_path(content), 0, "(folder)", "content folder not found — pass --content with "
+                                                         "the folder that holds listings/ and taxonomy.yaml")
+        return CheckResult(None, problems.sorted())
+    if not taxonomy_path.is_file():
+        problems.add(display_path(taxonomy_path), 0, "(file)", "is missing — the vocabulary file is required; "
+                                                              "copy it from the starter content")
+        return CheckResult(None, problems.sorted())
+    taxonomy_doc = load_yaml_file(taxonomy_path, problems)
+    config_path = content / "site.yaml"
+    config_doc = load_yaml_file(config_path, problems) if config_path.is_file() else None
+    if taxonomy_doc is None:
+        return CheckResult(None, problems.sorted())
+    taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
+    config = validate_config(config_doc, base_url, repository)
+    check_config(config_doc, config, display_path(config_path), problems)
+    check_editor_schema(content, taxonomy, problems)
+    markdown = MarkdownRenderer(config.path_prefix)
+    found = find_files(content / "listings", (".yaml", ".yml"), problems, "listing")
+    listings = reader.listings(found, taxonomy, markdown, problems)
+    found = find_files(content / "articles", (".md", ".markdown"), problems, "article")
+    articles = reader.articles(found, taxonomy, markdown, problems)
+    listings = check_unique_slugs(listings, "listing", problems)
+    articles = check_unique_slugs(articles, "article", problems)
+    listings.sort(key=lambda l: (l.name.casefold(), l.slug))
+    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    site = Site(config, taxonomy, listings, articles)
+    check_site(site, problems)
+    return CheckResult(site, problems.sorted())
+
+
+def read_listing(path: Path, shown: str, taxonomy, markdown: MarkdownRenderer, gazetteer: Gazetteer,
+                 problems: Problems, data: bytes | None = None, digest: str | None = None):
+    """Parse, validate and place one listing file; return the listing, or None when it has errors.
+
+    `data` is the file's bytes and `digest` their file_digest, when the caller has them already.
+    """
+    if data is None:
+        try:
+            data = read_file(path)
+        except OSError:
+            pass  # load_yaml_file tries again, and says why it cannot
+    doc = load_yaml_file(path, problems, shown, data)
+    if doc is None:
+        return None
+    listing = validate_listing(SourceFile(shown, path.stem, doc), taxonomy, markdown, problems)
+    if listing is not None:
+        listing.digest = digest or file_digest(shown, data or b"")
+        place_listings([listing], gazetteer, problems, expect=False)
+    return listing
+
+
+def read_article(path: Path, shown: str, taxonomy, markdown: MarkdownRenderer, problems: Problems,
+                 data: bytes | None = None, digest: str | None = None):
+    """Parse and validate one article; return it, or None when it has errors (`data`, `digest` as for listings)."""
+    if data is None:
+        try:
+            data = read_file(path)
+        except OSError:
+            pass  # load_article tries again, and says why it cannot
+    article = validate_article(load_article(path, shown, problems, data), taxonomy, markdown, problems)
+    if article is not None:
+        article.digest = digest or file_digest(shown, data or b"")
+    return article
+
+
+def check_config(doc, config, path: str, problems: Problems) -> None:
+    """Record settings that cannot be used as given, and a site whose corrections have nowhere to go."""
+    if doc is not None:
+        check_values(doc, path, problems)
+    value = doc.data.get("repository") if doc else None
+    if value and not validate.github_repository(str(value)):
+        problems.add(path, doc.line_of(("repository",)), "repository",
+                     f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
+                     "(edit and report links need GitHub), or leave it out", severity="warning")
+    contact = doc.data.get("contact") if doc else None
+    if contact and not config.contact:
+        problems.add(path, doc.line_of(("contact",)), "contact",
+                     f"'{contact}' is not an email address or an https:// address — write it as "
+                     "corrections@example.org or https://example.org/contact")
+    elif not config.repository and not config.contact:
+        problems.add(path, 0, "contact", NO_CONTACT.format(path=path), severity="warning")
+
+
+NO_CONTACT = ("neither repository nor contact is set, so people who find a mistake have nowhere to send it — add "
+              "`repository: https://github.com/owner/name` or `contact:` with an email address or an https:// page "
+              "to {path} (or pass --repository)")
+
+
+def check_editor_schema(content: Path, taxonomy, problems: Problems) -> None:
+    """Warn when the schema that contributors' editors read no longer matches taxonomy.yaml."""
+    path = content / EDITOR_SCHEMA
+    if path.is_file() and path.read_bytes() != listing_schema_for(taxonomy, EDITOR_SCHEMA):
+        problems.add(display_path(path), 1, "(file)", "is out of date with taxonomy.yaml or the listing schema — run "
+                                                      "`python build.py schema` to update it (editors read it to "
+                                                      "complete fields)", severity="warning")
