@@ -63,8 +63,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="GitHub repository for edit and report links (default: from content/site.yaml)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help="ignore what earlier builds remembered (in .build-cache/ beside the output) and "
-                            "render every page; the output is the same either way. With --jobs 1 too, the build "
-                            "is its plain stages alone (no cache, workers or memory tricks), to compare with")
+                            "render every page; the output is the same either way")
+    build.add_argument("--plain", action="store_true",
+                       help="build with the stages alone: no cache, one process, none of the speed layer's "
+                            "memory savings; slower, and the output is the same (to compare with)")
     for key, help_text in (("name", "the name people know it by"), ("kind", "kind slug, e.g. local-group"),
                            ("format", "in-person, online or hybrid"),
                            ("support-types", "support type slugs, comma-separated, e.g. 12-step,family-support"),
@@ -149,7 +151,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .buildcache import input_stamp
 
     stamp = input_stamp(args.content, args.output, args.templates, (args.base_url, args.repository, args.strict))
-    if args.cache and _up_to_date(args, stamp, started):
+    if args.cache and not args.plain and _up_to_date(args, stamp, started):
         return EXIT_OK
     from .errors import ContentError
     from .processes import WorkerStopped
@@ -157,7 +159,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
-                            strict=args.strict, cache=args.cache, workers=args.jobs, stamp=stamp)
+                            strict=args.strict, cache=args.cache, workers=args.jobs, stamp=stamp, plain=args.plain)
     except ContentError as exc:
         print_problems(exc.problems, args.format, args.strict)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)

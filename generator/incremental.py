@@ -2,7 +2,7 @@
 render workers, and serve's in-memory builder with its preview of edited listings.
 
 It runs the stages of generator.stages (gathering through generator.cachedread) and makes the same
-output; `build --no-cache --jobs 1` leaves it out (generator.pipeline.build_site).
+output; `build --plain` leaves it out (generator.pipeline.build_site).
 """
 from __future__ import annotations
 

@@ -245,13 +245,13 @@ def test_the_swapped_in_spare_keeps_the_outputs_permissions(tmp_path):
     assert output.stat().st_mode & 0o777 == 0o750
 
 
-def test_without_the_cache_on_one_process_the_build_is_the_plain_stages(site_content, tmp_path, monkeypatch):
-    """`build --no-cache --jobs 1` runs generator.stages alone, and makes what the speed layer makes."""
+def test_a_plain_build_is_the_stages_alone_and_makes_the_same_output(site_content, tmp_path, monkeypatch):
+    """`build --plain` runs generator.stages alone, and makes what the speed layer makes."""
     from generator import pipeline
 
     build_site(site_content, tmp_path / "fast")
     monkeypatch.setattr(pipeline, "Builder", None)  # the speed layer's builder: not to be used
-    build_site(site_content, tmp_path / "plain", cache=False, workers=1)
+    build_site(site_content, tmp_path / "plain", plain=True)
     assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "fast")
 
 

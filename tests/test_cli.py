@@ -44,15 +44,17 @@ REPOSITORY_HELP = ("--repository URL GitHub repository for edit and report links
 TEMPLATES_HELP = "--templates DIR folder with the Jinja templates and static/ (default: the generator's templates)"
 JOBS_HELP = "--jobs N render on N processes (default: one per CPU core)"
 NO_CACHE_HELP = ("--no-cache ignore what earlier builds remembered (in .build-cache/ beside the output) and render "
-                 "every page; the output is the same either way. With --jobs 1 too, the build is its plain stages "
-                 "alone (no cache, workers or memory tricks), to compare with")
+                 "every page; the output is the same either way")
+PLAIN_HELP = ("--plain build with the stages alone: no cache, one process, none of the speed layer's memory "
+              "savings; slower, and the output is the same (to compare with)")
 
 
 @pytest.mark.parametrize("command, usage, options", [
     ("build", "usage: build.py build [-h] [--content DIR] [--strict] [--format {text,github}] [--output DIR] "
-              "[--overwrite] [--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache]",
+              "[--overwrite] [--base-url URL] [--repository URL] [--templates DIR] [--jobs N] [--no-cache] "
+              "[--plain]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP,
-      TEMPLATES_HELP, JOBS_HELP, NO_CACHE_HELP]),
+      TEMPLATES_HELP, JOBS_HELP, NO_CACHE_HELP, PLAIN_HELP]),
     ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}] [--repository URL]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, REPOSITORY_HELP]),
     ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--overwrite] [--base-url URL] "
