@@ -30,16 +30,19 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cachefiles import CACHE_FOLDER, Damaged, check_folder, note, read, remove, write
 from .dates import build_date
-from .digest import PACKAGE, digest, installed_packages, iter_tree, stat_stamp
+from .digest import DEFAULT_TEMPLATES, PACKAGE, digest, installed_packages, iter_tree, stat_stamp
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from .model import Listing
 
 FORMAT = 3
 SHARDS = 64
 RECORD = "record of the last build"  # what the notes about a damaged manifest call it
-DEFAULT_TEMPLATES = PACKAGE.parent / "templates"
 
 
 @dataclass
@@ -199,7 +202,7 @@ def load_sources(shelf: Shelf) -> Sources:
 
 
 class PieceStore:
-    """The open data pieces (generator.exports.common.Pieces) of each kind, in a shelf of their own.
+    """The open data pieces (Pieces, below) of each kind, in a shelf of their own.
 
     A kind is loaded when a job first takes one of its pieces. Saved after the job: written at once
     (its shards that changed) and let go, or, when `remember` (serve), kept in memory and written by
@@ -320,3 +323,47 @@ def up_to_date(output: Path, stamp: str) -> Manifest | None:
     except OSError:
         return None
     return quick  # (the stamp covers the code's version: the generator's digest need not be computed)
+
+
+class Pieces:
+    """Each listing's pieces of the open data and search files, kept between builds by the build cache.
+
+    A piece depends only on the site constants and its listing, so it is looked up by the listing's
+    digest; `key` names the constants (and code) the pieces were made with, and a build with other
+    constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "hsds-tables",
+    "search"): `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build
+    when a job first takes one, and `put_away` hands back the pieces this build used once the job's
+    files are written. So only the kinds of one job are in memory at a time, pieces of deleted or
+    edited listings are dropped, and kinds that no job asked for (their files were up to date) stay
+    as they were.
+    """
+
+    def __init__(self, key: str = "", store=None, keep: bool = True):
+        self.key, self.store, self.keep = key, store, keep
+        self.old: dict[str, dict] = {}  # kind → {listing digest: piece}, as the previous build left them
+        self.new: dict[str, dict] = {}  # kind → the pieces this build used
+
+    def take(self, kind: str, listing: Listing, make):
+        old = self.old.get(kind)
+        if old is None:
+            old = self.old[kind] = self.store.load(kind, self.key) if self.store is not None else {}
+            self.new[kind] = {}
+        found = old.get(listing.digest) if listing.digest else None
+        if found is None:
+            found = make(listing)
+        if listing.digest and self.keep:
+            self.new[kind][listing.digest] = found
+        return found
+
+    @property
+    def remembered(self) -> bool:
+        """Whether the pieces are kept in this process's memory for the next build (serve)."""
+        return self.store is not None and self.keep and self.store.remember
+
+    def put_away(self) -> None:
+        """Give the kinds taken so far back to the store and let go of them (their files are written)."""
+        if self.store is not None and self.keep:
+            for kind, pieces in self.new.items():
+                self.store.save(kind, self.key, pieces)
+        self.old.clear()
+        self.new.clear()

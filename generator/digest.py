@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+DEFAULT_TEMPLATES = PACKAGE.parent / "templates"  # the generator's own templates
 
 
 def digest(*parts: str | bytes) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .buildcache import (Manifest, PieceStore, Shelf, Sources, cache_folder, forget, input_stamp, load_manifest,
-                         load_sources, save)
+from .buildcache import (Manifest, Pieces, PieceStore, Shelf, Sources, cache_folder, forget, input_stamp,
+                         load_manifest, load_sources, save)
 from .cachedread import KnownPlaces, gather_site, read_listing
 from .errors import ContentError
 from .load import display_path
 from .markup import MarkdownRenderer
 from .memory import collector_paused, hide_from_collector, release_free_memory, show_to_collector
 from .model import Site
+from .templatecache import template_cache
 from .stages import CheckResult, WriteFailed, good_site
 from .trees import build_lock, remove_leftovers
 from .write import Staging, check_unique, commit_changes, commit_full, current_files, put_back, write_in_place
@@ -119,7 +120,7 @@ class Builder:
         try:
             if files and self._previewer is None:
                 self._previewer = listing_previewer(site, self.templates,
-                                                    cache_folder(self.output) / "jinja" if self.cache else None)
+                                                    self._compiled_templates())
             markdown = MarkdownRenderer(site.config.path_prefix)
             places = KnownPlaces(dict(self.sources.places) if self.sources else {})
             for path, shown in files:
@@ -162,14 +163,17 @@ class Builder:
             self._remember(stamp, result, jobs, made, kept, written, sources)
         return result
 
+    def _compiled_templates(self):
+        """Return where compiled templates are kept between builds (None without the cache)."""
+        return template_cache(cache_folder(self.output) / "jinja") if self.cache else None
+
     def _plan(self, site: Site) -> list:
         """Return the site's render jobs, with the cache's compiled templates and open data pieces."""
-        from .exports.common import Pieces
         from .render import TemplateProblem, data_key, plan_site
 
         pieces = Pieces(data_key(site), self._pieces if self.cache else None, keep=self.cache)
         try:
-            return plan_site(site, self.templates, cache_folder(self.output) / "jinja" if self.cache else None, pieces)
+            return plan_site(site, self.templates, self._compiled_templates(), pieces)
         except TemplateProblem as exc:
             raise ContentError([exc.problem]) from None
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .buildcache import DEFAULT_TEMPLATES, cache_folder
-from .digest import PACKAGE
+from .buildcache import cache_folder
+from .digest import DEFAULT_TEMPLATES, PACKAGE
 
 MARKER = ".peer-support-directory-output"
 MARKER_TEXT = (b"This folder was made by build.py, the Peer Support Directory generator. Every build replaces what "

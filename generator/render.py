@@ -11,16 +11,15 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 from typing import Callable, Iterator
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateRuntimeError,
-                    TemplateSyntaxError)
+from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateRuntimeError, TemplateSyntaxError)
 
 from . import addresses
 from .addresses import ADDRESSES, FACET_FOLDERS, output_file
-from .buildcache import DEFAULT_TEMPLATES
-from .digest import digest, generator_version, tree_digest
+from .digest import DEFAULT_TEMPLATES, digest, generator_version, tree_digest
 from .errors import Problem
 from .exports import export_catalog, export_groups, render_calendar
-from .exports.common import Pieces, site_constants
+from .exports.common import site_constants
 from .files import Files
 from .geo import render_places
 from .load import display_path
@@ -30,7 +29,6 @@ from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
-from .templatecache import template_cache
 from .vocabulary import BROWSED, FILTERED, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
@@ -112,12 +110,13 @@ def _template_frame(tb, templates: Path) -> tuple[str, int]:
     return found
 
 
-def plan_site(site: Site, templates: Path | None = None, compiled: Path | None = None,
-              pieces: Pieces | None = None) -> list[Job]:
+def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache | None = None,
+              pieces=None) -> list[Job]:
     """Return every job of the site, each with its key; nothing is rendered yet.
 
-    `compiled` is a folder where compiled templates are kept between builds (Jinja's bytecode cache);
-    `pieces` holds the open data files' per-listing parts from the previous build.
+    The speed layer hands in `compiled`, where compiled templates are kept between builds (Jinja's bytecode
+    cache), and `pieces` (generator.buildcache.Pieces), the open data files' per-listing parts from the
+    previous build.
     """
     templates = templates or TEMPLATES_DIR
     try:
@@ -233,16 +232,16 @@ def _imported(hashed: dict[str, str], target: bytes, importer: str) -> str:
 
 
 def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]],
-                     compiled: Path | None = None) -> Environment:
+                     compiled: BytecodeCache | None = None) -> Environment:
     """Return a Jinja environment with autoescaping and the helpers templates use.
 
     Templates do not change during a build, so Jinja need not check their files before every page
-    (`auto_reload`); with `compiled`, they are compiled once and reused until their source changes.
+    (`auto_reload`); with `compiled` (a bytecode cache), they are compiled once and reused until their source
+    changes.
     """
-    cache = template_cache(compiled) if compiled is not None else None
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
-                      bytecode_cache=cache)
+                      bytecode_cache=compiled)
     by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
     env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy, addresses=ADDRESSES,
@@ -342,7 +341,7 @@ def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     return jobs
 
 
-def listing_previewer(site: Site, templates: Path | None = None, compiled: Path | None = None):
+def listing_previewer(site: Site, templates: Path | None = None, compiled: BytecodeCache | None = None):
     """Return a function that renders one listing's page and calendar as a build of `site` would.
 
     `serve` uses it to show an edited listing before the full build has caught up with the rest of

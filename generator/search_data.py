@@ -104,7 +104,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """Return the shard files and index.json; `prefix` is the site's URL path prefix.
 
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
-    cache's `generator.exports.common.Pieces`, keeps those between builds), and the position put in front.
+    cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
     """
     encoder = RecordEncoder(site)
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))

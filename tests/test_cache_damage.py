@@ -19,7 +19,7 @@ import pytest
 from generator import cli, stages
 from generator.buildcache import cache_folder
 from generator.cachefiles import MAGIC, read
-from generator.exports.common import Pieces
+from generator.buildcache import Pieces
 from helpers import snapshot
 from test_incremental import cold, edit_summary, edit_template, listing_files, mtimes, replace_line, site  # noqa: F401
 

@@ -9,7 +9,7 @@ from jinja2 import Environment
 
 from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
-from .common import Files, Pieces, SiteConstants, listing_id
+from .common import Files, PieceMemo, SiteConstants, listing_id
 from .hsds import render_hsds, render_hsds_tables
 from .hsds_tables import TABLES
 from .ical import listing_calendar
@@ -20,7 +20,7 @@ ATOM_ENTRIES = 50
 
 
 def export_groups(site: Site, env: Environment,
-                  pieces: Pieces | None = None) -> list[tuple[str, Callable[[], Files], bool]]:
+                  pieces: PieceMemo | None = None) -> list[tuple[str, Callable[[], Files], bool]]:
     """Return (name, make, whether it uses templates) for each group of open data files that hold many
     listings, made one group at a time: the directory's own JSON and CSV, the Meeting Guide feed, HSDS
     JSON, HSDS CSV, the Atom feed.

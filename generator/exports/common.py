@@ -7,8 +7,9 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..addresses import url
 from ..files import Chunks, Files, compact_json  # noqa: F401 (the exports import them from here)
@@ -153,50 +154,13 @@ def newest_date(listings: list[Listing]) -> str:
     return max((l.last_verified for l in listings), default=None).isoformat() if listings else ""
 
 
-class Pieces:
-    """Each listing's pieces of the open data and search files, kept between builds by the build cache.
+class PieceMemo(Protocol):
+    """Where a build may find each listing's pieces of the open data and search files from the previous one:
+    the speed layer's generator.buildcache.Pieces. Without one, every piece is made."""
 
-    A piece depends only on the site constants and its listing, so it is looked up by the listing's
-    digest; `key` names the constants (and code) the pieces were made with, and a build with other
-    constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "hsds-tables",
-    "search"): `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build
-    when a job first takes one, and `put_away` hands back the pieces this build used once the job's
-    files are written. So only the kinds of one job are in memory at a time, pieces of deleted or
-    edited listings are dropped, and kinds that no job asked for (their files were up to date) stay
-    as they were.
-    """
-
-    def __init__(self, key: str = "", store=None, keep: bool = True):
-        self.key, self.store, self.keep = key, store, keep
-        self.old: dict[str, dict] = {}  # kind → {listing digest: piece}, as the previous build left them
-        self.new: dict[str, dict] = {}  # kind → the pieces this build used
-
-    def take(self, kind: str, listing: Listing, make):
-        old = self.old.get(kind)
-        if old is None:
-            old = self.old[kind] = self.store.load(kind, self.key) if self.store is not None else {}
-            self.new[kind] = {}
-        found = old.get(listing.digest) if listing.digest else None
-        if found is None:
-            found = make(listing)
-        if listing.digest and self.keep:
-            self.new[kind][listing.digest] = found
-        return found
-
-    @property
-    def remembered(self) -> bool:
-        """Whether the pieces are kept in this process's memory for the next build (serve)."""
-        return self.store is not None and self.keep and self.store.remember
-
-    def put_away(self) -> None:
-        """Give the kinds taken so far back to the store and let go of them (their files are written)."""
-        if self.store is not None and self.keep:
-            for kind, pieces in self.new.items():
-                self.store.save(kind, self.key, pieces)
-        self.old.clear()
-        self.new.clear()
+    def take(self, kind: str, listing: Listing, make: Callable[[Listing], object]) -> object: ...
 
 
-def take(pieces: Pieces | None, kind: str, listing: Listing, make):
+def take(pieces: PieceMemo | None, kind: str, listing: Listing, make):
     """Return `make(listing)`, reused from the previous build through `pieces` when there are any."""
     return pieces.take(kind, listing, make) if pieces is not None else make(listing)

@@ -17,7 +17,7 @@ from functools import partial
 
 from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
-from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
+from .common import (Chunks, Files, PieceMemo, SiteConstants, compact_json, csv_text, extend_json_object, json_array,
                      json_array_parts, newest_date, pretty_json, site_constants, take)
 from .hsds_tables import (SERVICE_TABLES, TABLES, Row, listing_tables, organization_rows, taxonomy_term_rows)
 
@@ -170,14 +170,14 @@ def hsds_output(name: str) -> str:
     return output_file(ADDRESSES.hsds_file(name))
 
 
-def render_hsds(site: Site, pieces: Pieces | None = None) -> Files:
+def render_hsds(site: Site, pieces: PieceMemo | None = None) -> Files:
     """Return the HSDS JSON records and datapackage.json."""
     constants = site_constants(site)
     make = partial(service_piece, constants, term_rows_by_id(constants))
     return assemble_hsds(site, [take(pieces, "hsds", listing, make) for listing in site.listings])
 
 
-def render_hsds_tables(site: Site, pieces: Pieces | None = None) -> Files:
+def render_hsds_tables(site: Site, pieces: PieceMemo | None = None) -> Files:
     """Return the HSDS CSV tables (the tabular form that datapackage.json describes)."""
     make = partial(table_piece, site_constants(site))
     return assemble_hsds_tables(site, [take(pieces, "hsds-tables", listing, make) for listing in site.listings])

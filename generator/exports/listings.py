@@ -12,7 +12,7 @@ from functools import partial
 from ..addresses import ADDRESSES, output_file
 from ..fields import LISTING_SCHEMA, FileField, listing_fields, load_schema
 from ..model import Listing, Site
-from .common import (EXPORT_VERSION, Chunks, Files, Pieces, SiteConstants, compact_json, csv_text, json_array_parts,
+from .common import (EXPORT_VERSION, Chunks, Files, PieceMemo, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
 
 # The published order of listings.json's records and listings.csv's columns (schema_version 1.1). A field the
@@ -136,7 +136,7 @@ def csv_line(constants: SiteConstants, listing: Listing) -> bytes:
     return csv_text([csv_row(constants, listing)]).encode("utf-8")
 
 
-def render_listing_exports(site: Site, pieces: Pieces | None = None) -> Files:
+def render_listing_exports(site: Site, pieces: PieceMemo | None = None) -> Files:
     """Return /api/listings.json, /api/listings.csv and /api/regions/<state>.json."""
     constants = site_constants(site)
     records = [take(pieces, "json", l, partial(listing_json, constants)) for l in site.listings]

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..addresses import ADDRESSES, output_file
 from ..model import Listing, Site
-from .common import (Chunks, Files, Pieces, SiteConstants, compact_json, has_place, json_array_parts, site_constants,
+from .common import (Chunks, Files, PieceMemo, SiteConstants, compact_json, has_place, json_array_parts, site_constants,
                      take)
 
 FEED_PATH = output_file(ADDRESSES.meetings_feed())
@@ -244,7 +244,7 @@ def meetings_json(constants: SiteConstants, listing: Listing) -> bytes:
     return compact_json(listing_meetings(constants, listing))
 
 
-def render_meeting_feed(site: Site, pieces: Pieces | None = None) -> Files:
+def render_meeting_feed(site: Site, pieces: PieceMemo | None = None) -> Files:
     constants = site_constants(site)
     return [(FEED_PATH, assemble_meeting_feed([take(pieces, "meetings", l, partial(meetings_json, constants))
                                                for l in site.listings]))]
