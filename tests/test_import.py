@@ -15,6 +15,7 @@ import yaml
 from generator.cli import main
 from generator.importing.meeting_guide import read_meeting_guide
 from generator.importing.records import SourceError
+from conftest import starter_today_epoch
 from helpers import run_build_py, snapshot, write_listing
 
 # A fake intergroup's feed, with the quirks real feeds have: ids as numbers, `types` as one string,
@@ -437,7 +438,8 @@ def test_the_sites_own_meeting_guide_feed_imports_back_to_the_same_listings(impo
 
 @pytest.mark.parametrize("source", ["api/hsds/services.json", "api/hsds"])
 def test_the_sites_own_hsds_export_imports_back_to_the_same_listings(source: str, starter_site: Path, repo_root: Path,
-                                                                     project: Path, capsys):
+                                                                     project: Path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(starter_today_epoch()))  # the starter's day: none of it is "future"
     content = fresh_content(project, "back")
     assert main(["import", "hsds", str(starter_site / source), "--content", str(content), "--name", "back"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -546,8 +548,11 @@ def test_plain_http_and_unreadable_sources_are_refused_with_one_line(content: Pa
     assert capsys.readouterr().err == f"x: error: {tmp_path}: is a folder — give the feed's file — nothing was written\n"
 
 
-def test_an_hsds_zip_of_the_tabular_export_imports(starter_site: Path, content: Path, tmp_path: Path, capsys):
+def test_an_hsds_zip_of_the_tabular_export_imports(starter_site: Path, content: Path, tmp_path: Path, capsys,
+                                                    monkeypatch):
     import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(starter_today_epoch()))  # the starter's day: none of it is "future"
 
     archive = tmp_path / "hsds.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
