@@ -30,18 +30,20 @@ class FileField:
     """One field of a listing file (or of one of its meetings), as the schema describes it."""
 
     name: str
-    shape: str  # "text", "date", "list" (of texts), "group" (of named texts) or "meetings"
+    shape: str  # "text", "date", "value" (a number or yes/no), "list" (of texts), "group" (of named values), "meetings"
     required: bool
     defaults: tuple[tuple[str, str], ...] = ()  # a group's fields that have a default, with it
 
     @property
     def empty(self):
         """Return the attribute's value when the file leaves the field out."""
-        return {"text": "", "date": None, "list": (), "group": {}, "meetings": ()}[self.shape]
+        return {"text": "", "date": None, "value": None, "list": (), "group": {}, "meetings": ()}[self.shape]
 
 
-def _shape(name: str, schema: dict) -> str:
+def _shape(schema: dict) -> str:
     kind = schema.get("type")
+    if kind in ("number", "integer", "boolean"):
+        return "value"
     if kind == "object":
         return "group"
     if kind == "array":
@@ -51,7 +53,7 @@ def _shape(name: str, schema: dict) -> str:
 
 def _fields_of(schema: dict) -> tuple[FileField, ...]:
     required = set(schema.get("required", ()))
-    return tuple(FileField(name, _shape(name, prop), name in required,
+    return tuple(FileField(name, _shape(prop), name in required,
                            tuple((key, sub["default"]) for key, sub in prop.get("properties", {}).items()
                                  if "default" in sub))
                  for name, prop in schema["properties"].items())
@@ -73,7 +75,7 @@ def value_of(field: FileField, value):
     """Return a listing's attribute for a value its file gives (a list or group in the form the model keeps).
 
     Meetings are made by the caller (they need the listing's time zone); dates become dates, texts lose
-    the spaces and line ends around them, lists become tuples.
+    the spaces and line ends around them, lists become tuples; a number or yes/no is kept as it is.
     """
     if field.shape == "text":
         return value.strip()

@@ -79,8 +79,8 @@ class Taxonomy:
         return {term.code: term for term in self.sections[section].values()}
 
 
-_TYPES = {"text": "str", "date": "datetime.date", "list": "tuple[str, ...]", "group": "Fields",
-          "meetings": "tuple[Meeting, ...]"}
+_TYPES = {"text": "str", "date": "datetime.date", "value": "float | int | bool | None", "list": "tuple[str, ...]",
+          "group": "Fields", "meetings": "tuple[Meeting, ...]"}
 
 
 def with_file_fields(fields: Callable[[], tuple[FileField, ...]]):

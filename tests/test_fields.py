@@ -29,6 +29,22 @@ def test_listing_and_meeting_attributes_are_the_schema_fields():
     assert [f.name for f in meeting_fields() if f.required] == ["day", "start"]
 
 
+def test_a_field_of_each_json_type_has_a_shape_and_an_empty_value():
+    from generator.exports.listings import csv_value
+    from generator.fields import _fields_of, value_of
+
+    fields = {f.name: f for f in _fields_of({"required": ["a"], "properties": {
+        "a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}, "d": {"type": "array"},
+        "e": {"type": "object", "properties": {"x": {"type": "string", "default": "US"}}},
+        "f": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}})}
+    assert {name: f.shape for name, f in fields.items()} == {"a": "text", "b": "value", "c": "value", "d": "list",
+                                                             "e": "group", "f": "date"}
+    assert fields["a"].required and not fields["b"].required
+    assert value_of(fields["a"], "  text \n") == "text" and value_of(fields["b"], 3) == 3
+    assert value_of(fields["e"], {"y": "1"}) == {"y": "1", "x": "US"} and value_of(fields["e"], {}) == {}
+    assert [csv_value(value) for value in (None, True, 3, ("a", "b"))] == ["", "true", "3", "a; b"]
+
+
 def test_every_field_of_the_schema_is_published_in_the_open_data_or_said_not_to_be():
     assert not LATER_FIELDS  # every field of today's schema has its place in schema_version 1.1
     published = set(RECORD_FIELDS) | UNPUBLISHED

@@ -106,7 +106,11 @@ def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
 
 
 def csv_value(value) -> str:
-    """Return a listing's value as a CSV cell: dates as YYYY-MM-DD, lists joined with '; '."""
+    """Return a listing's value as a CSV cell: dates as YYYY-MM-DD, lists joined with '; ', yes/no as JSON says it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, tuple):
