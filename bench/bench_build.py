@@ -114,7 +114,8 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
     """Time cold, no-op, edited-listing and edited-template builds `repeat` times each (and, with `against`,
     the same builds of that tree right after each of this tree's)."""
     trees = [(REPO_ROOT, result.runs, "output", 0, "")]
-    if against is not None:  # its own output and cache, and edits of its own (an edit to the same text is none)
+    if against is not None:  # its own output, cache, templates and edits (an edit to the same text is none)
+        shutil.copytree(against / "templates", templates_of(work, against))
         trees.append((against, result.against, "output-against", AGAINST_EDITS, " (--against)"))
     for n in range(1, repeat + 1):
         for root, runs, name, offset, label in trees:
@@ -124,18 +125,23 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
     if result.size >= least_memory_from:  # one process, no cache: the least memory, at a cost in time
         least = work / "output-least-memory"
         for root, runs, _, _, label in trees:
-            timed_build(result, "cold_least_memory", build_command(work / "content", least, work / "templates", root)
-                        + ["--jobs", "1", "--no-cache"], timeout, runs, label)
+            command = build_command(work / "content", least, templates_of(work, root), root)
+            timed_build(result, "cold_least_memory", command + ["--jobs", "1", "--no-cache"], timeout, runs, label)
             shutil.rmtree(least, ignore_errors=True)
 
 
 AGAINST_EDITS = 500  # the --against builds' edits are numbered from here
 
 
+def templates_of(work: Path, root: Path) -> Path:
+    """Return the copy of a tree's templates its builds use: each commit's templates go with its code."""
+    return work / ("templates" if root == REPO_ROOT else "templates-against")
+
+
 def build_cycle(result: SizeResult, work: Path, root: Path, name: str, n: int, timeout: float,
                 runs: dict[str, list[ChildRun]], label: str) -> bool:
     """Time one cold build, then a no-op, two listing edits and a template edit; return whether all succeeded."""
-    content, templates, output = work / "content", work / "templates", work / name
+    content, templates, output = work / "content", templates_of(work, root), work / name
     command = build_command(content, output, templates, root)
     listing = first_listing(content)
     shutil.rmtree(output, ignore_errors=True)
