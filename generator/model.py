@@ -176,21 +176,23 @@ def terms_reader(section: Section, codes: dict[str, Term] | None = None) -> Call
     head, *rest = section.field.split(".")
     if rest and head == "schedule":  # a field of each meeting: "schedule.types"
         def read(listing):
-            return dict.fromkeys(_flat(getattr(meeting, rest[0]) for meeting in listing.schedule))
+            return dict.fromkeys(slug for meeting in listing.schedule for slug in _slugs(getattr(meeting, rest[0])))
     elif rest:  # a field of a group: "location.region"
         def read(listing):
-            return _flat((getattr(listing, head).get(rest[0], ""),))
+            return _slugs(getattr(listing, head).get(rest[0], ""))
     else:
         def read(listing):
-            return _flat((getattr(listing, head),))
+            return _slugs(getattr(listing, head))
     if codes is None:
         return read
     return lambda listing: [codes[code].slug for code in read(listing) if code in codes]
 
 
-def _flat(values) -> list[str]:
-    """Return the non-empty slugs of values that are each one slug or a tuple of them."""
-    return [slug for value in values for slug in ((value,) if isinstance(value, str) else value) if slug]
+def _slugs(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Return a field's slugs: its one slug (none when empty), or its list of them (the schema keeps them unique)."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return value
 
 
 @dataclass
