@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Problems, did_you_mean
