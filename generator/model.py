@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from .phone import Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-TAXONOMY_SECTIONS = SECTION_NAMES
 
 # Friendly names for the timezones most listings use; others show their IANA name.
 TIMEZONE_LABELS = {
@@ -281,7 +280,7 @@ class Site:
     @cached_property
     def index(self) -> dict[str, dict[str, list[Listing]]]:
         """Return listings grouped by taxonomy section and term slug, each group sorted by name."""
-        groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in TAXONOMY_SECTIONS}
+        groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in SECTION_NAMES}
         for section in SECTIONS:
             group = groups[section.name]
             terms = terms_reader(section, self.taxonomy.by_code(section.name) if section.by_code else None)

@@ -9,15 +9,15 @@ import zoneinfo
 from functools import lru_cache
 
 from .dates import build_date
-from .fields import listing_fields, meeting_fields, value_of
 from .errors import Problems, did_you_mean
+from .fields import listing_fields, meeting_fields, value_of
 from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
 from .phone import parse_phone
-from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term, TAXONOMY_SECTIONS
-from .vocabulary import FILTERED, MAX_FILTER_TERMS, TOP_LEVEL
+from .model import DAYS, Article, Fields, Listing, Meeting, SiteConfig, Taxonomy, Term
 from .schema_check import check_schema, field_name
 from .values import check_values
+from .vocabulary import FILTERED, MAX_FILTER_TERMS, SECTION_NAMES, TOP_LEVEL
 from .yamlfile import Document
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -67,7 +67,7 @@ def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
     check_values(doc, path, problems, "taxonomy.schema.json")
     check_schema(doc, "taxonomy.schema.json", path, problems)
     sections: dict[str, dict[str, Term]] = {}
-    for section in TAXONOMY_SECTIONS:
+    for section in SECTION_NAMES:
         terms: dict[str, Term] = {}
         items = doc.data.get(section)
         for i, item in enumerate(items if isinstance(items, list) else []):
