@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 from typing import Callable, Iterator
 
@@ -27,11 +28,17 @@ from .model import Listing, Site, Term
 from .outputdir import MARKER, MARKER_TEXT
 from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
-from .search_data import render_search_data
+from .search_data import FILTER_KEYS, render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
 from .vocabulary import BROWSED, FILTERED, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
+
+# What the search script's card is drawn from (the <template id="card-template"> of the directory): a listing
+# with every part of a card present and empty, so the card's markup is written once, in macros.html.
+BLANK_LISTING = SimpleNamespace(url="", name="", kind="", format="", place="", summary="", imported=None,
+                                last_verified=datetime.date.min, schedule=[SimpleNamespace(day_label="")],
+                                support_types=[""])
 
 FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
 # Pages with no data of their own beyond the site: (template, name of the page in addresses.PAGES). The
@@ -252,7 +259,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        report_url=lambda listing: report_url(site, listing),
                        correction_url=lambda listing: correction_url(site, listing),
                        contact_url=lambda subject: contact_url(site, subject), exports=export_catalog(site),
-                       filter_sections=FILTERED, listing_sections=TOP_LEVEL)
+                       filter_sections=FILTERED, listing_sections=TOP_LEVEL, blank_listing=BLANK_LISTING,
+                       filter_keys=FILTER_KEYS)
     absolute = site.config.absolute_url
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
@@ -270,7 +278,8 @@ def _asset_path(by_name: dict[str, str], name: str) -> str:
 
 
 def term(site: Site, section: str, slug: str) -> Term:
-    return site.taxonomy.sections[section][slug]
+    """Return the term of a slug; the blank slug (BLANK_LISTING's) has a blank label."""
+    return site.taxonomy.sections[section][slug] if slug else Term(section, "", "", "")
 
 
 def edit_url(site: Site, listing: Listing) -> str:

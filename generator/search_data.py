@@ -17,7 +17,7 @@ from .exports.common import take
 from .fields import listing_fields
 from .files import Files, compact_json
 from .model import DAYS, Listing, Site
-from .vocabulary import SECTIONS
+from .vocabulary import FILTERED, SECTIONS
 
 # What the browser gets of each listing, as arrays of these (index.json's "fields"): just what the results and
 # filters show, as small as it can be. A key names the listing field it carries (the terms of a vocabulary
@@ -28,6 +28,8 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
           ("schedule", ""), ("due", ""))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
+# The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
+FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500

@@ -3,9 +3,9 @@
      <script async src="https://DIRECTORY/embed.js" data-region="CT" data-type="12-step"
              data-accent="#0b5e75" data-theme="light" data-title="Find peer support in Connecticut"></script>
 
-   It inserts a titled iframe of /embed/ right after itself. Presets (data-region, data-type, data-kind,
-   data-format, data-audience, data-language: one value or several separated by commas; data-online:
-   include, only or exclude) start the directory pre-filtered. Theme: data-accent (a hex colour) and
+   It inserts a titled iframe of /embed/ right after itself. Presets (data-region, data-type, data-kind and
+   the directory's other filters: one value or several separated by commas; data-online: include, only or
+   exclude) start the directory pre-filtered. Theme: data-accent (a hex colour) and
    data-theme (light or dark), or the CSS custom properties --peer-directory-accent and
    --peer-directory-theme on the script's parent element. The frame reports its height to this page's
    origin only; this page accepts the report only from the directory's origin and from its own frame.
@@ -14,15 +14,16 @@
   "use strict";
   var script = document.currentScript;
   if (!script || !script.src) return;
-  var LISTS = ["region", "type", "kind", "format", "audience", "language"];
+  var OWN = ["accent", "theme", "title", "online"]; // the frame's own options; every other data- is a filter
   var MESSAGE = "peer-support-directory:height";
   var widget = new URL("embed/", script.src);
   var data = script.dataset;
   var style = getComputedStyle(script.parentElement || document.documentElement);
   var params = new URLSearchParams();
 
-  LISTS.forEach(function (name) {
-    (data[name] || "").split(",").forEach(function (value) {
+  Object.keys(data).forEach(function (name) {
+    if (OWN.indexOf(name) >= 0 || !/^[a-z]{1,20}$/.test(name)) return;
+    data[name].split(",").forEach(function (value) {
       value = value.trim();
       if (/^[A-Za-z0-9-]{1,40}$/.test(value)) params.append(name, value);
     });

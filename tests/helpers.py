@@ -216,8 +216,12 @@ class PageParser(HTMLParser):
         self.h1_count = 0
         self.title = ""
         self._open: str | None = None  # "title" or "script" while inside one
+        self._templates = 0  # how many <template> elements are open: their content is inert, not the page's
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "template" or self._templates:
+            self._templates += tag == "template"
+            return
         self.tags.append((tag, dict(attrs)))
         if tag == "h1":
             self.h1_count += 1
@@ -226,9 +230,11 @@ class PageParser(HTMLParser):
         self._open = tag if tag in ("title", "script") else self._open
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+        if not self._templates:
+            self.tags.append((tag, dict(attrs)))
 
     def handle_endtag(self, tag: str) -> None:
+        self._templates -= tag == "template" and self._templates > 0
         if tag == self._open:
             self._open = None
 

@@ -208,3 +208,23 @@ def contrast(a: str, b: str) -> float:
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def test_every_filter_of_the_directory_is_a_preset(page, widget_site, serve_dir, tmp_path):
+    """The builder offers each of the directory's filters, and embed.js passes each on (cost here, as well)."""
+    page.goto(f"{widget_site}/widget/")
+    page.wait_for_selector("#preview iframe")
+    offered = page.locator("#builder select[data-preset]").evaluate_all("(all) => all.map((s) => s.name)")
+    assert offered == ["region", "type", "kind", "format", "audience", "language", "cost", "online"]
+    page.select_option("#b-cost", "donation")
+    page.wait_for_function("document.getElementById('snippet').value.includes('data-cost=\"donation\"')")
+    # An attribute of the host's own (a script loader's, say) is passed on harmlessly: the frame ignores it.
+    snippet = page.input_value("#snippet").replace("<script async", '<script data-cfasync="false" async')
+    host_page(tmp_path / "host", snippet)
+    with serve_dir(tmp_path / "host") as host:
+        page.goto(f"{host}/")
+        inner = embedded(page)
+        inner.wait_for_selector("#filters:not([hidden])")
+        assert inner.locator('input[name="cost"][value="donation"]').is_checked()
+        assert not inner.locator('input[name="cost"][value="free"]').is_checked()
+        assert page.console_errors == []

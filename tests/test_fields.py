@@ -15,6 +15,7 @@ from generator.exports.listings import CSV_COLUMNS, LATER_FIELDS, RECORD_FIELDS,
 from generator.fields import listing_fields, load_schema, meeting_fields
 from generator.model import Listing, Meeting
 from generator.schema_check import property_schema
+from generator.search_data import FILTER_KEYS, RECORD_FIELDS as RECORD_KEYS
 from generator.vocabulary import FILTERED, SECTIONS, TOP_LEVEL
 from helpers import IN_PERSON, REPO_ROOT, new_content, write_listing
 
@@ -63,11 +64,13 @@ def test_every_vocabulary_section_names_a_field_of_the_schema():
     assert list(load_schema("taxonomy.schema.json")["properties"]) == [s.name for s in SECTIONS]
 
 
-def test_the_directory_script_filters_by_the_tables_sections():
-    """The browser's filters are written out in directory.js: they must be the table's, in its order."""
-    script = (REPO_ROOT / "templates" / "static" / "directory.js").read_text(encoding="utf-8")
-    facets = re.findall(r'^  \["(\w+)", "(\w+)", "\w+"\],$', script, re.M)
-    assert facets == [(s.parameter, s.name) for s in FILTERED]
+def test_the_directory_filters_are_the_tables_sections(starter_site):
+    """The browser's filters come from the form's fieldsets, which the table writes, in its order."""
+    page = (starter_site / "directory" / "index.html").read_text(encoding="utf-8")
+    fieldsets = re.findall(r'<fieldset class="facet" data-facet="(\w+)"(?: data-section="(\w+)")? data-field="(\w+)"',
+                           page)
+    assert fieldsets == [(s.parameter, s.name, FILTER_KEYS[s.name]) for s in FILTERED]  # no schedules: no day filter
+    assert all(key in RECORD_KEYS for _, _, key in fieldsets)
 
 
 ACCESS_FIELD = {"type": "string", "maxLength": 200, "description": "How to get in: steps, lifts, parking.",

@@ -194,6 +194,44 @@ def test_results_mark_listings_not_verified_in_12_months(page, fake_directory):
     assert_clean(page, fake_directory)
 
 
+# Each card's parts, in order, as a visitor sees them (the script adds its line about the next meeting, and says
+# more of the meeting times; the rest is the same card).
+CARD_PARTS = """(cards) => cards.map((card) => ({
+  title: card.querySelector('.card-title').textContent,
+  href: card.querySelector('.card-title a').getAttribute('href'),
+  target: card.querySelector('.card-title a').getAttribute('target'),
+  meta: [...card.querySelectorAll('.card-meta span')].map((s) => s.textContent).slice(0, 3),
+  summary: card.querySelector('.card-summary').textContent,
+  parts: [...card.children].map((c) => c.className).filter((c) => c !== 'card-next'),
+  times: card.querySelector('.card-times')?.textContent.split(' ').slice(0, 2).join(' ') ?? '',
+  tags: [...card.querySelectorAll('.tags a')].map((a) => [a.getAttribute('href'), a.textContent]),
+}))"""
+
+
+def cards_of(page) -> dict[str, dict]:
+    found = page.locator("#results .card").evaluate_all(CARD_PARTS)
+    return {card["title"]: card for card in found}
+
+
+def test_the_scripts_cards_are_the_pages_cards(browser, page, fake_directory):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(f"{fake_directory}/directory/")
+        server_cards = cards_of(plain)
+    finally:
+        context.close()
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    script_cards = cards_of(page)
+    assert len(server_cards) == 8
+    assert script_cards == server_cards
+    assert script_cards["Fake Hartford Tuesday Group"]["tags"] == [["/support-types/12-step/", "12-step"]]
+    assert script_cards["Fake Austin Evening Group"]["parts"] == [
+        "card-title", "card-meta", "card-summary", "stale-note", "tags"]
+    assert_clean(page, fake_directory)
+
+
 def test_combined_filters_and_option_counts(page, fake_directory):
     open_directory(page, fake_directory)
     page.select_option("#f-region", "CT")

@@ -4,21 +4,16 @@ import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, zoneName } from "./
 // the page lists the listings (up to 1,000) and links to the browse pages. Everything runs in this page: the
 // visitor's location and searches are never sent anywhere; data files come from this site only.
 
-const FACETS = [
-  // [URL parameter, vocabulary section (none: weekday numbers), record field]
-  ["type", "support_types", "types"],
-  ["kind", "kinds", "kind"],
-  ["format", "formats", "format"],
-  ["audience", "audiences", "audience"],
-  ["language", "languages", "languages"],
-  ["cost", "costs", "cost"],
-  ["day", null, "days"],
-];
+const form = document.getElementById("filters");
+
+// The filters, as [URL parameter, vocabulary section (none: weekday numbers), record key], from the form's
+// fieldsets (written from generator/vocabulary.py's table, in the page's order).
+const FACETS = [...(form ? form.querySelectorAll("fieldset[data-facet]") : [])].map((fieldset) =>
+  [fieldset.dataset.facet, fieldset.dataset.section || null, fieldset.dataset.field]);
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
 const PAGE_SIZE = 50;
 
-const form = document.getElementById("filters");
 const resultsBox = document.getElementById("results");
 const statusBox = document.getElementById("result-status");
 const articleBox = document.getElementById("article-results");
@@ -429,28 +424,53 @@ function milesText(miles) {
   return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles`;
 }
 
+// The card is macros.html's, drawn empty into the page's <template id="card-template">: each is a copy, filled.
+const cardTemplate = document.getElementById("card-template");
+const CARD_LIST = cardTemplate && cardTemplate.content.querySelector(".cards");
+const CARD_ITEM = CARD_LIST && CARD_LIST.removeChild(CARD_LIST.querySelector("li"));
+
+// Fill `box` with a copy of its first child element for each of `values`, set by `fill(copy, value)`.
+function fillCopies(box, values, fill) {
+  const model = box.firstElementChild;
+  box.replaceChildren(...values.map((value) => {
+    const copy = model.cloneNode(true);
+    fill(copy, value);
+    return copy;
+  }));
+}
+
 function renderCard(record) {
   const place = [record.city, record.region].filter(Boolean).join(", ");
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
   const distance = record.distance != null && !record.remote ? `${milesText(record.distance)} away` : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
   const weekly = weeklyText(record);
-  const types = record.types.map((t) => `<li><span class="tag">${escapeHtml(label("support_types", t))}</span></li>`).join("");
-  return `<li><article class="card">
-  <h3 class="card-title"><a href="${escapeHtml(form.dataset.listingBase + record.slug)}/"${LINK_ATTRS}>${escapeHtml(record.name)}</a></h3>
-  <p class="card-meta">${meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("")}</p>
-  <p class="card-summary">${escapeHtml(record.summary)}</p>
-  ${record.due ? `<p class="stale-note">Not recently verified</p>` : ""}
-  ${nextMeetingHtml(record)}
-  ${weekly ? `<p class="card-times">${escapeHtml(weekly)}</p>` : ""}
-  <ul class="tags" aria-label="Support types">${types}</ul>
-</article></li>`;
+  const item = CARD_ITEM.cloneNode(true);
+  const link = item.querySelector(".card-title a");
+  link.setAttribute("href", `${form.dataset.listingBase}${record.slug}/`);
+  link.textContent = record.name;
+  fillCopies(item.querySelector(".card-meta"), meta, (span, text) => { span.textContent = text; });
+  item.querySelector(".card-summary").textContent = record.summary;
+  if (!record.due) item.querySelector(".stale-note").remove();
+  const times = item.querySelector(".card-times");
+  times.insertAdjacentHTML("beforebegin", nextMeetingHtml(record));
+  if (weekly) times.textContent = weekly;
+  else times.remove();
+  fillCopies(item.querySelector(".tags"), record.types, (tag, position) => {
+    const [slug, name] = vocab.support_types[position] || ["", ""];
+    const tagLink = tag.querySelector("a");
+    tagLink.setAttribute("href", `${form.dataset.typeBase}${slug}/`);
+    tagLink.textContent = name;
+  });
+  return item.outerHTML;
 }
 
 let renderedKey = "";
 
 function cardList(records) {
-  return `<ul class="cards">${records.map(renderCard).join("")}</ul>`;
+  const list = CARD_LIST.cloneNode(false);
+  list.innerHTML = records.map(renderCard).join("");
+  return list.outerHTML;
 }
 
 function moreButton(more) {

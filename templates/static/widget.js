@@ -7,7 +7,7 @@ const snippetBox = document.getElementById("snippet");
 const preview = document.getElementById("preview");
 const copyButton = document.getElementById("copy");
 const copyStatus = document.getElementById("copy-status");
-const PRESETS = ["region", "type", "kind", "format", "audience", "language", "online"];
+const PRESETS = [...form.querySelectorAll("[data-preset]")].map((field) => field.name); // the filters it starts with
 const DEFAULT_ACCENT = form.elements.namedItem("accent").defaultValue.toLowerCase();
 // Absolute, so the snippet works when pasted into another site.
 const scriptUrl = new URL(form.dataset.script, location.href).href;
