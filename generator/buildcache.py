@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cachefiles import CACHE_FOLDER, Damaged, check_folder, note, read, remove, write
+from .cachefiles import Damaged, cache_folder, check_folder, note, read, remove, write
 from .dates import build_date
-from .digest import DEFAULT_TEMPLATES, PACKAGE, digest, installed_packages, iter_tree, stat_stamp
+from .digest import DEFAULT_TEMPLATES, PACKAGE, digest, installed_packages, stat_stamp
 from .errors import Problem
+from .trees import scan_output_tree
 
 if TYPE_CHECKING:
     from .model import Listing
@@ -82,12 +83,6 @@ class Sources:
     articles: dict[str, CachedSource] = field(default_factory=dict)  # (an Article in `listing`)
 
 
-def cache_folder(output: Path) -> Path:
-    """Return where the cache of an output folder lives: beside it, so it is never published."""
-    output = Path(os.path.abspath(output))
-    return output.parent / CACHE_FOLDER / output.name
-
-
 def input_stamp(content: Path, output: Path, templates: Path | None, options: tuple) -> str:
     """Return a digest of every input's name, size and mtime, the options and the build date.
 
@@ -102,21 +97,6 @@ def input_stamp(content: Path, output: Path, templates: Path | None, options: tu
 def scan_output(output: Path) -> dict[str, tuple[int, int]]:
     """Return {path: (size, mtime_ns)} of every file in the output folder, hidden ones included."""
     return scan_output_tree(output)[0]
-
-
-def scan_output_tree(output: Path) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
-    """Return every file of the output folder as scan_output does, and {folder: mtime_ns} of every folder.
-
-    A folder's modification time changes whenever a file or folder is added to it, removed or
-    renamed, so a later build can tell that nothing appeared or vanished by looking at the folders
-    alone (see generator.write.current_files).
-    """
-    try:
-        folders = {"": os.stat(output).st_mtime_ns}
-    except OSError:
-        folders = {}
-    files = {name: (st.st_size, st.st_mtime_ns) for name, st in iter_tree(output, hidden=True, folders=folders)}
-    return files, folders
 
 
 def load_manifest(output: Path) -> Manifest | None:

@@ -30,6 +30,12 @@ LEGACY_STARTS = (b"\x80", b"j2")
 CACHE_FOLDER = ".build-cache"
 
 
+def cache_folder(output: Path) -> Path:
+    """Return where the cache of an output folder lives: beside it, so it is never published."""
+    output = Path(os.path.abspath(output))
+    return output.parent / CACHE_FOLDER / output.name
+
+
 class Damaged(Exception):
     """A cache file that cannot be used; the message says why, as in "was damaged"."""
 

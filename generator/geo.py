@@ -6,13 +6,13 @@ nobody's addresses leave the machine.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .addresses import ADDRESSES, output_file
 from .errors import Problems
 from .model import Listing
-from .processes import can_fork, in_child
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,21 @@ WHOLE_TABLES_FROM = 1000
 
 @lru_cache(maxsize=1)
 def load_tables() -> Tables:
-    """Return ({zip: point}, {(city casefolded, state): point}), loaded once per process (about 0.5 s).
+    """Return ({zip: point}, {(city casefolded, state): point}), loaded once per process (about 0.5 s)."""
+    return _table_reader(_read_tables)
 
-    Once read, the zipcodes data stays in the process for good (about 150 MB, held by its compiled
-    core), and a build's workers would share it all the build long; so where processes can fork, a
-    short-lived child reads it and sends back only these two tables (about 20 MB). A build's worker
-    may not start processes of its own: there (the place files' job of a site too small to load the
-    tables before forking) they are read in place.
-    """
-    return in_child(_read_tables) if can_fork() else _read_tables()
+
+def _read_in_place(read: Callable[[], Tables]) -> Tables:
+    return read()
+
+
+_table_reader = _read_in_place  # the speed layer reads the tables in a short-lived child (read_tables_with)
+
+
+def read_tables_with(reader: Callable[[Callable[[], Tables]], Tables]) -> None:
+    """Have load_tables read the tables through `reader(read)`, which returns read()'s tables."""
+    global _table_reader
+    _table_reader = reader
 
 
 def _read_tables() -> Tables:

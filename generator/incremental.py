@@ -12,15 +12,28 @@ from pathlib import Path
 from .buildcache import (Manifest, Pieces, PieceStore, Shelf, Sources, cache_folder, forget, input_stamp,
                          load_manifest, load_sources, save)
 from .cachedread import KnownPlaces, gather_site, read_listing
+from . import geo
 from .errors import ContentError
 from .load import display_path
 from .markup import MarkdownRenderer
 from .memory import collector_paused, hide_from_collector, release_free_memory, show_to_collector
 from .model import Site
+from .processes import can_fork, in_child
 from .templatecache import template_cache
 from .stages import CheckResult, WriteFailed, good_site
 from .trees import build_lock, remove_leftovers
 from .write import Staging, check_unique, commit_changes, commit_full, current_files, put_back, write_in_place
+
+
+def _read_apart(read):
+    """Read the ZIP and city tables in a short-lived child, where processes can fork.
+
+    Once read, the zipcodes data stays in the process for good (about 150 MB, held by its compiled core), and
+    a build's workers would share it all the build long; the child sends back only the two tables (about
+    20 MB). A build's worker may not start processes of its own: there (the place files' job of a site too
+    small to load the tables before forking) they are read in place.
+    """
+    return in_child(read) if can_fork() else read()
 
 
 class Builder:
@@ -56,6 +69,7 @@ class Builder:
         self._frozen = cache and not keep_in_memory
         if self._frozen:
             hide_from_collector()
+        geo.read_tables_with(_read_apart)
 
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""

@@ -52,7 +52,7 @@ def write_failure(exc: WriteFailed, output: Path) -> str:
     import errno
     import os
 
-    from .buildcache import cache_folder
+    from .cachefiles import cache_folder
     from .stages import WriteFailed
 
     error, cache = exc.error, str(cache_folder(output))

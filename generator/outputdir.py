@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .buildcache import cache_folder
+from .cachefiles import cache_folder
 from .digest import DEFAULT_TEMPLATES, PACKAGE
 
 MARKER = ".peer-support-directory-output"

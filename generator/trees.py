@@ -23,8 +23,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .buildcache import cache_folder
-from .cachefiles import check_folder, remove
+from .cachefiles import cache_folder, check_folder, remove
+from .digest import iter_tree
 
 OutputFiles = dict[str, tuple[int, int]]  # path → (size, mtime_ns)
 OutputFolders = dict[str, int]  # folder ("" the tree itself) → mtime_ns
@@ -33,6 +33,21 @@ Spare = tuple[OutputFiles, OutputFolders, frozenset]
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 STAGING_PREFIXES = ("new-", "old-")
+
+
+def scan_output_tree(output: Path) -> tuple[OutputFiles, OutputFolders]:
+    """Return every file of the output folder, hidden ones included, and every folder's modification time.
+
+    A folder's modification time changes whenever a file or folder is added to it, removed or
+    renamed, so a later build can tell that nothing appeared or vanished by looking at the folders
+    alone (see generator.write.current_files).
+    """
+    try:
+        folders = {"": os.stat(output).st_mtime_ns}
+    except OSError:
+        folders = {}
+    files = {name: (st.st_size, st.st_mtime_ns) for name, st in iter_tree(output, hidden=True, folders=folders)}
+    return files, folders
 
 
 def exchange(new: Path, live: Path) -> None:

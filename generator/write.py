@@ -24,11 +24,14 @@ import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .buildcache import Manifest, scan_output_tree
 from .files import Files
-from .trees import (OutputFiles, OutputFolders, Spare, exchange, make_spare, remove_spare, spare_folder,
-                    tree_matches)
+from .trees import (OutputFiles, OutputFolders, Spare, exchange, make_spare, remove_spare, scan_output_tree,
+                    spare_folder, tree_matches)
+
+if TYPE_CHECKING:
+    from .buildcache import Manifest  # the speed layer's record of the previous build
 
 # Where the spare is a build behind, the output's file is copied into it (writing in place costs a
 # seventh of renaming a new file over the old one); one larger than this is hard-linked instead.

@@ -5,7 +5,7 @@ import pytest
 
 from generator.errors import ContentError
 from generator.pipeline import build_site
-from generator.buildcache import scan_output_tree
+from generator.trees import scan_output_tree
 from generator.trees import spare_folder
 from generator.write import DuplicateOutput, Staging, commit_changes, write_site
 from helpers import ARTICLE, ONLINE, dedent, run_build_py, snapshot, write_article, write_listing
@@ -261,6 +261,6 @@ def test_the_stages_import_none_of_the_speed_layer(repo_root):
 
     code = "import sys, generator.stages, generator.render; print(' '.join(sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
-    speed_layer = {"generator.incremental", "generator.cachedread", "generator.parallel", "generator.memory",
-                   "generator.sharing", "generator.templatecache"}
+    speed_layer = {"generator.incremental", "generator.cachedread", "generator.buildcache", "generator.parallel",
+                   "generator.processes", "generator.memory", "generator.sharing", "generator.templatecache"}
     assert not speed_layer & set(run.stdout.split())
