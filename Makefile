@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools hugo clean
+.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -89,6 +89,15 @@ apt-datefudge:
 test-upstream: ## Run the suite with the newest versions requirements*.in allow (in .venv-upstream)
 	$(MAKE) --no-print-directory test VENV=.venv-upstream REQUIREMENTS=requirements.in \
 		TEST_REQUIREMENTS=requirements-test.in PIP_INSTALL="install --upgrade"
+
+# The interface text: extracted from the templates and code into messages.pot, then added (untranslated) to
+# each language's catalog, whose translations are kept. The build compiles the catalogs itself.
+LOCALES := templates/locales
+messages: $(REQ_STAMP) ## Update the interface text catalogs (templates/locales/) from the templates and code
+	$(VENV)/bin/pybabel -q extract -F $(LOCALES)/babel.cfg -o $(LOCALES)/messages.pot --no-location --sort-output \
+		--omit-header --width 116 .
+	$(VENV)/bin/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) --width 116 \
+		--ignore-pot-creation-date
 
 build: $(REQ_STAMP) ## Build the site into output/
 	$(PY) build.py build

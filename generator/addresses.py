@@ -52,6 +52,11 @@ def url(prefix: str, site_path: str) -> str:
     return prefix + site_path
 
 
+def language_root(code: str, main: bool) -> str:
+    """Return where a language's pages sit: at the site's root for its main language, under '/es' for Spanish."""
+    return "" if main else f"/{code.lower()}"
+
+
 def list_page(first: str, number: int) -> str:
     """Return the site path of page `number` of a list whose first page is at `first` (ending in '/')."""
     return first if number == 1 else f"{first}page/{number}/"
@@ -102,6 +107,10 @@ class Addresses:
     def online(self, type_slug: str | None = None) -> str:
         """Return the site path of the online listings' first page, or of those of one support type."""
         return f"{self.root}/online/{type_slug}/" if type_slug else f"{self.root}/online/"
+
+    def in_language(self, site_path: str, other: Addresses) -> str:
+        """Return the site path, among `other`'s pages, of this language's page at `site_path`."""
+        return other.root + site_path[len(self.root):]
 
     # Files the whole site shares: the same for every language.
 

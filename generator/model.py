@@ -221,11 +221,16 @@ class SiteConfig:
     tagline: str
     description: str
     base_url: str
-    language: str = "en"
+    languages: tuple[str, ...] = ("en",)  # the first one's pages are at the root, each other's under its code
     repository: str = ""  # https://github.com/owner/name, for "Suggest an edit" and "Report a problem"
     branch: str = "main"
     contact: str = ""  # an email address or an https:// page where corrections go when there is no repository
     directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
+
+    @property
+    def language(self) -> str:
+        """Return the site's first language, the one whose pages are at its root."""
+        return self.languages[0]
 
     @property
     def path_prefix(self) -> str:

@@ -16,13 +16,14 @@ from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefine
                     TemplateRuntimeError, TemplateSyntaxError)
 
 from . import addresses
-from .addresses import ADDRESSES, FACET_FOLDERS, output_file
+from .addresses import ADDRESSES, FACET_FOLDERS, Addresses, output_file
 from .digest import DEFAULT_TEMPLATES, digest, generator_version, tree_digest
 from .errors import Problem
 from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import site_constants
 from .files import Files
 from .geo import render_places
+from .i18n import CatalogProblem, Language, load_languages
 from .load import display_path
 from .model import Listing, Site, Term
 from .outputdir import MARKER, MARKER_TEXT
@@ -36,7 +37,7 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES
 
 # What the search script's card is drawn from (the <template id="card-template"> of the directory): a listing
 # with every part of a card present and empty, so the card's markup is written once, in macros.html.
-BLANK_LISTING = SimpleNamespace(url="", name="", kind="", format="", place="", summary="", imported=None,
+BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", summary="", imported=None,
                                 last_verified=datetime.date.min, schedule=[SimpleNamespace(day_label="")],
                                 support_types=[""])
 
@@ -131,7 +132,9 @@ def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache
     except OSError as exc:
         raise TemplateProblem(display_path(templates / "static"), 0,
                               f"cannot be read: {exc.strerror} — check the templates folder") from None
-    env = make_environment(templates, site, assets, compiled)
+    languages = languages_of(site, templates)
+    envs = [make_environment(templates, site, assets, compiled, language, languages) for language in languages]
+    env = envs[0]
     keys = Keys(site, templates, assets)
     put_away = pieces.put_away if pieces is not None else None  # a job's pieces leave memory with its files
     # A build that keeps its pieces in memory for the next one (serve) makes them in this process; any
@@ -140,9 +143,8 @@ def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache
     everything = keys.of("all", keys.all_listings, keys.all_articles)
     all_data = keys.of_data(keys.all_listings, keys.all_articles)  # for files no template or asset goes into
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
-            Job("static-pages", everything, lambda: render_static_pages(env)),
-            Job("embed", everything, lambda: render_embed(env, templates)),
-            Job("sitemaps", everything, lambda: render_sitemaps(env, site), shows=len(site.listings)),
+            Job("embed-script", keys.base, lambda: render_embed_script(templates)),
+            Job("sitemaps", everything, lambda: render_sitemaps(envs, site), shows=len(site.listings)),
             Job("robots", keys.data, lambda: [(output_file(ADDRESSES.robots()), render_robots(site))]),
             Job("marker", keys.code, lambda: [(MARKER, MARKER_TEXT)]),  # see generator.outputdir
             Job("schema", keys.data, lambda: [(output_file(ADDRESSES.listing_schema()), render_listing_schema(site))]),
@@ -152,13 +154,36 @@ def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache
     jobs += [Job(name, everything if uses_templates else all_data, make, local=local, after=put_away,
                  many_objects=True, shows=len(site.listings))
              for name, make, uses_templates in export_groups(site, env, pieces)]
+    for language_env in envs:
+        jobs += [Job(job_name(language_env, "static-pages"), everything, partial(render_static_pages, language_env)),
+                 Job(job_name(language_env, "embed"), everything, partial(render_embed, language_env))]
     for job in jobs:
         job.site_wide = True
-    jobs += plan_listing_pages(env, site, keys)
-    jobs += plan_facet_pages(env, site, keys)
-    jobs += plan_region_print_pages(env, site, keys)
-    jobs += plan_article_pages(env, site, keys)
+    for language_env in envs:
+        jobs += plan_listing_pages(language_env, site, keys)
+        jobs += plan_facet_pages(language_env, site, keys)
+        jobs += plan_region_print_pages(language_env, site, keys)
+        jobs += plan_article_pages(language_env, site, keys)
     return jobs
+
+
+def languages_of(site: Site, templates: Path) -> list[Language]:
+    """Return the site's languages with their catalogs; a missing or broken catalog is a TemplateProblem."""
+    try:
+        return load_languages(site.config.languages, templates)
+    except CatalogProblem as exc:
+        raise TemplateProblem(exc.path, exc.line, exc.message) from None
+
+
+def addresses_of(env: Environment) -> Addresses:
+    """Return the addresses of the pages of the environment's language."""
+    return env.globals["addresses"]
+
+
+def job_name(env: Environment, name: str) -> str:
+    """Return a job's name in the environment's language: the first language's as given, another's after its code."""
+    language = env.globals["language"]
+    return f"{language.code}:{name}" if language.root else name
 
 
 def data_key(site: Site) -> str:
@@ -189,13 +214,15 @@ class Keys:
         return digest(self.data, *parts)
 
 
-def render_embed(env: Environment, templates: Path) -> Files:
-    """Return the embeddable directory (/embed/, kept out of the sitemap) and the script that embeds it.
+def render_embed(env: Environment) -> Files:
+    """Return the embeddable directory in the environment's language (/embed/, kept out of the sitemap)."""
+    return [page(env, "embed.html", addresses_of(env).page("embed"))]
 
-    embed.js keeps one address for good: organizations paste `<script src=".../embed.js">` into their sites.
-    """
-    return [page(env, "embed.html", ADDRESSES.page("embed")),
-            (output_file(ADDRESSES.embed_script()), (templates / "embed.js").read_bytes())]
+
+def render_embed_script(templates: Path) -> Files:
+    """Return the script that embeds the directory: one address for good, as organizations paste
+    `<script src=".../embed.js">` into their sites."""
+    return [(output_file(ADDRESSES.embed_script()), (templates / "embed.js").read_bytes())]
 
 
 # A module's import of another module beside it: `from "./meeting-times.js"`.
@@ -239,19 +266,23 @@ def _imported(hashed: dict[str, str], target: bytes, importer: str) -> str:
 
 
 def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]],
-                     compiled: BytecodeCache | None = None) -> Environment:
+                     compiled: BytecodeCache | None = None, language: Language | None = None,
+                     languages: list[Language] | None = None) -> Environment:
     """Return a Jinja environment with autoescaping and the helpers templates use.
 
     Templates do not change during a build, so Jinja need not check their files before every page
     (`auto_reload`); with `compiled` (a bytecode cache), they are compiled once and reused until their source
     changes.
     """
+    language = language or languages_of(site, templates)[0]
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
-                      bytecode_cache=compiled)
+                      bytecode_cache=compiled, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(language.translations, newstyle=True)
     by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
-    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy, addresses=ADDRESSES,
+    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy, addresses=language.addresses,
+                       language=language, languages=languages or [language],
                        url=partial(addresses.url, prefix),
                        asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
                        absolute_url=site.config.absolute_url,
@@ -335,7 +366,7 @@ def page(env: Environment, template: str, site_path: str, **context) -> tuple[st
 
 
 def render_static_pages(env: Environment) -> Files:
-    return [page(env, template, ADDRESSES.page(name)) for template, name in STATIC_PAGES]
+    return [page(env, template, addresses_of(env).page(name)) for template, name in STATIC_PAGES]
 
 
 def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
@@ -346,7 +377,7 @@ def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
         if related is None:
             related = related_by_types[l.support_types] = site.related_articles(l.support_types)
         key = keys.of(l.digest, *(a.digest for a in related))
-        jobs.append(Job(f"listing/{l.slug}", key, partial(_listing_page, env, constants, l, related)))
+        jobs.append(Job(job_name(env, f"listing/{l.slug}"), key, partial(_listing_page, env, constants, l, related)))
     return jobs
 
 
@@ -357,20 +388,23 @@ def listing_previewer(site: Site, templates: Path | None = None, compiled: Bytec
     the site (the pages that list it, the search shards, the open data).
     """
     templates = templates or TEMPLATES_DIR
-    env = make_environment(templates, site, build_assets(templates / "static"), compiled)
+    languages = languages_of(site, templates)
+    assets = build_assets(templates / "static")
+    envs = [make_environment(templates, site, assets, compiled, language, languages) for language in languages]
     constants = site_constants(site)
 
     def preview(listing: Listing) -> Files:
-        job = Job(f"listing/{listing.slug}", "", partial(_listing_page, env, constants, listing,
-                                                          site.related_articles(listing.support_types)))
-        return run_job(job, templates)
+        related = site.related_articles(listing.support_types)
+        return [file for env in envs
+                for file in run_job(Job("", "", partial(_listing_page, env, constants, listing, related)), templates)]
     return preview
 
 
 def _listing_page(env: Environment, constants, listing: Listing, related: list) -> Files:
     """Return a listing's page and, when it has a schedule, its calendar file."""
-    return [page(env, "listing.html", listing.url, listing=listing, related=related),
-            *render_calendar(constants, listing)]
+    addresses = addresses_of(env)
+    return [page(env, "listing.html", addresses.listing(listing.slug), listing=listing, related=related),
+            *render_calendar(constants, listing, addresses.calendar(listing.slug))]
 
 
 def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
@@ -378,21 +412,21 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     then the online pages."""
     groups = site.online_by_support_type()
     online = {t.slug: len(group) for t, group in groups}
-    jobs = []
+    addresses, jobs = addresses_of(env), []
     for section, folder in FACET_FOLDERS.items():
         terms, heading = list(site.taxonomy.sections[section].values()), FACET_HEADINGS[section]
-        jobs.append(Job(f"facet/{folder}", keys.of(keys.counts),
-                        partial(_pages, env, "facet_index.html", ADDRESSES.facet_index(section), section=section,
+        jobs.append(Job(job_name(env, f"facet/{folder}"), keys.of(keys.counts),
+                        partial(_pages, env, "facet_index.html", addresses.facet_index(section), section=section,
                                 heading=heading, terms=terms)))
         for t in terms:
             count = online.get(t.slug, 0) if section == "support_types" else 0
-            jobs += plan_paginated(env, keys, "facet.html", ADDRESSES.term_page(section, t.slug),
+            jobs += plan_paginated(env, keys, "facet.html", addresses.term_page(section, t.slug),
                                    site.index[section].get(t.slug, []), str(count), section=section, heading=heading,
                                    term=t, online_count=count)
-    jobs += plan_paginated(env, keys, "online.html", ADDRESSES.online(), site.online_listings,
+    jobs += plan_paginated(env, keys, "online.html", addresses.online(), site.online_listings,
                            repr(sorted(online.items())), groups=groups)
     for t, listings in groups:
-        jobs += plan_paginated(env, keys, "online_type.html", ADDRESSES.online(t.slug), listings, "", term=t)
+        jobs += plan_paginated(env, keys, "online_type.html", addresses.online(t.slug), listings, "", term=t)
     return jobs
 
 
@@ -415,8 +449,8 @@ def _pages(env: Environment, template: str, site_path: str, **context) -> Files:
 
 def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
-    return [Job(f"print/{t.slug}", keys.of(*(l.digest for l in listings)),
-                partial(_pages, env, "region_print.html", ADDRESSES.region_print(t.slug), term=t,
+    return [Job(job_name(env, f"print/{t.slug}"), keys.of(*(l.digest for l in listings)),
+                partial(_pages, env, "region_print.html", addresses_of(env).region_print(t.slug), term=t,
                         listings=listings), shows=len(listings))
             for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
 
@@ -425,35 +459,37 @@ def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     jobs = []
     for a in site.articles:
         related = site.related_listings(a)
-        jobs.append(Job(f"article/{a.slug}", keys.of(a.digest, *(l.digest for l in related)),
-                        partial(_pages, env, "article.html", a.url, article=a,
+        jobs.append(Job(job_name(env, f"article/{a.slug}"), keys.of(a.digest, *(l.digest for l in related)),
+                        partial(_pages, env, "article.html", addresses_of(env).article(a.slug), article=a,
                                 related=related), shows=1 + len(related)))
     return jobs
 
 
-def iter_page_paths(site: Site) -> Iterator[str]:
-    """Yield the site path of every HTML page worth listing in the sitemap."""
+def iter_page_paths(site: Site, addresses: Addresses = ADDRESSES) -> Iterator[str]:
+    """Yield the site path of every HTML page of one language worth listing in the sitemap."""
     for template, name in STATIC_PAGES:
         if name not in UNLISTED_PAGES:
-            yield ADDRESSES.page(name)
+            yield addresses.page(name)
     for section in FACET_FOLDERS:
-        yield ADDRESSES.facet_index(section)
+        yield addresses.facet_index(section)
         for slug in site.taxonomy.sections[section]:
             if count := site.count(section, slug):
-                yield from page_urls(ADDRESSES.term_page(section, slug), count)
-    yield from page_urls(ADDRESSES.online(), len(site.online_listings))
+                yield from page_urls(addresses.term_page(section, slug), count)
+    yield from page_urls(addresses.online(), len(site.online_listings))
     for t, listings in site.online_by_support_type():
-        yield from page_urls(ADDRESSES.online(t.slug), len(listings))
-    yield from (l.url for l in site.listings)
-    yield from (a.url for a in site.articles)
+        yield from page_urls(addresses.online(t.slug), len(listings))
+    yield from (addresses.listing(l.slug) for l in site.listings)
+    yield from (addresses.article(a.slug) for a in site.articles)
 
 
 SITEMAP_LIMIT = 50_000  # URLs per file, by the sitemap protocol
 
 
-def render_sitemaps(env: Environment, site: Site) -> Files:
-    """Return sitemap.xml; past the protocol's 50,000 URLs, it becomes an index of numbered sitemaps."""
-    paths = list(iter_page_paths(site))
+def render_sitemaps(envs: list[Environment], site: Site) -> Files:
+    """Return sitemap.xml with every language's pages; past the protocol's 50,000 URLs, it becomes an index of
+    numbered sitemaps."""
+    env = envs[0]
+    paths = [path for language_env in envs for path in iter_page_paths(site, addresses_of(language_env))]
     template = env.get_template("sitemap.xml")
     sitemap = output_file(ADDRESSES.sitemap())
     if len(paths) <= SITEMAP_LIMIT:

@@ -16,6 +16,7 @@ from .digest import file_digest
 from .errors import ContentError, Problem, Problems
 from .files import Files
 from .geo import Gazetteer, place_listings
+from .i18n import known_locale
 from .load import Found, SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
 from .markup import MarkdownRenderer
 from .model import Site
@@ -209,6 +210,7 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
         problems.add(path, doc.line_of(("repository",)), "repository",
                      f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
                      "(edit and report links need GitHub), or leave it out", severity="warning")
+    check_languages(doc, path, problems)
     contact = doc.data.get("contact") if doc else None
     if contact and not config.contact:
         problems.add(path, doc.line_of(("contact",)), "contact",
@@ -216,6 +218,24 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
                      "corrections@example.org or https://example.org/contact")
     elif not config.repository and not config.contact:
         problems.add(path, 0, "contact", NO_CONTACT.format(path=path), severity="warning")
+
+
+def check_languages(doc, path: str, problems: Problems) -> None:
+    """Record a `languages:` setting that is not a list of distinct language codes Babel knows."""
+    if doc is None or "languages" not in doc.data:
+        return
+    given, line = doc.data["languages"], doc.line_of(("languages",))
+    if not isinstance(given, list) or not given:
+        problems.add(path, line, "languages", "must be a list of language codes, the site's main language first — "
+                     "write it as `languages: [en, es]`")
+        return
+    for i, code in enumerate(given):
+        where = doc.line_of(("languages", i)) or line
+        if not (isinstance(code, str) and validate.LANGUAGE_CODE.match(code) and known_locale(code)):
+            problems.add(path, where, "languages", f"'{code}' is not a language code — write a two-letter code such "
+                         "as es, or one with a region such as pt-BR")
+        elif given.index(code) != i:
+            problems.add(path, where, "languages", f"'{code}' is listed twice — list each language once")
 
 
 NO_CONTACT = ("neither repository nor contact is set, so people who find a mistake have nowhere to send it — add "

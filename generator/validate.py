@@ -11,6 +11,7 @@ from functools import lru_cache
 from .dates import build_date
 from .errors import Problems, did_you_mean
 from .fields import listing_fields, meeting_fields, value_of
+from .i18n import known_locale
 from .load import ArticleFile, SourceFile
 from .markup import MarkdownRenderer
 from .phone import parse_phone
@@ -35,8 +36,20 @@ def validate_config(doc: Document | None, base_url: str | None, repository: str 
     repository = repository or str(data.get("repository") or "")  # an empty --repository means "not given"
     return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
                       description=str(data.get("description", "")), base_url=url or "/",
-                      language=str(data.get("language", "en")), repository=github_repository(repository),
+                      languages=languages_of(data), repository=github_repository(repository),
                       branch=str(data.get("branch") or "main"), contact=contact_address(str(data.get("contact") or "")))
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+
+
+def languages_of(data: dict) -> tuple[str, ...]:
+    """Return the site's language codes, the first one first: `languages:` (a list), else `language:`, else English;
+    codes that cannot be one are left out (check_config reports them)."""
+    given = data.get("languages", data.get("language", "en"))
+    codes = [str(code) for code in (given if isinstance(given, list) else [given])]
+    usable = tuple(dict.fromkeys(code for code in codes if LANGUAGE_CODE.match(code) and known_locale(code)))
+    return usable or ("en",)
 
 
 EMAIL = re.compile(r"^[^@\s<>\"'?&/:]+@[^@\s<>\"'?&/:]+\.[^@\s<>\"'?&/:.]+$")

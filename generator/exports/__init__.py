@@ -37,9 +37,11 @@ def export_groups(site: Site, env: Environment,
             ("exports-atom", lambda: [render_atom(env, site)], True)]
 
 
-def render_calendar(constants: SiteConstants, listing: Listing) -> Files:
-    """Return the listing's iCalendar file, or nothing when it has no schedule."""
-    return [(output_file(calendar_path(listing)), listing_calendar(constants, listing))] if listing.schedule else []
+def render_calendar(constants: SiteConstants, listing: Listing, path: str = "") -> Files:
+    """Return the listing's iCalendar file (at `path`, beside another language's page), or nothing without a schedule."""
+    if not listing.schedule:
+        return []
+    return [(output_file(path or calendar_path(listing)), listing_calendar(constants, listing))]
 
 
 def render_atom(env: Environment, site: Site) -> tuple[str, bytes]:

@@ -1,0 +1,97 @@
+"""The site's languages: each one's interface text, from gettext catalogs compiled at build, and its pages' root.
+
+The templates and code are written in English (SOURCE). Another language's text is the catalog
+templates/locales/<code>/LC_MESSAGES/messages.po, kept up to date from the templates with Babel
+(`make messages`); the build compiles it in memory, so no compiled .mo file is ever committed or stale.
+The first language of `languages:` in content/site.yaml has its pages at the site's root, each other one
+under its code (/es/directory/).
+"""
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from .addresses import Addresses, language_root
+from .load import display_path
+
+SOURCE = "en"  # the language the templates and code are written in: it needs no catalog
+DOMAIN = "messages"
+
+
+class CatalogProblem(Exception):
+    """A language's catalog is missing or broken: its file, the line (0: the file) and what to do."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site: its code, where its pages sit, and its interface text."""
+
+    code: str
+    root: str  # the site path its pages sit under: '' for the first language, '/es' for the others
+    translations: gettext.NullTranslations
+
+    @property
+    def addresses(self) -> Addresses:
+        return Addresses(self.root)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code, sep="-")
+
+    @property
+    def name(self) -> str:
+        """Return the language's name in itself, as a language switch shows it: 'English', 'Español'."""
+        name = self.locale.get_display_name(self.locale) or self.code
+        return name[:1].upper() + name[1:]
+
+
+def known_locale(code: str) -> bool:
+    """Return True if Babel has the locale data of a language code ('es', 'pt-BR')."""
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def catalog_path(templates: Path, code: str) -> Path:
+    return templates / "locales" / code.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_languages(codes: tuple[str, ...], templates: Path) -> list[Language]:
+    """Return the site's languages, each with its catalog compiled; raise CatalogProblem for a missing or broken one."""
+    return [Language(code, language_root(code, main=i == 0), translations_for(code, templates))
+            for i, code in enumerate(codes)]
+
+
+def translations_for(code: str, templates: Path) -> gettext.NullTranslations:
+    """Return the interface text of a language: none to look up for the source language."""
+    if code == SOURCE:
+        return gettext.NullTranslations()
+    path = catalog_path(templates, code)
+    shown = display_path(path)
+    try:
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=code.replace("-", "_"), abort_invalid=True)
+    except FileNotFoundError:
+        raise CatalogProblem(shown, 0, f"is missing — the site's languages include '{code}': add its catalog (see "
+                             "the README's 'Adding a language') or take the language out of content/site.yaml") from None
+    except PoFileError as exc:
+        raise CatalogProblem(shown, getattr(exc, "lineno", 0), f"{exc} — fix the catalog's entry there") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogProblem(shown, 0, f"cannot be read as a gettext catalog ({exc}) — save it as UTF-8 text") from None
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)

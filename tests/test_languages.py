@@ -1,0 +1,116 @@
+"""A site in more than one language: each page in each language under its prefix, and the interface text from the
+language's gettext catalog."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from generator.pipeline import build_site
+from helpers import REPO_ROOT, check_problems, html_pages, new_content, parse_page, run_build_py, write_sample_site
+
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">')
+
+
+def two_language_site(project: Path, languages: str = "[en, es]") -> Path:
+    content = new_content(project)
+    write_sample_site(content)
+    with (content / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write(f"languages: {languages}\n")
+    return content
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("languages")
+    build_site(two_language_site(project), project / "output")
+    return project / "output"
+
+
+def text(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_every_page_is_in_each_language_under_its_prefix(built):
+    english = {p.relative_to(built).as_posix() for p in html_pages(built) if not p.relative_to(built).parts[0] == "es"}
+    spanish = {p.relative_to(built / "es").as_posix() for p in html_pages(built / "es")}
+    assert spanish == english
+    assert 'lang="es"' in text(built, "es/directory/index.html").split("\n")[1]
+    assert 'lang="en"' in text(built, "directory/index.html").split("\n")[1]
+    # The files every language shares are made once, at the root.
+    assert not (built / "es" / "api").exists() and not (built / "es" / "static").exists()
+
+
+def test_pages_name_each_other_and_the_switch_leads_to_the_same_page(built):
+    for english, spanish in (("", "es/"), ("directory/", "es/directory/"), ("listings/hartford-tuesday/",
+                                                                            "es/listings/hartford-tuesday/")):
+        for page in (english, spanish):
+            alternates = dict(ALTERNATE.findall(text(built, page + "index.html")))
+            assert alternates == {"en": f"/{english}", "es": f"/{spanish}", "x-default": f"/{english}"}
+        switch_en = parse_page(text(built, english + "index.html"))
+        links = [attrs for tag, attrs in switch_en.tags if tag == "a" and "data-same-page" in attrs]
+        assert [(a["href"], a["hreflang"], a["lang"]) for a in links] == [(f"/{spanish}", "es", "es")]
+    assert ">Español</a>" in text(built, "index.html") and ">English</a>" in text(built, "es/index.html")
+
+
+def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
+    for page in html_pages(built / "es"):
+        html = page.read_text(encoding="utf-8")
+        assert "¿Necesita ayuda ahora?" in html and "Need help now?" not in html, page
+        assert re.search(r"988(</a>)? y (luego )?oprima 2", html), page  # 988 answers in Spanish: press 2
+    directory = parse_page(text(built, "es/directory/index.html"))
+    cards = [attrs["href"] for tag, attrs in directory.tags if tag == "a" and "/listings/" in attrs.get("href", "")]
+    assert cards and all(href.startswith("/es/listings/") for href in cards)
+    assert (built / "es" / "listings" / "hartford-tuesday" / "meetings.ics").is_file()
+
+
+def test_the_sitemap_lists_both_languages(built):
+    sitemap = text(built, "sitemap.xml")
+    assert "<loc>/directory/</loc>" in sitemap and "<loc>/es/directory/</loc>" in sitemap
+    assert sitemap.count("<loc>/es/") == sitemap.count("<loc>") // 2
+
+
+def test_one_language_has_no_prefix_alternates_or_switch(tmp_path):
+    content = new_content(tmp_path)
+    write_sample_site(content)
+    build_site(content, tmp_path / "output")
+    home = text(tmp_path / "output", "index.html")
+    assert not (tmp_path / "output" / "es").exists()
+    assert "hreflang" not in home and "data-same-page" not in home and "language." not in home
+
+
+def test_a_third_language_is_one_catalog_and_one_line(tmp_path):
+    """Nothing is made for two languages only: a fake third one, with a catalog that marks every text."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO_ROOT / "templates", templates)
+    with (templates / "locales" / "messages.pot").open("rb") as file:
+        catalog = read_po(file, locale="eo")
+    for message in catalog:
+        if message.id:
+            message.string = f"[eo] {message.id}"
+    target = templates / "locales" / "eo" / "LC_MESSAGES" / "messages.po"
+    target.parent.mkdir(parents=True)
+    with target.open("wb") as file:
+        write_po(file, catalog)
+    content = two_language_site(tmp_path, "[en, es, eo]")
+    build_site(content, tmp_path / "output", templates=templates)
+    home = text(tmp_path / "output", "eo/index.html")
+    assert 'lang="eo"' in home and "[eo] Need help now?" in home
+    assert dict(ALTERNATE.findall(home)) == {"en": "/", "es": "/es/", "eo": "/eo/", "x-default": "/"}
+    assert "¿Necesita ayuda ahora?" in text(tmp_path / "output", "es/index.html")
+
+
+def test_a_language_without_a_catalog_or_code_is_an_error_naming_the_fix(tmp_path):
+    content = two_language_site(tmp_path, "[en, fr]")
+    result = run_build_py("build", "--content", "content", "--output", "output", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/locales/fr/LC_MESSAGES/messages.po: (template): is missing — the site's languages include 'fr'" \
+        in result.stderr
+    assert not (tmp_path / "output").exists()
+    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages:\n  - en\n  - spanish\n  - en\n")
+    lines = check_problems(tmp_path)
+    assert any(line.startswith("content/site.yaml:4:") and "'spanish' is not a language code" in line for line in lines)
+    assert any(line.startswith("content/site.yaml:5:") and "'en' is listed twice" in line for line in lines)
