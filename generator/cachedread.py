@@ -26,14 +26,15 @@ READ_CHUNK = 250
 
 @with_collector_paused
 def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
-                sources: Sources | None = None, workers: int | None = None) -> stages.CheckResult:
+                sources: Sources | None = None, workers: int | None = None,
+                templates: Path | None = None) -> stages.CheckResult:
     """Load and validate all content in one pass, collecting every problem (as generator.stages does).
 
     With `sources` (the build cache), listing files whose size and modification time (or else bytes)
     are unchanged since the cached read are not parsed again; `sources` is updated in place. Many
     listing files are read on `workers` processes (default: one per core).
     """
-    return stages.gather_site(content, base_url, repository, CachedReader(sources, workers))
+    return stages.gather_site(content, base_url, repository, CachedReader(sources, workers), templates)
 
 
 class CachedReader(stages.Reader):

@@ -75,6 +75,47 @@ def load_languages(codes: tuple[str, ...], templates: Path) -> list[Language]:
             for i, code in enumerate(codes)]
 
 
+def check_catalogs(codes: tuple[str, ...], templates: Path, problems) -> None:
+    """Record, for each language but the source, its missing catalog (an error) and each interface text it lacks
+    (a warning: the English shows there)."""
+    template = _read_catalog(templates / "locales" / f"{DOMAIN}.pot")
+    for code in codes:
+        if code == SOURCE:
+            continue
+        path = catalog_path(templates, code)
+        shown = display_path(path)
+        if not path.is_file():
+            problems.add(shown, 0, "(catalog)", f"is missing — the site's languages include '{code}': add its catalog "
+                         "(see the README's 'Adding a language') or take the language out of content/site.yaml")
+            continue
+        catalog = _read_catalog(path, code)
+        if catalog is None:
+            continue  # the build says why it cannot be read
+        name = Locale.parse(code, sep="-").get_language_name(SOURCE) or code
+        for message in catalog:
+            if message.id and (not message.string or message.fuzzy):
+                problems.add(shown, message.lineno, "(catalog)", f"{_quoted(message.id)} has no {name} text yet — "
+                             "write it in msgstr (and drop any '#, fuzzy' line); until then the English shows",
+                             severity="warning")
+        for message in template or ():
+            if message.id and message.id not in catalog:
+                problems.add(shown, 0, "(catalog)", f"lacks {_quoted(message.id)} — run `make messages` to add the "
+                             "templates' new text, then translate it", severity="warning")
+
+
+def _read_catalog(path: Path, code: str | None = None):
+    try:
+        with path.open("rb") as file:
+            return read_po(file, locale=code.replace("-", "_") if code else None)
+    except (OSError, PoFileError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _quoted(text: str | tuple) -> str:
+    text = text[0] if isinstance(text, tuple) else text
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
 def translations_for(code: str, templates: Path) -> gettext.NullTranslations:
     """Return the interface text of a language: none to look up for the source language."""
     if code == SOURCE:

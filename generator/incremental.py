@@ -159,7 +159,7 @@ class Builder:
         sources = self.sources
         if sources and self.keep_in_memory:  # a failed build leaves the cache in memory as it was
             sources = Sources(sources.key, dict(sources.files), dict(sources.places), dict(sources.articles))
-        result = gather_site(self.content, self.base_url, self.repository, sources, self.workers)
+        result = gather_site(self.content, self.base_url, self.repository, sources, self.workers, self.templates)
         jobs = self._plan(good_site(result, self.strict))
         before = self._output_before()
         kept = self._current_jobs(jobs, before)

@@ -6,7 +6,7 @@ import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -55,6 +55,14 @@ class Term:
     code: str = ""
     timezone: str = ""
     meeting_guide: str = ""  # the Meeting Guide type code with the same meaning, if any
+    translations: tuple[tuple[str, str, str], ...] = ()  # (language code, label, description) in other languages
+
+    def in_language(self, code: str) -> Term:
+        """Return the term as a page in language `code` shows it (its own words where it has none there)."""
+        for language, label, description in self.translations:
+            if language == code:
+                return replace(self, label=label, description=description or self.description)
+        return self
 
 
 @dataclass
@@ -76,6 +84,11 @@ class Taxonomy:
     def by_code(self, section: str) -> dict[str, Term]:
         """Return a section's terms by their code (a state's two letters)."""
         return {term.code: term for term in self.sections[section].values()}
+
+    def in_language(self, code: str) -> Taxonomy:
+        """Return the vocabulary as pages in language `code` show it: each term's label and description there."""
+        return Taxonomy({section: {slug: term.in_language(code) for slug, term in terms.items()}
+                         for section, terms in self.sections.items()})
 
 
 _TYPES = {"text": "str", "date": "datetime.date", "value": "float | int | bool | None", "list": "tuple[str, ...]",

@@ -25,7 +25,7 @@ from .files import Files
 from .geo import render_places
 from .i18n import CatalogProblem, Language, load_languages
 from .load import display_path
-from .model import Listing, Site, Term
+from .model import Listing, Site, Taxonomy, Term
 from .outputdir import MARKER, MARKER_TEXT
 from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
@@ -281,7 +281,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.install_gettext_translations(language.translations, newstyle=True)
     by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
-    env.globals.update(site=site, config=site.config, taxonomy=site.taxonomy, addresses=language.addresses,
+    # The vocabulary in the page's language: the taxonomy's own words are the first language's.
+    taxonomy = site.taxonomy if language.code == site.config.language else site.taxonomy.in_language(language.code)
+    env.globals.update(site=site, config=site.config, taxonomy=taxonomy, addresses=language.addresses,
                        language=language, languages=languages or [language],
                        url=partial(addresses.url, prefix),
                        asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
@@ -296,7 +298,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
-    env.filters.update(date_long=_date_long, term=lambda slug, section: term(site, section, slug),
+    env.filters.update(date_long=_date_long, term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
     return env
 
@@ -308,9 +310,9 @@ def _asset_path(by_name: dict[str, str], name: str) -> str:
     return by_name[name]
 
 
-def term(site: Site, section: str, slug: str) -> Term:
+def term(taxonomy: Taxonomy, section: str, slug: str) -> Term:
     """Return the term of a slug; the blank slug (BLANK_LISTING's) has a blank label."""
-    return site.taxonomy.sections[section][slug] if slug else Term(section, "", "", "")
+    return taxonomy.sections[section][slug] if slug else Term(section, "", "", "")
 
 
 def edit_url(site: Site, listing: Listing) -> str:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from . import validate
 from .crosscheck import check_site
-from .digest import file_digest
+from .digest import DEFAULT_TEMPLATES, file_digest
 from .errors import ContentError, Problem, Problems
 from .files import Files
 from .geo import Gazetteer, place_listings
-from .i18n import known_locale
+from .i18n import check_catalogs, known_locale
 from .load import Found, SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
 from .markup import MarkdownRenderer
 from .model import Site
@@ -61,7 +61,7 @@ def build(content: Path, output: Path, base_url: str | None = None, templates: P
 
     On errors (and with `strict`, on warnings too) raise ContentError and leave output/ untouched.
     """
-    result = gather_site(content, base_url, repository)
+    result = gather_site(content, base_url, repository, templates=templates)
     site = good_site(result, strict)
     jobs = plan_jobs(site, templates)
     write_output(output, render_jobs(jobs, templates))
@@ -130,8 +130,9 @@ class Reader:
 
 
 def gather_site(content: Path, base_url: str | None = None, repository: str | None = None,
-                reader: Reader | None = None) -> CheckResult:
-    """Load and validate all content in one pass, collecting every problem; `reader` reads the files."""
+                reader: Reader | None = None, templates: Path | None = None) -> CheckResult:
+    """Load and validate all content in one pass, collecting every problem; `reader` reads the files, and
+    `templates` hold the catalogs of the site's languages (default: the generator's)."""
     reader = reader or Reader()
     problems = Problems()
     taxonomy_path = content / "taxonomy.yaml"
@@ -151,6 +152,8 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     taxonomy = validate_taxonomy(taxonomy_doc, display_path(taxonomy_path), problems)
     config = validate_config(config_doc, base_url, repository)
     check_config(config_doc, config, display_path(config_path), problems)
+    check_catalogs(config.languages, templates or DEFAULT_TEMPLATES, problems)
+    check_term_languages(taxonomy_doc, taxonomy, config.languages, display_path(taxonomy_path), problems)
     check_editor_schema(content, taxonomy, problems)
     markdown = MarkdownRenderer(config.path_prefix)
     found = find_files(content / "listings", (".yaml", ".yml"), problems, "listing")
@@ -236,6 +239,24 @@ def check_languages(doc, path: str, problems: Problems) -> None:
                          "as es, or one with a region such as pt-BR")
         elif given.index(code) != i:
             problems.add(path, where, "languages", f"'{code}' is listed twice — list each language once")
+
+
+def check_term_languages(doc, taxonomy, languages: tuple[str, ...], path: str, problems: Problems) -> None:
+    """Warn of each term without a label in one of the site's other languages (its own label shows there)."""
+    for code in languages[1:]:
+        for section, terms in taxonomy.sections.items():
+            for term in terms.values():
+                if not any(language == code for language, _, _ in term.translations):
+                    i = _position(doc, section, term.slug)
+                    problems.add(path, doc.line_of((section, i, "slug")), f"{section}[{i}]",
+                                 f"'{term.slug}' has no label in '{code}' — add `translations: {{{code}: {{label: …, "
+                                 "description: …}}` to the term; until then its own label shows", severity="warning")
+
+
+def _position(doc, section: str, slug: str) -> int:
+    """Return the position of a term in its section of taxonomy.yaml."""
+    items = doc.data.get(section) or []
+    return next(i for i, item in enumerate(items) if isinstance(item, dict) and item.get("slug") == slug)
 
 
 NO_CONTACT = ("neither repository nor contact is set, so people who find a mistake have nowhere to send it — add "

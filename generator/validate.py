@@ -93,13 +93,21 @@ def validate_taxonomy(doc: Document, path: str, problems: Problems) -> Taxonomy:
                 continue
             terms[slug] = Term(section, slug, str(item.get("label", slug)), str(item.get("description", "")),
                                str(item.get("code", "")), str(item.get("timezone", "")),
-                               str(item.get("meeting_guide", "")))
+                               str(item.get("meeting_guide", "")), _term_translations(item.get("translations")))
         if section in FILTERED_NAMES and len(terms) > MAX_FILTER_TERMS:
             problems.add(path, doc.line_of((section,)), section,
                          f"has {len(terms)} terms; the directory's filters handle at most {MAX_FILTER_TERMS} per "
                          "section — merge or remove some terms")
         sections[section] = terms
     return Taxonomy(sections)
+
+
+def _term_translations(given: object) -> tuple[tuple[str, str, str], ...]:
+    """Return a term's (language code, label, description) in other languages (the schema checks their shape)."""
+    if not isinstance(given, dict):
+        return ()
+    return tuple((str(code), str(words.get("label", "")), str(words.get("description", "")))
+                 for code, words in given.items() if isinstance(words, dict) and words.get("label"))
 
 
 def validate_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRenderer,

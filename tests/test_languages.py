@@ -107,10 +107,58 @@ def test_a_language_without_a_catalog_or_code_is_an_error_naming_the_fix(tmp_pat
     content = two_language_site(tmp_path, "[en, fr]")
     result = run_build_py("build", "--content", "content", "--output", "output", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "templates/locales/fr/LC_MESSAGES/messages.po: (template): is missing — the site's languages include 'fr'" \
+    assert "templates/locales/fr/LC_MESSAGES/messages.po: (catalog): is missing — the site's languages include 'fr'" \
         in result.stderr
     assert not (tmp_path / "output").exists()
     (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages:\n  - en\n  - spanish\n  - en\n")
     lines = check_problems(tmp_path)
     assert any(line.startswith("content/site.yaml:4:") and "'spanish' is not a language code" in line for line in lines)
     assert any(line.startswith("content/site.yaml:5:") and "'en' is listed twice" in line for line in lines)
+
+
+def test_terms_show_their_words_in_the_pages_language(tmp_path):
+    content = two_language_site(tmp_path)
+    taxonomy = (content / "taxonomy.yaml").read_text(encoding="utf-8")
+    taxonomy = taxonomy.replace("    label: 12-step\n", "    label: 12-step\n    translations:\n"
+                                "      es: {label: Doce pasos, description: Grupos que siguen los doce pasos.}\n", 1)
+    (content / "taxonomy.yaml").write_text(taxonomy, encoding="utf-8")
+    build_site(content, tmp_path / "output")
+    spanish = text(tmp_path / "output", "es/support-types/index.html")
+    english = text(tmp_path / "output", "support-types/index.html")
+    assert ">Doce pasos</a>" in spanish and ">12-step</a>" in english and "Doce pasos" not in english
+    assert "Grupos que siguen los doce pasos." in spanish
+    card = text(tmp_path / "output", "es/listings/hartford-tuesday/index.html")
+    assert ">Doce pasos</a>" in card
+
+
+def test_check_names_each_term_and_text_a_language_lacks(tmp_path):
+    content = two_language_site(tmp_path)
+    lines = run_build_py("check", "--content", "content", cwd=tmp_path).stderr.splitlines()
+    kinds = [line for line in lines if "kinds[" in line]
+    assert kinds[0].startswith("content/taxonomy.yaml:") and "'local-group' has no label in 'es'" in kinds[0]
+    assert len([line for line in lines if "has no label in 'es'" in line]) == sum(
+        len(terms) for terms in yaml_sections(content))
+    assert run_build_py("check", "--strict", "--content", "content", cwd=tmp_path).returncode == 1
+
+
+def yaml_sections(content: Path) -> list:
+    import yaml
+
+    return [terms for terms in yaml.safe_load((content / "taxonomy.yaml").read_text(encoding="utf-8")).values()]
+
+
+def test_a_catalog_lacking_text_is_warned_of_at_its_line(tmp_path):
+    from generator.errors import Problems
+    from generator.i18n import check_catalogs
+
+    locales = tmp_path / "locales"
+    (locales / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "messages.pot").write_text('msgid "Search"\nmsgstr ""\n\nmsgid "Directory"\nmsgstr ""\n\n'
+                                          'msgid "New text"\nmsgstr ""\n', encoding="utf-8")
+    (locales / "es" / "LC_MESSAGES" / "messages.po").write_text(
+        'msgid "Search"\nmsgstr "Buscar"\n\nmsgid "Directory"\nmsgstr ""\n', encoding="utf-8")
+    problems = Problems()
+    check_catalogs(("en", "es"), tmp_path, problems)
+    found = [(p.line, p.message.split(" — ")[0]) for p in problems.items]
+    assert found == [(4, "'Directory' has no Spanish text yet"), (0, "lacks 'New text'")]
+    assert all(p.severity == "warning" for p in problems.items)
