@@ -50,10 +50,19 @@ class Language:
         return Locale.parse(self.code, sep="-")
 
     @property
+    def weekdays(self) -> list[str]:
+        """Return the names of the days of the week in the language, Sunday first, capitalized as in a list."""
+        wide = self.locale.days["format"]["wide"]  # Monday is 0
+        return [_capitalized(wide[(day + 6) % 7]) for day in range(7)]
+
+    @property
     def name(self) -> str:
         """Return the language's name in itself, as a language switch shows it: 'English', 'Español'."""
-        name = self.locale.get_display_name(self.locale) or self.code
-        return name[:1].upper() + name[1:]
+        return _capitalized(self.locale.get_display_name(self.locale) or self.code)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def known_locale(code: str) -> bool:
@@ -93,7 +102,8 @@ def check_catalogs(codes: tuple[str, ...], templates: Path, problems) -> None:
             continue  # the build says why it cannot be read
         name = Locale.parse(code, sep="-").get_language_name(SOURCE) or code
         for message in catalog:
-            if message.id and (not message.string or message.fuzzy):
+            strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+            if message.id and (not all(strings) or message.fuzzy):
                 problems.add(shown, message.lineno, "(catalog)", f"{_quoted(message.id)} has no {name} text yet — "
                              "write it in msgstr (and drop any '#, fuzzy' line); until then the English shows",
                              severity="warning")

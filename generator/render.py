@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 from typing import Callable, Iterator
 
+from babel.numbers import format_decimal
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateRuntimeError, TemplateSyntaxError)
 
@@ -25,7 +26,7 @@ from .files import Files
 from .geo import render_places
 from .i18n import CatalogProblem, Language, load_languages
 from .load import display_path
-from .model import Listing, Site, Taxonomy, Term
+from .model import DAYS, Listing, Site, Taxonomy, Term
 from .outputdir import MARKER, MARKER_TEXT
 from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
@@ -38,7 +39,7 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES
 # What the search script's card is drawn from (the <template id="card-template"> of the directory): a listing
 # with every part of a card present and empty, so the card's markup is written once, in macros.html.
 BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", summary="", imported=None,
-                                last_verified=datetime.date.min, schedule=[SimpleNamespace(day_label="")],
+                                last_verified=datetime.date.min, schedule=[SimpleNamespace(day="")],
                                 support_types=[""])
 
 FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
@@ -298,6 +299,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
+    env.filters.update(translated=language.translations.gettext)  # text marked in the code (vocabulary.N_)
+    env.globals.update(weekdays=language.weekdays)
+    env.filters.update(weekday=lambda day: language.weekdays[DAYS.index(day)] if day else "",  # 'monday' → 'Monday'
+                       number=lambda n: format_decimal(n, locale=language.locale))
     env.filters.update(date_long=_date_long, term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
     return env

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(text: str) -> str:
+    """Mark interface text for the catalogs (`make messages`); templates translate it where they show it."""
+    return text
+
+
 @dataclass(frozen=True)
 class Section:
     """One vocabulary section."""
@@ -29,15 +34,15 @@ class Section:
 
 
 SECTIONS = (
-    Section("kinds", "kind", "kind", "Kind", "kind", folder="kinds", heading="Kinds of support"),
-    Section("formats", "format", "format", "Format", "format", also=("schedule.format",)),
-    Section("support_types", "support_types", "support type", "Support type", "type", folder="support-types",
-            heading="Support types"),
-    Section("audiences", "audience", "audience", "Especially for", "audience"),
-    Section("meeting_types", "schedule.types", "meeting type"),
-    Section("languages", "languages", "language", "Language", "language"),
-    Section("costs", "cost", "cost", "Cost", "cost"),
-    Section("regions", "location.region", "region", by_code=True, folder="regions", heading="Regions"),
+    Section("kinds", "kind", N_("kind"), N_("Kind"), "kind", folder="kinds", heading=N_("Kinds of support")),
+    Section("formats", "format", N_("format"), N_("Format"), "format", also=("schedule.format",)),
+    Section("support_types", "support_types", N_("support type"), N_("Support type"), "type", folder="support-types",
+            heading=N_("Support types")),
+    Section("audiences", "audience", N_("audience"), N_("Especially for"), "audience"),
+    Section("meeting_types", "schedule.types", N_("meeting type")),
+    Section("languages", "languages", N_("language"), N_("Language"), "language"),
+    Section("costs", "cost", N_("cost"), N_("Cost"), "cost"),
+    Section("regions", "location.region", N_("region"), by_code=True, folder="regions", heading=N_("Regions")),
 )
 BY_NAME = {section.name: section for section in SECTIONS}
 SECTION_NAMES = tuple(BY_NAME)
