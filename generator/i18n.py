@@ -8,20 +8,25 @@ under its code (/es/directory/).
 """
 from __future__ import annotations
 
+import datetime
 import gettext
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from .addresses import Addresses, language_root
 from .load import display_path
+from .model import TIMEZONE_LABELS
 
 SOURCE = "en"  # the language the templates and code are written in: it needs no catalog
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")  # not the C library's: its month names follow the machine's locale
 DOMAIN = "messages"
 
 
@@ -54,6 +59,21 @@ class Language:
         """Return the names of the days of the week in the language, Sunday first, capitalized as in a list."""
         wide = self.locale.days["format"]["wide"]  # Monday is 0
         return [_capitalized(wide[(day + 6) % 7]) for day in range(7)]
+
+    def date_long(self, day: datetime.date) -> str:
+        """Return a date written out: '3 December 2026' in English, '3 de diciembre de 2026' in Spanish."""
+        if self.code == SOURCE:
+            return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+        return format_date(day, "long", locale=self.locale)
+
+    def zone_name(self, zone: str) -> str:
+        """Return a time zone's name as people say it ('Eastern Time', 'hora oriental'); its ID when unknown."""
+        if self.code == SOURCE:
+            return TIMEZONE_LABELS.get(zone, zone)
+        try:
+            return get_timezone_name(zone, "long", locale=self.locale, zone_variant="generic")
+        except LookupError:
+            return zone
 
     @property
     def name(self) -> str:

@@ -239,6 +239,12 @@ class SiteConfig:
     branch: str = "main"
     contact: str = ""  # an email address or an https:// page where corrections go when there is no repository
     directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
+    # The title, tagline and description in the site's other languages: {code: {setting: words}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def in_language(self, code: str) -> SiteConfig:
+        """Return the settings as pages in language `code` show them (its own words where it has none there)."""
+        return replace(self, **self.translations[code]) if code in self.translations else self
 
     @property
     def language(self) -> str:

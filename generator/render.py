@@ -80,10 +80,9 @@ class Job:
     site_wide: bool = False  # makes files about the whole site (not pages of one listing, term or article)
 
 
-def _date_long(day: datetime.date | str) -> str:
-    """Return '3 December 2026' for a date or a YYYY-MM-DD text (as an import's dates are kept)."""
-    day = datetime.date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day.day} {day:%B %Y}"
+def _as_date(day: datetime.date | str) -> datetime.date:
+    """Return a date given as one or as a YYYY-MM-DD text (as an import's dates are kept)."""
+    return datetime.date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def render_site(site: Site, templates: Path | None = None) -> Files:
@@ -284,7 +283,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     prefix = site.config.path_prefix
     # The vocabulary in the page's language: the taxonomy's own words are the first language's.
     taxonomy = site.taxonomy if language.code == site.config.language else site.taxonomy.in_language(language.code)
-    env.globals.update(site=site, config=site.config, taxonomy=taxonomy, addresses=language.addresses,
+    env.globals.update(site=site, config=site.config.in_language(language.code), taxonomy=taxonomy,
+                       addresses=language.addresses,
                        language=language, languages=languages or [language],
                        url=partial(addresses.url, prefix),
                        asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
@@ -303,7 +303,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.globals.update(weekdays=language.weekdays)
     env.filters.update(weekday=lambda day: language.weekdays[DAYS.index(day)] if day else "",  # 'monday' → 'Monday'
                        number=lambda n: format_decimal(n, locale=language.locale))
-    env.filters.update(date_long=_date_long, term=lambda slug, section: term(taxonomy, section, slug),
+    env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name,
+                       term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
     return env
 

@@ -214,6 +214,7 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
                      f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
                      "(edit and report links need GitHub), or leave it out", severity="warning")
     check_languages(doc, path, problems)
+    check_setting_translations(doc, config, path, problems)
     contact = doc.data.get("contact") if doc else None
     if contact and not config.contact:
         problems.add(path, doc.line_of(("contact",)), "contact",
@@ -239,6 +240,35 @@ def check_languages(doc, path: str, problems: Problems) -> None:
                          "as es, or one with a region such as pt-BR")
         elif given.index(code) != i:
             problems.add(path, where, "languages", f"'{code}' is listed twice — list each language once")
+
+
+def check_setting_translations(doc, config, path: str, problems: Problems) -> None:
+    """Record `translations:` of site.yaml that name no language of the site or a setting that is not translated,
+    and warn of a title, tagline or description that one of the site's other languages lacks."""
+    given = doc.data.get("translations") if doc else None
+    if given is None:
+        return
+    settings = ", ".join(validate.TRANSLATED_SETTINGS)
+    if not isinstance(given, dict):
+        problems.add(path, doc.line_of(("translations",)), "translations", "must give each language's settings, "
+                     f"e.g. `translations: {{es: {{tagline: …}}}}` — the settings that can be translated: {settings}")
+        return
+    for code, words in given.items():
+        line = doc.line_of(("translations", code))
+        if code not in config.languages:
+            problems.add(path, line, "translations", f"'{code}' is not one of the site's languages "
+                         f"({', '.join(config.languages)}) — add it to `languages:` or remove its settings",
+                         severity="warning")
+        for key in words if isinstance(words, dict) else ():
+            if key not in validate.TRANSLATED_SETTINGS:
+                problems.add(path, doc.line_of(("translations", code, key)), f"translations.{code}.{key}",
+                             f"'{key}' cannot be translated here — use one of: {settings}")
+    for code in config.languages[1:]:
+        for key in validate.TRANSLATED_SETTINGS:
+            if getattr(config, key) and key not in config.translations.get(code, {}):
+                problems.add(path, doc.line_of((key,)), key, f"has no '{code}' version — add it under "
+                             f"`translations: {{{code}: {{{key}: …}}}}`; until then its own words show",
+                             severity="warning")
 
 
 def check_term_languages(doc, taxonomy, languages: tuple[str, ...], path: str, problems: Problems) -> None:

@@ -37,7 +37,19 @@ def validate_config(doc: Document | None, base_url: str | None, repository: str 
     return SiteConfig(title=str(data.get("title", "Peer Support Directory")), tagline=str(data.get("tagline", "")),
                       description=str(data.get("description", "")), base_url=url or "/",
                       languages=languages_of(data), repository=github_repository(repository),
-                      branch=str(data.get("branch") or "main"), contact=contact_address(str(data.get("contact") or "")))
+                      branch=str(data.get("branch") or "main"), contact=contact_address(str(data.get("contact") or "")),
+                      translations=config_translations(data.get("translations")))
+
+
+TRANSLATED_SETTINGS = ("title", "tagline", "description")
+
+
+def config_translations(given: object) -> dict[str, dict[str, str]]:
+    """Return site.yaml's `translations:` ({code: {title, tagline, description}}), leaving out what is not text."""
+    if not isinstance(given, dict):
+        return {}
+    return {str(code): {key: str(words[key]) for key in TRANSLATED_SETTINGS if isinstance(words.get(key), str)}
+            for code, words in given.items() if isinstance(words, dict)}
 
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")

@@ -19,7 +19,8 @@ def two_language_site(project: Path, languages: str = "[en, es]") -> Path:
     content = new_content(project)
     write_sample_site(content)
     with (content / "site.yaml").open("a", encoding="utf-8") as file:
-        file.write(f"languages: {languages}\n")
+        file.write(f"languages: {languages}\ntagline: Find a fictional group\n"
+                   "translations:\n  es: {tagline: Encuentre un grupo ficticio}\n")
     return content
 
 
@@ -67,6 +68,18 @@ def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
     assert (built / "es" / "listings" / "hartford-tuesday" / "meetings.ics").is_file()
 
 
+def test_spanish_pages_write_dates_days_zones_and_settings_in_spanish(built):
+    listing = text(built, "es/listings/hartford-tuesday/index.html")
+    assert '<th scope="row">Martes</th>' in listing and "hora oriental" in listing
+    assert re.search(r'<time datetime="2026-01-05">5 de enero de 2026</time>', listing)
+    english = text(built, "listings/hartford-tuesday/index.html")
+    assert '<th scope="row">Tuesday</th>' in english and "Eastern Time" in english and ">5 January 2026<" in english
+    assert '<h1 id="home-title">Encuentre un grupo ficticio</h1>' in text(built, "es/index.html")
+    assert '<h1 id="home-title">Find a fictional group</h1>' in text(built, "index.html")
+    directory = text(built, "es/directory/index.html")
+    assert "<legend>Forma de apoyo</legend>" in directory and "Más filtros: tipo de apoyo, forma de apoyo" in directory
+
+
 def test_the_sitemap_lists_both_languages(built):
     sitemap = text(built, "sitemap.xml")
     assert "<loc>/directory/</loc>" in sitemap and "<loc>/es/directory/</loc>" in sitemap
@@ -110,15 +123,31 @@ def test_a_language_without_a_catalog_or_code_is_an_error_naming_the_fix(tmp_pat
     assert "templates/locales/fr/LC_MESSAGES/messages.po: (catalog): is missing — the site's languages include 'fr'" \
         in result.stderr
     assert not (tmp_path / "output").exists()
-    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages:\n  - en\n  - spanish\n  - en\n")
+    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages:\n  - en\n  - spanish\n  - en\n"
+                                       "tagline: Find help\ntranslations:\n  fr: {tagline: Trouver}\n  en: {motto: x}\n")
     lines = check_problems(tmp_path)
     assert any(line.startswith("content/site.yaml:4:") and "'spanish' is not a language code" in line for line in lines)
     assert any(line.startswith("content/site.yaml:5:") and "'en' is listed twice" in line for line in lines)
+    assert any(line.startswith("content/site.yaml:8: warning:") and "'fr' is not one of the site's languages" in line
+               for line in lines)
+    assert any(line.startswith("content/site.yaml:9:") and "'motto' cannot be translated here" in line for line in lines)
+
+
+def without_translations(content: Path) -> str:
+    """Return the starter taxonomy with no term's translations, as a site that has not written them yet."""
+    path = content / "taxonomy.yaml"
+    lines, kept, inside = path.read_text(encoding="utf-8").splitlines(keepends=True), [], False
+    for line in lines:
+        inside = line == "    translations:\n" or (inside and line.startswith("      "))
+        if not inside:
+            kept.append(line)
+    path.write_text("".join(kept), encoding="utf-8")
+    return "".join(kept)
 
 
 def test_terms_show_their_words_in_the_pages_language(tmp_path):
     content = two_language_site(tmp_path)
-    taxonomy = (content / "taxonomy.yaml").read_text(encoding="utf-8")
+    taxonomy = without_translations(content)
     taxonomy = taxonomy.replace("    label: 12-step\n", "    label: 12-step\n    translations:\n"
                                 "      es: {label: Doce pasos, description: Grupos que siguen los doce pasos.}\n", 1)
     (content / "taxonomy.yaml").write_text(taxonomy, encoding="utf-8")
@@ -133,6 +162,8 @@ def test_terms_show_their_words_in_the_pages_language(tmp_path):
 
 def test_check_names_each_term_and_text_a_language_lacks(tmp_path):
     content = two_language_site(tmp_path)
+    assert "has no label" not in run_build_py("check", "--content", "content", cwd=tmp_path).stderr  # the starter's
+    without_translations(content)
     lines = run_build_py("check", "--content", "content", cwd=tmp_path).stderr.splitlines()
     kinds = [line for line in lines if "kinds[" in line]
     assert kinds[0].startswith("content/taxonomy.yaml:") and "'local-group' has no label in 'es'" in kinds[0]
