@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 import gettext
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_timezone_name
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
@@ -144,6 +146,49 @@ def _read_catalog(path: Path, code: str | None = None):
 def _quoted(text: str | tuple) -> str:
     text = text[0] if isinstance(text, tuple) else text
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def script_text(language: Language, templates: Path) -> str:
+    """Return the JSON the scripts of a page in `language` read their text from (text.js): each text of
+    templates/static/*.js in the language, a plural as its forms by CLDR category; '' for English."""
+    if language.code == SOURCE:
+        return ""
+    table: dict[str, str | dict[str, str]] = {}
+    categories = _plural_categories(language.locale)
+    for message in script_messages(templates):
+        if isinstance(message, tuple):
+            forms = [language.translations.ngettext(*message, n) for n in _plural_samples(language.locale)]
+            table[message[0]] = dict(zip(categories, forms))
+        else:
+            table[message] = language.translations.gettext(message)
+    # In an HTML <script> element, '</' would end it: JSON allows the escape.
+    return json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+
+
+def script_messages(templates: Path) -> list[str | tuple[str, str]]:
+    """Return the text the scripts of templates/static/ mark: _("…") and ngettext("…", "…", n)."""
+    found: dict[str | tuple[str, str], None] = {}
+    for path in sorted((templates / "static").glob("*.js")):
+        with path.open("rb") as file:
+            for _, message, _, _ in extract("javascript", file, keywords=SCRIPT_KEYWORDS):
+                found[message] = None
+    return list(found)
+
+
+SCRIPT_KEYWORDS = {"_": None, "ngettext": (1, 2)}
+
+
+def _plural_categories(locale: Locale) -> list[str]:
+    """Return the language's CLDR plural categories in the order of its gettext forms (Babel's order)."""
+    return [tag for tag in ("zero", "one", "two", "few", "many") if tag in locale.plural_form.tags] + ["other"]
+
+
+def _plural_samples(locale: Locale) -> list[int]:
+    """Return a number of each plural category, in the order of _plural_categories."""
+    samples = {}
+    for n in (*range(0, 200), 1_000_000):
+        samples.setdefault(locale.plural_form(n), n)
+    return [samples[tag] for tag in _plural_categories(locale)]
 
 
 def translations_for(code: str, templates: Path) -> gettext.NullTranslations:

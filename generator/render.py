@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from babel.numbers import format_decimal
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateRuntimeError, TemplateSyntaxError)
+from markupsafe import Markup
 
 from . import addresses
 from .addresses import ADDRESSES, FACET_FOLDERS, Addresses, output_file
@@ -24,7 +25,7 @@ from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import site_constants
 from .files import Files
 from .geo import render_places
-from .i18n import CatalogProblem, Language, load_languages
+from .i18n import CatalogProblem, Language, load_languages, script_text
 from .load import display_path
 from .model import DAYS, Listing, Site, Taxonomy, Term
 from .outputdir import MARKER, MARKER_TEXT
@@ -232,17 +233,19 @@ _LOCAL_IMPORT = re.compile(rb'''(from\s+["']\./)([A-Za-z0-9_-]+\.js)(["'])''')
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
     """Return {output path: (logical name, bytes)}; CSS and JS get content-hash names for long caching.
 
-    A JavaScript module that imports one beside it (`from "./x.js"`) has the import rewritten to that
-    module's hashed name, and is hashed after it, so a change to the imported module renames both.
+    A JavaScript module that imports others beside it (`from "./x.js"`) has the imports rewritten to their
+    hashed names, and is hashed after them, so a change to an imported module renames every module that
+    imports it, directly or not.
     """
     assets = {}
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    importers = [p for p in files if p.suffix == ".js" and _LOCAL_IMPORT.search(p.read_bytes())]
+    imports = {p: [m.group(2).decode() for m in _LOCAL_IMPORT.finditer(p.read_bytes())] for p in files
+               if p.suffix == ".js"}
     hashed: dict[str, str] = {}  # "x.js" -> "x.<digest>.js", for the rewritten imports
-    for path in [p for p in files if p not in importers] + importers:
+    for path in _in_import_order(files, imports, folder):
         name = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        if path in importers:
+        if imports.get(path):
             data = _LOCAL_IMPORT.sub(lambda m: m.group(1) + _imported(hashed, m.group(2), name).encode() + m.group(3), data)
         if path.suffix in (".css", ".js", ".svg"):
             digest = hashlib.sha256(data).hexdigest()[:10]
@@ -256,12 +259,27 @@ def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
     return assets
 
 
+def _in_import_order(files: list[Path], imports: dict[Path, list[str]], folder: Path) -> list[Path]:
+    """Return the files with every module after the modules it imports (those that import nothing first)."""
+    done = [p for p in files if not imports.get(p)]
+    names = {p.relative_to(folder).as_posix() for p in done}
+    waiting = [p for p in files if imports.get(p)]
+    while waiting:
+        ready = [p for p in waiting if all(name in names for name in imports[p])]
+        if not ready:  # a module imports one that is missing, or modules import each other
+            return done + waiting  # _imported names the first import it cannot resolve
+        done += ready
+        names |= {p.relative_to(folder).as_posix() for p in ready}
+        waiting = [p for p in waiting if p not in ready]
+    return done
+
+
 def _imported(hashed: dict[str, str], target: bytes, importer: str) -> str:
-    """Return the hashed file name of a module another imports (it must be one that imports nothing itself)."""
+    """Return the hashed file name of a module another imports."""
     name = target.decode()
     if name not in hashed:
         raise TemplateProblem(f"templates/static/{importer}", 1, f"imports ./{name}, which is not a module of "
-                              "static/ that imports nothing itself — put what both need in such a module")
+                              "static/, or is one that imports this one back — fix the import")
     return hashed[name]
 
 
@@ -300,7 +318,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
     env.filters.update(translated=language.translations.gettext)  # text marked in the code (vocabulary.N_)
-    env.globals.update(weekdays=language.weekdays)
+    env.globals.update(weekdays=language.weekdays, ui_text=Markup(script_text(language, templates)))
     env.filters.update(weekday=lambda day: language.weekdays[DAYS.index(day)] if day else "",  # 'monday' → 'Monday'
                        number=lambda n: format_decimal(n, locale=language.locale))
     env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name,

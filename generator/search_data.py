@@ -142,6 +142,8 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
              "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
              "vocabulary": _vocabulary(site), "scopes": scopes, "articles": url(prefix, articles_path),
              "places": url(prefix, ADDRESSES.places_folder())}
+    if len(site.config.languages) > 1:
+        index["labels"] = _labels(site)
     files.append((output_file(ADDRESSES.search_index()), compact_json(index)))
     return files
 
@@ -149,6 +151,15 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
 def _grow(boxes: dict[str, list[float]], scope: str, lat: float, lng: float) -> None:
     box = boxes.setdefault(scope, [lat, lng, lat, lng])
     box[0], box[1], box[2], box[3] = min(box[0], lat), min(box[1], lng), max(box[2], lat), max(box[3], lng)
+
+
+def _labels(site: Site) -> dict[str, dict[str, list[str]]]:
+    """Return each other language's labels of the terms, in the vocabulary's order: {code: {section: [label]}}."""
+    labels = {}
+    for code in site.config.languages[1:]:
+        taxonomy = site.taxonomy.in_language(code)
+        labels[code] = {name: [t.label for t in terms.values()] for name, terms in taxonomy.sections.items()}
+    return labels
 
 
 def _vocabulary(site: Site) -> dict[str, list]:

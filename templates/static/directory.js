@@ -1,4 +1,5 @@
 import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, zoneName } from "./meeting-times.js";
+import { LANG, _, ngettext } from "./text.js";
 
 // Live search and filters for the directory page. Progressive enhancement: without this script
 // the page lists the listings (up to 1,000) and links to the browse pages. Everything runs in this page: the
@@ -198,7 +199,7 @@ async function resolveOrigin(state) {
   const zip = text.match(/^(\d{5})(?:-\d{4})?$/);
   if (zip) {
     const table = await fetchJson(`${index.places}zip/${zip[1].slice(0, 3)}.json`, placeCache).catch(() => ({}));
-    return table[zip[1]] ? { point: table[zip[1]], label: `ZIP code ${zip[1]}` } : { missing: text };
+    return table[zip[1]] ? { point: table[zip[1]], label: _("ZIP code %(zip)s", { zip: zip[1] }) } : { missing: text };
   }
   const match = text.match(/^(.+?)(?:,\s*|\s+)([A-Za-z]{2})$/);
   const city = fold(match ? match[1] : text).trim();
@@ -218,7 +219,8 @@ function titleCase(text) {
 
 // ---------------------------------------------------------------- meeting times
 
-const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const shortWeekday = new Intl.DateTimeFormat(LANG, { weekday: "short", timeZone: "UTC" });
+const SHORT_DAYS = Array.from({ length: 7 }, (unused, day) => shortWeekday.format(Date.UTC(2023, 0, 1 + day)));
 let runNow = new Date(); // one "now" per run, so every card and the sort agree
 
 // Return the record's next meeting (meeting-times.js), worked out once per run.
@@ -255,13 +257,15 @@ function weeklyText(record) {
   const meetings = record.schedule;
   if (!meetings.length) return "";
   if (meetings.length <= 3) {
-    return "Meets " + meetings.map(([day, start, end, zone]) => {
+    const times = meetings.map(([day, start, end, zone]) => {
       const name = zoneName(zone, runNow);
       return `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""}${name ? ` ${name}` : ""}`;
     }).join("; ");
+    return _("Meets %(times)s", { times });
   }
   const days = [...new Set(meetings.map(([day]) => day))].sort();
-  return `Meets ${meetings.length} times a week: ${days.map((day) => SHORT_DAYS[day]).join(", ")}`;
+  return ngettext("Meets %(num)s time a week: %(days)s", "Meets %(num)s times a week: %(days)s", meetings.length,
+    { days: days.map((day) => SHORT_DAYS[day]).join(", ") });
 }
 
 // ---------------------------------------------------------------- filtering, counting, sorting
@@ -421,7 +425,7 @@ function label(section, position) {
 }
 
 function milesText(miles) {
-  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles`;
+  return _("%(miles)s miles", { miles: miles < 10 ? miles.toLocaleString(LANG, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : Math.round(miles).toLocaleString(LANG) });
 }
 
 // The card is macros.html's, drawn empty into the page's <template id="card-template">: each is a copy, filled.
@@ -442,7 +446,7 @@ function fillCopies(box, values, fill) {
 function renderCard(record) {
   const place = [record.city, record.region].filter(Boolean).join(", ");
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
-  const distance = record.distance != null && !record.remote ? `${milesText(record.distance)} away` : "";
+  const distance = record.distance != null && !record.remote ? _("%(distance)s away", { distance: milesText(record.distance) }) : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
   const weekly = weeklyText(record);
   const item = CARD_ITEM.cloneNode(true);
@@ -474,7 +478,9 @@ function cardList(records) {
 }
 
 function moreButton(more) {
-  return more ? `<p><button type="button" class="button secondary" id="show-more">Show ${Math.min(more, PAGE_SIZE)} more of ${more} remaining</button></p>` : "";
+  if (!more) return "";
+  const words = _("Show %(count)s more of %(remaining)s remaining", { count: Math.min(more, PAGE_SIZE), remaining: more });
+  return `<p><button type="button" class="button secondary" id="show-more">${escapeHtml(words)}</button></p>`;
 }
 
 // Render the results. With a place, honestly: what is in person within the distance first (nearest first,
@@ -484,7 +490,8 @@ function renderResults(results, compare, origin, state) {
   if (!origin) {
     if (!results.length) {
       renderedKey = "";
-      resultsBox.innerHTML = `<p class="empty">No listings match all of these filters. Try removing a filter, widening the distance, or including online options.</p>`;
+      const words = _("No listings match all of these filters. Try removing a filter, widening the distance, or including online options.");
+      resultsBox.innerHTML = `<p class="empty">${escapeHtml(words)}</p>`;
       return;
     }
     const visible = topResults(results, compare, shown);
@@ -503,17 +510,20 @@ function renderResults(results, compare, origin, state) {
     results.length, ...nearShown.concat(onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
   if (key === renderedKey) return;
   renderedKey = key;
-  const within = `within ${state.radius} miles of ${origin.label}`;
+  const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
   let html = "";
   if (state.online !== "only") {
-    html += `<section class="results-section" aria-labelledby="near-title"><h3 id="near-title">In person ${escapeHtml(within)} (${near.length})</h3>`;
-    html += near.length ? cardList(nearShown)
-      : `<p class="results-note">Nothing in person ${escapeHtml(within)} matches.</p><div id="nearest"></div>`;
+    const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
+    const none = _("Nothing in person %(within)s matches.", { within });
+    html += `<section class="results-section" aria-labelledby="near-title"><h3 id="near-title">${escapeHtml(title)}</h3>`;
+    html += near.length ? cardList(nearShown) : `<p class="results-note">${escapeHtml(none)}</p><div id="nearest"></div>`;
     html += "</section>";
   }
   if (state.online !== "exclude" && (online.length || state.online === "only")) {
-    html += `<section class="results-section" aria-labelledby="online-title"><h3 id="online-title">Online and by phone, from anywhere (${online.length})</h3>`;
-    html += online.length ? cardList(onlineShown) : `<p class="results-note">No online options match.</p>`;
+    const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
+    const none = _("No online options match.");
+    html += `<section class="results-section" aria-labelledby="online-title"><h3 id="online-title">${escapeHtml(title)}</h3>`;
+    html += online.length ? cardList(onlineShown) : `<p class="results-note">${escapeHtml(none)}</p>`;
     html += "</section>";
   }
   resultsBox.innerHTML = html + moreButton(results.length - nearShown.length - onlineShown.length);
@@ -534,7 +544,8 @@ async function findNearest(state, origin, id) {
     const nearest = topResults(found, SORTS.distance, 5);
     const box = document.getElementById("nearest");
     if (!box) return;
-    box.innerHTML = `<p class="results-note">The nearest in person, farther away:</p>${cardList(nearest)}`;
+    const words = _("The nearest in person, farther away:");
+    box.innerHTML = `<p class="results-note">${escapeHtml(words)}</p>${cardList(nearest)}`;
     return;
   }
 }
@@ -565,7 +576,8 @@ function renderArticles(state) {
     const text = fold([title, summary, tags.join(" ")].join(" "));
     return tokens.every((t) => text.includes(t));
   });
-  articleBox.innerHTML = found.length ? `<h3>Articles</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
+  const title = _("Articles");
+  articleBox.innerHTML = found.length ? `<h3>${escapeHtml(title)}</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
     `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/"${LINK_ATTRS}>${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
 }
 
@@ -578,7 +590,7 @@ function fillCities(records, state) {
   citiesFor = { records, region: state.region };
   const cities = [...new Set(records.filter((r) => r.region === state.region && r.city).map((r) => r.city))].sort();
   select.disabled = !state.region;
-  const options = [new Option("Any city", "")].concat(cities.map((c) => new Option(c, c)));
+  const options = [new Option(_("Any city"), "")].concat(cities.map((c) => new Option(c, c)));
   if (state.city && !cities.some((c) => fold(c) === fold(state.city))) options.push(new Option(state.city, state.city));
   select.replaceChildren(...options);
   select.value = options.find((o) => fold(o.value) === fold(state.city))?.value ?? "";
@@ -595,11 +607,13 @@ function vocabLabel(section, slug) {
 function chipList(state) {
   const chips = [];
   if (state.q.trim()) chips.push(["q", "", `“${state.q.trim()}”`]);
-  if (state.place.trim() || state.at) chips.push(["place", "", `Within ${state.radius} miles of ${state.at ? "your location" : state.place.trim()}`]);
+  if (state.place.trim() || state.at) {
+    chips.push(["place", "", _("Within %(radius)s miles of %(place)s", { radius: state.radius, place: state.at ? _("your location") : state.place.trim() })]);
+  }
   if (state.region) chips.push(["region", "", vocabLabel("regions", state.region)]);
   if (state.city) chips.push(["city", "", state.city]);
-  if (state.online !== "include") chips.push(["online", "", state.online === "only" ? "Online only" : "In person only"]);
-  if (state.today) chips.push(["today", "", "Meets today"]);
+  if (state.online !== "include") chips.push(["online", "", state.online === "only" ? _("Online only") : _("In person only")]);
+  if (state.today) chips.push(["today", "", _("Meets today")]);
   for (const [name, section] of FACETS) {
     for (const value of state[name]) chips.push([name, value, section ? vocabLabel(section, value) : DAY_NAMES[Number(value)]]);
   }
@@ -608,8 +622,10 @@ function chipList(state) {
 
 function renderChips(state) {
   const chips = chipList(state);
-  chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">: remove this filter</span></button></li>`).join("") +
-    (chips.length > 1 ? `<li><button type="reset" class="chip chip-clear" id="f-clear">Clear all</button></li>` : "");
+  const removeWords = _(": remove this filter");
+  const clearAll = _("Clear all");
+  chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">${escapeHtml(removeWords)}</span></button></li>`).join("") +
+    (chips.length > 1 ? `<li><button type="reset" class="chip chip-clear" id="f-clear">${escapeHtml(clearAll)}</button></li>` : "");
   const inPanel = chips.filter(([name]) => name !== "q" && name !== "place").length;
   activeCount.textContent = inPanel ? ` (${inPanel} in use)` : "";
 }
@@ -672,8 +688,8 @@ async function run(state) {
   // On a phone the results' headings and the chip name the place: this line is shown there only when it
   // says something is wrong (it is still read out).
   placeStatus.classList.toggle("ok", Boolean(origin && !origin.missing));
-  if (origin && origin.missing) placeStatus.textContent = `We could not find “${origin.missing}”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.`;
-  else if (origin) placeStatus.textContent = `Showing distances from ${origin.label}.`;
+  if (origin && origin.missing) placeStatus.textContent = _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.", { place: origin.missing });
+  else if (origin) placeStatus.textContent = _("Showing distances from %(place)s.", { place: origin.label });
   else placeStatus.textContent = "";
   const usable = origin && origin.point ? origin : null;
   const scopes = scopesFor(state, usable);
@@ -711,15 +727,17 @@ function show(records, state, origin, { complete, countsComplete }) {
   fillCities(records, state);
   renderResults(results, sortFor(state), origin, state);
   renderArticles(state);
-  heading.textContent = "Results";
-  const noun = results.length === 1 ? "listing" : "listings";
-  announce(complete ? `${results.length} ${noun} found` : `${results.length} ${noun} so far; loading more…`);
-  showButton.textContent = results.length ? `Show ${results.length} ${results.length === 1 ? "result" : "results"}` : "Show results (none match)";
+  heading.textContent = _("Results");
+  announce(complete ? ngettext("%(num)s listing found", "%(num)s listings found", results.length)
+    : ngettext("%(num)s listing so far; loading more…", "%(num)s listings so far; loading more…", results.length));
+  showButton.textContent = results.length ? ngettext("Show %(num)s result", "Show %(num)s results", results.length)
+    : _("Show results (none match)");
   renderChips(state);
   if (complete && origin && state.online !== "only" && !results.some((r) => !r.remote)) findNearest(state, origin, id).catch(showFailure);
   if (complete && !results.length && state.q.trim() && !origin) {
     queryAsPlace(state, false).then((moved) => {
-      if (moved && id === runId) update(false).then(() => { placeStatus.textContent = `No listing mentions “${state.q.trim()}”, so these are near it. ${placeStatus.textContent}`; });
+      const near = _("No listing mentions “%(words)s”, so these are near it.", { words: state.q.trim() });
+      if (moved && id === runId) update(false).then(() => { placeStatus.textContent = `${near} ${placeStatus.textContent}`; });
     }).catch(showFailure);
   }
   // Filter + sort + render time of the results, for the benchmark (bench/bench_search.py) to read.
@@ -741,22 +759,22 @@ function update(push) {
     form.elements.namedItem("q").value = "";
     state = stateFromForm();
   }
-  if (state.sort === "distance" && !state.place && !state.at) placeStatus.textContent = "Sorting by distance needs a place: type a ZIP code or city, or use your location.";
+  if (state.sort === "distance" && !state.place && !state.at) placeStatus.textContent = _("Sorting by distance needs a place: type a ZIP code or city, or use your location.");
   writeUrl(state, push);
   return run(state).catch(showFailure);
 }
 
 function showFailure(error) {
-  statusBox.textContent = "Search could not load its data. The list below still works, and so do the browse links.";
+  statusBox.textContent = _("Search could not load its data. The list below still works, and so do the browse links.");
   console.warn(error);
 }
 
 function useMyLocation() {
   if (!("geolocation" in navigator)) {
-    placeStatus.textContent = "This browser cannot share a location. Type a ZIP code or city instead.";
+    placeStatus.textContent = _("This browser cannot share a location. Type a ZIP code or city instead.");
     return;
   }
-  placeStatus.textContent = "Finding your location… (it stays in this browser)";
+  placeStatus.textContent = _("Finding your location… (it stays in this browser)");
   navigator.geolocation.getCurrentPosition((position) => {
     form.dataset.at = `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`;
     form.elements.namedItem("place").value = "";
@@ -764,14 +782,17 @@ function useMyLocation() {
     update(true);
   }, (error) => {
     placeStatus.textContent = error.code === error.PERMISSION_DENIED
-      ? "Location access was not allowed, so we cannot sort by distance from you. Type a ZIP code or city instead, or choose a state."
-      : "Your location could not be found right now. Type a ZIP code or city instead.";
+      ? _("Location access was not allowed, so we cannot sort by distance from you. Type a ZIP code or city instead, or choose a state.")
+      : _("Your location could not be found right now. Type a ZIP code or city instead.");
   }, { timeout: 10000, maximumAge: 600000 });
 }
 
 async function start() {
   index = await fetchJson(form.dataset.index, new Map());
   vocab = index.vocabulary;
+  for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
+    vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
+  }
   const regionSelect = form.elements.namedItem("region");
   for (const [code, name] of vocab.regions) {
     if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));

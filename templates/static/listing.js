@@ -5,6 +5,7 @@
 // When it next meets comes from meeting-times.js, which the directory's cards use too.
 
 import { nextMeeting, nextMeetingWords } from "./meeting-times.js";
+import { _ } from "./text.js";
 
 // Return the meetings of the schedule table, or [] when it has none or should not say what is next (a group
 // its source no longer lists may have stopped meeting).
@@ -53,9 +54,9 @@ async function copyLink(status) {
   const address = pageAddress();
   try {
     await navigator.clipboard.writeText(address);
-    say(status, "Link copied");
+    say(status, _("Link copied"));
   } catch {
-    say(status, `Copy this link: ${address}`); // no clipboard here (or not allowed): the address itself
+    say(status, _("Copy this link: %(address)s", { address })); // no clipboard here (or not allowed): the address itself
   }
 }
 
@@ -72,14 +73,14 @@ function actionBar() {
   const bar = document.createElement("div");
   bar.className = "listing-actions";
   bar.setAttribute("role", "group");
-  bar.setAttribute("aria-label", "Share or print this listing");
+  bar.setAttribute("aria-label", _("Share or print this listing"));
   const status = document.createElement("p");
   status.className = "action-status";
   status.setAttribute("role", "status");
   const canShare = typeof navigator.share === "function";
   bar.append(
-    canShare ? button("Share", () => share(status)) : button("Copy link", () => copyLink(status)),
-    button("Print", () => window.print()),
+    canShare ? button(_("Share"), () => share(status)) : button(_("Copy link"), () => copyLink(status)),
+    button(_("Print"), () => window.print()),
     status,
   );
   return bar;

@@ -5,7 +5,11 @@
 // time, a meeting more than a day away can be an hour out until the change has passed.)
 // The build gives this file a fingerprinted name and rewrites the imports of it to that name.
 
-export const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+import { LANG, _ } from "./text.js";
+
+// The weekdays in the page's language, Sunday first (1 January 2023 was a Sunday).
+const weekdayFormat = new Intl.DateTimeFormat(LANG, { weekday: "long", timeZone: "UTC" });
+export const DAY_NAMES = Array.from({ length: 7 }, (unused, day) => weekdayFormat.format(Date.UTC(2023, 0, 1 + day)));
 const WEEK = 7 * 1440;
 const WEEKDAY_NUMBERS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -13,13 +17,14 @@ const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
 const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
 const zoneNames = new Map(); // zone -> formatter of the zone's generic name
 
-function zoneFormat(cache, zone, options) {
+// `locale`: the page's language for what is shown; wallClock reads English weekday names.
+function zoneFormat(cache, zone, options, locale = LANG) {
   if (!cache.has(zone)) {
     let format;
     try {
-      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone });
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
     } catch {
-      format = new Intl.DateTimeFormat("en-US", options); // a zone this browser does not know: its own
+      format = new Intl.DateTimeFormat(locale, options); // a zone this browser does not know: its own
     }
     cache.set(zone, format);
   }
@@ -28,7 +33,8 @@ function zoneFormat(cache, zone, options) {
 
 // Return [weekday, minute of the day] that clocks in `zone` show at `now`.
 function wallClock(zone, now) {
-  const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+  const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" },
+    "en-US");
   const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
   return [WEEKDAY_NUMBERS[parts.weekday], (Number(parts.hour) % 24) * 60 + Number(parts.minute)];
 }
@@ -70,8 +76,8 @@ function clockText(date, zone) {
 
 function dayWord(date, now) {
   const tomorrow = new Date(now.getTime() + 86400000);
-  if (localDay(date) === localDay(now)) return "today";
-  if (localDay(date) === localDay(tomorrow)) return "tomorrow";
+  if (localDay(date) === localDay(now)) return _("today");
+  if (localDay(date) === localDay(tomorrow)) return _("tomorrow");
   return DAY_NAMES[date.getDay()];
 }
 
@@ -81,11 +87,11 @@ export function nextMeetingWords(next, now) {
   const zone = next.meeting[3];
   const differs = zone !== VISITOR_ZONE && clockText(next.start, zone) !== clockText(next.start, VISITOR_ZONE);
   if (next.now) {
-    return ["", "Meeting now", `, until ${clockText(next.end, VISITOR_ZONE)}`
-      + (differs ? ` (started ${clockText(next.start, zone)} where it meets)` : "")];
+    return ["", _("Meeting now"), _(", until %(end)s", { end: clockText(next.end, VISITOR_ZONE) })
+      + (differs ? _(" (started %(start)s where it meets)", { start: clockText(next.start, zone) }) : "")];
   }
-  return ["Next meeting: ", `${dayWord(next.start, now)}, ${clockText(next.start, VISITOR_ZONE)}`,
-    differs ? ` (${clockText(next.start, zone)} where it meets)` : ""];
+  return [_("Next meeting: "), _("%(day)s, %(time)s", { day: dayWord(next.start, now), time: clockText(next.start, VISITOR_ZONE) }),
+    differs ? _(" (%(time)s where it meets)", { time: clockText(next.start, zone) }) : ""];
 }
 
 // Return a zone's name that holds in winter and summer alike: "Eastern Time", not "EST" or "EDT".

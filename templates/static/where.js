@@ -2,6 +2,8 @@
 // results. The place goes to the directory after '#', which browsers never send to the server, so where a
 // visitor is looking stays in this browser. Without this script the form goes to /search/, which says that
 // finding help near a place needs JavaScript and links to the pages by state.
+import { _ } from "./text.js";
+
 const form = document.getElementById("where");
 
 function goTo(params) {
@@ -20,13 +22,13 @@ if (form) {
   if ("geolocation" in navigator) {
     near.hidden = false;
     near.addEventListener("click", () => {
-      status.textContent = "Finding your location… (it stays in this browser)";
+      status.textContent = _("Finding your location… (it stays in this browser)");
       navigator.geolocation.getCurrentPosition(
         (position) => goTo({ at: `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`, sort: "distance" }),
         (error) => {
           status.textContent = error.code === error.PERMISSION_DENIED
-            ? "Location access was not allowed. Type a ZIP code or a town instead."
-            : "Your location could not be found right now. Type a ZIP code or a town instead.";
+            ? _("Location access was not allowed. Type a ZIP code or a town instead.")
+            : _("Your location could not be found right now. Type a ZIP code or a town instead.");
         },
         { timeout: 10000, maximumAge: 600000 },
       );

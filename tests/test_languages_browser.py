@@ -1,0 +1,64 @@
+"""The Spanish site in real Chromium: a search by ZIP code, the scripts' text in Spanish, and the language switch."""
+from __future__ import annotations
+
+import pytest
+
+from generator.pipeline import build_site
+from test_search_browser import write_fake_content
+
+
+@pytest.fixture(scope="module")
+def spanish_site(repo_root, tmp_path_factory, serve_dir):
+    root = tmp_path_factory.mktemp("spanish")
+    content = write_fake_content(root, repo_root)
+    (content / "site.yaml").write_text("languages: [en, es]\ncontact: corrections@example.org\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1799755200")  # 2027-01-12, as the English search tests
+        build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def status_is(page, text: str) -> None:
+    page.wait_for_function("([text]) => document.getElementById('result-status').textContent === text", arg=[text])
+
+
+def test_a_spanish_search_by_zip_code_answers_in_spanish(page, spanish_site):
+    page.goto(f"{spanish_site}/es/directory/")
+    page.wait_for_selector("#filters:not([hidden])")
+    status_is(page, "8 listados encontrados")
+    page.fill("#f-place", "06103")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#near-title")
+    assert page.locator("#near-title").text_content().startswith("En persona a menos de 25 millas de código postal 06103")
+    assert page.locator("#f-chips .chip").first.text_content().startswith("A menos de 25 millas de 06103")
+    card = page.locator("#results .card", has_text="Fake Hartford Tuesday Group")
+    meta = card.locator(".card-meta").text_content()
+    assert "Grupo local" in meta and "En persona" in meta and "a 0,0 millas" in meta
+    assert card.locator(".card-times").text_content().startswith("Se reúne: martes 19:00–20:00")
+    assert card.locator(".tag").first.text_content() == "Doce pasos"
+    assert card.locator(".tag").first.get_attribute("href") == "/es/support-types/12-step/"
+    assert page.console_errors == []
+    assert [url for url in page.requests if not url.startswith(spanish_site)] == []
+
+
+def test_an_accentless_search_finds_the_accented_word(page, spanish_site):
+    """Search folds accents both ways: 'recuperacion' finds 'recuperación', and the other way round."""
+    page.goto(f"{spanish_site}/es/directory/?q=ficticio")
+    page.wait_for_selector("#filters:not([hidden])")
+    status_is(page, "0 listados encontrados")
+    page.goto(f"{spanish_site}/es/directory/?q=fictíonal")
+    status_is(page, "8 listados encontrados")
+
+
+def test_the_language_switch_keeps_the_page_and_its_filters(page, spanish_site):
+    page.goto(f"{spanish_site}/es/directory/?type=12-step")
+    page.wait_for_selector("#filters:not([hidden])")
+    status_is(page, "3 listados encontrados")
+    page.click(".language-switch a[hreflang='en']")
+    page.wait_for_url(f"{spanish_site}/directory/?type=12-step")
+    status_is(page, "3 listings found")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click(".language-switch a[hreflang='es']")
+    page.wait_for_url(f"{spanish_site}/es/directory/?type=12-step")
+    assert page.locator("input[name='type'][value='12-step']").is_checked()
