@@ -37,11 +37,14 @@ from bench.hugo_site import build_hugo, write_hugo_site
 from bench.measure import REPO_ROOT, ChildRun, hugo_version, load_average, log, machine_info, median, run_child
 from bench.report import report, seconds
 from bench.synth import write_synthetic
+from generator.cachefiles import cache_folder
 
 RESULTS = REPO_ROOT / "bench" / "results-build.md"
 ARTICLES = 50
 SERVE_MAX_SIZE = 10_000
-SCENARIOS = ("cold", "noop", "edit_listing", "edit_listing_again", "edit_template", "cold_least_memory")
+SCENARIOS = ("cold", "noop", "edit_listing", "edit_listing_again", "edit_template", "cold_least_memory",
+             "cold_two_languages")
+TWO_LANGUAGES_UP_TO = 10_000  # up to this size, a cold build of the site in English and Spanish is measured too
 LEAST_MEMORY_FROM = 100_000  # from this size, a cold build with --jobs 1 --no-cache is measured too
 
 
@@ -66,7 +69,7 @@ class SizeResult:
 
     def peak_mb(self) -> float:
         """Return the highest peak memory of any build at this size with the default options."""
-        return max((r.rss_mb for scenario, runs in self.runs.items() if scenario != "cold_least_memory"
+        return max((r.rss_mb for scenario, runs in self.runs.items() if scenario in ONE_LANGUAGE_DEFAULTS
                     for r in runs), default=float("nan"))
 
 
@@ -122,6 +125,8 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
             if not build_cycle(result, work, root, name, n + offset, timeout, runs, label):
                 return
     result.files = sum(1 for p in (work / "output").rglob("*") if p.is_file())
+    if result.size <= TWO_LANGUAGES_UP_TO:
+        measure_two_languages(result, work, repeat, timeout)
     if result.size >= least_memory_from:  # one process, no cache: the least memory, at a cost in time
         least = work / "output-least-memory"
         for root, runs, _, _, label in trees:
@@ -131,6 +136,26 @@ def measure_builds(result: SizeResult, work: Path, repeat: int, timeout: float,
 
 
 AGAINST_EDITS = 500  # the --against builds' edits are numbered from here
+ONE_LANGUAGE_DEFAULTS = ("cold", "noop", "edit_listing", "edit_listing_again", "edit_template")
+
+
+def measure_two_languages(result: SizeResult, work: Path, repeat: int, timeout: float) -> None:
+    """Time cold builds of the same content in English and Spanish (`languages: [en, es]` in its site.yaml)."""
+    settings = work / "content" / "site.yaml"
+    before = settings.read_text(encoding="utf-8")
+    output = work / "output-two-languages"
+    settings.write_text(before + "languages: [en, es]\n", encoding="utf-8")
+    try:
+        for _ in range(repeat):
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(cache_folder(output), ignore_errors=True)
+            command = build_command(work / "content", output, templates_of(work, REPO_ROOT))
+            if not timed_build(result, "cold_two_languages", command, timeout):
+                return
+    finally:
+        settings.write_text(before, encoding="utf-8")
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(cache_folder(output), ignore_errors=True)
 
 
 def templates_of(work: Path, root: Path) -> Path:

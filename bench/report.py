@@ -97,9 +97,22 @@ def least_memory_rows(r) -> list[tuple[str, str, str, str]]:
              verdict(peak * 1024 * 1024, TARGET_PEAK_BYTES))]
 
 
+def two_language_rows(r) -> list[tuple[str, str, str, str]]:
+    """Return the row of the cold build in English and Spanish, beside the one-language cold build."""
+    runs = [run for run in r.runs.get("cold_two_languages", []) if run.ok]
+    if not runs:
+        return []
+    wall, one = median([run.wall for run in runs]), r.wall("cold")
+    peak = max(run.rss_mb for run in runs)
+    return [("Cold build, English and Spanish (`languages: [en, es]`)",
+             f"{with_runs(seconds(wall), runs)} ({wall / one:.2f}× the one-language cold build); peak {peak:,.0f} MiB",
+             "—", "info")]
+
+
 def rows_for(r) -> list[tuple[str, str, str, str]]:
     """Return every row of the table for one size."""
-    return cold_rows(r) + rebuild_rows(r) + [memory_row(r)] + least_memory_rows(r) + [serve_row(r)]
+    return (cold_rows(r) + two_language_rows(r) + rebuild_rows(r) + [memory_row(r)] + least_memory_rows(r)
+            + [serve_row(r)])
 
 
 def run_figures(runs: list) -> str:
@@ -111,7 +124,8 @@ def details(r) -> list[str]:
     """Return the per-run figures behind one size's medians."""
     lines = [f"- {r.size:,} listings + 50 articles → {r.files:,} output files."]
     names = {"cold": "cold", "noop": "no-op", "edit_listing": "edited listing", "edit_template": "edited template",
-             "edit_listing_again": "edited listing again", "cold_least_memory": "cold, --jobs 1 --no-cache"}
+             "edit_listing_again": "edited listing again", "cold_least_memory": "cold, --jobs 1 --no-cache",
+             "cold_two_languages": "cold, English and Spanish"}
     for scenario, runs in r.runs.items():
         if not runs:
             continue

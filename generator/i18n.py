@@ -77,6 +77,10 @@ class Language:
         except LookupError:
             return zone
 
+    def name_of(self, code: str) -> str:
+        """Return the name of the language `code` in this language: 'inglés' for 'en' in Spanish."""
+        return Locale.parse(code, sep="-").get_display_name(self.locale) or code
+
     @property
     def name(self) -> str:
         """Return the language's name in itself, as a language switch shows it: 'English', 'Español'."""

@@ -220,10 +220,16 @@ class Article:
     tags: tuple[str, ...] = ()
     support_types: tuple[str, ...] = ()
     digest: str = ""  # of the file's path and bytes
+    language: str = ""  # a translation's language code (<slug>.es.md); '' for the article as written
+    translations: dict[str, Article] = field(default_factory=dict)  # the article in other languages, by code
 
     @property
     def url(self) -> str:
         return ADDRESSES.article(self.slug)
+
+    def in_language(self, code: str) -> Article:
+        """Return the article as written in language `code`, or as written first when it has no translation."""
+        return self.translations.get(code, self)
 
 
 @dataclass

@@ -318,7 +318,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        listing_data=lambda l: listing_data(l, absolute),
                        article_data=lambda a: article_data(site, a, absolute))
     env.filters.update(translated=language.translations.gettext)  # text marked in the code (vocabulary.N_)
-    env.globals.update(weekdays=language.weekdays, ui_text=Markup(script_text(language, templates)))
+    env.globals.update(weekdays=language.weekdays, ui_text=Markup(script_text(language, templates)),
+                       language_name=language.name_of)
+    env.filters.update(in_page_language=lambda article: article.in_language(language.code))
     env.filters.update(weekday=lambda day: language.weekdays[DAYS.index(day)] if day else "",  # 'monday' → 'Monday'
                        number=lambda n: format_decimal(n, locale=language.locale))
     env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name,
@@ -485,8 +487,10 @@ def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     jobs = []
     for a in site.articles:
         related = site.related_listings(a)
-        jobs.append(Job(job_name(env, f"article/{a.slug}"), keys.of(a.digest, *(l.digest for l in related)),
-                        partial(_pages, env, "article.html", addresses_of(env).article(a.slug), article=a,
+        shown = a.in_language(env.globals["language"].code)
+        jobs.append(Job(job_name(env, f"article/{a.slug}"), keys.of(shown.digest, *(l.digest for l in related)),
+                        partial(_pages, env, "article.html", addresses_of(env).article(a.slug), article=shown,
+                                original=a,
                                 related=related), shows=1 + len(related)))
     return jobs
 

@@ -159,7 +159,8 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     found = find_files(content / "listings", (".yaml", ".yml"), problems, "listing")
     listings = reader.listings(found, taxonomy, markdown, problems)
     found = find_files(content / "articles", (".md", ".markdown"), problems, "article")
-    articles = reader.articles(found, taxonomy, markdown, problems)
+    articles = validate.attach_translations(reader.articles(found, taxonomy, markdown, problems), config.languages,
+                                            problems)
     listings = check_unique_slugs(listings, "listing", problems)
     articles = check_unique_slugs(articles, "article", problems)
     listings.sort(key=lambda l: (l.name.casefold(), l.slug))

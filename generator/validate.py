@@ -308,9 +308,10 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
     if source.meta is None:
         return None
     before = len(problems.items)
-    if not SLUG.match(source.slug):
-        problems.add(source.path, 1, "(file name)", f"'{source.slug}' cannot be a web address — rename the file "
-                                                    f"to '{suggest_slug(source.slug)}.md'")
+    name, language = _article_slug(source.slug)
+    if not SLUG.match(name):
+        problems.add(source.path, 1, "(file name)", f"'{name}' cannot be a web address — rename the file "
+                                                    f"to '{suggest_slug(name)}.md'")
     check_values(source.meta, source.path, problems, "article.schema.json")
     check_schema(source.meta, "article.schema.json", source.path, problems)
     data = source.meta.data
@@ -328,9 +329,34 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
                      f"'{date}' is not a real date — write it as YYYY-MM-DD")
     if _errors_since(problems, before) or day is None:
         return None
-    return Article(slug=source.slug, path=source.path, title=data["title"].strip(), summary=data["summary"].strip(),
+    return Article(slug=name, path=source.path, title=data["title"].strip(), summary=data["summary"].strip(),
                    date=day, body_html=markdown.render(source.body), tags=tuple(data.get("tags", ())),
-                   support_types=tuple(types))
+                   support_types=tuple(types), language=language)
+
+
+def _article_slug(stem: str) -> tuple[str, str]:
+    """Return (slug, language code) of an article's file name: 'first-meeting.es' is the Spanish of 'first-meeting'."""
+    slug, dot, code = stem.rpartition(".")
+    return (slug, code) if dot and LANGUAGE_CODE.match(code) else (stem, "")
+
+
+def attach_translations(articles: list[Article], languages: tuple[str, ...], problems: Problems) -> list[Article]:
+    """Return the articles as written, each holding its translations (<slug>.<code>.md); record a translation
+    into no other language of the site, or of no article."""
+    originals = {a.slug: a for a in articles if not a.language}
+    for article in articles:
+        if not article.language:
+            continue
+        if article.language not in languages[1:]:
+            problems.add(article.path, 1, "(file name)", f"translates the article into '{article.language}', which is "
+                         f"not one of the site's other languages ({', '.join(languages[1:]) or 'none'}) — add it to "
+                         "`languages:` in content/site.yaml, or rename the file")
+        elif article.slug not in originals:
+            problems.add(article.path, 1, "(file name)", f"translates '{article.slug}.md', which is not an article — "
+                         "name it after the article it translates, as <slug>.<language>.md")
+        else:
+            originals[article.slug].translations[article.language] = article
+    return [a for a in articles if not a.language]
 
 
 def check_unique_slugs(items: list, kind: str, problems: Problems) -> list:

@@ -115,6 +115,31 @@ def starter_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="session")
+def spanish_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real ``content/`` in English and Spanish once per session; return the output folder (its
+    Spanish pages are under es/). Read-only, like ``starter_site``."""
+    import shutil
+
+    from generator.pipeline import build_site
+
+    root = tmp_path_factory.mktemp("spanish")
+    shutil.copytree(repo_root / "content", root / "content")
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write("languages: [en, es]\n")
+    build_site(root / "content", root / "output")
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def spanish_server(spanish_site: Path, repo_root: Path) -> Iterator[str]:
+    """Base URL of ``spanish_site`` served with netlify.toml's headers, like ``netlify_server``."""
+    from generator.netlify_headers import load_header_rules
+
+    with serve_directory(spanish_site, load_header_rules(repo_root / "netlify.toml")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the scratch sample content once per session (fake listings with schedules, phones,
     addresses); return the output folder. Read-only, like ``starter_site``."""

@@ -381,13 +381,19 @@ def parse_csp(policy: str) -> dict[str, list[str]]:
     return {words[0].lower(): words[1:] for words in parts}
 
 
+def is_data_block(script_type: str | None) -> bool:
+    """Return True for a <script> type browsers never run (JSON-LD, the pages' JSON text): a data block."""
+    kind = (script_type or "").strip().lower()
+    return bool(kind) and kind != "module" and "javascript" not in kind and "ecmascript" not in kind
+
+
 def inline_code_problems(html: str) -> list[str]:
     """Return inline scripts, styles and event handlers in an HTML page (a CSP without unsafe-inline blocks them)."""
     from helpers import parse_page
 
     parsed = parse_page(html)
     problems = [f"inline <script> {attrs}" for attrs, body in parsed.scripts
-                if "src" not in attrs and attrs.get("type") != "application/ld+json"]
+                if "src" not in attrs and not is_data_block(attrs.get("type"))]
     problems += [f"<{tag}> with inline style" for tag, attrs in parsed.tags if "style" in attrs]
     problems += ["<style> element" for tag, _ in parsed.tags if tag == "style"]
     problems += [f"<{tag} {name}=…> inline event handler" for tag, attrs in parsed.tags for name in attrs

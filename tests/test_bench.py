@@ -17,6 +17,9 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
+TWO_LANGUAGES = "Cold build, English and Spanish (`languages: [en, es]`)"
+
+
 def test_bench_prints_every_figure_and_writes_only_to_its_folder(repo_root, tmp_path):
     before = snapshot(repo_root / "content")
     work, results = tmp_path / "work", tmp_path / "results.md"
@@ -26,8 +29,11 @@ def test_bench_prints_every_figure_and_writes_only_to_its_folder(repo_root, tmp_
                          cwd=repo_root, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     table = [line for line in run.stdout.splitlines() if line.startswith("| 20 |")]
-    assert [line.split(" | ")[1] for line in table] == list(FIGURES[:5]) + [AGAIN, *FIGURES[5:7], *LEAST_MEMORY,
-                                                                FIGURES[7]]
+    assert [line.split(" | ")[1] for line in table] == [*FIGURES[:3], TWO_LANGUAGES, *FIGURES[3:5], AGAIN,
+                                                        *FIGURES[5:7], *LEAST_MEMORY, FIGURES[7]]
+    assert "cold, English and Spanish builds (wall / CPU / peak RSS): " in run.stdout
+    assert "languages:" not in (work / "size-20" / "content" / "site.yaml").read_text(encoding="utf-8")  # put back
+    assert not (work / "size-20" / "output-two-languages").exists()
     assert "cold, --jobs 1 --no-cache builds (wall / CPU / peak RSS): " in run.stdout
     assert "edited listing again builds (wall / CPU / peak RSS): " in run.stdout
     assert not (work / "size-20" / "output-least-memory").exists()

@@ -193,3 +193,42 @@ def test_a_catalog_lacking_text_is_warned_of_at_its_line(tmp_path):
     found = [(p.line, p.message.split(" — ")[0]) for p in problems.items]
     assert found == [(4, "'Directory' has no Spanish text yet"), (0, "lacks 'New text'")]
     assert all(p.severity == "warning" for p in problems.items)
+
+
+SPANISH_ARTICLE = """\
+---
+title: Encontrar un grupo a su medida
+summary: Cómo probar varios grupos y quedarse con el que le siente bien.
+date: 2026-04-01
+support_types: [12-step, family-support]
+---
+
+Pruebe algunas reuniones antes de decidir.
+"""
+
+
+def test_an_article_in_spanish_and_one_not_yet_translated(tmp_path):
+    content = two_language_site(tmp_path)
+    (content / "articles" / "finding-a-group.es.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    build_site(content, tmp_path / "output")
+    site = tmp_path / "output"
+    translated = text(site, "es/articles/finding-a-group/index.html")
+    assert "<h1 id=\"article-title\">Encontrar un grupo a su medida</h1>" in translated
+    assert "Pruebe algunas reuniones" in translated and "no se ha traducido" not in translated
+    assert "Try a few meetings" in text(site, "articles/finding-a-group/index.html")
+    untranslated = text(site, "es/articles/first-meeting/index.html")
+    assert 'Este artículo todavía no se ha traducido al español, así que aquí está en inglés.' in untranslated
+    assert '<article class="prose article" aria-labelledby="article-title" lang="en">' in untranslated
+    listing = text(site, "es/articles/index.html")
+    assert ">Encontrar un grupo a su medida</a>" in listing and '<li lang="en">' in listing
+    assert not (site / "articles" / "finding-a-group.es").exists()
+
+
+def test_a_translation_of_no_article_or_into_no_language_of_the_site(tmp_path):
+    content = two_language_site(tmp_path)
+    (content / "articles" / "no-such-article.es.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    (content / "articles" / "finding-a-group.fr.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    lines = check_problems(tmp_path)
+    assert "content/articles/no-such-article.es.md:1: (file name): translates 'no-such-article.md', which is not an " \
+           "article — name it after the article it translates, as <slug>.<language>.md" in lines
+    assert any(line.startswith("content/articles/finding-a-group.fr.md:1:") and "into 'fr'" in line for line in lines)

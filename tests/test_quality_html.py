@@ -15,17 +15,17 @@ from test_quality_fixtures import BROKEN
 
 
 @pytest.fixture(scope="module")
-def vnu_report(starter_site: Path, sample_site: Path, paged_site: Path) -> list[str]:
-    return quality.vnu_errors(starter_site, sample_site, paged_site, BROKEN)
+def vnu_report(starter_site: Path, sample_site: Path, paged_site: Path, spanish_site: Path) -> list[str]:
+    return quality.vnu_errors(starter_site, sample_site, paged_site, spanish_site / "es", BROKEN)
 
 
 def errors_under(report: list[str], folder: Path) -> list[str]:
     return [line for line in report if line.startswith(str(folder.resolve()) + "/")]
 
 
-@pytest.mark.parametrize("site", ["starter_site", "sample_site", "paged_site"])
+@pytest.mark.parametrize("site", ["starter_site", "sample_site", "paged_site", "spanish_site"])
 def test_every_page_is_valid_html(vnu_report, site, request):
-    folder = request.getfixturevalue(site)
+    folder = request.getfixturevalue(site) / ("es" if site == "spanish_site" else "")
     assert len(list(folder.rglob("*.html"))) > 5
     assert errors_under(vnu_report, folder) == []
 

@@ -116,6 +116,19 @@ def test_nothing_moves_when_reduced_motion_is_asked_for(gate):
     assert not any(problems.values()), report(problems)
 
 
+@pytest.fixture(scope="module")
+def spanish_gate(browser, spanish_server, spanish_site) -> Gate:
+    """The gate over one Spanish page of every template."""
+    return Gate(browser, [(spanish_server, s) for s in quality.sample_pages(spanish_site, within="/es/")])
+
+
+@pytest.mark.parametrize("check", ["axe", "structure", "keyboard", "quick-exit"])
+def test_spanish_pages_pass_the_same_checks(spanish_gate, check):
+    assert len(spanish_gate.targets) >= 10
+    problems = spanish_gate.problems("light", check)
+    assert not any(problems.values()), report(problems)
+
+
 def test_every_template_has_a_quick_exit(gate):
     problems = gate.problems("light", "quick-exit")
     assert not any(problems.values()), report(problems)

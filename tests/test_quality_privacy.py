@@ -40,9 +40,37 @@ def test_a_missing_address_gets_the_404_page_with_every_header(netlify_server, p
     assert not quality.may_be_framed(headers)
 
 
-def test_no_page_has_inline_scripts_styles_or_event_handlers(starter_site):
-    problems = {f.relative_to(starter_site).as_posix(): quality.inline_code_problems(f.read_text(encoding="utf-8"))
-                for f in sorted(starter_site.rglob("*.html"))}
+@pytest.mark.parametrize("site", ["starter_site", "spanish_site"])
+def test_no_page_has_inline_scripts_styles_or_event_handlers(site, request):
+    folder = request.getfixturevalue(site)
+    problems = {f.relative_to(folder).as_posix(): quality.inline_code_problems(f.read_text(encoding="utf-8"))
+                for f in sorted(folder.rglob("*.html"))}
+    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
+
+
+@pytest.mark.browser
+def test_spanish_pages_stay_on_their_own_origin_and_break_no_csp(browser, spanish_server, spanish_site):
+    """One Spanish page of every template, its scripts reading their text from the page's JSON data block."""
+    origin, problems = spanish_server, {}
+    context = browser.new_context()
+    quality.install_csp_listener(context)
+    page = context.new_page()
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        for sample in quality.sample_pages(spanish_site, within="/es/"):
+            console.clear()
+            requests.clear()
+            page.goto(origin + sample.path + quality.SAMPLE_QUERY.get(sample.template, ""))
+            quality.wait_until_ready(page, sample.template)
+            problems[sample.path] = (quality.csp_problems(page, console)
+                                     + [f"request to another origin: {u}" for u in quality.off_origin_requests(requests, origin)]
+                                     + [f"console: {m}" for m in console if m.startswith("error")])
+    finally:
+        context.close()
+    assert len(problems) >= 10
     assert not any(problems.values()), {p: found for p, found in problems.items() if found}
 
 
