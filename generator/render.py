@@ -25,7 +25,7 @@ from .exports import export_catalog, export_groups, render_calendar
 from .exports.common import site_constants
 from .files import Files
 from .geo import render_places
-from .i18n import CatalogProblem, Language, load_languages, script_text
+from .i18n import CatalogProblem, Language, load_languages, script_text, template_functions
 from .load import display_path
 from .model import DAYS, Listing, Site, Taxonomy, Term
 from .outputdir import MARKER, MARKER_TEXT
@@ -296,7 +296,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
                       bytecode_cache=compiled, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(language.translations, newstyle=True)
+    gettext, ngettext = template_functions(language.translations)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # for {% trans %}, were a template to use it
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)  # what the templates call: see i18n
     by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
     prefix = site.config.path_prefix
     # The vocabulary in the page's language: the taxonomy's own words are the first language's.
