@@ -33,7 +33,7 @@ from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
 from .search_data import FILTER_KEYS, render_search_data
 from .structured_data import article_data, json_ld, listing_data, website_data
-from .vocabulary import BROWSED, FILTERED, TOP_LEVEL
+from .vocabulary import BROWSED, FILTERED, N_, TOP_LEVEL
 
 TEMPLATES_DIR = DEFAULT_TEMPLATES
 
@@ -144,7 +144,7 @@ def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache
     everything = keys.of("all", keys.all_listings, keys.all_articles)
     all_data = keys.of_data(keys.all_listings, keys.all_articles)  # for files no template or asset goes into
     jobs = [Job("assets", keys.base, lambda: [(path, data) for path, (_, data) in sorted(assets.items())]),
-            Job("embed-script", keys.base, lambda: render_embed_script(templates)),
+            Job("embed-script", keys.base, lambda: render_embed_script(envs)),
             Job("sitemaps", everything, lambda: render_sitemaps(envs, site), shows=len(site.listings)),
             Job("robots", keys.data, lambda: [(output_file(ADDRESSES.robots()), render_robots(site))]),
             Job("marker", keys.code, lambda: [(MARKER, MARKER_TEXT)]),  # see generator.outputdir
@@ -220,10 +220,19 @@ def render_embed(env: Environment) -> Files:
     return [page(env, "embed.html", addresses_of(env).page("embed"))]
 
 
-def render_embed_script(templates: Path) -> Files:
+FRAME_TITLE = N_("Peer support directory: search local groups, online meetings and peer programs")
+
+
+def render_embed_script(envs: list[Environment]) -> Files:
     """Return the script that embeds the directory: one address for good, as organizations paste
-    `<script src=".../embed.js">` into their sites."""
-    return [(output_file(ADDRESSES.embed_script()), (templates / "embed.js").read_bytes())]
+    `<script src=".../embed.js">` into their sites. It knows each language's embedded directory."""
+    frames = {}
+    for env in envs:
+        language = env.globals["language"]
+        frames[language.code] = {"path": addresses_of(env).page("embed").removeprefix("/"),
+                                 "title": str(env.globals["_"](FRAME_TITLE))}
+    script = envs[0].get_template("embed.js").render(frames=frames, default=envs[0].globals["language"].code)
+    return [(output_file(ADDRESSES.embed_script()), script.encode("utf-8"))]
 
 
 # A module's import of another module beside it: `from "./meeting-times.js"`.

@@ -5,18 +5,22 @@
 
    It inserts a titled iframe of /embed/ right after itself. Presets (data-region, data-type, data-kind and
    the directory's other filters: one value or several separated by commas; data-online: include, only or
-   exclude) start the directory pre-filtered. Theme: data-accent (a hex colour) and
-   data-theme (light or dark), or the CSS custom properties --peer-directory-accent and
-   --peer-directory-theme on the script's parent element. The frame reports its height to this page's
-   origin only; this page accepts the report only from the directory's origin and from its own frame.
+   exclude) start the directory pre-filtered; data-lang (es) shows it in another of the site's languages.
+   Theme: data-accent (a hex colour) and data-theme (light or dark), or the CSS custom properties
+   --peer-directory-accent and --peer-directory-theme on the script's parent element. The frame reports its
+   height to this page's origin only; this page accepts the report only from the directory's origin and from
+   its own frame.
    A classic script (not a module), so that it can find its own tag through document.currentScript. */
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !script.src) return;
-  var OWN = ["accent", "theme", "title", "online"]; // the frame's own options; every other data- is a filter
+  var OWN = ["accent", "theme", "title", "online", "lang"]; // the frame's own options; every other data- is a filter
   var MESSAGE = "peer-support-directory:height";
-  var widget = new URL("embed/", script.src);
+  // Each language's embedded directory (beside this script) and the frame's title in it; the first is the default.
+  var FRAMES = {{ frames|tojson }};
+  var chosen = FRAMES[script.dataset.lang] || FRAMES[{{ default|tojson }}];
+  var widget = new URL(chosen.path, script.src);
   var data = script.dataset;
   var style = getComputedStyle(script.parentElement || document.documentElement);
   var params = new URLSearchParams();
@@ -37,7 +41,7 @@
 
   var frame = document.createElement("iframe");
   frame.src = widget.href + "?" + params.toString();
-  frame.title = data.title || "Peer support directory: search local groups, online meetings and peer programs";
+  frame.title = data.title || chosen.title;
   frame.allow = "geolocation"; // "Use my location" inside the frame; the browser still asks the visitor
   frame.className = "peer-directory-frame";
   frame.style.display = "block";

@@ -62,3 +62,26 @@ def test_the_language_switch_keeps_the_page_and_its_filters(page, spanish_site):
     page.click(".language-switch a[hreflang='es']")
     page.wait_for_url(f"{spanish_site}/es/directory/?type=12-step")
     assert page.locator("input[name='type'][value='12-step']").is_checked()
+
+
+def test_the_embed_speaks_the_language_its_snippet_asks_for(page, spanish_site, serve_dir, tmp_path):
+    page.goto(f"{spanish_site}/widget/")
+    page.wait_for_selector("#preview iframe")
+    page.select_option("#b-lang", "es")
+    page.select_option("#b-region", "CT")
+    page.wait_for_function("document.getElementById('snippet').value.includes('data-lang=\"es\"')")
+    snippet = page.input_value("#snippet")
+    (tmp_path / "host").mkdir()
+    (tmp_path / "host" / "index.html").write_text(
+        f'<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Anfitrión</title>'
+        f'<link rel="icon" href="data:,"></head><body><h1>Nuestro centro</h1>{snippet}</body></html>', encoding="utf-8")
+    with serve_dir(tmp_path / "host") as host:
+        page.goto(f"{host}/")
+        frame = page.locator("iframe")
+        assert frame.get_attribute("src").startswith(f"{spanish_site}/es/embed/?")
+        assert frame.get_attribute("title").startswith("Directorio de apoyo entre pares")
+        inner = frame.element_handle().content_frame()
+        inner.wait_for_function("/^\\d+ listados encontrados$/.test(document.getElementById('result-status')?.textContent)")
+        assert inner.locator("#f-region").input_value() == "CT"
+        assert inner.evaluate("document.documentElement.lang") == "es"
+        assert page.console_errors == []

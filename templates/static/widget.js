@@ -24,7 +24,8 @@ function chosenAttributes() {
   if (/^#[0-9a-f]{6}$/.test(accent) && accent !== DEFAULT_ACCENT) pairs.push(["accent", accent]);
   const theme = String(data.get("theme") || "");
   if (theme) pairs.push(["theme", theme]);
-  pairs.push(["title", String(data.get("title") || "").trim() || "Peer support directory"]);
+  const title = String(data.get("title") || "").trim();
+  if (title) pairs.push(["title", title]); // without one, embed.js names the frame in the directory's language
   return pairs;
 }
 
