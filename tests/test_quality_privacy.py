@@ -48,42 +48,9 @@ def test_no_page_has_inline_scripts_styles_or_event_handlers(site, request):
     assert not any(problems.values()), {p: found for p, found in problems.items() if found}
 
 
-@pytest.mark.browser
-def test_spanish_pages_stay_on_their_own_origin_and_break_no_csp(browser, spanish_server, spanish_site):
-    """One Spanish page of every template, its scripts reading their text from the page's JSON data block."""
-    origin, problems = spanish_server, {}
-    context = browser.new_context()
-    quality.install_csp_listener(context)
-    page = context.new_page()
-    console: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("request", lambda r: requests.append(r.url))
-    try:
-        for sample in quality.sample_pages(spanish_site, within="/es/"):
-            console.clear()
-            requests.clear()
-            page.goto(origin + sample.path + quality.SAMPLE_QUERY.get(sample.template, ""))
-            quality.wait_until_ready(page, sample.template)
-            problems[sample.path] = (quality.csp_problems(page, console)
-                                     + [f"request to another origin: {u}" for u in quality.off_origin_requests(requests, origin)]
-                                     + [f"console: {m}" for m in console if m.startswith("error")])
-    finally:
-        context.close()
-    assert len(problems) >= 10
-    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
-
-
-def expected_404(path: str, message: str) -> bool:
-    """Chromium reports the missing page's own 404 status in the console; that one is expected."""
-    return path == "/no-such-page/" and "status of 404" in message
-
-
-@pytest.mark.browser
-def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(browser, netlify_server, starter_site):
-    """Visit every page in one browser context, so a cookie set anywhere shows up."""
-    templates = {s.path: s.template for s in quality.sample_pages(starter_site)}
-    origin = netlify_server
+def visit_problems(browser, origin: str, paths: list[str], templates: dict[str, str]) -> dict[str, list[str]]:
+    """Visit the pages in one browser context, so a cookie set anywhere shows up; return each one's requests to
+    other origins, CSP breaks and console errors, and the cookies of the whole visit."""
     problems: dict[str, list[str]] = {}
     context = browser.new_context()
     quality.install_csp_listener(context)
@@ -93,7 +60,7 @@ def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(br
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.on("request", lambda r: requests.append(r.url))
     try:
-        for path in quality.all_pages(starter_site) + ["/no-such-page/"]:
+        for path in paths:
             console.clear()
             requests.clear()
             page.goto(origin + path + quality.SAMPLE_QUERY.get(templates.get(path, ""), ""))
@@ -104,8 +71,29 @@ def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(br
         problems["(whole visit)"] = quality.cookie_problems(context, page)
     finally:
         context.close()
+    return problems
+
+
+def expected_404(path: str, message: str) -> bool:
+    """Chromium reports the missing page's own 404 status in the console; that one is expected."""
+    return path == "/no-such-page/" and "status of 404" in message
+
+
+@pytest.mark.browser
+def test_every_page_stays_on_its_own_origin_sets_no_cookies_and_breaks_no_csp(browser, netlify_server, starter_site):
+    templates = {s.path: s.template for s in quality.sample_pages(starter_site)}
+    problems = visit_problems(browser, netlify_server, quality.all_pages(starter_site) + ["/no-such-page/"], templates)
     assert not any(problems.values()), {p: found for p, found in problems.items() if found}
-    assert urlsplit(origin).hostname == "127.0.0.1"
+    assert urlsplit(netlify_server).hostname == "127.0.0.1"
+
+
+@pytest.mark.browser
+def test_spanish_pages_stay_on_their_own_origin_and_break_no_csp(browser, spanish_server, spanish_site):
+    """One Spanish page of every template, its scripts reading their text from the page's JSON data block."""
+    templates = {s.path: s.template for s in quality.sample_pages(spanish_site, within="/es/")}
+    problems = visit_problems(browser, spanish_server, list(templates), templates)
+    assert len(problems) >= 11  # ten pages or more, and the whole visit
+    assert not any(problems.values()), {p: found for p, found in problems.items() if found}
 
 
 @pytest.mark.browser
