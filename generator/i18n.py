@@ -29,9 +29,9 @@ from .load import display_path
 from .model import TIMEZONE_LABELS
 
 SOURCE = "en"  # the language the templates and code are written in: it needs no catalog
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")  # not the C library's: its month names follow the machine's locale
 DOMAIN = "messages"
+MISSING_CATALOG = ("is missing — the site's languages include '{code}': add its catalog (see the README's 'Adding a "
+                   "language') or take the language out of content/site.yaml")
 
 
 class CatalogProblem(Exception):
@@ -66,9 +66,7 @@ class Language:
 
     def date_long(self, day: datetime.date) -> str:
         """Return a date written out: '3 December 2026' in English, '3 de diciembre de 2026' in Spanish."""
-        if self.code == SOURCE:
-            return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-        return format_date(day, "long", locale=self.locale)
+        return format_date(day, "d MMMM y" if self.code == SOURCE else "long", locale=self.locale)
 
     def zone_name(self, zone: str) -> str:
         """Return a time zone's name as people say it ('Eastern Time', 'hora oriental'); its ID when unknown."""
@@ -141,8 +139,7 @@ def check_catalogs(codes: tuple[str, ...], templates: Path, problems) -> None:
         path = catalog_path(templates, code)
         shown = display_path(path)
         if not path.is_file():
-            problems.add(shown, 0, "(catalog)", f"is missing — the site's languages include '{code}': add its catalog "
-                         "(see the README's 'Adding a language') or take the language out of content/site.yaml")
+            problems.add(shown, 0, "(catalog)", MISSING_CATALOG.format(code=code))
             continue
         catalog = _read_catalog(path, code)
         if catalog is None:
@@ -226,8 +223,7 @@ def translations_for(code: str, templates: Path) -> gettext.NullTranslations:
         with path.open("rb") as file:
             catalog = read_po(file, locale=code.replace("-", "_"), abort_invalid=True)
     except FileNotFoundError:
-        raise CatalogProblem(shown, 0, f"is missing — the site's languages include '{code}': add its catalog (see "
-                             "the README's 'Adding a language') or take the language out of content/site.yaml") from None
+        raise CatalogProblem(shown, 0, MISSING_CATALOG.format(code=code)) from None
     except PoFileError as exc:
         raise CatalogProblem(shown, getattr(exc, "lineno", 0), f"{exc} — fix the catalog's entry there") from None
     except (OSError, UnicodeDecodeError) as exc:

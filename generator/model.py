@@ -231,6 +231,10 @@ class Article:
         """Return the article as written in language `code`, or as written first when it has no translation."""
         return self.translations.get(code, self)
 
+    def is_in(self, code: str, main: str) -> bool:
+        """Return True if the article is written in language `code` (an untranslated one is in `main`)."""
+        return (self.language or main) == code
+
 
 @dataclass
 class SiteConfig:

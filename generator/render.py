@@ -293,15 +293,13 @@ def _imported(hashed: dict[str, str], target: bytes, importer: str) -> str:
 
 
 def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, bytes]],
-                     compiled: BytecodeCache | None = None, language: Language | None = None,
-                     languages: list[Language] | None = None) -> Environment:
+                     compiled: BytecodeCache | None, language: Language, languages: list[Language]) -> Environment:
     """Return a Jinja environment with autoescaping and the helpers templates use.
 
     Templates do not change during a build, so Jinja need not check their files before every page
     (`auto_reload`); with `compiled` (a bytecode cache), they are compiled once and reused until their source
     changes.
     """
-    language = language or languages_of(site, templates)[0]
     env = Environment(loader=FileSystemLoader(str(templates.resolve())), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False,
                       bytecode_cache=compiled, extensions=["jinja2.ext.i18n"])
@@ -314,7 +312,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     taxonomy = site.taxonomy if language.code == site.config.language else site.taxonomy.in_language(language.code)
     env.globals.update(site=site, config=site.config.in_language(language.code), taxonomy=taxonomy,
                        addresses=language.addresses,
-                       language=language, languages=languages or [language],
+                       language=language, languages=languages,
                        url=partial(addresses.url, prefix),
                        asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
                        absolute_url=site.config.absolute_url,

@@ -61,6 +61,7 @@ def test_the_language_switch_keeps_the_page_and_its_filters(page, spanish_site):
     assert page.locator("html").get_attribute("lang") == "en"
     page.click(".language-switch a[hreflang='es']")
     page.wait_for_url(f"{spanish_site}/es/directory/?type=12-step")
+    status_is(page, "3 listados encontrados")  # the script has read the address into the form
     assert page.locator("input[name='type'][value='12-step']").is_checked()
 
 
