@@ -98,14 +98,21 @@ def rename_listing(path: Path, new_name: str) -> None:
     path.write_text(re.sub(r"(?m)^name: .*$", f"name: \"{new_name}\"", text, count=1), encoding="utf-8")
 
 
-def open_connected(browser, url: str):
-    """Open url in a fresh page and wait until livereload's websocket has said hello."""
+def open_connected(browser, url: str, timeout: float = 30.0):
+    """Open url in a fresh page and wait until livereload's websocket has said hello.
+
+    The frame listener goes on the socket the moment the page opens it: the server's hello can
+    arrive before `goto` returns, and waiting for a frame after that would wait for one that
+    already came."""
     page = browser.new_page()
-    with page.expect_websocket(timeout=30_000) as socket_info:
-        page.goto(url)
-    ws = socket_info.value
-    if not ws.is_closed():
-        ws.wait_for_event("framereceived", timeout=30_000)
+    frames: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
+    page.goto(url)
+    deadline = time.monotonic() + timeout
+    while not frames:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"livereload's websocket said nothing to {url} within {timeout:.0f} s")
+        page.wait_for_timeout(50)
     page.wait_for_timeout(200)  # the client's reply to hello; then the server counts it as a waiter
     return page
 
