@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .addresses import ADDRESSES, FACET_FOLDERS
+from .addresses import ADDRESSES, FACET_FOLDERS, language_root
 from .errors import Problems
 from .model import Listing, Site
 
@@ -20,6 +20,20 @@ def check_site(site: Site, problems: Problems) -> None:
     check_duplicates(site.listings, problems)
     check_verification(site, problems)
     check_links(site, problems)
+    check_listing_languages(site, problems)
+
+
+def check_listing_languages(site: Site, problems: Problems) -> None:
+    """Warn about a listing's translation into a language the site does not have (a mistyped code, usually):
+    its pages never show it, though the open data carries it."""
+    others = site.config.languages[1:]
+    for listing in site.listings:
+        for code in listing.translations:
+            if code not in others:
+                problems.add(listing.path, listing.line_of("translations"), f"translations.{code}",
+                             f"'{code}' is not one of the site's other languages ({', '.join(others) or 'none'}), so "
+                             "no page shows this translation — use one of their codes, or add the language to "
+                             "`languages:` in content/site.yaml", severity="warning")
 
 
 def check_not_duplicate_of(site: Site, problems: Problems) -> None:
@@ -106,11 +120,18 @@ def check_links(site: Site, problems: Problems) -> None:
     known = _content_pages(site)
     prefix = site.config.path_prefix
     hints: dict[tuple[str, str], str] = {}  # by (folder, slug): each suggestion compares with its whole folder
-    for item, html, field in ([(l, l.description_html, "description") for l in site.listings]
-                              + [(a, a.body_html, "(text)") for a in site.articles]):
+    languages = frozenset(language_root(code, False).strip("/") for code in site.config.languages[1:])
+    texts = ([(l, l.description_html, "description") for l in site.listings]
+             + [(l, html, f"translations.{code}.description") for l in site.listings
+                for code, html in l.translated_html.items()]
+             + [(a, a.body_html, "(text)") for a in site.articles]
+             + [(t, t.body_html, "(text)") for a in site.articles for t in a.translations.values()])
+    for item, html, field in texts:
         for href in dict.fromkeys(_HREF.findall(str(html))):
             path = urlsplit(href.removeprefix(prefix) if prefix else href).path
             parts = path.strip("/").split("/")
+            if parts[0] in languages:  # /es/listings/…: a page in another language
+                parts = parts[1:]
             target = (parts[0], parts[1]) if len(parts) > 1 else None
             if target and parts[0] in known and parts[1] not in known[parts[0]]:
                 if target not in hints:

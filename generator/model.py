@@ -144,6 +144,7 @@ class Listing:
     slug: str
     path: str
     description_html: Markup = Markup("")
+    translated_html: dict[str, Markup] = field(default_factory=dict)  # the description's HTML in other languages
     location_line: int = 1
     point: Point | None = None  # set when placed; None for online-only or unplaceable listings
     phone: Phone | None = None
@@ -178,6 +179,17 @@ class Listing:
     @property
     def website(self) -> str:
         return self.contact.get("website") or self.online.get("url") or self.source
+
+    def summary_in(self, code: str) -> str:
+        """Return the summary in a language: its translation into it, else the summary as written."""
+        return self.translations.get(code, {}).get("summary") or self.summary
+
+    def description_in(self, code: str) -> Markup:
+        return self.translated_html.get(code, self.description_html)
+
+    def is_translated(self, code: str, name: str) -> bool:
+        """Return whether the listing gives a field ('summary', 'description') in a language of its translations."""
+        return bool(self.translations.get(code, {}).get(name))
 
 
 def terms_reader(section: Section, codes: dict[str, Term] | None = None) -> Callable[[Listing], Iterable[str]]:

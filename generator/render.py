@@ -41,7 +41,7 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES
 # with every part of a card present and empty, so the card's markup is written once, in macros.html.
 BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", summary="", imported=None,
                                 last_verified=datetime.date.min, schedule=[SimpleNamespace(day="")],
-                                support_types=[""])
+                                support_types=[""], summary_in=lambda code: "", is_translated=lambda code, name: False)
 
 FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
 # Pages with no data of their own beyond the site: (template, name of the page in addresses.PAGES). The
@@ -323,9 +323,14 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        filter_sections=FILTERED, listing_sections=TOP_LEVEL, blank_listing=BLANK_LISTING,
                        filter_keys=FILTER_KEYS)
     absolute = site.config.absolute_url
-    env.globals.update(json_ld=json_ld, website_data=lambda: website_data(site, absolute),
-                       listing_data=lambda l: listing_data(l, absolute),
-                       article_data=lambda a: article_data(site, a, absolute))
+    here, code, config = language.addresses, language.code, site.config.in_language(language.code)
+    env.globals.update(json_ld=json_ld, website_data=lambda: website_data(config, here, code, absolute),
+                       listing_data=lambda l: listing_data(l, absolute, here, code),
+                       article_data=lambda a: article_data(config, a, absolute, here))
+    # A listing's text in the page's language where it has a translation; `lang_of` marks text left as written.
+    as_written = Markup(f' lang="{site.config.language}"') if code != site.config.language else Markup("")
+    env.globals.update(summary_of=lambda l: l.summary_in(code), description_of=lambda l: l.description_in(code),
+                       lang_of=lambda l, name: Markup("") if l.is_translated(code, name) else as_written)
     env.filters.update(translated=language.translations.gettext)  # text marked in the code (vocabulary.N_)
     env.globals.update(weekdays=language.weekdays, ui_text=Markup(script_text(language, templates)),
                        language_name=language.name_of)

@@ -26,10 +26,11 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
           ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
-          ("schedule", ""), ("due", ""))
+          ("schedule", ""), ("due", ""), ("translated", ""))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
+# A record leaves out its last entry when it is empty: few listings carry translations of their summary.
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -50,7 +51,8 @@ class RecordEncoder:
         self.parts = [self._part(key, field) for key, field in RECORD[1:]]  # the first is the position, given
 
     def encode(self, order: int, listing: Listing) -> list:
-        return [order, *(part(listing) for part in self.parts)]
+        record = [order, *(part(listing) for part in self.parts)]
+        return record if record[-1] else record[:-1]
 
     def _part(self, key: str, field: str):
         """Return the function that makes one entry of a record."""
@@ -90,6 +92,11 @@ class RecordEncoder:
 
     def due(self, listing: Listing) -> int:
         return int(self.is_stale(listing))
+
+    @staticmethod
+    def translated(listing: Listing) -> dict[str, str]:
+        """Return the summary's translations, by language code."""
+        return {code: text["summary"] for code, text in listing.translations.items() if text.get("summary")}
 
 
 # Vocabulary fields that hold one term (the others a list of them).
@@ -135,7 +142,10 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
                 files.append((output_file(shard), data))
                 entry["shards"][slug].append(url(prefix, shard))
         scopes[scope] = entry
-    articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types)] for a in site.articles])
+    # An article's title and summary in the site's other languages follow where it has translations.
+    articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types),
+                              {code: [t.title, t.summary] for code, t in a.translations.items()}][:5 + bool(a.translations)]
+                             for a in site.articles])
     articles_path = ADDRESSES.search_file(hashed_name("articles", articles))
     files.append((output_file(articles_path), articles))
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),

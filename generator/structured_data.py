@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from .addresses import ADDRESSES
-from .model import Article, Listing, Meeting, Site
+from .addresses import Addresses
+from .model import Article, Listing, Meeting, SiteConfig
 
 SCHEMA = "https://schema.org"
 ATTENDANCE = {"in-person": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
@@ -29,20 +29,22 @@ def json_ld(data: dict) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def website_data(site: Site, absolute: Absolute) -> dict:
-    """Return the WebSite, with the directory's search as its SearchAction."""
-    search = absolute(ADDRESSES.page("directory")) + "?q={search_term_string}"
-    return {"@context": SCHEMA, "@type": "WebSite", "name": site.config.title, "url": absolute(ADDRESSES.page("home")),
-            "description": site.config.description,
+def website_data(config: SiteConfig, here: Addresses, code: str, absolute: Absolute) -> dict:
+    """Return the WebSite in a language (`config` and `here`, the addresses of its pages), with the directory's
+    search as its SearchAction."""
+    search = absolute(here.page("directory")) + "?q={search_term_string}"
+    return {"@context": SCHEMA, "@type": "WebSite", "name": config.title, "url": absolute(here.page("home")),
+            "description": config.description, "inLanguage": code,
             "potentialAction": {"@type": "SearchAction", "target": search,
                                 "query-input": "required name=search_term_string"}}
 
 
-def listing_data(listing: Listing, absolute: Absolute) -> dict:
-    """Return a listing as an Organization, with its Place and its weekly meetings as Events."""
+def listing_data(listing: Listing, absolute: Absolute, here: Addresses, code: str) -> dict:
+    """Return a listing as an Organization, with its Place and its weekly meetings as Events, for its page in
+    language `code` (its pages at `here`). The organization is one in every language: its @id is its first language's page."""
     org = {"@context": SCHEMA, "@type": "Organization", "@id": absolute(listing.url) + "#organization",
-           "name": listing.name, "description": listing.summary, "url": listing.website,
-           "mainEntityOfPage": absolute(listing.url)}
+           "name": listing.name, "description": listing.summary_in(code), "url": listing.website,
+           "mainEntityOfPage": absolute(here.listing(listing.slug))}
     org.update(_contact(listing))
     place = _place(listing)
     if place:
@@ -89,9 +91,10 @@ def _event(listing: Listing, meeting: Meeting, place: dict | None, organizer: st
     return event
 
 
-def article_data(site: Site, article: Article, absolute: Absolute) -> dict:
-    """Return an article as an Article published by the site."""
+def article_data(config: SiteConfig, article: Article, absolute: Absolute, here: Addresses) -> dict:
+    """Return an article (as shown on its page in a language, whose pages are at `here`) as an Article published by the site."""
+    page = absolute(here.article(article.slug))
     return {"@context": SCHEMA, "@type": "Article", "headline": article.title, "description": article.summary,
-            "datePublished": article.date.isoformat(), "url": absolute(article.url),
-            "mainEntityOfPage": absolute(article.url),
-            "publisher": {"@type": "Organization", "name": site.config.title, "url": absolute(ADDRESSES.page("home"))}}
+            "inLanguage": article.language or config.language, "datePublished": article.date.isoformat(),
+            "url": page, "mainEntityOfPage": page,
+            "publisher": {"@type": "Organization", "name": config.title, "url": absolute(here.page("home"))}}

@@ -25,7 +25,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Fields whose lines the cross-file checks point at.
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
-               ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")))
+               ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")),
+               ("translations", ("translations",)))
 FILTERED_NAMES = frozenset(section.name for section in FILTERED)
 
 
@@ -270,6 +271,8 @@ def _make_listing(source: SourceFile, taxonomy: Taxonomy, markdown: MarkdownRend
     lines = {name: source.doc.line_of(where) for name, where in LINE_FIELDS if _has(data, where)}
     return Listing(slug=source.slug, path=source.path, **values,
                    description_html=markdown.render(data.get("description", "")),
+                   translated_html={code: markdown.render(text["description"])
+                                    for code, text in values.get("translations", {}).items() if text.get("description")},
                    location_line=source.doc.line_of(("location",)), lines=lines,
                    phone=parse_phone(contact["phone"], _country(location)) if "phone" in contact else None)
 

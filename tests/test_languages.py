@@ -2,6 +2,9 @@
 language's gettext catalog."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +13,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from generator.pipeline import build_site
-from helpers import REPO_ROOT, check_problems, html_pages, new_content, parse_page, run_build_py, write_sample_site
+from helpers import (ONLINE, REPO_ROOT, check_problems, html_pages, new_content, parse_page, run_build_py,
+                     write_listing, write_sample_site)
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">')
 
@@ -232,3 +236,63 @@ def test_a_translation_of_no_article_or_into_no_language_of_the_site(tmp_path):
     assert "content/articles/no-such-article.es.md:1: (file name): translates 'no-such-article.md', which is not an " \
            "article — name it after the article it translates, as <slug>.<language>.md" in lines
     assert any(line.startswith("content/articles/finding-a-group.fr.md:1:") and "into 'fr'" in line for line in lines)
+
+
+TRANSLATED = """\
+    translations:
+      es:
+        summary: Un foro en línea moderado (y ficticio) para quienes usan las herramientas de SMART Recovery.
+        description: |
+          Abierto **día y noche**.
+"""
+
+
+def test_a_listing_shows_its_translation_and_marks_text_left_as_written(tmp_path):
+    content = two_language_site(tmp_path)
+    write_listing(content, "online/anytime-forum.yaml", ONLINE + "    description: Open **day and night**.\n" + TRANSLATED)
+    build_site(content, tmp_path / "output")
+    site = tmp_path / "output"
+    spanish = text(site, "es/listings/anytime-forum/index.html")
+    assert '<p class="lead">Un foro en línea moderado (y ficticio)' in spanish
+    assert "<div><p>Abierto <strong>día y noche</strong>.</p></div>" in spanish and "day and night" not in spanish
+    english = text(site, "listings/anytime-forum/index.html")
+    assert '<p class="lead">A moderated online forum' in english and "Un foro" not in english
+    # A listing without a translation keeps its own words, marked as English for screen readers and translators.
+    assert '<p class="lead" lang="en">A weekly 12-step meeting' in text(site, "es/listings/hartford-tuesday/index.html")
+    cards = text(site, "es/online/index.html")
+    assert '<p class="card-summary">Un foro en línea' in cards and '<p class="card-summary" lang="en">A peer-led' in cards
+    # Search engines read the Spanish page's own address and words; the organization is one in both languages.
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', spanish).group(1))
+    assert data["mainEntityOfPage"] == "/es/listings/anytime-forum/" and data["description"].startswith("Un foro")
+    assert data["@id"] == "/listings/anytime-forum/#organization"
+
+
+def test_a_listings_translations_are_open_data_and_search_data(tmp_path):
+    content = two_language_site(tmp_path)
+    write_listing(content, "online/anytime-forum.yaml", ONLINE + TRANSLATED)
+    build_site(content, tmp_path / "output")
+    site = tmp_path / "output"
+    records = {r["id"]: r for r in json.loads(text(site, "api/listings.json"))["listings"]}
+    forum = next(r for r in records.values() if r["slug"] == "anytime-forum")
+    assert forum["translations"]["es"]["summary"].startswith("Un foro en línea")
+    assert all(r["translations"] == {} for r in records.values() if r["slug"] != "anytime-forum")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text(site, "api/listings.csv")))}
+    assert json.loads(rows["anytime-forum"]["translations"])["es"]["description"] == "Abierto **día y noche**.\n"
+    assert rows["hartford-tuesday"]["translations"] == ""
+    index = json.loads(text(site, "search/index.json"))
+    assert index["fields"][-1] == "translated"
+    shards = [json.loads((site / url.lstrip("/")).read_text(encoding="utf-8"))
+              for scope in index["scopes"].values() for urls in scope["shards"].values() for url in urls]
+    by_slug = {record[1]: record for shard in shards for record in shard}
+    width = len(index["fields"])
+    assert by_slug["anytime-forum"][width - 1] == {"es": forum["translations"]["es"]["summary"]}
+    assert len(by_slug["hartford-tuesday"]) == width - 1  # no translation, no entry
+
+
+def test_a_translation_into_no_language_of_the_site_is_a_warning_at_its_line(tmp_path):
+    content = two_language_site(tmp_path)
+    write_listing(content, "online/anytime-forum.yaml", ONLINE + TRANSLATED.replace("es:", "sp:"))
+    lines = check_problems(tmp_path, "--strict")
+    assert [line for line in lines if "anytime-forum" in line] == ["content/listings/online/anytime-forum.yaml:15: warning: translations.sp: 'sp' is not one of the "
+                     "site's other languages (es), so no page shows this translation — use one of their codes, or add "
+                     "the language to `languages:` in content/site.yaml"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from generator.pipeline import build_site
-from test_search_browser import write_fake_content
+from test_search_browser import FAKE_ARTICLE, write_fake_content
+
+SPANISH_ARTICLE = FAKE_ARTICLE.replace("title: Finding a fictional meeting", "title: Cómo encontrar una reunión inventada")
 
 
 @pytest.fixture(scope="module")
@@ -12,6 +14,10 @@ def spanish_site(repo_root, tmp_path_factory, serve_dir):
     root = tmp_path_factory.mktemp("spanish")
     content = write_fake_content(root, repo_root)
     (content / "site.yaml").write_text("languages: [en, es]\ncontact: corrections@example.org\n", encoding="utf-8")
+    with (content / "listings" / "ct" / "fake-hartford-tuesday.yaml").open("a", encoding="utf-8") as listing:
+        listing.write("translations:\n  es:\n    summary: Una reunión semanal de doce pasos, inventada para las pruebas.\n")
+    (content / "articles" / "finding-a-fictional-meeting.md").write_text(FAKE_ARTICLE, encoding="utf-8")
+    (content / "articles" / "finding-a-fictional-meeting.es.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1799755200")  # 2027-01-12, as the English search tests
         build_site(content, root / "output")
@@ -86,3 +92,25 @@ def test_the_embed_speaks_the_language_its_snippet_asks_for(page, spanish_site, 
         assert inner.locator("#f-region").input_value() == "CT"
         assert inner.evaluate("document.documentElement.lang") == "es"
         assert page.console_errors == []
+
+
+def test_a_translated_summary_is_shown_and_searched_and_the_rest_marked_english(page, spanish_site):
+    page.goto(f"{spanish_site}/es/directory/?q=reunion+inventada")
+    page.wait_for_selector("#filters:not([hidden])")
+    status_is(page, "1 listado encontrado")
+    summary = page.locator("#results .card .card-summary")
+    assert summary.text_content() == "Una reunión semanal de doce pasos, inventada para las pruebas."
+    assert summary.get_attribute("lang") is None
+    # The article is found by its Spanish title, and opens in Spanish.
+    article = page.locator("#article-results a")
+    assert article.text_content() == "Cómo encontrar una reunión inventada"
+    assert article.get_attribute("href") == "/es/articles/finding-a-fictional-meeting/"
+    page.goto(f"{spanish_site}/es/directory/?q=new+haven")
+    status_is(page, "1 listado encontrado")
+    summary = page.locator("#results .card .card-summary")
+    assert summary.text_content().startswith("A fictional SMART Recovery meeting")
+    assert summary.get_attribute("lang") == "en"
+    page.goto(f"{spanish_site}/directory/?q=reunion+inventada")  # the English page does not search Spanish words
+    page.wait_for_selector("#filters:not([hidden])")
+    status_is(page, "0 listings found")
+    assert page.console_errors == []

@@ -79,7 +79,8 @@ def test_every_listing_and_article_has_a_page(starter_site, repo_root):
     for listing in sorted((content / "listings").rglob("*.yaml")):
         assert (starter_site / "listings" / listing.stem / "index.html").is_file(), listing
     for article in sorted((content / "articles").glob("*.md")):
-        assert (starter_site / "articles" / article.stem / "index.html").is_file(), article
+        slug, _, code = article.stem.partition(".")  # a translation, <slug>.es.md, is the article's page in /es/
+        assert (starter_site / code / "articles" / slug / "index.html").is_file(), article
 
 
 def test_starter_content_passes_check(repo_root):

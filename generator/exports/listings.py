@@ -6,6 +6,7 @@ files are those pieces in listing order, each record encoded once for listings.j
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import fields, is_dataclass
 from functools import partial
 
@@ -15,19 +16,19 @@ from ..model import Listing, Site
 from .common import (EXPORT_VERSION, Chunks, Files, PieceMemo, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
 
-# The published order of listings.json's records and listings.csv's columns (schema_version 1.1). A field the
+# The published order of listings.json's records and listings.csv's columns (schema_version 1.2). A field the
 # schema gains later goes at the end of both, so that readers of the older columns are not thrown off.
 RECORD_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                  "languages", "cost", "summary", "description", "location", "coordinates", "online", "contact",
-                 "credentials", "schedule", "calendar", "last_verified", "source", "imported")
+                 "credentials", "schedule", "calendar", "last_verified", "source", "imported", "translations")
 CSV_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
               "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
               "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
               "email", "website", "credentials", "schedule", "calendar", "last_verified", "source",
-              "imported_from", "imported_ids", "imported_updated")
+              "imported_from", "imported_ids", "imported_updated", "translations")
 UNPUBLISHED = frozenset({"not_duplicate_of"})  # a note to `check`, not a fact about the group
 LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
-# Fields of the schema that joined after 1.1, in the schema's order.
+# Fields of the schema that joined after 1.2, in the schema's order.
 LATER_FIELDS = tuple(field for field in listing_fields() if field.name not in RECORD_FIELDS + tuple(UNPUBLISHED))
 
 
@@ -98,6 +99,7 @@ def csv_row(constants: SiteConstants, listing: Listing) -> list[str]:
         "calendar": constants.url(calendar_path(listing)) if listing.schedule else "",
         "imported_from": imported.get("organization") or imported.get("from", ""),
         "imported_ids": "; ".join(imported.get("ids", ())), "imported_updated": imported.get("updated", ""),
+        "translations": json.dumps(listing.translations, ensure_ascii=False, sort_keys=True) if listing.translations else "",
     }
     row = [made[name] if name in made else csv_value(getattr(listing, name)) for name in CSV_FIELDS]
     for field in LATER_FIELDS:
@@ -119,7 +121,7 @@ def csv_value(value) -> str:
 
 
 def later_columns(field: FileField) -> tuple[str, ...]:
-    """Return the columns of a field that joined after 1.1: one, or one per field of a group (`online_phone`)."""
+    """Return the columns of a field that joined after 1.2: one, or one per field of a group (`online_phone`)."""
     if field.shape == "group":
         return tuple(f"{field.name}_{key}" for key in load_schema(LISTING_SCHEMA)["properties"][field.name]["properties"])
     return () if field.shape == "meetings" else (field.name,)

@@ -116,7 +116,9 @@ function fetchJson(url, cache) {
 function toRecord(row) {
   const record = {};
   index.fields.forEach((field, i) => { record[field] = row[i]; });
-  record.haystack = fold([record.name, record.organization, record.city, record.summary].join(" "));
+  // A summary translated into the page's language is shown, and searched with the one as written.
+  record.ownSummary = record.translated?.[LANG] || "";
+  record.haystack = fold([record.name, record.organization, record.city, record.summary, record.ownSummary].join(" "));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
   record.masks = FACETS.map(([, , field]) => toMask(record[field]));
   const format = vocab.formats[record.format]?.[0];
@@ -454,7 +456,9 @@ function renderCard(record) {
   link.setAttribute("href", `${form.dataset.listingBase}${record.slug}/`);
   link.textContent = record.name;
   fillCopies(item.querySelector(".card-meta"), meta, (span, text) => { span.textContent = text; });
-  item.querySelector(".card-summary").textContent = record.summary;
+  const summary = item.querySelector(".card-summary");
+  summary.textContent = record.ownSummary || record.summary;
+  if (record.ownSummary) summary.removeAttribute("lang");  // the card's model marks the text as written
   if (!record.due) item.querySelector(".stale-note").remove();
   const times = item.querySelector(".card-times");
   times.insertAdjacentHTML("beforebegin", nextMeetingHtml(record));
@@ -797,7 +801,12 @@ async function start() {
   for (const [code, name] of vocab.regions) {
     if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
   }
-  fetchJson(index.articles, new Map()).then((list) => { articles = list; renderArticles(stateFromForm()); }).catch(() => {});
+  // An article in the page's language where it has a translation: [slug, title, summary, tags, types, {code: [title, summary]}].
+  fetchJson(index.articles, new Map()).then((list) => {
+    articles = list.map(([slug, title, summary, tags, types, translations]) =>
+      [slug, ...(translations?.[LANG] || [title, summary]), tags, types]);
+    renderArticles(stateFromForm());
+  }).catch(() => {});
   // Searches from other pages arrive after '#', which browsers never send to the server; they move into the
   // address's query here, in this browser only (history.replaceState), like every later change.
   const params = new URLSearchParams(location.search);
