@@ -169,6 +169,10 @@ class Addresses:
     def robots(self) -> str:
         return "/robots.txt"
 
+    def redirects(self) -> str:
+        """Return the site path of Netlify's rules file, which names each language's not-found page."""
+        return "/_redirects"
+
     def embed_script(self) -> str:
         """Return the site path of the script organizations paste into their pages (kept for good)."""
         return "/embed.js"

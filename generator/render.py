@@ -147,6 +147,7 @@ def plan_site(site: Site, templates: Path | None = None, compiled: BytecodeCache
             Job("embed-script", keys.base, lambda: render_embed_script(envs)),
             Job("sitemaps", everything, lambda: render_sitemaps(envs, site), shows=len(site.listings)),
             Job("robots", keys.data, lambda: [(output_file(ADDRESSES.robots()), render_robots(site))]),
+            Job("not-found", keys.data, lambda: render_not_found_rules(languages)),
             Job("marker", keys.code, lambda: [(MARKER, MARKER_TEXT)]),  # see generator.outputdir
             Job("schema", keys.data, lambda: [(output_file(ADDRESSES.listing_schema()), render_listing_schema(site))]),
             Job("search", all_data, lambda: render_search_data(site, site.config.path_prefix, pieces),
@@ -319,6 +320,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing),
                        correction_url=lambda listing: correction_url(site, listing),
+                       repository_pages=repository_pages(site),
                        contact_url=lambda subject: contact_url(site, subject), exports=export_catalog(site),
                        filter_sections=FILTERED, listing_sections=TOP_LEVEL, blank_listing=BLANK_LISTING,
                        filter_keys=FILTER_KEYS)
@@ -361,6 +363,17 @@ def edit_url(site: Site, listing: Listing) -> str:
     if not repo or Path(listing.path).is_absolute():
         return ""
     return f"{repo}/edit/{quote(site.config.branch)}/{quote(Path(listing.path).as_posix())}"
+
+
+def repository_pages(site: Site) -> dict[str, str]:
+    """Return the repository's pages the contribute page links to: its two issue forms, a new listing file in
+    GitHub's editor, and the contributors' guide ({} without a repository)."""
+    repo, branch = site.config.repository, quote(site.config.branch)
+    if not repo:
+        return {}
+    return {"suggest": f"{repo}/issues/new?template=suggest-listing.yml",
+            "report": f"{repo}/issues/new?template=report-problem.yml",
+            "new": f"{repo}/new/{branch}/content/listings", "guide": f"{repo}/blob/{branch}/CONTRIBUTING.md"}
 
 
 def report_url(site: Site, listing: Listing) -> str:
@@ -550,6 +563,14 @@ def render_robots(site: Site) -> bytes:
     if site.config.is_absolute:
         lines.insert(2, f"Sitemap: {site.config.absolute_url(ADDRESSES.sitemap())}")
     return "\n".join(lines).encode("utf-8") + b"\n"
+
+
+def render_not_found_rules(languages: list[Language]) -> Files:
+    """Return Netlify's _redirects, which answers a missing address under /es/ with /es/404.html (status 404); the
+    first language's 404.html answers the rest without a rule. One language needs no file."""
+    rules = [f"{language.addresses.root}/*  {language.addresses.page('not-found')}  404\n"
+             for language in languages[1:]]
+    return [(output_file(ADDRESSES.redirects()), "".join(rules).encode("utf-8"))] if rules else []
 
 
 def render_listing_schema(site: Site) -> bytes:

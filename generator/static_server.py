@@ -44,8 +44,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer a missing path with the site's 404.html when serving like Netlify."""
-        page = Path(self.directory) / "404.html"
+        """Answer a missing path with the site's 404.html when serving like Netlify (or its language's, which
+        _redirects names)."""
+        page = Path(self.directory) / not_found_page(Path(self.directory), self._url_path()).lstrip("/")
         if code != 404 or self.header_rules is None or not page.is_file():
             return super().send_error(code, message, explain)
         body = page.read_bytes()
@@ -58,6 +59,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def _url_path(self) -> str:
         return unquote(urlsplit(self.path).path)
+
+
+def not_found_page(root: Path, path: str) -> str:
+    """Return the page Netlify answers a missing `path` with: that of the first rule of _redirects whose `/x/*`
+    matches it with status 404, else /404.html."""
+    rules = root / "_redirects"
+    for line in rules.read_text(encoding="utf-8").splitlines() if rules.is_file() else ():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "404" and parts[0].endswith("/*") and path.startswith(parts[0][:-1]):
+            return parts[1]
+    return "/404.html"
 
 
 @contextlib.contextmanager

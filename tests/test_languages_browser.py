@@ -114,3 +114,19 @@ def test_a_translated_summary_is_shown_and_searched_and_the_rest_marked_english(
     page.wait_for_selector("#filters:not([hidden])")
     status_is(page, "0 listings found")
     assert page.console_errors == []
+
+
+def test_the_spanish_embed_builder_starts_in_spanish_and_says_so(browser, spanish_site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(f"{spanish_site}/es/widget/")
+        page.wait_for_selector("#preview iframe")
+        assert page.input_value("#b-lang") == "es"
+        assert 'data-lang="es"' in page.input_value("#snippet")
+        assert page.frame_locator("#preview iframe").locator("html").get_attribute("lang") == "es"
+        page.click("#copy")
+        page.wait_for_function("document.getElementById('copy-status').textContent.startsWith('Copiado.')")
+        assert 'data-lang="es"' in page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()

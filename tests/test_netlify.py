@@ -1,5 +1,5 @@
 """netlify.toml's security headers on every address: the policy and framing headers reach every response,
-/embed/ may be framed by any site and nothing else by any.
+/embed/ (and /es/embed/) may be framed by any site and nothing else by any.
 
 What Netlify sends when two matching rules set the same header is not documented, so each check runs
 under every reading (generator.netlify_headers.MERGES): every value sent (a browser enforces both
@@ -7,6 +7,7 @@ policies), the later rule's value kept (Netlify's parser and `netlify dev`), the
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,13 @@ def assert_not_frameable(rules, urls: list[str]) -> None:
             assert quality.header_problems(headers) == [], (merge, url)
 
 
+def is_embed(url: str) -> bool:
+    """Return whether an address is the embeddable directory's, in the first language or another (/es/embed/)."""
+    return re.fullmatch(r"(/[a-z-]+)?/embed/?(index\.html)?", url.lower()) is not None
+
+
 def test_every_page_but_the_embed_refuses_to_be_framed(rules, starter_site):
-    urls = [u for u in page_urls(starter_site) if not u.startswith("/embed/")]
+    urls = [u for u in page_urls(starter_site) if not is_embed(u)]
     assert "/" in urls and "/listings/smart-recovery/" in urls and "/widget/" in urls and "/404.html" in urls
     assert_not_frameable(rules, urls)
 
@@ -71,7 +77,7 @@ def test_later_pages_of_long_lists_refuse_to_be_framed(rules, paged_site):
 @pytest.mark.parametrize("merge", ["all", "later"])
 def test_the_embed_may_be_framed_by_any_site(rules, starter_site, merge):
     assert (starter_site / "embed" / "index.html").is_file()
-    for url in ("/embed/", "/embed/index.html", "/embed"):
+    for url in ("/embed/", "/embed/index.html", "/embed", "/es/embed/", "/es/embed/index.html", "/es/embed"):
         headers = headers_for_path(rules, url, merge)
         assert quality.may_be_framed(headers), (url, headers)
         assert quality.header_problems(headers) == [], url
@@ -89,7 +95,7 @@ def test_no_header_but_the_policy_is_set_by_two_rules_for_any_address(rules, sta
     for url in page_urls(starter_site) + OTHER_ADDRESSES:
         names = [name.lower() for name, _ in headers_for_path(rules, url)]
         twice = {name for name in names if names.count(name) > 1}
-        assert twice <= ({"content-security-policy"} if url.lower().startswith("/embed") else set()), url
+        assert twice <= ({"content-security-policy"} if is_embed(url) else set()), url
 
 
 @pytest.mark.parametrize("headers, framed", [
@@ -107,10 +113,12 @@ def test_the_framing_check_decides_as_browsers_do(headers, framed):
 
 
 def test_the_rule_paths_are_read_as_netlify_reads_them(rules):
-    embed = [rule for rule in rules if rule.path.startswith("/embed/")]
-    assert [rule.path for rule in embed] == ["/embed/", "/embed/index.html"]
-    assert all(rule.pattern.match("/embed/") or rule.pattern.match("/embed/index.html") for rule in embed)
-    assert not any(rule.pattern.match(path) for rule in embed for path in ("/embedded/", "/embed/x/", "/embed.js"))
+    embed = [rule for rule in rules if "/embed/" in rule.path]
+    assert [rule.path for rule in embed] == ["/embed/", "/embed/index.html", "/:lang/embed/", "/:lang/embed/index.html"]
+    assert all(rule.pattern.match("/embed/") or rule.pattern.match("/embed/index.html") for rule in embed[:2])
+    assert all(rule.pattern.match("/es/embed/") or rule.pattern.match("/pt-br/embed/index.html") for rule in embed[2:])
+    assert not any(rule.pattern.match(path) for rule in embed
+                   for path in ("/embedded/", "/embed/x/", "/embed.js", "/es/embedded/", "/es/embed/x/", "/a/es/embed/"))
 
 
 def fetch(url: str):
@@ -128,12 +136,13 @@ def fetch(url: str):
     ("/", 200), ("/listings/smart-recovery/", 200), ("/favicon.ico", 200), ("/api/listings.json", 200),
     ("/embed.js", 200), ("/embed/", 200), ("/nonexistent/", 404), ("/api/nope", 404), ("/listings/no-such/", 404),
     ("/%3Cscript%3Ealert(1)%3C/script%3E/", 404), ("/caf%C3%A9%20%E2%9C%93/", 404),
+    ("/es/", 200), ("/es/embed/", 200), ("/es/embed/index.html", 200), ("/es/no-such/", 404),
 ])
 def test_every_kind_of_response_is_sent_with_the_policy_and_framing_headers(netlify_server, path, status):
     """Through the test server, as Netlify answers: a missing address gets the 404 page, with the headers."""
     code, headers, body = fetch(netlify_server + path)
     assert code == status
     assert quality.header_problems(headers) == []
-    assert quality.may_be_framed(headers) is (path == "/embed/")
-    if status == 404:
-        assert b"Page not found" in body
+    assert quality.may_be_framed(headers) is path.endswith(("/embed/", "/embed/index.html"))
+    if status == 404:  # in the language of the folder the address was in
+        assert (b"P\xc3\xa1gina no encontrada" if path.startswith("/es/") else b"Page not found") in body

@@ -2,6 +2,8 @@
 // live preview made by that very snippet (embed.js itself), and copy it. Without JavaScript the page shows
 // a default snippet and the list of options.
 
+import { _ } from "./text.js";
+
 const form = document.getElementById("builder");
 const snippetBox = document.getElementById("snippet");
 const preview = document.getElementById("preview");
@@ -57,7 +59,7 @@ async function copySnippet() {
     snippetBox.select();
     document.execCommand("copy");
   }
-  copyStatus.textContent = "Copied. Paste it into your page's HTML.";
+  copyStatus.textContent = _("Copied. Paste it into your page's HTML.");
 }
 
 let typing = 0;
