@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
@@ -134,6 +136,15 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-")
 
 
+def _one_language(settings: Path) -> str:
+    """Return the starter's site settings in its first language only: synthetic content is English, and a build of
+    it in more languages says so (bench_build's two-language figures add `languages:` themselves)."""
+    data = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    for key in ("languages", "translations"):
+        data.pop(key, None)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int = 20, seed: int = 1) -> dict:
     """Write a synthetic content folder (taxonomy, site settings, listings, articles); return counts.
 
@@ -146,7 +157,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
         raise ValueError(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(CONTENT / "taxonomy.yaml", out / "taxonomy.yaml")
-    shutil.copyfile(CONTENT / "site.yaml", out / "site.yaml")
+    (out / "site.yaml").write_text(_one_language(CONTENT / "site.yaml"), encoding="utf-8")
 
     rng = random.Random(seed)
     zips = _load_zips()

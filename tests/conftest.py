@@ -115,13 +115,15 @@ def starter_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="session")
-def spanish_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the real ``content/`` in English and Spanish once per session; return the output folder (its
-    Spanish pages are under es/). Read-only, like ``starter_site``."""
+def spanish_site(repo_root: Path, starter_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the real ``content/`` built in English and Spanish (its Spanish pages are under es/): the starter
+    site, which is in both, or else a copy built with Spanish added. Read-only, like ``starter_site``."""
     import shutil
 
     from generator.pipeline import build_site
 
+    if (starter_site / "es" / "index.html").is_file():
+        return starter_site
     root = tmp_path_factory.mktemp("spanish")
     shutil.copytree(repo_root / "content", root / "content")
     with (root / "content" / "site.yaml").open("a", encoding="utf-8") as file:

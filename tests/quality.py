@@ -83,18 +83,33 @@ def url_path(site: Path, html_file: Path) -> str:
     return "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
 
 
+_HTML_LANG = re.compile(rb'<html lang="([^"]+)"')
+
+
+def language_folders(site: Path) -> set[str]:
+    """Return the top-level folders that hold the pages of a language other than the site's first ('es')."""
+    def lang(page: Path) -> bytes:
+        found = _HTML_LANG.search(page.read_bytes()[:300])
+        return found.group(1) if found else b""
+    first = lang(site / "index.html")
+    return {folder.name for folder in site.iterdir()
+            if (folder / "index.html").is_file() and lang(folder / "index.html") not in (first, b"")}
+
+
 def sample_pages(site: Path, within: str = "") -> list[Sample]:
     """Return one page per template and top-level folder: the largest, since it shows the most.
 
     Grouping by folder too means the region, support-type and kind pages (one template) are
     each checked. `within` keeps only pages whose URL path holds it ("/page/": the later pages
-    of paginated lists). The order is stable, so test ids are too.
+    of paginated lists; "/es/": the Spanish pages); without it, the pages of the site's first
+    language. The order is stable, so test ids are too.
     """
     best: dict[tuple[str, str], tuple[int, str]] = {}
+    apart = () if within else tuple(f"/{name}/" for name in language_folders(site))
     for html_file in sorted(site.rglob("*.html")):
         template = page_template(html_file)
         path = url_path(site, html_file)
-        if within not in path:
+        if within not in path or path.startswith(apart):
             continue
         key = (template, path.split("/")[1])
         size = html_file.stat().st_size
@@ -150,9 +165,10 @@ def open_page(browser, url: str, template: str = "", **context_options) -> Itera
         context.close()
 
 
-def all_pages(site: Path) -> list[str]:
-    """Return the URL path of every HTML page of a built site."""
-    return [url_path(site, f) for f in sorted(site.rglob("*.html"))]
+def all_pages(site: Path, first_language: bool = False) -> list[str]:
+    """Return the URL path of every HTML page of a built site (with `first_language`, of its first language's)."""
+    apart = tuple(f"/{name}/" for name in language_folders(site)) if first_language else ()
+    return [path for path in (url_path(site, f) for f in sorted(site.rglob("*.html"))) if not path.startswith(apart)]
 
 
 # --------------------------------------------------------------------------- accessibility
