@@ -164,6 +164,23 @@ def render_places() -> list[tuple[str, bytes]]:
 
     A visitor who types a ZIP code or a city downloads one small file; their input never leaves the page.
     """
+    return _places_keeper(_make_places)
+
+
+def _make_in_place(make: Callable[[], list[tuple[str, bytes]]]) -> list[tuple[str, bytes]]:
+    return make()
+
+
+_places_keeper = _make_in_place  # the speed layer keeps the files between builds (generator.placescache)
+
+
+def keep_places_with(keeper: Callable[[Callable[[], list[tuple[str, bytes]]]], list[tuple[str, bytes]]]) -> None:
+    """Have render_places make its files through `keeper(make)`, which returns make()'s files."""
+    global _places_keeper
+    _places_keeper = keeper
+
+
+def _make_places() -> list[tuple[str, bytes]]:
     import json
 
     by_zip, by_city = load_tables()

@@ -12,7 +12,7 @@ from pathlib import Path
 from .buildcache import (Manifest, Pieces, PieceStore, Shelf, Sources, cache_folder, forget, input_stamp,
                          load_manifest, load_sources, save)
 from .cachedread import KnownPlaces, gather_site, read_listing
-from . import geo
+from . import geo, placescache
 from .errors import ContentError
 from .load import display_path
 from .markup import MarkdownRenderer
@@ -70,6 +70,7 @@ class Builder:
         if self._frozen:
             hide_from_collector()
         geo.read_tables_with(_read_apart)
+        geo.keep_places_with(placescache.remembered)
 
     def save_cache(self) -> None:
         """Write the in-memory cache to disk (serve calls this when it stops)."""

@@ -95,6 +95,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # --------------------------------------------------------------------------- site
 
 
+@pytest.fixture(scope="session", autouse=True)
+def machine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What builds keep for the whole machine (the place lookup files: generator.placescache) goes to one folder
+    of this session, shared by its builds (in this process and in the build.py it runs), never the user's own."""
+    folder = tmp_path_factory.mktemp("machine-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """Absolute path of the repository root."""

@@ -262,5 +262,6 @@ def test_the_stages_import_none_of_the_speed_layer(repo_root):
     code = "import sys, generator.stages, generator.render; print(' '.join(sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
     speed_layer = {"generator.incremental", "generator.cachedread", "generator.buildcache", "generator.parallel",
-                   "generator.processes", "generator.memory", "generator.sharing", "generator.templatecache"}
+                   "generator.processes", "generator.memory", "generator.sharing", "generator.templatecache",
+                   "generator.placescache"}
     assert not speed_layer & set(run.stdout.split())

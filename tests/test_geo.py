@@ -83,3 +83,31 @@ def test_the_builder_leaves_the_zipcodes_data_out_of_its_process(repo_root: Path
               "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')))")
     done = subprocess.run([sys.executable, "-c", script], cwd=repo_root, capture_output=True, text=True, check=True)
     assert (int(done.stdout) < 100_000) == builder  # KiB; about 50 MB, and 230 MB when read here
+
+
+def place_files(output: Path) -> dict[str, bytes]:
+    folder = output / "search" / "places"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.json"))}
+
+
+def test_the_place_files_are_made_once_per_machine_and_again_when_their_cache_is_damaged(sample_content, tmp_path,
+                                                                                       monkeypatch):
+    from generator import placescache
+    from generator.pipeline import build_site
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine"))
+    build_site(sample_content, tmp_path / "first")
+    made = place_files(tmp_path / "first")
+    assert len(made) > 100 and placescache.cache_file().is_file()
+    monkeypatch.setattr(geo, "_make_places", lambda: pytest.fail("the place files were made again"))
+    build_site(sample_content, tmp_path / "second")  # another site, another output: the machine's copy
+    assert place_files(tmp_path / "second") == made
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine"))
+    placescache.cache_file().write_bytes(b"\x80\x05damaged")
+    build_site(sample_content, tmp_path / "third")
+    assert place_files(tmp_path / "third") == made
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))  # nowhere to keep them: made each time
+    build_site(sample_content, tmp_path / "fourth")
+    assert place_files(tmp_path / "fourth") == made
