@@ -136,7 +136,7 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-")
 
 
-def _one_language(settings: Path) -> str:
+def one_language(settings: Path) -> str:
     """Return the starter's site settings in its first language only: synthetic content is English, and a build of
     it in more languages says so (bench_build's two-language figures add `languages:` themselves)."""
     data = yaml.safe_load(settings.read_text(encoding="utf-8"))
@@ -157,7 +157,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
         raise ValueError(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(CONTENT / "taxonomy.yaml", out / "taxonomy.yaml")
-    (out / "site.yaml").write_text(_one_language(CONTENT / "site.yaml"), encoding="utf-8")
+    (out / "site.yaml").write_text(one_language(CONTENT / "site.yaml"), encoding="utf-8")
 
     rng = random.Random(seed)
     zips = _load_zips()
