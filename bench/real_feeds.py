@@ -224,6 +224,8 @@ def run_all(feeds: Path, work: Path, cases: tuple[Case, ...] = CASES) -> Run:
     content, output = work / "content", work / "output"
     shutil.copytree(REPO_ROOT / "content", content)
     (content / "site.yaml").write_text(one_language(REPO_ROOT / "content" / "site.yaml"), encoding="utf-8")
+    for translation in (content / "articles").glob("*.*.md"):  # <slug>.es.md: a language the copy does not have
+        translation.unlink()
     results = [import_feed(case, feeds, content) for case in cases if (feeds / case.path).exists()]
     check = build_py("check", "--content", str(content), cwd=work)
     build = build_py("build", "--content", str(content), "--output", str(output), cwd=work)
