@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from .addresses import ADDRESSES, output_file
 from .errors import Problems
+from .files import Files
 from .model import Listing
 
 
@@ -159,7 +160,7 @@ def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Prob
                      "check the spelling of the city and the postal code, or add lat and lng", "warning")
 
 
-def render_places() -> list[tuple[str, bytes]]:
+def render_places() -> Files:
     """Return the browser's place lookups: ZIP centroids by 3-digit prefix, city centroids by initial.
 
     A visitor who types a ZIP code or a city downloads one small file; their input never leaves the page.
@@ -167,20 +168,20 @@ def render_places() -> list[tuple[str, bytes]]:
     return _places_keeper(_make_places)
 
 
-def _make_in_place(make: Callable[[], list[tuple[str, bytes]]]) -> list[tuple[str, bytes]]:
+def _make_in_place(make: Callable[[], Files]) -> Files:
     return make()
 
 
 _places_keeper = _make_in_place  # the speed layer keeps the files between builds (generator.placescache)
 
 
-def keep_places_with(keeper: Callable[[Callable[[], list[tuple[str, bytes]]]], list[tuple[str, bytes]]]) -> None:
+def keep_places_with(keeper: Callable[[Callable[[], Files]], Files]) -> None:
     """Have render_places make its files through `keeper(make)`, which returns make()'s files."""
     global _places_keeper
     _places_keeper = keeper
 
 
-def _make_places() -> list[tuple[str, bytes]]:
+def _make_places() -> Files:
     import json
 
     by_zip, by_city = load_tables()

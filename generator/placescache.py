@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .digest import PACKAGE, digest
-
-Files = list[tuple[str, bytes]]
+from .files import Files
 
 
 def cache_file() -> Path | None:
