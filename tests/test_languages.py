@@ -296,3 +296,16 @@ def test_a_translation_into_no_language_of_the_site_is_a_warning_at_its_line(tmp
     assert [line for line in lines if "anytime-forum" in line] == ["content/listings/online/anytime-forum.yaml:15: warning: translations.sp: 'sp' is not one of the "
                      "site's other languages (es), so no page shows this translation — use one of their codes, or add "
                      "the language to `languages:` in content/site.yaml"]
+
+
+def test_a_broken_link_in_a_translation_is_named_at_its_line(tmp_path):
+    content = two_language_site(tmp_path)
+    (content / "articles" / "finding-a-group.es.md").write_text(
+        SPANISH_ARTICLE + "\nVea [el grupo](/es/listings/hartford-tusday/).\n", encoding="utf-8")
+    write_listing(content, "online/anytime-forum.yaml", ONLINE + TRANSLATED.replace(
+        "Abierto **día y noche**.", "Abierto **día y noche**. [Más](/listings/anytime-forumm/)"))
+    lines = check_problems(tmp_path)
+    assert any(line.startswith("content/articles/finding-a-group.es.md:10: (text): links to /es/listings/hartford-tusday/")
+               and "did you mean" in line for line in lines), lines
+    assert any(line.startswith("content/listings/online/anytime-forum.yaml:19: translations.es.description: links to "
+                               "/listings/anytime-forumm/") for line in lines), lines
