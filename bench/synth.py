@@ -145,6 +145,17 @@ def one_language(settings: Path) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
+def one_language_taxonomy(taxonomy: Path) -> str:
+    """Return the starter's vocabulary without its terms' translations, for an English-only site (and so that
+    a build of the code from before translations, bench_build's --against, reads the same file)."""
+    data = yaml.safe_load(taxonomy.read_text(encoding="utf-8"))
+    for terms in data.values():
+        for term in terms if isinstance(terms, list) else ():
+            if isinstance(term, dict):
+                term.pop("translations", None)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int = 20, seed: int = 1) -> dict:
     """Write a synthetic content folder (taxonomy, site settings, listings, articles); return counts.
 
@@ -156,7 +167,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CONTENT / "taxonomy.yaml", out / "taxonomy.yaml")
+    (out / "taxonomy.yaml").write_text(one_language_taxonomy(CONTENT / "taxonomy.yaml"), encoding="utf-8")
     (out / "site.yaml").write_text(one_language(CONTENT / "site.yaml"), encoding="utf-8")
 
     rng = random.Random(seed)
