@@ -142,11 +142,11 @@ def place_listings(listings: list[Listing], gazetteer: Gazetteer, problems: Prob
     Without `expect`, the caller has already told the gazetteer how many places are coming.
     """
     if expect:
-        gazetteer.expect(sum(1 for listing in listings if listing.location and not
+        gazetteer.expect(sum(1 for listing in listings if listing.location and not listing.serves and not
                              ("lat" in listing.location and "lng" in listing.location)))
     for listing in listings:
-        if not listing.location:
-            continue
+        if not listing.location or listing.serves:
+            continue  # a listing that serves a whole state or the country has no one point: distance does not apply
         point = gazetteer.locate(listing.location)
         if point:
             listing.point = point
@@ -197,4 +197,11 @@ def _make_places() -> Files:
              for prefix, group in sorted(zip_groups.items())]
     files += [(output_file(ADDRESSES.places_file("city", initial)), dump(group))
               for initial, group in sorted(city_groups.items())]
+    # Each state's extent (its towns' centres, south-west and north-east corners): whether a listing that serves
+    # a whole state is near a visitor who gave a ZIP code or shared their location.
+    bounds: dict[str, list[float]] = {}
+    for (_, state), (lat, lng) in by_city.items():
+        box = bounds.setdefault(state, [lat, lng, lat, lng])
+        box[:] = [min(box[0], lat), min(box[1], lng), max(box[2], lat), max(box[3], lng)]
+    files.append((output_file(ADDRESSES.places_file("state", "bounds")), dump(bounds)))
     return files

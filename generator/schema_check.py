@@ -192,6 +192,9 @@ def property_schema(properties: dict, field: str) -> dict:
     return schema
 
 
+SERVES = ["statewide", "part-of-state", "nationwide"]  # the words of the bundled schema's pattern, for completion
+
+
 def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
     """Return the listing schema with the taxonomy's terms as enums, so editors can complete them."""
     schema = copy.deepcopy(load_schema("listing.schema.json"))
@@ -208,4 +211,5 @@ def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
                 target["enum"] = list(terms)
                 target["x-labels"] = {slug: term.label for slug, term in terms.items()}
     property_schema(props, "schedule.day")["enum"] = list(DAYS)
+    props["serves"]["enum"] = SERVES
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -26,7 +26,7 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
           ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
-          ("schedule", ""), ("due", ""), ("translated", ""))
+          ("schedule", ""), ("due", ""), ("serves", "serves"), ("translated", ""))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
@@ -104,8 +104,9 @@ ONE_TERM_FIELDS = frozenset(field.name for field in listing_fields() if field.sh
 
 
 def iter_scopes(listing: Listing) -> list[str]:
-    """Return the scopes a listing is found under: its state, and `online` when people can join online."""
-    scopes = [listing.region] if listing.region else []
+    """Return the scopes a listing is found under: its state (or `national` for one that serves the whole
+    country), and `online` when people can join online."""
+    scopes = ["national"] if listing.serves == "nationwide" else [listing.region] if listing.region else []
     return scopes + (["online"] if listing.is_online else [])
 
 

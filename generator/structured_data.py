@@ -49,6 +49,10 @@ def listing_data(listing: Listing, absolute: Absolute, here: Addresses, code: st
     place = _place(listing)
     if place:
         org["location"] = place
+    if listing.serves == "nationwide":
+        org["areaServed"] = {"@type": "Country", "name": "US"}
+    elif listing.serves:
+        org["areaServed"] = {"@type": "State", "name": listing.region}
     if listing.schedule:
         org["event"] = [_event(listing, m, place, org["@id"]) for m in listing.schedule]
     return org

@@ -178,12 +178,20 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
     location = data.get("location") if isinstance(data.get("location"), dict) else {}
     online = data.get("online") if isinstance(data.get("online"), dict) else {}
     fmt = data.get("format")
-    if fmt in ("in-person", "hybrid"):
+    serves = data.get("serves")
+    if serves == "nationwide":
         for name in ("city", "region"):
+            if name in location:
+                problems.add(path, doc.line_of(("location", name)), f"location.{name}",
+                             "a listing that serves the whole country is not listed under one state — leave out "
+                             "location (say where its office is in the description), or use serves: statewide")
+    elif fmt in ("in-person", "hybrid"):
+        for name in ("region",) if serves in ("statewide", "part-of-state") else ("city", "region"):
             if name not in location:
                 problems.add(path, doc.line_of(("location",) if location else ("format",)), f"location.{name}",
                              f"is required for {fmt} listings — add '{name}:' under location, "
-                             "or set format: online if it only meets online")
+                             "or set format: online if it only meets online"
+                             + (", or serves: statewide if it serves a whole state" if name == "city" else ""))
     if fmt in ("online", "hybrid") and "url" not in online and "online" not in data:
         problems.add(path, doc.line_of(("format",)), "online.url",
                      f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "

@@ -223,7 +223,8 @@ def test_in_person_without_city_or_region(project, content):
     write_listing(content, "ct/bad.yaml", good_with(location="", city="", region=""))
     rest = "under location, or set format: online if it only meets online"
     assert check_problems(project) == [
-        f"{BAD}:5: location.city: is required for in-person listings — add 'city:' {rest}",
+        f"{BAD}:5: location.city: is required for in-person listings — add 'city:' {rest}, "
+        "or serves: statewide if it serves a whole state",
         f"{BAD}:5: location.region: is required for in-person listings — add 'region:' {rest}",
     ]
 

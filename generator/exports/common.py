@@ -23,7 +23,7 @@ ID_NAMESPACE = uuid.UUID("c2bcf34e-43be-5ea2-9eee-e647ec3198ef")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP's list).
 FORMULA_START = "=+-@\t\r"
 PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")  # -73.9, +1, -1e-05
-EXPORT_VERSION = "1.2"  # of /api/listings.json; a new major number means fields were renamed or removed
+EXPORT_VERSION = "1.3"  # of /api/listings.json; a new major number means fields were renamed or removed
 # 1.1: meetings gained name, types and format; listings gained `imported` (null unless imported).
 # 1.2: listings gained `translations` (their summary and description in other languages; {} unless translated).
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes

@@ -149,12 +149,14 @@ async function loadShards(urls) {
   return merged;
 }
 
+// A state's scope is near a place when one of its listings is, or (for its statewide listings) the state is.
 function scopesFor(state, origin) {
   if (state.online === "only") return ["online"];
   let scopes;
   if (state.region) scopes = [state.region];
-  else if (origin) scopes = Object.keys(index.scopes).filter((s) => s !== "online" && nearBox(index.scopes[s].bbox, origin.point, +state.radius));
-  else scopes = Object.keys(index.scopes).filter((s) => s !== "online");
+  else if (origin) scopes = Object.keys(index.scopes).filter((s) => s !== "online" && s !== "national" && (nearBox(index.scopes[s].bbox, origin.point, +state.radius) || inState(s, origin, +state.radius)));
+  else scopes = Object.keys(index.scopes).filter((s) => s !== "online" && s !== "national");
+  scopes.push("national");  // listings that serve the whole country are near everyone
   if (state.online === "include") scopes.push("online");
   return scopes.filter((s) => index.scopes[s]);
 }
@@ -184,6 +186,11 @@ function milesBetween(a, b) {
   return 3958.8 * 2 * Math.asin(Math.sqrt(h));
 }
 
+// Whether a place is in (or, with no state known, within `radius` miles of) a state: statewide listings serve it.
+function inState(code, origin, radius) {
+  return origin.region ? origin.region === code : nearBox(origin.states?.[code], origin.point, radius);
+}
+
 function nearBox(box, origin, radius) {
   if (!box) return false;
   const lat = Math.min(Math.max(origin[0], box[0]), box[2]);
@@ -191,7 +198,14 @@ function nearBox(box, origin, radius) {
   return milesBetween(origin, [lat, lng]) <= radius;
 }
 
+// The origin, with each state's extent for telling which statewide listings serve it (one small file).
 async function resolveOrigin(state) {
+  const origin = await findOrigin(state);
+  if (origin && origin.point) origin.states = await fetchJson(`${index.places}state/bounds.json`, placeCache).catch(() => ({}));
+  return origin;
+}
+
+async function findOrigin(state) {
   if (state.at) {
     const [lat, lng] = state.at.split(",").map(Number);
     if (Number.isFinite(lat) && Number.isFinite(lng)) return { point: [lat, lng], label: "your location" };
@@ -212,7 +226,7 @@ async function resolveOrigin(state) {
   if (!key && !match) key = Object.keys(table).find((k) => k.startsWith(`${city}|`)) || null;
   if (!key) return { missing: text };
   const [name, code] = key.split("|");
-  return { point: table[key], label: `${titleCase(name)}, ${code}` };
+  return { point: table[key], label: `${titleCase(name)}, ${code}`, region: code };
 }
 
 function titleCase(text) {
@@ -305,9 +319,13 @@ function baseFilter(state, origin) {
     if (only && !record.joinable) return false;
     if (exclude && record.onlineOnly) return false;
     if (state.today && !meetsToday(record)) return false;
-    let outside = (region && record.region !== region) || (city && record.cityFolded !== city);
+    // A listing that serves a whole state is in every town of it; one that serves the country, everywhere.
+    const wide = record.serves;
+    let outside = (region && record.region !== region && wide !== "nationwide") || (city && record.cityFolded !== city && !wide);
     record.distance = null;
-    if (origin) {
+    if (origin && wide) {
+      if (wide !== "nationwide") outside = outside || !inState(record.region, origin, +state.radius);
+    } else if (origin) {
       if (record.lat === null) outside = true;
       else {
         record.distance = milesBetween(origin.point, [record.lat, record.lng]);
@@ -446,7 +464,10 @@ function fillCopies(box, values, fill) {
 }
 
 function renderCard(record) {
-  const place = [record.city, record.region].filter(Boolean).join(", ");
+  const place = record.serves === "nationwide" ? _("Nationwide")
+    : record.serves === "part-of-state" ? _("Serves part of %(state)s", { state: vocabLabel("regions", record.region) })
+    : record.serves ? _("Serves all of %(state)s", { state: vocabLabel("regions", record.region) })
+    : [record.city, record.region].filter(Boolean).join(", ");
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
   const distance = record.distance != null && !record.remote ? _("%(distance)s away", { distance: milesText(record.distance) }) : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);

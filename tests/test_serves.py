@@ -1,0 +1,168 @@
+"""Listings that serve a whole state (`serves: statewide`) or the whole country (`serves: nationwide`): a
+fellowship's state area, a certification board, a program with houses in every state. They have no one
+place, so they are checked, shown and found differently from a group that meets at an address."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import build_site
+from helpers import check_problems, new_content, run_build_py, write_listing
+from test_search_browser import wait_count
+
+HEAD = """\
+    kind: peer-program
+    support_types: [peer-specialist]
+    summary: A clearly fake listing for the tests.
+    format: in-person
+    last_verified: 2026-11-01
+    source: https://example.org/
+"""
+
+STATEWIDE = "    name: Fake Iowa Certification Board\n" + HEAD + """\
+    serves: statewide
+    location:
+      region: IA
+      country: US
+"""
+STATEWIDE_WITH_OFFICE = "    name: Fake Connecticut Area Service\n" + HEAD + """\
+    serves: statewide
+    location:
+      city: Hartford
+      region: CT
+"""
+PART = "    name: Fake Michigan Area\n" + HEAD + """\
+    serves: part-of-state
+    location:
+      region: MI
+"""
+NATIONWIDE = "    name: Fake Nationwide Houses\n" + HEAD + "    serves: nationwide\n"
+LOCAL = "    name: Fake Hartford Group\n" + HEAD + """\
+    location:
+      city: Hartford
+      region: CT
+"""
+
+
+def test_a_statewide_listing_needs_a_state_but_no_town(project):
+    content = project / "content"
+    write_listing(content, "ia/board.yaml", STATEWIDE)
+    write_listing(content, "national/houses.yaml", NATIONWIDE)
+    result = run_build_py("check", "--content", "content", cwd=project)
+    assert (result.returncode, result.stderr) == (0, "") and "2 listings" in result.stdout
+
+
+def test_without_serves_a_town_is_still_required_and_the_error_names_the_way_out(project):
+    write_listing(project / "content", "ia/board.yaml", STATEWIDE.replace("    serves: statewide\n", ""))
+    [problem] = check_problems(project)
+    assert problem.startswith("content/listings/ia/board.yaml:")
+    assert "location.city: is required for in-person listings" in problem and "serves: statewide" in problem
+
+
+def test_a_statewide_listing_without_its_state_is_an_error(project):
+    write_listing(project / "content", "ia/board.yaml", STATEWIDE.replace("      region: IA\n", ""))
+    [problem] = check_problems(project)
+    assert "location.region: is required" in problem
+
+
+def test_a_nationwide_listing_under_one_state_is_an_error_at_that_line(project):
+    text = NATIONWIDE + "    location:\n      city: Silver Spring\n      region: MD\n"
+    path = write_listing(project / "content", "national/houses.yaml", text)
+    problems = check_problems(project)
+    lines = path.read_text().splitlines()
+    assert [p.split(": ")[0] for p in problems] == [
+        f"content/listings/national/houses.yaml:{lines.index('  city: Silver Spring') + 1}",
+        f"content/listings/national/houses.yaml:{lines.index('  region: MD') + 1}"]
+    assert all("not listed under one state" in p for p in problems)
+
+
+def test_serves_takes_only_its_three_words(project):
+    path = write_listing(project / "content", "ia/board.yaml", STATEWIDE.replace("serves: statewide", "serves: county"))
+    line = path.read_text().splitlines().index("serves: county") + 1
+    problems = check_problems(project)
+    assert [p for p in problems if p.startswith(f"content/listings/ia/board.yaml:{line}: serves:")
+            and "statewide, part-of-state or nationwide" in p]
+
+
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("serves")
+    content = new_content(root)
+    write_listing(content, "ia/board.yaml", STATEWIDE)
+    write_listing(content, "ct/area.yaml", STATEWIDE_WITH_OFFICE)
+    write_listing(content, "national/houses.yaml", NATIONWIDE)
+    write_listing(content, "ct/group.yaml", LOCAL)
+    write_listing(content, "mi/michigan-area.yaml", PART)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1796000000")
+        build_site(content, root / "output")
+    return root / "output"
+
+
+def test_pages_say_what_a_listing_serves(wide_site):
+    board = (wide_site / "listings" / "board" / "index.html").read_text()
+    assert "Serves all of Iowa</a>" in board and "Serves all of Iowa; its website says what is near you." in board
+    assert "OpenStreetMap" not in board  # no directions to a place it does not have
+    area = (wide_site / "listings" / "area" / "index.html").read_text()
+    assert "Its office is in Hartford, CT." in area
+    houses = (wide_site / "listings" / "houses" / "index.html").read_text()
+    assert "<span>Nationwide</span>" in houses
+    data = json.loads(houses.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["areaServed"] == {"@type": "Country", "name": "US"}
+    part = (wide_site / "listings" / "michigan-area" / "index.html").read_text()
+    assert "Serves part of Michigan</a>" in part and "Serves part of Michigan; its website says which places" in part
+    iowa = (wide_site / "regions" / "ia" / "index.html").read_text()
+    assert "Fake Iowa Certification Board" in iowa and "Serves all of Iowa" in iowa
+    assert not any("Fake Nationwide Houses" in page.read_text() for page in (wide_site / "regions").glob("*/index.html"))
+
+
+def test_the_search_data_gives_them_no_point_and_the_country_its_own_scope(wide_site):
+    index = json.loads((wide_site / "search" / "index.json").read_text())
+    assert set(index["scopes"]) == {"IA", "CT", "MI", "national"}
+    assert index["scopes"]["IA"]["bbox"] is None  # no map point: its only listing serves the whole state
+    fields = index["fields"]
+    records = [dict(zip(fields, row)) for scope in index["scopes"].values() for chunks in scope["shards"].values()
+               for chunk in chunks for row in json.loads((wide_site / chunk.lstrip("/")).read_text())]
+    serves = {record["name"]: (record["serves"], record["lat"]) for record in records}
+    assert serves["Fake Iowa Certification Board"] == ("statewide", None)
+    assert serves["Fake Connecticut Area Service"] == ("statewide", None)  # its office's town is not a point
+    assert serves["Fake Nationwide Houses"] == ("nationwide", None)
+    assert serves["Fake Hartford Group"][0] == "" and serves["Fake Hartford Group"][1] is not None
+    bounds = json.loads((wide_site / "search" / "places" / "state" / "bounds.json").read_text())
+    south, west, north, east = bounds["IA"]
+    assert 40 < south < north < 44 and -97 < west < east < -90
+
+
+@pytest.fixture(scope="module")
+def wide_server(wide_site, serve_dir):
+    with serve_dir(wide_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("place, expected", [
+    # A town with its state: the state's listings serve it, another state's do not.
+    ("Des Moines, IA", ["Fake Iowa Certification Board", "Fake Nationwide Houses"]),
+    # A ZIP code in Iowa: the state is the one whose towns surround it.
+    ("50309", ["Fake Iowa Certification Board", "Fake Nationwide Houses"]),
+    ("06103", ["Fake Connecticut Area Service", "Fake Hartford Group", "Fake Nationwide Houses"]),
+])
+def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, place, expected):
+    page.goto(f"{wide_server}/directory/?place={place}&online=exclude")
+    wait_count(page, len(expected))
+    assert sorted(page.locator("#results .card-title").all_text_contents()) == expected
+    metas = page.locator("#results .card-meta").all_inner_texts()
+    assert any("Nationwide" in meta for meta in metas)
+    assert not [url for url in page.requests if not url.startswith(wide_server)]
+
+
+def test_a_state_filter_keeps_its_statewide_listings_and_the_nationwide_ones(page, wide_server):
+    page.goto(f"{wide_server}/directory/?region=IA")
+    wait_count(page, 2)
+    assert sorted(page.locator("#results .card-title").all_text_contents()) == [
+        "Fake Iowa Certification Board", "Fake Nationwide Houses"]
+    assert "Serves all of Iowa" in page.locator("#results .card").first.inner_text()
+    page.goto(f"{wide_server}/directory/?region=MI")
+    wait_count(page, 2)
+    assert "Serves part of Michigan" in page.locator("#results .card").first.inner_text()
