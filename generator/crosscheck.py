@@ -20,7 +20,19 @@ def check_site(site: Site, problems: Problems) -> None:
     check_duplicates(site.listings, problems)
     check_verification(site, problems)
     check_links(site, problems)
+    check_related_listings(site, problems)
     check_listing_languages(site, problems)
+
+
+def check_related_listings(site: Site, problems: Problems) -> None:
+    """Record an article's chosen related listing that is no listing (renamed or removed, or mistyped)."""
+    known = sorted(l.slug for l in site.listings)
+    for article in [a for main in site.articles for a in (main, *main.translations.values())]:
+        for i, (slug, line) in enumerate(article.related):
+            if slug not in site.by_slug:
+                close = difflib.get_close_matches(slug, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "use a listing's file name without .yaml, or remove it"
+                problems.add(article.path, line, f"related_listings[{i}]", f"'{slug}' is not a listing — {hint}")
 
 
 def check_listing_languages(site: Site, problems: Problems) -> None:

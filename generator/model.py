@@ -234,6 +234,7 @@ class Article:
     digest: str = ""  # of the file's path and bytes
     language: str = ""  # a translation's language code (<slug>.es.md); '' for the article as written
     translations: dict[str, Article] = field(default_factory=dict)  # the article in other languages, by code
+    related: tuple[tuple[str, int], ...] = ()  # the listings it chooses to show (related_listings), with their lines
 
     @property
     def url(self) -> str:
@@ -354,11 +355,14 @@ class Site:
         return len(self.index[section].get(slug, ()))
 
     def related_listings(self, article: Article, limit: int = 6) -> list[Listing]:
-        """Return listings sharing a support type with the article: most shared types first, then by name.
+        """Return the listings the article chooses (related_listings), or else those sharing a support type with
+        it: most shared types first, then by name.
 
         The per-type lists are in name order, so merging them visits listings in name order, and the
         walk can stop once `limit` listings share every one of the article's types.
         """
+        if article.related:  # chosen in its front matter; `check` names any that is not a listing
+            return [listing for slug, _ in article.related if (listing := self.by_slug.get(slug))]
         lists = [self.index["support_types"].get(slug, []) for slug in dict.fromkeys(article.support_types)]
         best = len([l for l in lists if l])
         by_score: dict[int, list[Listing]] = defaultdict(list)

@@ -513,8 +513,8 @@ def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Jo
 def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     jobs = []
     for a in site.articles:
-        related = site.related_listings(a)
         shown = a.in_language(env.globals["language"].code)
+        related = site.related_listings(shown if shown.related else a)
         jobs.append(Job(job_name(env, f"article/{a.slug}"), keys.of(shown.digest, *(l.digest for l in related)),
                         partial(_pages, env, "article.html", addresses_of(env).article(a.slug), article=shown,
                                 original=a,

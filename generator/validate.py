@@ -340,9 +340,11 @@ def validate_article(source: ArticleFile, taxonomy: Taxonomy, markdown: Markdown
                      f"'{date}' is not a real date — write it as YYYY-MM-DD")
     if _errors_since(problems, before) or day is None:
         return None
+    chosen = data.get("related_listings", ())
+    related = tuple(dict.fromkeys((slug, source.meta.line_of(("related_listings", i))) for i, slug in enumerate(chosen)))
     return Article(slug=name, path=source.path, title=data["title"].strip(), summary=data["summary"].strip(),
                    date=day, body_html=markdown.render(source.body), tags=tuple(data.get("tags", ())),
-                   support_types=tuple(types), language=language)
+                   support_types=tuple(types), language=language, related=related)
 
 
 def _article_slug(stem: str) -> tuple[str, str]:
