@@ -18,7 +18,8 @@ The expected results follow directory.js (scopesFor, baseFilter, filterRecords):
 it is in a chosen scope (its state's, or "online" for a listing people can join online: format online or
 hybrid); it matches a state when its location's region is that state, or, unless online=exclude, when it
 can be joined online; online=exclude drops online-only listings (hybrid ones stay in their state);
-online=only keeps only listings that can be joined online, from any state; a support type keeps listings
+online=only keeps only listings that can be joined online, from any state; a listing that serves the whole
+country (serves: nationwide) is in every state; a support type keeps listings
 that have it.
 
 How it stays fast (under a minute on 2 cores, most of it the fake directory's 288 page loads):
@@ -168,15 +169,17 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
         joinable = listing["format"] in ("online", "hybrid")
         online_only = listing["format"] == "online"
         # Loaded at all: the listing is in one of the chosen scopes (scopesFor).
-        scopes = ({"online"} if online == "only" else ({region} if region else {"any state"})
+        # A listing that serves the whole country has a scope of its own, loaded unless online=only.
+        nationwide = listing.get("serves") == "nationwide"
+        scopes = ({"online"} if online == "only" else ({region} if region else {"any state"}) | {"national"}
                   | ({"online"} if online == "include" else set()))
-        mine = ({home, "any state"} if home else set()) | ({"online"} if joinable else set())
+        mine = ({"national"} if nationwide else {home, "any state"} if home else set()) | ({"online"} if joinable else set())
         if not scopes & mine:
             continue
         # baseFilter: the online setting, then the state (a listing joinable online may be from anywhere).
         if online == "only" and not joinable or online == "exclude" and online_only:
             continue
-        outside = bool(region) and home != region
+        outside = bool(region) and home != region and not nationwide  # found in every state
         if outside and not (online != "exclude" and joinable):
             continue
         if type_ and type_ not in listing["support_types"]:
@@ -339,6 +342,8 @@ def test_show_more_shows_the_remaining_cards(tabs, starter_site, repo_root):
     page = tabs()
     with serve_directory(starter_site, load_header_rules(repo_root / "netlify.toml")) as url:
         page.goto(url + "/directory/")
-        page.locator("#show-more").click()
-        page.locator("#results .card").nth(len(listings) - 1).wait_for(state="attached", timeout=2000)
+        for shown in range(PAGE_SIZE, len(listings), PAGE_SIZE):  # each click shows up to PAGE_SIZE more
+            page.locator("#show-more").click()
+            page.locator("#results .card").nth(min(shown + PAGE_SIZE, len(listings)) - 1).wait_for(
+                state="attached", timeout=2000)
     assert sorted(page.locator("#results .card-title").all_text_contents()) == sorted(l["name"] for l in listings)
