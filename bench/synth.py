@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
