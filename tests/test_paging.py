@@ -261,3 +261,17 @@ def test_paging_through_a_list_by_keyboard_and_mouse(browser, paged_server):
         assert page.locator("h1").inner_text() == "Local group"
     finally:
         page.close()
+
+
+def test_near_a_place_with_a_page_of_groups_in_person_the_online_options_wait_their_turn(page, paged_server):
+    # Austin has more in-person groups than a page holds; the online options come after them, on "Show more"
+    # (once the first page is full of in-person results, none of them fits on it).
+    page.goto(f"{paged_server}/directory/?place=Austin,+TX")
+    page.wait_for_function("() => /listings found$/.test(document.getElementById('result-status').textContent)")
+    assert page.locator("#near-title").inner_text().startswith("In person within 25 miles of Austin, TX (11")
+    assert page.locator("#near-title + .cards .card").count() == PAGE_SIZE
+    assert page.locator("#online-title + .cards .card").count() == 0
+    assert page.locator("#online-title").inner_text().startswith("Online and by phone, from anywhere (")
+    page.click("#show-more")
+    page.wait_for_function("() => document.querySelectorAll('#results .card').length > 50")
+    assert page.console_errors == []

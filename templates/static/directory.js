@@ -417,6 +417,7 @@ function sortFor(state) {
 
 // Return the first `k` results in `compare` order without sorting them all (results are in name order).
 function topResults(results, compare, k) {
+  if (k <= 0) return []; // a page already filled by the in-person results leaves no room for the online ones
   if (compare === SORTS.name) return results.slice(0, k);
   const top = [];
   for (const record of results) {
