@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools hugo clean
+.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools map-vendor hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -164,12 +164,16 @@ apt-node:
 
 # npm ci installs exactly the locked versions; --ignore-scripts skips vnu-jar's postinstall, which
 # would fetch a Java runtime from the internet (the installed Java is used instead).
-tools: $(TOOLS_STAMP) java ## Install the HTML checker (vnu) and Lighthouse 12 into tools/ (npm), and Java
+tools: $(TOOLS_STAMP) java ## Install the HTML checker (vnu), Lighthouse 12 and the map's packages into tools/ (npm), and Java
 
 $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-node
 	cd tools && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
+
+# The map's libraries and US atlas, bundled from the packages tools/package-lock.json pins (commit the result).
+map-vendor: $(TOOLS_STAMP) ## Remake templates/static/vendor/ (the map's code and atlas) from tools/package-lock.json
+	node tools/map/bundle.mjs
 
 # Installs Debian's Hugo for the build benchmark's comparison when missing; without it
 # (or without root) `make bench` still runs and says Hugo was skipped.

@@ -237,7 +237,7 @@ def render_embed_script(envs: list[Environment]) -> Files:
 
 
 # A module's import of another module beside it: `from "./meeting-times.js"`.
-_LOCAL_IMPORT = re.compile(rb'''(from\s+["']\./)([A-Za-z0-9_-]+\.js)(["'])''')
+_LOCAL_IMPORT = re.compile(rb'''(from\s+["']\./)((?:vendor/)?[A-Za-z0-9_-]+\.js)(["'])''')
 
 
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
