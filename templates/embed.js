@@ -5,7 +5,8 @@
 
    It inserts a titled iframe of /embed/ right after itself. Presets (data-region, data-type, data-kind and
    the directory's other filters: one value or several separated by commas; data-online: include, only or
-   exclude) start the directory pre-filtered; data-lang (es) shows it in another of the site's languages.
+   exclude) start the directory pre-filtered; data-lang (es) shows it in another of the site's languages;
+   data-map shows the map above the list from the start (the visitor can open it anyway).
    Theme: data-accent (a hex colour) and data-theme (light or dark), or the CSS custom properties
    --peer-directory-accent and --peer-directory-theme on the script's parent element. The frame reports its
    height to this page's origin only; this page accepts the report only from the directory's origin and from
@@ -15,7 +16,7 @@
   "use strict";
   var script = document.currentScript;
   if (!script || !script.src) return;
-  var OWN = ["accent", "theme", "title", "online", "lang"]; // the frame's own options; every other data- is a filter
+  var OWN = ["accent", "theme", "title", "online", "lang", "map"]; // the frame's own options; every other data- is a filter
   var MESSAGE = "peer-support-directory:height";
   // Each language's embedded directory (beside this script) and the frame's title in it; the first is the default.
   var FRAMES = {{ frames|tojson }};
@@ -33,6 +34,7 @@
     });
   });
   if (/^(include|only|exclude)$/.test(data.online || "")) params.set("online", data.online);
+  if (data.map !== undefined && !/^(no|off|false)$/i.test(data.map)) params.set("map", "1");
   var accent = (data.accent || style.getPropertyValue("--peer-directory-accent")).trim();
   var theme = (data.theme || style.getPropertyValue("--peer-directory-theme")).trim();
   if (/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(accent)) params.set("accent", accent);

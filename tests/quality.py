@@ -135,6 +135,9 @@ def wait_until_ready(page, template: str) -> None:
     if template == "directory.html":
         page.wait_for_selector("#filters:not([hidden]) #more-filters[open]", state="attached")
         page.wait_for_function("() => document.getElementById('result-status').textContent.trim() !== ''")
+        # A wide screen opens the map by itself: every check sees it drawn, not half loaded.
+        page.wait_for_function("() => { const map = document.getElementById('map');"
+                               " return !map || map.hidden || map.querySelector('.map-note')?.textContent; }")
         # On a narrow screen the filters are a panel opened by a button: open it, so that every check
         # (reflow at 320 px above all) sees the filters there too.
         if page.is_visible("#f-open"):

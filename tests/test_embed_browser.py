@@ -32,11 +32,13 @@ def host_page(folder: Path, snippet: str) -> None:
 
 
 def snippet_from_builder(page, site: str) -> str:
-    """Choose Connecticut, in person only, a dark theme and an accent on the builder page; return its snippet."""
+    """Choose Connecticut, in person only, the map from the start, a dark theme and an accent on the builder page;
+    return its snippet."""
     page.goto(f"{site}/widget/")
     page.wait_for_selector("#preview iframe")
     page.select_option("#b-region", "CT")
     page.select_option("#b-online", "exclude")
+    page.select_option("#b-map", "on")
     page.select_option("#b-theme", "dark")
     page.fill("#b-accent", "#ff8800")  # a color input takes a value like this; "change" follows
     page.dispatch_event("#b-accent", "change")
@@ -81,7 +83,7 @@ def test_builder_snippet_is_one_script_tag_with_the_choices(page, widget_site):
     snippet = snippet_from_builder(page, widget_site)
     assert re.fullmatch(r'<script async src="http://127\.0\.0\.1:\d+/embed\.js"( data-[a-z]+="[^"<>]*")+></script>',
                         snippet), snippet
-    for attribute in ('data-region="CT"', 'data-online="exclude"', 'data-theme="dark"', 'data-accent="#ff8800"',
+    for attribute in ('data-region="CT"', 'data-online="exclude"', 'data-map="on"', 'data-theme="dark"', 'data-accent="#ff8800"',
                       'data-title="Peer support in Connecticut"'):
         assert attribute in snippet
     # The live preview is that snippet, run: a frame of /embed/ with the same presets.
@@ -108,6 +110,7 @@ def test_pasted_snippet_embeds_a_titled_frame_with_the_presets(pasted, widget_si
     assert frame_element.get_attribute("title") == "Peer support in Connecticut"
     src = frame_element.get_attribute("src")
     assert src.startswith(f"{widget_site}/embed/?") and f"origin={host.replace(':', '%3A').replace('/', '%2F')}" in src
+    assert "map=1" in src
     frame = page.frame_locator("iframe")
     inner = embedded(page)
     wait_status(inner, "3 listings found")
@@ -115,6 +118,9 @@ def test_pasted_snippet_embeds_a_titled_frame_with_the_presets(pasted, widget_si
     assert frame.locator("#f-online").input_value() == "exclude"
     assert sorted(frame.locator("#results .card-title").all_text_contents()) == [
         "Fake Capitol Peer Program", "Fake Hartford Tuesday Group", "Fake New Haven SMART Meeting"]
+    # The map, asked for by data-map, is drawn from the directory's own files (the origins are checked below).
+    inner.wait_for_selector("#map .map-marker")
+    assert frame.locator("#map-toggle").get_attribute("aria-expanded") == "true"
     # Dark theme, and the accent made readable on it (orange is light enough on a dark background).
     assert inner.evaluate("document.documentElement.dataset.theme") == "dark"
     assert inner.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()") == "#ff8800"

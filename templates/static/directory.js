@@ -27,10 +27,10 @@ const activeCount = document.getElementById("f-active");
 const WIDE = matchMedia("(min-width: 60rem)");
 // The embedded directory (/embed/) runs this same code: its links open the main site in a new tab, its URL
 // changes replace the frame's history entry (so the host page's back button is not taken over), the frame's
-// own parameters (origin, theme, accent) stay in the URL, and "Clear all filters" returns to the presets.
+// own parameters (origin, theme, accent, map) stay in the URL, and "Clear all filters" returns to the presets.
 const EMBED = Boolean(form && form.dataset.mode === "embed");
 const LINK_ATTRS = EMBED ? ' target="_blank" rel="noopener"' : "";
-const FRAME_PARAMS = ["origin", "theme", "accent"];
+const FRAME_PARAMS = ["origin", "theme", "accent", "map"];
 let presets = null;
 
 let index = null;            // search/index.json
@@ -41,6 +41,12 @@ let articles = null;
 let runId = 0;
 let shown = PAGE_SIZE;
 let announceTimer = 0;
+
+// The map (map.js): drawn only once it is opened, by the visitor or, on a wide screen, by the page itself.
+const mapBox = document.getElementById("map");
+const mapToggle = document.getElementById("map-toggle");
+let mapMade = null;  // Promise of the map, once opened
+let lastShown = null; // what the list shows, for the map to follow
 
 // ---------------------------------------------------------------- state <-> URL <-> form
 
@@ -759,6 +765,8 @@ function show(records, state, origin, { complete, countsComplete }) {
   showButton.textContent = results.length ? ngettext("Show %(num)s result", "Show %(num)s results", results.length)
     : _("Show results (none match)");
   renderChips(state);
+  lastShown = { results, origin, state, complete };
+  drawMap();
   if (complete && origin && state.online !== "only" && !results.some((r) => !r.remote)) findNearest(state, origin, id).catch(showFailure);
   if (complete && !results.length && state.q.trim() && !origin) {
     queryAsPlace(state, false).then((moved) => {
@@ -775,6 +783,36 @@ function show(records, state, origin, { complete, countsComplete }) {
     renderCounts(countOptions(passed, state), !countsComplete);
     performance.measure("directory-counts", { start: countStarted, end: performance.now() });
   });
+}
+
+// ---------------------------------------------------------------- the map
+
+function openMap(open) {
+  mapBox.hidden = !open;
+  mapToggle.setAttribute("aria-expanded", String(open));
+  mapToggle.textContent = open ? _("Hide map") : _("Show map");
+  resultsBox.closest(".results").classList.toggle("with-map", open);
+  if (open && !mapMade) {
+    mapMade = import(mapBox.dataset.module).then((module) => module.createMap(mapBox,
+      { atlas: mapBox.dataset.atlas, label: _("Map of the listings found"), card: renderCard, list: CARD_LIST }));
+    mapMade.catch((error) => {
+      mapMade = null;
+      mapBox.textContent = _("The map could not load. The list shows every listing.");
+      console.warn(error);
+    });
+  }
+  drawMap();
+}
+
+// The map shows what the list shows in person (a listing offered as an online option far away is not on it), and
+// counts what has no one place to mark.
+function drawMap() {
+  if (!mapMade || mapBox.hidden || !lastShown) return;
+  const { results, origin, state, complete } = lastShown;
+  const near = origin ? { ...origin, radius: +state.radius } : null;
+  // A new search frames what it finds: once with its first results, again when all have loaded.
+  const key = JSON.stringify({ ...state, sort: "", complete });
+  mapMade.then((map) => map.show(results.filter((r) => !r.remote || r.lat == null), { near, area: state.region, key })).catch(() => {});
 }
 
 function update(push) {
@@ -886,6 +924,12 @@ async function start() {
     });
   });
   document.getElementById("f-near").addEventListener("click", useMyLocation);
+  // The map opens by itself where there is room beside the list; in an embed, when the embedding page asks.
+  if (mapBox) {
+    document.getElementById("map-bar").hidden = false;
+    mapToggle.addEventListener("click", () => openMap(mapBox.hidden));
+    if (EMBED ? params.get("map") === "1" : WIDE.matches) openMap(true);
+  }
   resultsBox.addEventListener("click", (event) => {
     if (event.target.id !== "show-more") return;
     // The same search, one page more: not update(), which starts a new search at the first page.

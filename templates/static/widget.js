@@ -24,6 +24,7 @@ function chosenAttributes() {
   const pairs = PRESETS.map((name) => [name, String(data.get(name) || "")]).filter(([, value]) => value);
   const accent = String(data.get("accent") || "").toLowerCase();
   if (/^#[0-9a-f]{6}$/.test(accent) && accent !== DEFAULT_ACCENT) pairs.push(["accent", accent]);
+  if (data.get("map")) pairs.push(["map", String(data.get("map"))]);
   const theme = String(data.get("theme") || "");
   if (theme) pairs.push(["theme", theme]);
   const title = String(data.get("title") || "").trim();

@@ -1,0 +1,83 @@
+// The map on a listing's page (where it is, in its state) and on a state's page (every listing of the state
+// that has a place), drawn by map.js from this site's own files. Like the directory's, it is drawn only when
+// the visitor opens it or the screen is wide; without JavaScript the page's address and list say the same.
+
+import { _ } from "./text.js";
+
+const box = document.getElementById("map");
+const toggle = document.getElementById("map-toggle");
+const WIDE = matchMedia("(min-width: 60rem)");
+let made = null;
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+// A state's listings from the search data: every chunk of the state's shards, each listing once.
+async function stateRecords(indexUrl, code) {
+  const index = await fetchJson(indexUrl);
+  const scope = index.scopes[code];
+  if (!scope) return [];
+  const rows = (await Promise.all(Object.values(scope.shards).flat().map(fetchJson))).flat();
+  const byOrder = new Map(rows.map((row) => [row[0], row]));
+  return [...byOrder.values()].sort((a, b) => a[0] - b[0]).map((row) => {
+    const record = {};
+    index.fields.forEach((field, i) => { record[field] = row[i]; });
+    return record;
+  });
+}
+
+// A short card: the listing's name (a link to its page), its town and its summary.
+function card(record) {
+  const item = document.createElement("li");
+  item.className = "card";
+  const title = document.createElement("h3");
+  title.className = "card-title";
+  const link = document.createElement("a");
+  link.href = `${box.dataset.listingBase}${record.slug}/`;
+  link.textContent = record.name;
+  title.append(link);
+  const meta = document.createElement("p");
+  meta.className = "card-meta";
+  const place = document.createElement("span");
+  place.textContent = [record.city, record.region].filter(Boolean).join(", ");
+  meta.append(place);
+  const summary = document.createElement("p");
+  summary.className = "card-summary";
+  summary.textContent = record.summary || "";
+  item.append(title, meta, summary);
+  return item.outerHTML;
+}
+
+async function draw() {
+  const data = box.dataset;
+  const one = data.lat !== undefined;
+  const { createMap } = await import(data.module);
+  const list = document.createElement("ul");
+  list.className = "cards";
+  const map = await createMap(box, { atlas: data.atlas, label: data.label, card, list, still: one });
+  const records = one ? [{ name: data.name, city: data.city, region: data.region, lat: +data.lat, lng: +data.lng }]
+    : await stateRecords(data.index, data.region);
+  map.show(records, { area: data.region, key: "page" });
+}
+
+function open(show) {
+  box.hidden = !show;
+  toggle.setAttribute("aria-expanded", String(show));
+  toggle.textContent = show ? _("Hide map") : _("Show map");
+  if (show && !made) {
+    made = draw().catch((error) => {
+      made = null;
+      box.textContent = _("The map could not load.");
+      console.warn(error);
+    });
+  }
+}
+
+if (box && toggle) {
+  document.getElementById("map-bar").hidden = false;
+  toggle.addEventListener("click", () => open(box.hidden));
+  if (WIDE.matches) open(true);
+}
