@@ -9,7 +9,7 @@ import { LANG, _, ngettext } from "./text.js";
 const WIDTH = 975;
 const HEIGHT = 610;
 const MAX_ZOOM = 512;   // about a town's width across the map
-const FIT_ZOOM = 96;    // the closest a fit to a few points comes
+const FIT_ZOOM = 16;    // the closest a fit to a few points comes: a region, as the map has no streets
 const SVG = "http://www.w3.org/2000/svg";
 // Clustering: supercluster indexes the points by this map's own coordinates, handed to it as if they were
 // Web Mercator (toLng/toLat), so its zoom levels are this map's scale: a cluster gathers points within
@@ -45,6 +45,18 @@ function loadAtlas(url) {
     }));
   }
   return atlases.get(url);
+}
+
+// The box around points (each with properties.x and .y): a loop, as 100,000 arguments are too many to spread.
+function boundsOf(points) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { properties: { x, y } } of points) {
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return [[x0, y0], [x1, y1]];
 }
 
 const toLng = (x) => (x / WIDTH) * 360 - 180;
@@ -130,7 +142,7 @@ export async function createMap(box, { atlas, label, card, list, still = false }
     return [view.cx - w / 2, view.cy - h / 2, w, h];
   }
 
-  function fit([[x0, y0], [x1, y1]], most = FIT_ZOOM) {
+  function fit([[x0, y0], [x1, y1]], most = MAX_ZOOM) {
     const k = Math.min(WIDTH / Math.max((x1 - x0) * 1.25, 1e-6), HEIGHT / Math.max((y1 - y0) * 1.25, 1e-6), most);
     Object.assign(view, { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, k: Math.max(1, k) });
     clampView();
@@ -224,9 +236,7 @@ export async function createMap(box, { atlas, label, card, list, still = false }
       const [x, y] = [leaves[0].properties.x, leaves[0].properties.y];
       const together = leaves.every((leaf) => Math.abs(leaf.properties.x - x) < 1e-3 && Math.abs(leaf.properties.y - y) < 1e-3);
       if (together || view.k >= MAX_ZOOM) { showCards(leaves.map((leaf) => byId.get(leaf.properties.id)), node); return; }
-      const xs = leaves.map((leaf) => leaf.properties.x);
-      const ys = leaves.map((leaf) => leaf.properties.y);
-      fit([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], MAX_ZOOM);
+      fit(boundsOf(leaves), MAX_ZOOM);
       draw();
       markers.querySelector(".map-marker")?.focus();
       return;
@@ -328,18 +338,19 @@ export async function createMap(box, { atlas, label, card, list, still = false }
     return projection([lng, lat]);
   }
 
-  let extent = null;
+  let extent = null;  // what "Show all" frames: the state asked for, or every point
+  let area = "";
 
   function fitAll() {
     if (origin && origin.r) fit([[origin.x - origin.r, origin.y - origin.r], [origin.x + origin.r, origin.y + origin.r]]);
-    else if (extent) fit(extent);
+    else if (extent) fit(extent, area ? MAX_ZOOM : FIT_ZOOM);
     else Object.assign(view, { cx: WIDTH / 2, cy: HEIGHT / 2, k: 1 });
   }
 
   // Show `records` (those with a point; the rest are counted in the note). `near` is the place the search is
   // around ({ point: [lat, lng], label, radius }) or null; `area` a state's code to frame when there is no
   // place; `key` changes when the search does, and only then does the map move to frame what it shows.
-  function show(records, { near = null, area = "", key = "" } = {}) {
+  function show(records, { near = null, area: region = "", key = "" } = {}) {
     const started = performance.now();
     byId = new Map();
     const points = [];
@@ -362,13 +373,10 @@ export async function createMap(box, { atlas, label, card, list, still = false }
     }
     you.setAttribute("title", origin ? origin.label : "");
     extent = null;
-    const shape = area && states.find((state) => USPS[state.id] === area);
-    if (shape && path(shape)) extent = path.bounds(shape);
-    else if (points.length) {
-      const xs = points.map((p) => p.properties.x);
-      const ys = points.map((p) => p.properties.y);
-      extent = [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]];
-    }
+    const shape = region && states.find((state) => USPS[state.id] === region);
+    area = shape && path(shape) ? region : "";
+    if (area) extent = path.bounds(shape);
+    else if (points.length) extent = boundsOf(points);
     note.textContent = noteText(points.length, away, origin);
     if (key !== frameKey) {
       frameKey = key;
