@@ -261,7 +261,7 @@ def reflow_problems(page, width: int) -> list[str]:
         const over = [...document.querySelectorAll('body *')].filter(el => {
             const r = el.getBoundingClientRect();
             return r.width && r.right > vw + 1 && getComputedStyle(el).position !== 'fixed'
-                && !el.closest('.visually-hidden, pre, table');
+                && !el.closest('.visually-hidden, pre, table, .map-frame');  // a map is clipped to its frame
         }).slice(0, 3).map(el => el.tagName + '.' + el.className);
         return {scroll: document.documentElement.scrollWidth, vw, over};
     }""")

@@ -1,4 +1,5 @@
 import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, zoneName } from "./meeting-times.js";
+import { mapToggle } from "./map-toggle.js";
 import { LANG, _, ngettext } from "./text.js";
 
 // Live search and filters for the directory page. Progressive enhancement: without this script
@@ -44,7 +45,6 @@ let announceTimer = 0;
 
 // The map (map.js): drawn only once it is opened, by the visitor or, on a wide screen, by the page itself.
 const mapBox = document.getElementById("map");
-const mapToggle = document.getElementById("map-toggle");
 let mapMade = null;  // Promise of the map, once opened
 let lastShown = null; // what the list shows, for the map to follow
 
@@ -787,10 +787,7 @@ function show(records, state, origin, { complete, countsComplete }) {
 
 // ---------------------------------------------------------------- the map
 
-function openMap(open) {
-  mapBox.hidden = !open;
-  mapToggle.setAttribute("aria-expanded", String(open));
-  mapToggle.textContent = open ? _("Hide map") : _("Show map");
+function mapOpened(open) {
   resultsBox.closest(".results").classList.toggle("with-map", open);
   if (open && !mapMade) {
     mapMade = import(mapBox.dataset.module).then((module) => module.createMap(mapBox,
@@ -926,8 +923,8 @@ async function start() {
   document.getElementById("f-near").addEventListener("click", useMyLocation);
   // The map opens by itself where there is room beside the list; in an embed, when the embedding page asks.
   if (mapBox) {
-    document.getElementById("map-bar").hidden = false;
-    mapToggle.addEventListener("click", () => openMap(mapBox.hidden));
+    // Beside the count of results, so that on a phone it takes no line of its own above them.
+    const openMap = mapToggle(mapBox, mapOpened, statusBox);
     if (EMBED ? params.get("map") === "1" : WIDE.matches) openMap(true);
   }
   resultsBox.addEventListener("click", (event) => {

@@ -2,10 +2,10 @@
 // that has a place), drawn by map.js from this site's own files. Like the directory's, it is drawn only when
 // the visitor opens it or the screen is wide; without JavaScript the page's address and list say the same.
 
+import { mapToggle } from "./map-toggle.js";
 import { _ } from "./text.js";
 
 const box = document.getElementById("map");
-const toggle = document.getElementById("map-toggle");
 const WIDE = matchMedia("(min-width: 60rem)");
 let made = null;
 
@@ -63,10 +63,7 @@ async function draw() {
   map.show(records, { area: data.region, key: "page" });
 }
 
-function open(show) {
-  box.hidden = !show;
-  toggle.setAttribute("aria-expanded", String(show));
-  toggle.textContent = show ? _("Hide map") : _("Show map");
+function opened(show) {
   if (show && !made) {
     made = draw().catch((error) => {
       made = null;
@@ -76,8 +73,7 @@ function open(show) {
   }
 }
 
-if (box && toggle) {
-  document.getElementById("map-bar").hidden = false;
-  toggle.addEventListener("click", () => open(box.hidden));
+if (box) {
+  const open = mapToggle(box, opened);
   if (WIDE.matches) open(true);
 }
