@@ -1,8 +1,9 @@
-import { Supercluster, feature, geoAlbersUsaTerritories, geoPath } from "./vendor/map-lib.js";
+import { Supercluster, geoAlbersUsaTerritories } from "./vendor/map-lib.js";
 import { LANG, _, ngettext } from "./text.js";
 
 // A map of listings drawn only from this site's files: the states' outlines (vendor/map-states.json, the
-// Census Bureau's by way of the us-atlas package) and the listings' own points. No tile server, font, icon or
+// Census Bureau's by way of the us-atlas package, drawn once by tools/map/bundle.mjs) and the listings' own
+// points, placed by the same projection. No tile server, font, icon or
 // script from elsewhere, so no one learns where a visitor is looking. The list beside it shows the same
 // listings and is the accessible equivalent: the map adds to it and never replaces it.
 
@@ -19,17 +20,6 @@ const EXTENT = 512;
 const CLUSTER_PX = 28;
 const LEAVES_SHOWN = 20;
 
-// The atlas names states by FIPS code; the listings by USPS code.
-const USPS = {
-  "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE", "11": "DC",
-  "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA", "20": "KS", "21": "KY",
-  "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT",
-  "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND", "39": "OH",
-  "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT",
-  "50": "VT", "51": "VA", "53": "WA", "54": "WV", "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP",
-  "72": "PR", "78": "VI",
-};
-
 const atlases = new Map(); // url -> Promise<{ states, projection }>
 
 function loadAtlas(url) {
@@ -37,12 +27,10 @@ function loadAtlas(url) {
     atlases.set(url, fetch(url).then((response) => {
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
       return response.json();
-    }).then((topology) => {
-      const states = feature(topology, topology.objects.states).features.filter((f) => USPS[f.id]);
-      const projection = geoAlbersUsaTerritories().fitExtent([[6, 6], [WIDTH - 6, HEIGHT - 6]],
-        { type: "FeatureCollection", features: states });
-      return { states, projection };
-    }));
+    }).then((atlas) => ({
+      states: atlas.states, // [{ code, name, d (an SVG path), box: [x0, y0, x1, y1], middle: [x, y] }]
+      projection: geoAlbersUsaTerritories().scale(atlas.scale).translate(atlas.translate),
+    })));
   }
   return atlases.get(url);
 }
@@ -80,7 +68,6 @@ function button(className, text, label) {
 // own page has nothing more to open).
 export async function createMap(box, { atlas, label, card, list, still = false }) {
   const { states, projection } = await loadAtlas(atlas);
-  const path = geoPath(projection);
   const view = { cx: WIDTH / 2, cy: HEIGHT / 2, k: 1 };
   let index = null;       // supercluster over the points shown
   let byId = new Map();   // point id -> record
@@ -99,18 +86,14 @@ export async function createMap(box, { atlas, label, card, list, still = false }
   frame.setAttribute("aria-describedby", help.id);
   const svg = element("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, "aria-hidden": "true", focusable: "false" }, SVG);
   const land = element("g", { class: "map-land" }, SVG);
-  for (const state of states) {
-    const d = path(state);
-    if (d) land.append(element("path", { d, "data-state": USPS[state.id] }, SVG));
-  }
+  for (const state of states) land.append(element("path", { d: state.d, "data-state": state.code }, SVG));
   // Each state's code at its middle, once the state is big enough on screen to hold it.
   const labels = element("div", { class: "map-labels", "aria-hidden": "true" });
-  const named = states.map((state) => {
-    const [[x0, y0], [x1, y1]] = path.bounds(state);
+  const named = states.map(({ code, box: [x0, y0, x1, y1], middle }) => {
     const node = element("span");
-    node.textContent = USPS[state.id];
-    return { node, at: path.centroid(state), size: Math.min(x1 - x0, y1 - y0) };
-  }).filter(({ at }) => Number.isFinite(at[0]));
+    node.textContent = code;
+    return { node, at: middle, size: Math.min(x1 - x0, y1 - y0) };
+  });
   const ring = element("circle", { class: "map-radius", r: "0" }, SVG);
   svg.append(land, ring);
   const markers = element("div", { class: "map-markers" });
@@ -373,9 +356,9 @@ export async function createMap(box, { atlas, label, card, list, still = false }
     }
     you.setAttribute("title", origin ? origin.label : "");
     extent = null;
-    const shape = region && states.find((state) => USPS[state.id] === region);
-    area = shape && path(shape) ? region : "";
-    if (area) extent = path.bounds(shape);
+    const shape = region && states.find((state) => state.code === region);
+    area = shape ? region : "";
+    if (shape) extent = [shape.box.slice(0, 2), shape.box.slice(2)];
     else if (points.length) extent = boundsOf(points);
     note.textContent = noteText(points.length, away, origin);
     if (key !== frameKey) {

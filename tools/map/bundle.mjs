@@ -1,17 +1,36 @@
 // Makes the map's vendored files in templates/static/vendor/ from the npm packages tools/package-lock.json pins:
-//   map-lib.js        the drawing, projection and clustering code the map uses, as one minified module;
-//   map-states.json   us-atlas's states-10m.json (Census state outlines), as published;
+//   map-lib.js        the projection and clustering code the map uses, as one minified module;
+//   map-states.json   the states' outlines from us-atlas's states-10m.json (Census cartographic boundaries),
+//                     drawn here once as SVG paths in the map's projection, with each state's box and middle,
+//                     and the projection's scale and translation, which the page gives its own copy for the
+//                     listings' points;
 //   LICENSES.txt      the licence of every package in them.
+// Drawing the outlines here rather than in the page saves every visitor's browser about half a second of work.
 // Run `make map-vendor` after changing a version; a test runs this into a temporary folder and compares.
 // Usage: node tools/map/bundle.mjs [output folder, default templates/static/vendor]
 import { build } from "esbuild";
-import { readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, "..", "node_modules");
 const out = process.argv[2] || join(here, "..", "..", "templates", "static", "vendor");
+const about = (name) => JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8"));
+
+// The map's size: its coordinates run from 0 to these, whatever size it is shown at.
+const WIDTH = 975;
+const HEIGHT = 610;
+// The atlas names states by FIPS code; the listings by USPS code. A territory the projection has no inset
+// for (Guam, the Northern Mariana Islands, the Virgin Islands...) draws nothing and is left out.
+const USPS = {
+  "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE", "11": "DC",
+  "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA", "20": "KS", "21": "KY",
+  "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT",
+  "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND", "39": "OH",
+  "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT",
+  "50": "VT", "51": "VA", "53": "WA", "54": "WV", "55": "WI", "56": "WY", "72": "PR",
+};
 
 const result = await build({
   entryPoints: [join(here, "entry.js")], bundle: true, format: "esm", minify: true, write: false,
@@ -22,16 +41,42 @@ const bundled = new Set(Object.keys(result.metafile.inputs).flatMap((file) => {
   const match = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
   return match ? [match[1]] : [];
 }));
-const packages = [...bundled, "us-atlas"].sort();
-const about = (name) => JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8"));
-const banner = `// Bundled from npm by tools/map/bundle.mjs: ${packages.filter((p) => p !== "us-atlas")
+const banner = `// Bundled from npm by tools/map/bundle.mjs: ${[...bundled].sort()
   .map((p) => `${p} ${about(p).version}`).join(", ")}. Licences: LICENSES.txt.\n`;
 writeFileSync(join(out, "map-lib.js"), banner + result.outputFiles[0].text);
-copyFileSync(join(modules, "us-atlas", "states-10m.json"), join(out, "map-states.json"));
 
+// The drawing code for this script itself, bundled the same way (d3-composite-projections' files import each
+// other without file extensions, which only a bundler resolves).
+const drawing = await build({
+  stdin: { contents: 'export { geoPath } from "d3-geo"; export { geoAlbersUsaTerritories } from "d3-composite-projections";'
+    + ' export { feature } from "topojson-client";', resolveDir: here },
+  bundle: true, format: "esm", platform: "node", mainFields: ["module", "main"], write: false, logLevel: "warning",
+});
+const { geoPath, geoAlbersUsaTerritories, feature } = await import(
+  `data:text/javascript;base64,${Buffer.from(drawing.outputFiles[0].text).toString("base64")}`);
+
+const topology = JSON.parse(readFileSync(join(modules, "us-atlas", "states-10m.json"), "utf8"));
+const states = feature(topology, topology.objects.states).features.filter((state) => USPS[state.id]);
+const projection = geoAlbersUsaTerritories().fitExtent([[6, 6], [WIDTH - 6, HEIGHT - 6]],
+  { type: "FeatureCollection", features: states });
+const path = geoPath(projection).digits(1);
+const tenth = (n) => Math.round(n * 10) / 10;
+const atlas = {
+  about: `The states' outlines of us-atlas ${about("us-atlas").version} (states-10m.json: the Census Bureau's `
+    + "cartographic boundaries, 1:10,000,000), projected by d3-composite-projections' geoAlbersUsaTerritories.",
+  width: WIDTH, height: HEIGHT, scale: projection.scale(), translate: projection.translate(),
+  states: states.map((state) => ({
+    code: USPS[state.id], name: state.properties.name, d: path(state),
+    box: path.bounds(state).flat().map(tenth), middle: path.centroid(state).map(tenth),
+  })).filter((state) => state.d).sort((a, b) => a.code.localeCompare(b.code)),
+};
+writeFileSync(join(out, "map-states.json"), JSON.stringify(atlas));
+
+const packages = [...new Set([...bundled, "d3-geo", "topojson-client", "us-atlas"])].sort();
 const licenceFile = (name) => ["LICENSE", "LICENCE", "LICENSE.md", "license"].map((f) => join(modules, name, f))
   .find((path) => { try { readFileSync(path); return true; } catch { return false; } });
-writeFileSync(join(out, "LICENSES.txt"), packages.map((name) => {
+writeFileSync(join(out, "LICENSES.txt"), "The map's files in this folder are made from these packages (the outlines "
+  + "by d3-geo and topojson-client from us-atlas, at build time; the code bundled).\n\n" + packages.map((name) => {
   const info = about(name);
   return `${name} ${info.version} (${info.license})\n\n${readFileSync(licenceFile(name), "utf8").trim()}\n`;
 }).join("\n" + "-".repeat(72) + "\n\n"));

@@ -1,5 +1,4 @@
-// What templates/static/map.js uses of the map's npm packages, bundled into templates/static/vendor/map-lib.js.
-export { geoPath } from "d3-geo";
+// What templates/static/map.js uses of the map's npm packages, bundled into templates/static/vendor/map-lib.js:
+// the projection (for the listings' points; the states' outlines come already drawn) and the clustering.
 export { geoAlbersUsaTerritories } from "d3-composite-projections";
-export { feature, mesh } from "topojson-client";
 export { default as Supercluster } from "supercluster";
