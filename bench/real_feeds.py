@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import re
 import shutil
 import subprocess
@@ -151,7 +152,17 @@ def reasons_of(reason: str) -> list[str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Return every file under `folder` by its relative path, with its bytes. os.walk, not Path.rglob: this
+    runs three times per feed over the whole content folder, and pathlib's per-path objects were a quarter
+    of the real feeds' test."""
+    start = len(str(folder)) + 1
+    files = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, "rb") as file:
+                files[path[start:].replace(os.sep, "/")] = file.read()
+    return files
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
