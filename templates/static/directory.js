@@ -47,6 +47,10 @@ let announceTimer = 0;
 const mapBox = document.getElementById("map");
 let mapMade = null;  // Promise of the map, once opened
 let lastShown = null; // what the list shows, for the map to follow
+let mapTimer = 0;
+// The map follows the list once it settles: typing or stepping through results in quick succession clusters the
+// points once, not at every keystroke (at 100,000 listings a clustering takes a noticeable moment).
+const MAP_SETTLE_MS = 150;
 
 // ---------------------------------------------------------------- state <-> URL <-> form
 
@@ -804,6 +808,12 @@ function mapOpened(open) {
 // The map shows what the list shows in person (a listing offered as an online option far away is not on it), and
 // counts what has no one place to mark.
 function drawMap() {
+  clearTimeout(mapTimer);
+  if (!mapMade || mapBox.hidden || !lastShown) return;
+  mapTimer = setTimeout(showOnMap, MAP_SETTLE_MS);
+}
+
+function showOnMap() {
   if (!mapMade || mapBox.hidden || !lastShown) return;
   const { results, origin, state, complete } = lastShown;
   const near = origin ? { ...origin, radius: +state.radius } : null;
