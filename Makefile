@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-import chromium java tools map-vendor hugo clean
+.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-map bench-import chromium java tools map-vendor hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -116,6 +116,9 @@ bench: $(TEST_REQ_STAMP) chromium hugo ## Benchmark build speed at 1,000/10,000/
 
 bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 synthetic listings (BENCH_ARGS="--listings N")
 	$(PY) -m bench.bench_search $(BENCH_ARGS)
+
+bench-map: $(TEST_REQ_STAMP) chromium ## Measure the map: bytes when opened, and 100,000 listings on it (BENCH_ARGS="--listings N")
+	$(PY) -m bench.bench_map $(BENCH_ARGS)
 
 bench-import: $(REQ_STAMP) ## Benchmark importing a 2,000-meeting feed, building, and a 20-meeting re-sync (BENCH_ARGS="--meetings N --repeat N")
 	$(PY) -m bench.bench_import $(BENCH_ARGS)
