@@ -15,7 +15,8 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  if (!script || !script.src) return;
+  // A tag taken out of the page before it ran (the builder replaces its preview as choices change) has no place.
+  if (!script || !script.src || !script.parentNode) return;
   var OWN = ["accent", "theme", "title", "online", "lang", "map"]; // the frame's own options; every other data- is a filter
   var MESSAGE = "peer-support-directory:height";
   // Each language's embedded directory (beside this script) and the frame's title in it; the first is the default.
