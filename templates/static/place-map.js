@@ -3,7 +3,7 @@
 // the visitor opens it or the screen is wide; without JavaScript the page's address and list say the same.
 
 import { mapToggle } from "./map-toggle.js";
-import { _ } from "./text.js";
+import { LANG, _ } from "./text.js";
 
 const box = document.getElementById("map");
 const WIDE = matchMedia("(min-width: 60rem)");
@@ -29,7 +29,8 @@ async function stateRecords(indexUrl, code) {
   });
 }
 
-// A short card: the listing's name (a link to its page), its town and its summary.
+// A short card: the listing's name (a link to its page), its town and its summary (in the page's language where it
+// has a translation; otherwise marked as written, in the site's first language).
 function card(record) {
   const item = document.createElement("li");
   item.className = "card";
@@ -46,7 +47,9 @@ function card(record) {
   meta.append(place);
   const summary = document.createElement("p");
   summary.className = "card-summary";
-  summary.textContent = record.summary || "";
+  const translated = record.translated?.[LANG];
+  summary.textContent = translated || record.summary || "";
+  if (!translated && LANG !== box.dataset.writtenIn) summary.lang = box.dataset.writtenIn;
   item.append(title, meta, summary);
   return item.outerHTML;
 }
