@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.bench_search import CHROMIUM, CHROMIUM_ARGS, build, kb, log, machine_info, serve
+from bench.bench_search import CHROMIUM, CHROMIUM_ARGS, build, gz, kb, log, machine_info, serve
 from bench.synth import write_synthetic
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +43,6 @@ SCALE_QUERIES = [
     ("Near ZIP code 90001, 25 miles", "?place=90001&radius=25"),
     ("Texas + 12-step", "?region=TX&type=12-step"),
 ]
-
-
-def gz(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6))
 
 
 def first_mapped_listing(site: Path) -> str:

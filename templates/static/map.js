@@ -49,6 +49,9 @@ function boundsOf(points) {
 
 const toLng = (x) => (x / WIDTH) * 360 - 180;
 const toLat = (y) => (360 / Math.PI) * Math.atan(Math.exp((180 - (y / WIDTH) * 360) * Math.PI / 180)) - 90;
+// And back, for a cluster's middle, which supercluster gives in those terms.
+const fromLng = (lng) => ((lng + 180) / 360) * WIDTH;
+const fromLat = (lat) => WIDTH * (0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / (2 * Math.PI));
 
 function element(name, attributes = {}, namespace = null) {
   const node = namespace ? document.createElementNS(namespace, name) : document.createElement(name);
@@ -186,10 +189,10 @@ export async function createMap(box, { atlas, label, card, list, still = false }
   }
 
   function marker(cluster, place) {
-    const [lng, lat] = cluster.geometry.coordinates;
-    const mx = ((lng + 180) / 360) * WIDTH;
-    const my = WIDTH * (0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / (2 * Math.PI));
     const props = cluster.properties;
+    const [lng, lat] = cluster.geometry.coordinates;
+    // A single point keeps its own map coordinates; a cluster's middle comes back from supercluster's terms.
+    const [mx, my] = props.cluster ? [fromLng(lng), fromLat(lat)] : [props.x, props.y];
     let node;
     if (props.cluster) {
       const count = props.point_count;
