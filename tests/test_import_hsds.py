@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from exports_fixture import make_export_content, render_exports_site
-from generator.exports.hsds_tables import ATTRIBUTE_SECTIONS
+from generator.exports.common import SiteConstants
+from generator.exports.hsds_tables import ATTRIBUTE_SECTIONS, taxonomy_term_rows
 from generator.importing.hsds import VOCABULARY, read_hsds_json, read_hsds_tables
 from generator.importing.records import SourceError
+from generator.newlisting import load_taxonomy
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared/feeds/hsds3-examples"  # beside the repository
 
@@ -133,6 +135,40 @@ def test_a_service_with_no_location_is_online_when_it_has_a_url():
     assert "no location and no url" in refusal.reason
 
 
+@pytest.mark.parametrize("areas, serves, region", [
+    (["Ohio"], "statewide", "OH"),
+    (["OH"], "statewide", "OH"),
+    (["Part of Ohio"], "part-of-state", "OH"),
+    (["United States"], "nationwide", ""),
+    (["Franklin County"], None, ""),  # a county: nothing this schema can hold
+    (["Ohio", "Kentucky"], None, ""),  # two states: not one state's listing
+    ([], None, ""),
+])
+def test_a_service_with_no_place_serves_the_one_state_or_country_its_service_area_names(areas, serves, region):
+    read = read_json([service(service_at_locations=[], schedules=[],
+                              service_areas=[{"id": f"sa-{n}", "name": name} for n, name in enumerate(areas)])])
+    (record,) = read.records
+    assert (record.listing.get("serves"), record.region, record.attendance) == (serves, region, "online")
+
+
+def test_a_service_area_says_nothing_of_a_service_at_a_place_unless_the_export_s_attribute_does():
+    (record, *_) = read_json([service(service_areas=[{"id": "sa-1", "name": "Connecticut"}])]).records
+    assert "serves" not in record.listing and record.city == "Hartford"
+    said = service(service_areas=[{"id": "sa-1", "name": "Connecticut"}], attributes=[
+        {"id": "at-9", "link_type": "serves", "taxonomy_term": {"id": "t9", "code": "serves/statewide"}}])
+    (record, *_) = read_json([said]).records
+    assert (record.listing["serves"], record.city, record.region) == ("statewide", "Hartford", "CT")
+
+
+def test_a_statewide_service_in_person_with_no_place_is_in_person_in_its_state():
+    said = service(service_at_locations=[], schedules=[], service_areas=[{"id": "sa-1", "name": "Part of Ohio"}],
+                   attributes=[{"id": "at-8", "taxonomy_term": {"id": "t8", "code": "format/in-person"}},
+                               {"id": "at-9", "taxonomy_term": {"id": "t9", "code": "serves/part-of-state"}}])
+    (record,) = read_json([said]).records
+    assert (record.attendance, record.region, record.city, record.conference_url) == ("in_person", "OH", "", "")
+    assert (record.listing["serves"], record.listing["format"]) == ("part-of-state", "in-person")
+
+
 def test_a_virtual_location_alone_makes_an_online_service():
     virtual = [CENTER["service_at_locations"][1]]
     records = read_json([service(service_at_locations=virtual)]).records
@@ -195,7 +231,10 @@ def test_organizations_that_list_places_apart_from_services_are_a_source_error()
 
 
 def test_the_reader_knows_every_vocabulary_section_the_export_writes():
-    assert {link_type for _, link_type in ATTRIBUTE_SECTIONS} == set(VOCABULARY)
+    assert {link_type for _, link_type in ATTRIBUTE_SECTIONS} | {"serves"} == set(VOCABULARY)
+    constants = SiteConstants(base_url="https://example.org/", title="Test",
+                              taxonomy=load_taxonomy(Path(__file__).resolve().parents[1] / "content"))
+    assert {term["code"].partition("/")[0] for term in taxonomy_term_rows(constants)} == set(VOCABULARY)
 
 
 # --------------------------------------------------------------------------- CSV tables

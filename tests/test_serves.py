@@ -3,11 +3,15 @@ fellowship's state area, a certification board, a program with houses in every s
 place, so they are checked, shown and found differently from a group that meets at an address."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 
+from exports_fixture import standard_schema
 from generator.pipeline import build_site
 from helpers import check_problems, new_content, run_build_py, write_listing
 from test_search_browser import wait_count
@@ -133,6 +137,48 @@ def test_the_search_data_gives_them_no_point_and_the_country_its_own_scope(wide_
     bounds = json.loads((wide_site / "search" / "places" / "state" / "bounds.json").read_text())
     south, west, north, east = bounds["IA"]
     assert 40 < south < north < 44 and -97 < west < east < -90
+
+
+def test_the_hsds_files_say_what_each_listing_serves(wide_site):
+    services = {record["name"]: record for record in json.loads((wide_site / "api/hsds/services.json").read_text())}
+    areas = {name: [(area["name"], area["description"]) for area in record["service_areas"]]
+             for name, record in services.items()}
+    assert areas == {"Fake Iowa Certification Board": [("Iowa", "All of Iowa")],
+                     "Fake Connecticut Area Service": [("Connecticut", "All of Connecticut")],
+                     "Fake Michigan Area": [("Part of Michigan", "Part of Michigan, not the whole state")],
+                     "Fake Nationwide Houses": [("United States", "The whole country")],
+                     "Fake Hartford Group": []}
+    codes = {name: [a["taxonomy_term"]["code"] for a in record["attributes"] if a["link_type"] == "serves"]
+             for name, record in services.items()}
+    assert codes["Fake Michigan Area"] == ["serves/part-of-state"] and codes["Fake Hartford Group"] == []
+    schema = Draft202012Validator(standard_schema("hsds-3.0/compiled/service.json"))
+    assert [error.message for record in services.values() for error in schema.iter_errors(record)] == []
+    with (wide_site / "api/hsds/service_areas.csv").open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert sorted(row["name"] for row in rows) == ["Connecticut", "Iowa", "Part of Michigan", "United States"]
+    assert {row["service_id"] for row in rows} <= {record["id"] for record in services.values()}
+
+
+@pytest.mark.parametrize("source", ["api/hsds/services.json", "api/hsds"])
+def test_a_site_s_own_hsds_imports_back_with_what_each_listing_serves(wide_site, tmp_path, source):
+    """The JSON records and the CSV tables both give back the state, the office's town and the format."""
+    content = new_content(tmp_path)
+    result = run_build_py("import", "hsds", str(wide_site / source), "--content", "content", "--name", "back",
+                          cwd=tmp_path)
+    assert result.returncode == 0 and "5 added" in result.stdout, result.stdout + result.stderr
+    found = {}
+    for path in (content / "listings" / "back").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[data["name"]] = (data.get("serves"), data["format"], data.get("location"), "online" in data)
+    assert found == {
+        "Fake Iowa Certification Board": ("statewide", "in-person", {"region": "IA", "country": "US"}, False),
+        "Fake Connecticut Area Service": ("statewide", "in-person",
+                                          {"city": "Hartford", "region": "CT", "country": "US"}, False),
+        "Fake Michigan Area": ("part-of-state", "in-person", {"region": "MI", "country": "US"}, False),
+        "Fake Nationwide Houses": ("nationwide", "in-person", None, False),
+        "Fake Hartford Group": (None, "in-person", {"city": "Hartford", "region": "CT", "country": "US"}, False)}
+    checked = run_build_py("check", "--content", "content", cwd=tmp_path)
+    assert checked.returncode == 0 and "5 listings" in checked.stdout, checked.stdout + checked.stderr
 
 
 @pytest.fixture(scope="module")

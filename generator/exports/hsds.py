@@ -62,7 +62,7 @@ def service_piece(constants: SiteConstants, terms: dict[str, Row], listing: List
         "phones": tables["phone"], "schedules": tables["schedule"],
         "service_at_locations": [{**sal, "location": locations[sal["location_id"]]}
                                  for sal in tables["service_at_location"]],
-        "languages": tables["language"],
+        "service_areas": tables["service_area"], "languages": tables["language"],
         "attributes": [{**a, "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in tables["attribute"]],
     })
     (service,) = tables["service"]

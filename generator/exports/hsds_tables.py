@@ -1,10 +1,13 @@
 """Listings as Open Referral HSDS 3.0 tables: one row per organization, service, location, address, phone,
-schedule, language, attribute and taxonomy term. The JSON records and the CSV files are both made from these.
+schedule, service area, language, attribute and taxonomy term. The JSON records and the CSV files are both
+made from these.
 
 How a listing maps: the listing is a *service*; the organization named in `organization` (or the listing
 itself) is its *organization*; an in-person or hybrid listing has a *physical location* and an online or
 hybrid one a *virtual location* (its join URL), each tied to the service by a *service_at_location*.
 Each weekly meeting is a *schedule* row with a weekly recurrence (freq WEEKLY, byday, opens_at, closes_at).
+A listing that serves a whole state, part of one or the country (`serves`) has a *service area* naming it,
+and an attribute coded "serves/<value>" that says which of the three exactly.
 
 A listing's own rows come from listing_tables, which reads that listing and the site constants only.
 The organization rows depend on every listing (listings naming one organization share its row), and the
@@ -31,16 +34,21 @@ TABLES = {
     "phone": ("phones.csv", ("id", "service_id", "number")),
     "schedule": ("schedules.csv", ("id", "service_id", "freq", "byday", "opens_at", "closes_at", "description",
                                    "attending_type", "notes")),
+    "service_area": ("service_areas.csv", ("id", "service_id", "name", "description")),
     "language": ("languages.csv", ("id", "service_id", "name", "code")),
     "taxonomy_term": ("taxonomy_terms.csv", ("id", "code", "name", "description", "taxonomy")),
     "attribute": ("attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity")),
 }
 # The tables whose rows hang from one listing's service, in the order listing_tables fills them.
-SERVICE_TABLES = ("service", "location", "address", "service_at_location", "phone", "schedule", "language",
-                  "attribute")
+SERVICE_TABLES = ("service", "location", "address", "service_at_location", "phone", "schedule", "service_area",
+                  "language", "attribute")
 # Vocabulary published as HSDS taxonomy terms and linked to services through attributes.
 ATTRIBUTE_SECTIONS = (("kinds", "kind"), ("formats", "format"), ("support_types", "support_type"),
                       ("audiences", "audience"), ("costs", "cost"))
+# What a listing's `serves` says, as a taxonomy term of its own: (name, description).
+SERVES_TERMS = {"statewide": ("Statewide", "Serves a whole state rather than meeting in one place."),
+                "part-of-state": ("Part of a state", "Serves part of a state, such as some of its counties."),
+                "nationwide": ("Nationwide", "Serves the whole country.")}
 BYDAY = {"sunday": "SU", "monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
          "saturday": "SA"}
 
@@ -62,7 +70,10 @@ def taxonomy_term_rows(constants: SiteConstants) -> list[Row]:
     return [row(id=term_id(section, slug), code=f"{link_type}/{slug}", name=term.label,
                 description=term.description, taxonomy=f"{constants.title}: {section.replace('_', ' ')}")
             for section, link_type in ATTRIBUTE_SECTIONS
-            for slug, term in constants.taxonomy.sections[section].items()]
+            for slug, term in constants.taxonomy.sections[section].items()] + [
+        row(id=term_id("serves", slug), code=f"serves/{slug}", name=name, description=description,
+            taxonomy=f"{constants.title}: serves")
+        for slug, (name, description) in SERVES_TERMS.items()]
 
 
 def organization_rows(listings: list[Listing]) -> list[Row]:
@@ -103,6 +114,7 @@ def listing_tables(constants: SiteConstants, listing: Listing) -> dict[str, list
     tables["phone"] = [row(id=stable_id("phone", listing.slug), service_id=service_id,
                            number=listing.phone.display)] if listing.phone else []
     tables["schedule"] = schedule_rows(listing, service_id)
+    tables["service_area"] = service_area_rows(constants, listing, service_id)
     tables["language"] = [row(id=stable_id("language", listing.slug, code), service_id=service_id,
                               name=constants.label("languages", code), code=code) for code in listing.languages]
     tables["attribute"] = attribute_rows(listing, service_id)
@@ -161,10 +173,30 @@ def schedule_row(listing: Listing, meeting: Meeting, service_id: str, n: int) ->
                attending_type=ways, notes=meeting.notes)
 
 
+def service_area_rows(constants: SiteConstants, listing: Listing, service_id: str) -> list[Row]:
+    """Return the area a listing that serves a state, part of one or the country is available in."""
+    if not listing.serves:
+        return []
+    if listing.serves == "nationwide":
+        name, description = "United States", "The whole country"
+    else:
+        region = constants.taxonomy.regions_by_code.get(listing.region)
+        state = region.label if region else listing.region
+        name, description = ((state, f"All of {state}") if listing.serves == "statewide"
+                             else (f"Part of {state}", f"Part of {state}, not the whole state"))
+    return [row(id=stable_id("service_area", listing.slug), service_id=service_id, name=name,
+                description=description)]
+
+
 def attribute_rows(listing: Listing, service_id: str) -> list[Row]:
-    """Return the links from the service to its kind, format, support types, audiences and cost terms."""
+    """Return the links from the service to its kind, format, support types, audiences and cost terms, and
+    to what it serves."""
     values = {"kinds": (listing.kind,), "formats": (listing.format,), "support_types": listing.support_types,
               "audiences": listing.audience, "costs": (listing.cost,) if listing.cost else ()}
-    return [row(id=stable_id("attribute", listing.slug, section, slug), link_id=service_id,
+    rows = [row(id=stable_id("attribute", listing.slug, section, slug), link_id=service_id,
                 taxonomy_term_id=term_id(section, slug), link_type=link_type, link_entity="service")
             for section, link_type in ATTRIBUTE_SECTIONS for slug in values[section]]
+    if listing.serves:
+        rows.append(row(id=stable_id("attribute", listing.slug, "serves", listing.serves), link_id=service_id,
+                        taxonomy_term_id=term_id("serves", listing.serves), link_type="serves", link_entity="service"))
+    return rows

@@ -2,13 +2,16 @@
 organizations with their services) and the tabular form (CSV tables described by datapackage.json).
 
 Both forms are first put into one shape, HSDS's `service_full` (a service with its organization, its
-services at locations and their locations and addresses, schedules, phones, languages and attributes),
+services at locations and their locations and addresses, schedules, phones, service areas, languages and
+attributes),
 and each service then becomes one Record per place and weekly schedule row. The records of one service
 at one location share `group_id` ("<service id>@<location id>"), which is what keeps them one listing.
 
 Our own export (generator/exports/hsds.py) writes the project's vocabulary as taxonomy terms coded
 "<link type>/<slug>" (e.g. "support_type/12-step"); those come back as listing fields, so a site's own
-HSDS files import back to the same listings.
+HSDS files import back to the same listings. So does what a listing serves: the export's "serves/<value>"
+attribute says which, and its service area names the state; another source's service with no place of its own
+whose one service area is a state, or the country, is read as serving it.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import clean
+from .places import region_code
 from .records import Read, Record, Refusal, SourceError
 
 EXPECTED_JSON = ("expected HSDS 3.0 JSON: a list of services or of service_at_locations (or organizations with "
@@ -31,7 +35,7 @@ EXPECTED_TABLES = "expected a folder or .zip holding HSDS 3.0 CSV tables (servic
 BYDAY = {"SU": 0, "MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6}
 # Our export's attribute link types (exports/hsds_tables.ATTRIBUTE_SECTIONS) -> (listing field, holds a list).
 VOCABULARY = {"kind": ("kind", False), "format": ("format", False), "support_type": ("support_types", True),
-              "audience": ("audience", True), "cost": ("cost", False)}
+              "audience": ("audience", True), "cost": ("cost", False), "serves": ("serves", False)}
 # Keys only a service object has among the objects an HSDS document may list.
 SERVICE_KEYS = ("organization", "organization_id", "service_at_locations", "status", "schedules", "url", "email",
                 "phones", "assured_date", "fees_description", "languages", "attributes", "description")
@@ -41,7 +45,8 @@ NOT_SERVICE_KEYS = ("location_type", "addresses", "latitude", "taxonomy", "code"
 TABLE_FILES = {"service": "services.csv", "organization": "organizations.csv", "location": "locations.csv",
                "address": "addresses.csv", "service_at_location": "service_at_location.csv", "phone": "phones.csv",
                "schedule": "schedules.csv", "language": "languages.csv", "attribute": "attributes.csv",
-               "taxonomy_term": "taxonomy_terms.csv", "cost_option": "cost_options.csv"}
+               "taxonomy_term": "taxonomy_terms.csv", "cost_option": "cost_options.csv",
+               "service_area": "service_areas.csv"}
 # What our export writes where a place has no street address: "City, ST" as the location's description.
 CITY_REGION = re.compile(r"^(?P<city>[^,]+), (?P<region>[A-Z]{2})$")
 # Our export names a schedule's timezone only inside its description: "Tuesdays 19:00 Eastern (America/New_York)…".
@@ -52,6 +57,10 @@ PO_BOX = re.compile(r"^\s*p\.?\s*o\.?\s*box\b", re.IGNORECASE)
 # A spreadsheet guard our export (and others) put before a cell that starts like a formula.
 GUARDED_CELL = re.compile(r"^'(?=[=+\-@\t\r])")
 NOT_CALLABLE = ("fax", "pager")
+# A service area that is the whole country; "Part of <state>" is how our export names part of a state.
+NATIONWIDE = re.compile(r"^(united states( of america)?|u\.?s\.?a?\.?|nationwide|national|the whole country)$",
+                        re.IGNORECASE)
+PART_OF = re.compile(r"^part of (?P<state>.+)$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -263,6 +272,7 @@ class Joined:
         self.at_locations = _by(tables["service_at_location"], "service_id")
         self.languages = _by(tables["language"], "service_id")
         self.costs = _by(tables["cost_option"], "service_id")
+        self.areas = _by(tables["service_area"], "service_id")
         self.attributes = _by([{**row, "taxonomy_term": terms.get(row.get("taxonomy_term_id"), {})}
                                for row in tables["attribute"] if row.get("link_entity", "service") == "service"],
                               "link_id")
@@ -290,6 +300,7 @@ class Joined:
         return {**row, "organization": self.organizations.get(row.get("organization_id"), {}),
                 "phones": self.phones["service_id"][sid], "schedules": self.schedules[f"service:{sid}"],
                 "languages": self.languages[sid], "attributes": self.attributes[sid], "cost_options": self.costs[sid],
+                "service_areas": self.areas[sid],
                 "service_at_locations": [self.at_location(sal) for sal in self.at_locations[sid]]}
 
     def at_location(self, row: dict) -> dict:
@@ -328,6 +339,8 @@ def read_service(index: int, service: dict, read: Read) -> None:
     if places:
         for sal, location in places:
             place_records(base, service, sal, location, virtual, read)
+    elif base.listing.get("serves") and base.listing.get("format") == "in-person":
+        area_records(base, service, read)
     elif virtual:
         for sal, location in virtual:
             online_records(base, service, sal, location, read)
@@ -350,8 +363,40 @@ def base_record(index: int, service: dict) -> Record:
         phone=first_phone(service), unmapped=unmapped,
         updated=clean.parse_date(service.get("assured_date")) or clean.parse_date(service.get("last_modified")),
         organization=org_name, organization_url=_url(organization.get("website")))
+    serves, record.region = served_area(service, vocabulary)
     record.listing = listing_fields(service, record, vocabulary)
+    if serves:
+        record.listing["serves"] = serves
     return record
+
+
+def served_area(service: dict, vocabulary: dict) -> tuple[str, str]:
+    """Return what a service serves ('statewide', 'part-of-state', 'nationwide' or '') and the state's code.
+
+    The "serves/…" attribute of our export says which outright, and its service area names the state. For
+    another source, a service with no place of its own whose one service area is a state, part of one ("Part
+    of Ohio") or the country serves it; areas such as counties or cities say nothing this schema can hold.
+    """
+    given = vocabulary.pop("serves", "")
+    areas = [clean.text(area.get("name")) for area in _dicts(service.get("service_areas"))]
+    found = [area_of(name) for name in areas if name]
+    region = next((code for _, code in found if code), "")
+    if given in ("statewide", "part-of-state", "nationwide"):
+        return given, "" if given == "nationwide" else region
+    if len(found) != 1 or not found[0][0] or located(service)[0]:
+        return "", ""
+    return found[0]
+
+
+def area_of(name: str) -> tuple[str, str]:
+    """Return what a service area's name says the service serves, and the state's code ('' for neither)."""
+    if NATIONWIDE.match(name):
+        return "nationwide", ""
+    part = PART_OF.match(name)
+    code = region_code(part["state"] if part else name)
+    if not code:
+        return "", ""
+    return ("part-of-state" if part else "statewide"), code
 
 
 def listing_fields(service: dict, record: Record, vocabulary: dict) -> dict:
@@ -496,6 +541,11 @@ def place_records(base: Record, service: dict, sal: dict, location: dict, virtua
                                      conference_url=_url(online.get("url")),
                                      conference_url_notes=_conference_notes(online))
     slot_records(record, _schedules_of(sal, service), read)
+
+
+def area_records(base: Record, service: dict, read: Read) -> None:
+    """Add the Records of a service that serves a state or the country in person with no one place to go."""
+    slot_records(dataclasses.replace(base, attendance="in_person"), _schedules_of({}, service), read)
 
 
 def online_records(base: Record, service: dict, sal: dict, location: dict, read: Read) -> None:

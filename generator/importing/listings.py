@@ -94,8 +94,8 @@ def build_listings(read: Read, settings: Settings, taxonomy: Taxonomy) -> Built:
 
 def _place_problem(record: Record, settings: Settings, taxonomy: Taxonomy) -> str:
     """Return why a record meeting in person cannot be placed in one of the taxonomy's regions ('' if it can)."""
-    if record.attendance == "online":
-        return ""
+    if record.attendance == "online" or record.listing.get("serves") == "nationwide":
+        return ""  # a nationwide listing is under no one state
     region = record.region or settings.region
     if not region:
         return ("gives no state — for a source whose meetings are all in one state, add --region ST "
@@ -199,6 +199,8 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
         data["schedule"] = schedule
     for key, value in _known_terms(first.listing, taxonomy, unmapped).items():
         data[key] = value  # what a richer format (HSDS) says outright wins
+    if data.get("serves") == "nationwide":
+        data.pop("location", None)  # the whole country: no state, and no town to look for it near
     data["source"] = _source(records, settings)
     data["imported"] = _provenance(records, settings, organization)
     return data
