@@ -168,6 +168,12 @@ class Listing:
         return self.location.get("city", "")
 
     @property
+    def regions(self) -> tuple[str, ...]:
+        """Return the states the listing is found in: its own, then any it also serves (also_serves)."""
+        own = self.location.get("region", "")
+        return (own, *self.also_serves) if own else ()
+
+    @property
     def is_online(self) -> bool:
         return self.format in ("online", "hybrid")
 
@@ -201,7 +207,10 @@ def terms_reader(section: Section, codes: dict[str, Term] | None = None) -> Call
     if rest and head == "schedule":  # a field of each meeting: "schedule.types"
         def read(listing):
             return dict.fromkeys(slug for meeting in listing.schedule for slug in _slugs(getattr(meeting, rest[0])))
-    elif rest:  # a field of a group: "location.region"
+    elif section.field == "location.region":  # its own state and those it also serves
+        def read(listing):
+            return listing.regions
+    elif rest:  # a field of a group
         def read(listing):
             return _slugs(getattr(listing, head).get(rest[0], ""))
     else:

@@ -212,4 +212,5 @@ def listing_schema_for(taxonomy: Taxonomy, schema_id: str) -> bytes:
                 target["x-labels"] = {slug: term.label for slug, term in terms.items()}
     property_schema(props, "schedule.day")["enum"] = list(DAYS)
     props["serves"]["enum"] = SERVES
+    props["also_serves"]["items"]["enum"] = list(taxonomy.regions_by_code)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -26,11 +26,13 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
           ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
-          ("schedule", ""), ("due", ""), ("serves", "serves"), ("translated", ""))
+          ("schedule", ""), ("due", ""), ("serves", "serves"), ("translated", ""), ("also", "also_serves"))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
-# A record leaves out its last entry when it is empty: few listings carry translations of their summary.
+# A record leaves out its last entries when they are empty: few listings carry translations of their summary,
+# fewer serve part of another state.
+OPTIONAL_AT_END = 2
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -52,7 +54,11 @@ class RecordEncoder:
 
     def encode(self, order: int, listing: Listing) -> list:
         record = [order, *(part(listing) for part in self.parts)]
-        return record if record[-1] else record[:-1]
+        for _ in range(OPTIONAL_AT_END):
+            if record[-1]:
+                break
+            record.pop()
+        return record
 
     def _part(self, key: str, field: str):
         """Return the function that makes one entry of a record."""
@@ -104,9 +110,9 @@ ONE_TERM_FIELDS = frozenset(field.name for field in listing_fields() if field.sh
 
 
 def iter_scopes(listing: Listing) -> list[str]:
-    """Return the scopes a listing is found under: its state (or `national` for one that serves the whole
-    country), and `online` when people can join online."""
-    scopes = ["national"] if listing.serves == "nationwide" else [listing.region] if listing.region else []
+    """Return the scopes a listing is found under: its state and any it also serves (or `national` for
+    one that serves the whole country), and `online` when people can join online."""
+    scopes = ["national"] if listing.serves == "nationwide" else list(listing.regions)
     return scopes + (["online"] if listing.is_online else [])
 
 

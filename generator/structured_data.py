@@ -52,7 +52,8 @@ def listing_data(listing: Listing, absolute: Absolute, here: Addresses, code: st
     if listing.serves == "nationwide":
         org["areaServed"] = {"@type": "Country", "name": "US"}
     elif listing.serves:
-        org["areaServed"] = {"@type": "State", "name": listing.region}
+        states = [{"@type": "State", "name": code} for code in listing.regions]
+        org["areaServed"] = states[0] if len(states) == 1 else states
     if listing.schedule:
         org["event"] = [_event(listing, m, place, org["@id"]) for m in listing.schedule]
     return org

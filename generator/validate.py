@@ -161,15 +161,23 @@ def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Pr
     location = doc.data.get("location")
     region = location.get("region") if isinstance(location, dict) else None
     if isinstance(region, str) and region not in taxonomy.regions_by_code:
-        names = {term.label.lower(): code for code, term in taxonomy.regions_by_code.items()}
-        if region.upper() in taxonomy.regions_by_code:
-            hint = f" — did you mean '{region.upper()}'? (state codes are uppercase)"
-        elif region.lower() in names:
-            hint = f" — did you mean '{names[region.lower()]}'?"
-        else:
-            hint = did_you_mean(region.upper(), list(taxonomy.regions_by_code))
         problems.add(path, doc.line_of(("location", "region")), "location.region",
-                     f"unknown region '{region}'{hint}")
+                     f"unknown region '{region}'{_region_hint(region, taxonomy)}")
+    also = doc.data.get("also_serves")
+    for i, code in enumerate(also if isinstance(also, list) else ()):
+        if isinstance(code, str) and code not in taxonomy.regions_by_code:
+            problems.add(path, doc.line_of(("also_serves", i)), f"also_serves[{i}]",
+                         f"unknown region '{code}'{_region_hint(code, taxonomy)}")
+
+
+def _region_hint(region: str, taxonomy: Taxonomy) -> str:
+    """Return how an unknown state code may be meant: the code in capitals, a state's name, a near code."""
+    names = {term.label.lower(): code for code, term in taxonomy.regions_by_code.items()}
+    if region.upper() in taxonomy.regions_by_code:
+        return f" — did you mean '{region.upper()}'? (state codes are uppercase)"
+    if region.lower() in names:
+        return f" — did you mean '{names[region.lower()]}'?"
+    return did_you_mean(region.upper(), list(taxonomy.regions_by_code))
 
 
 def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
@@ -192,6 +200,15 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
                              f"is required for {fmt} listings — add '{name}:' under location, "
                              "or set format: online if it only meets online"
                              + (", or serves: statewide if it serves a whole state" if name == "city" else ""))
+    also = data.get("also_serves")
+    if also is not None and serves not in ("statewide", "part-of-state"):
+        problems.add(path, doc.line_of(("also_serves",)), "also_serves",
+                     "is only for a listing that serves a whole state or part of one — add serves: part-of-state "
+                     "(or statewide), or leave the line out")
+    elif isinstance(also, list) and location.get("region") in also:
+        problems.add(path, doc.line_of(("also_serves", also.index(location.get("region")))), "also_serves",
+                     f"names {location.get('region')}, the listing's own state (location.region) — list only the "
+                     "other states it serves part of")
     if fmt in ("online", "hybrid") and "url" not in online and "online" not in data:
         problems.add(path, doc.line_of(("format",)), "online.url",
                      f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "

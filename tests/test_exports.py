@@ -50,7 +50,7 @@ def type_codes() -> set[str]:
 
 def test_listings_json_has_every_listing_with_version_and_stable_ids(files, listings):
     document = load_json(files, "api/listings.json")
-    assert document["schema_version"] == "1.3"
+    assert document["schema_version"] == "1.4"
     assert document["count"] == len(listings) == 5
     assert document["updated"] == "2026-05-20"  # the newest last_verified, not the build time
     # The id is a UUID 5 of a fixed namespace and the slug: other systems store it, so it must never change.

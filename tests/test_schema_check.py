@@ -150,7 +150,7 @@ def test_invalid_listing_gets_the_jsonschema_messages():
     assert check_schema(doc, "listing.schema.json", "x.yaml", problems) is False
     assert [str(p) for p in problems.items] == [
         "x.yaml:12: colour: unknown field 'colour' — use one of: name, kind, support_types, summary, description, "
-        "format, serves, location, online, contact, organization, credentials, …",
+        "format, serves, also_serves, location, online, contact, organization, …",
         "x.yaml:1: source: is required — write a full web address starting with https:// (or http://)",
         "x.yaml:10: contact.website: 'ftp://example.org' uses the 'ftp:' scheme, which is not allowed — write a "
         "full web address starting with https:// (or http://)",

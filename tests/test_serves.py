@@ -39,6 +39,7 @@ STATEWIDE_WITH_OFFICE = "    name: Fake Connecticut Area Service\n" + HEAD + """
 """
 PART = "    name: Fake Michigan Area\n" + HEAD + """\
     serves: part-of-state
+    also_serves: [WI]
     location:
       region: MI
 """
@@ -90,6 +91,25 @@ def test_serves_takes_only_its_three_words(project):
             and "statewide, part-of-state or nationwide" in p]
 
 
+@pytest.mark.parametrize("change, line, expected", [
+    # Another state is only for a listing that serves a state or part of one.
+    (("    serves: statewide\n", "    also_serves: [MN]\n"), "also_serves: [MN]",
+     "also_serves: is only for a listing that serves a whole state or part of one"),
+    (("    serves: statewide\n", "    serves: statewide\n    also_serves: [IA]\n"), "also_serves: [IA]",
+     "also_serves: names IA, the listing's own state"),
+    (("    serves: statewide\n", "    serves: statewide\n    also_serves: [MN, nebraska]\n"), "  - nebraska",
+     "also_serves[1]: unknown region 'nebraska' — did you mean 'NE'?"),
+])
+def test_also_serves_is_checked_at_its_line(project, change, line, expected):
+    text = STATEWIDE.replace(*change)
+    if "nebraska" in text:  # a block list, so that the bad code has a line of its own
+        text = text.replace("    also_serves: [MN, nebraska]\n", "    also_serves:\n      - MN\n      - nebraska\n")
+    path = write_listing(project / "content", "ia/board.yaml", text)
+    number = path.read_text().splitlines().index(line) + 1
+    problems = check_problems(project)
+    assert [p for p in problems if p.startswith(f"content/listings/ia/board.yaml:{number}: {expected}")], problems
+
+
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("serves")
@@ -117,6 +137,13 @@ def test_pages_say_what_a_listing_serves(wide_site):
     assert data["areaServed"] == {"@type": "Country", "name": "US"}
     part = (wide_site / "listings" / "michigan-area" / "index.html").read_text()
     assert "Serves part of Michigan</a>" in part and "Serves part of Michigan; its website says which places" in part
+    assert "<span>Also serves people in Wisconsin</span>" in part and "It also serves people in Wisconsin." in part
+    data = json.loads(part.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["areaServed"] == [{"@type": "State", "name": "MI"}, {"@type": "State", "name": "WI"}]
+    wisconsin = (wide_site / "regions" / "wi" / "index.html").read_text()
+    assert "Fake Michigan Area" in wisconsin and "Also serves people in Wisconsin" in wisconsin
+    state_file = json.loads((wide_site / "api" / "regions" / "wi.json").read_text())
+    assert [(l["name"], l["also_serves"]) for l in state_file["listings"]] == [("Fake Michigan Area", ["WI"])]
     iowa = (wide_site / "regions" / "ia" / "index.html").read_text()
     assert "Fake Iowa Certification Board" in iowa and "Serves all of Iowa" in iowa
     assert not any("Fake Nationwide Houses" in page.read_text() for page in (wide_site / "regions").glob("*/index.html"))
@@ -124,7 +151,7 @@ def test_pages_say_what_a_listing_serves(wide_site):
 
 def test_the_search_data_gives_them_no_point_and_the_country_its_own_scope(wide_site):
     index = json.loads((wide_site / "search" / "index.json").read_text())
-    assert set(index["scopes"]) == {"IA", "CT", "MI", "national"}
+    assert set(index["scopes"]) == {"IA", "CT", "MI", "WI", "national"}  # WI: the Michigan area also serves it
     assert index["scopes"]["IA"]["bbox"] is None  # no map point: its only listing serves the whole state
     fields = index["fields"]
     records = [dict(zip(fields, row)) for scope in index["scopes"].values() for chunks in scope["shards"].values()
@@ -145,7 +172,8 @@ def test_the_hsds_files_say_what_each_listing_serves(wide_site):
              for name, record in services.items()}
     assert areas == {"Fake Iowa Certification Board": [("Iowa", "All of Iowa")],
                      "Fake Connecticut Area Service": [("Connecticut", "All of Connecticut")],
-                     "Fake Michigan Area": [("Part of Michigan", "Part of Michigan, not the whole state")],
+                     "Fake Michigan Area": [("Part of Michigan", "Part of Michigan, not the whole state"),
+                                            ("Wisconsin", "Some or all of Wisconsin")],
                      "Fake Nationwide Houses": [("United States", "The whole country")],
                      "Fake Hartford Group": []}
     codes = {name: [a["taxonomy_term"]["code"] for a in record["attributes"] if a["link_type"] == "serves"]
@@ -155,7 +183,8 @@ def test_the_hsds_files_say_what_each_listing_serves(wide_site):
     assert [error.message for record in services.values() for error in schema.iter_errors(record)] == []
     with (wide_site / "api/hsds/service_areas.csv").open(encoding="utf-8", newline="") as table:
         rows = list(csv.DictReader(table))
-    assert sorted(row["name"] for row in rows) == ["Connecticut", "Iowa", "Part of Michigan", "United States"]
+    assert sorted(row["name"] for row in rows) == ["Connecticut", "Iowa", "Part of Michigan", "United States",
+                                                   "Wisconsin"]
     assert {row["service_id"] for row in rows} <= {record["id"] for record in services.values()}
 
 
@@ -170,6 +199,7 @@ def test_a_site_s_own_hsds_imports_back_with_what_each_listing_serves(wide_site,
     for path in (content / "listings" / "back").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found[data["name"]] = (data.get("serves"), data["format"], data.get("location"), "online" in data)
+        assert data.get("also_serves") == (["WI"] if data["name"] == "Fake Michigan Area" else None)
     assert found == {
         "Fake Iowa Certification Board": ("statewide", "in-person", {"region": "IA", "country": "US"}, False),
         "Fake Connecticut Area Service": ("statewide", "in-person",
@@ -193,6 +223,8 @@ def wide_server(wide_site, serve_dir):
     # A ZIP code in Iowa: the state is the one whose towns surround it.
     ("50309", ["Fake Iowa Certification Board", "Fake Nationwide Houses"]),
     ("06103", ["Fake Connecticut Area Service", "Fake Hartford Group", "Fake Nationwide Houses"]),
+    # Madison, Wisconsin: the Michigan area also serves Wisconsin (the ZIP code says which state it is in).
+    ("53703", ["Fake Michigan Area", "Fake Nationwide Houses"]),
 ])
 def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, place, expected):
     page.goto(f"{wide_server}/directory/?place={place}&online=exclude")
@@ -212,3 +244,7 @@ def test_a_state_filter_keeps_its_statewide_listings_and_the_nationwide_ones(pag
     page.goto(f"{wide_server}/directory/?region=MI")
     wait_count(page, 2)
     assert "Serves part of Michigan" in page.locator("#results .card").first.inner_text()
+    page.goto(f"{wide_server}/directory/?region=WI")
+    wait_count(page, 2)
+    card = page.locator("#results .card").first.inner_text()
+    assert "Fake Michigan Area" in card and "Also serves people in Wisconsin" in card

@@ -23,9 +23,11 @@ ID_NAMESPACE = uuid.UUID("c2bcf34e-43be-5ea2-9eee-e647ec3198ef")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP's list).
 FORMULA_START = "=+-@\t\r"
 PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")  # -73.9, +1, -1e-05
-EXPORT_VERSION = "1.3"  # of /api/listings.json; a new major number means fields were renamed or removed
+EXPORT_VERSION = "1.4"  # of /api/listings.json; a new major number means fields were renamed or removed
 # 1.1: meetings gained name, types and format; listings gained `imported` (null unless imported).
 # 1.2: listings gained `translations` (their summary and description in other languages; {} unless translated).
+# 1.3: listings gained `serves` (statewide, part-of-state or nationwide; '' for a group at one place).
+# 1.4: listings gained `also_serves` (the other states a listing also serves; [] for most).
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # UUID variant bits 10xx
 

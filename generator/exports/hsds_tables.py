@@ -174,18 +174,26 @@ def schedule_row(listing: Listing, meeting: Meeting, service_id: str, n: int) ->
 
 
 def service_area_rows(constants: SiteConstants, listing: Listing, service_id: str) -> list[Row]:
-    """Return the area a listing that serves a state, part of one or the country is available in."""
+    """Return the areas a listing that serves a state, part of one or the country is available in: its own
+    state's first, then each other state it also serves."""
     if not listing.serves:
         return []
     if listing.serves == "nationwide":
-        name, description = "United States", "The whole country"
-    else:
-        region = constants.taxonomy.regions_by_code.get(listing.region)
-        state = region.label if region else listing.region
-        name, description = ((state, f"All of {state}") if listing.serves == "statewide"
-                             else (f"Part of {state}", f"Part of {state}, not the whole state"))
-    return [row(id=stable_id("service_area", listing.slug), service_id=service_id, name=name,
-                description=description)]
+        return [row(id=stable_id("service_area", listing.slug), service_id=service_id, name="United States",
+                    description="The whole country")]
+    rows = []
+    for code in listing.regions:
+        region = constants.taxonomy.regions_by_code.get(code)
+        state = region.label if region else code
+        if code != listing.region:  # also_serves: the listing does not say how much of that state
+            name, description = state, f"Some or all of {state}"
+        elif listing.serves == "statewide":
+            name, description = state, f"All of {state}"
+        else:
+            name, description = f"Part of {state}", f"Part of {state}, not the whole state"
+        rows.append(row(id=stable_id("service_area", listing.slug, *([code] if rows else [])), service_id=service_id,
+                        name=name, description=description))
+    return rows
 
 
 def attribute_rows(listing: Listing, service_id: str) -> list[Row]:

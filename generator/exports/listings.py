@@ -16,19 +16,20 @@ from ..model import Listing, Site
 from .common import (EXPORT_VERSION, Chunks, Files, PieceMemo, SiteConstants, compact_json, csv_text, json_array_parts,
                      listing_id, newest_date, site_constants, take, with_member_parts)
 
-# The published order of listings.json's records and listings.csv's columns (schema_version 1.3). A field the
+# The published order of listings.json's records and listings.csv's columns (schema_version 1.4). A field the
 # schema gains later goes at the end of both, so that readers of the older columns are not thrown off.
 RECORD_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
                  "languages", "cost", "summary", "description", "location", "coordinates", "online", "contact",
-                 "credentials", "schedule", "calendar", "last_verified", "source", "imported", "translations", "serves")
+                 "credentials", "schedule", "calendar", "last_verified", "source", "imported", "translations", "serves",
+                 "also_serves")
 CSV_FIELDS = ("id", "slug", "url", "name", "organization", "kind", "format", "support_types", "audience",
               "languages", "cost", "summary", "description", "address", "city", "region", "postal_code",
               "country", "latitude", "longitude", "coordinates", "online_url", "online_platform", "phone",
               "email", "website", "credentials", "schedule", "calendar", "last_verified", "source",
-              "imported_from", "imported_ids", "imported_updated", "translations", "serves")
+              "imported_from", "imported_ids", "imported_updated", "translations", "serves", "also_serves")
 UNPUBLISHED = frozenset({"not_duplicate_of"})  # a note to `check`, not a fact about the group
 LOCATION_COLUMNS = ("address", "city", "region", "postal_code", "country")
-# Fields of the schema that joined after 1.3, in the schema's order.
+# Fields of the schema that joined after 1.4, in the schema's order.
 LATER_FIELDS = tuple(field for field in listing_fields() if field.name not in RECORD_FIELDS + tuple(UNPUBLISHED))
 
 

@@ -376,13 +376,17 @@ def served_area(service: dict, vocabulary: dict) -> tuple[str, str]:
     The "serves/…" attribute of our export says which outright, and its service area names the state. For
     another source, a service with no place of its own whose one service area is a state, part of one ("Part
     of Ohio") or the country serves it; areas such as counties or cities say nothing this schema can hold.
+    With the attribute, the states of the areas after the first are those it also serves: they go into
+    `vocabulary` as also_serves.
     """
     given = vocabulary.pop("serves", "")
     areas = [clean.text(area.get("name")) for area in _dicts(service.get("service_areas"))]
     found = [area_of(name) for name in areas if name]
-    region = next((code for _, code in found if code), "")
+    states = list(dict.fromkeys(code for _, code in found if code))
+    if given in ("statewide", "part-of-state") and len(states) > 1:
+        vocabulary["also_serves"] = states[1:]  # our export lists the listing's own state first
     if given in ("statewide", "part-of-state", "nationwide"):
-        return given, "" if given == "nationwide" else region
+        return given, "" if given == "nationwide" or not states else states[0]
     if len(found) != 1 or not found[0][0] or located(service)[0]:
         return "", ""
     return found[0]

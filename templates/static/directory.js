@@ -135,6 +135,7 @@ function toRecord(row) {
   record.joinable = format !== "in-person";
   record.onlineOnly = format === "online";
   record.cityFolded = fold(record.city);
+  record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   record.distance = null; // set per query; initialised here so every record keeps one shape
   record.remote = 0;
   record.score = 0;
@@ -331,10 +332,10 @@ function baseFilter(state, origin) {
     if (state.today && !meetsToday(record)) return false;
     // A listing that serves a whole state is in every town of it; one that serves the country, everywhere.
     const wide = record.serves;
-    let outside = (region && record.region !== region && wide !== "nationwide") || (city && record.cityFolded !== city && !wide);
+    let outside = (region && !record.states.includes(region) && wide !== "nationwide") || (city && record.cityFolded !== city && !wide);
     record.distance = null;
     if (origin && wide) {
-      if (wide !== "nationwide") outside = outside || !inState(record.region, origin, +state.radius);
+      if (wide !== "nationwide") outside = outside || !record.states.some((code) => inState(code, origin, +state.radius));
     } else if (origin) {
       if (record.lat === null) outside = true;
       else {
@@ -479,9 +480,11 @@ function renderCard(record) {
     : record.serves === "part-of-state" ? _("Serves part of %(state)s", { state: vocabLabel("regions", record.region) })
     : record.serves ? _("Serves all of %(state)s", { state: vocabLabel("regions", record.region) })
     : [record.city, record.region].filter(Boolean).join(", ");
+  const also = record.also?.length
+    ? _("Also serves people in %(states)s", { states: record.also.map((code) => vocabLabel("regions", code)).join(", ") }) : "";
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
   const distance = record.distance != null && !record.remote ? _("%(distance)s away", { distance: milesText(record.distance) }) : "";
-  const meta = [label("kinds", record.kind), label("formats", record.format), place, distance].filter(Boolean);
+  const meta = [label("kinds", record.kind), label("formats", record.format), place, also, distance].filter(Boolean);
   const weekly = weeklyText(record);
   const item = CARD_ITEM.cloneNode(true);
   const link = item.querySelector(".card-title a");
