@@ -193,6 +193,11 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
                 problems.add(path, doc.line_of(("location", name)), f"location.{name}",
                              "a listing that serves the whole country is not listed under one state — leave out "
                              "location (say where its office is in the description), or use serves: statewide")
+    elif serves in ("statewide", "part-of-state") and "region" not in location:
+        what = "a whole state" if serves == "statewide" else "part of a state"
+        problems.add(path, doc.line_of(("location",) if location else ("serves",)), "location.region",
+                     f"is required for a listing that serves {what} — add 'region:' under location with its "
+                     "two-letter code, e.g. region: CT")
     elif fmt in ("in-person", "hybrid"):
         for name in ("region",) if serves in ("statewide", "part-of-state") else ("city", "region"):
             if name not in location:

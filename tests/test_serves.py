@@ -211,6 +211,43 @@ def test_a_site_s_own_hsds_imports_back_with_what_each_listing_serves(wide_site,
     assert checked.returncode == 0 and "5 listings" in checked.stdout, checked.stdout + checked.stderr
 
 
+def test_another_sources_areas_outside_the_taxonomy_are_left_out_not_fatal(tmp_path):
+    """A province's online service serves no state here; a state body's area in a province is left out; a body
+    that serves a state has no times to ask for."""
+    terms = {"in-person": {"id": "t1", "code": "format/in-person"}, "statewide": {"id": "t2", "code": "serves/statewide"}}
+    services = [
+        {"id": "s1", "name": "Example Ontario Online Service", "url": "https://example.org/on",
+         "service_areas": [{"id": "a1", "name": "Ontario"}]},
+        {"id": "s2", "name": "Example Lakes Area Service", "url": "https://example.org/lakes",
+         "service_areas": [{"id": "a2", "name": "Michigan"}, {"id": "a3", "name": "Part of Ontario"}],
+         "attributes": [{"id": f"at-{n}", "taxonomy_term": term} for n, term in enumerate(terms.values())]},
+    ]
+    (tmp_path / "services.json").write_text(json.dumps(services), encoding="utf-8")
+    content = new_content(tmp_path)
+    result = run_build_py("import", "hsds", "services.json", "--content", "content", "--name", "other", cwd=tmp_path)
+    assert result.returncode == 0 and "2 added" in result.stdout, result.stdout + result.stderr
+    assert "served region 'ON'" in result.stdout  # counted as what could not be kept
+    found = {}
+    for path in (content / "listings" / "other").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[data["name"]] = data
+    online, lakes = found["Example Ontario Online Service"], found["Example Lakes Area Service"]
+    assert "serves" not in online and online["format"] == "online"
+    assert (lakes["serves"], lakes["format"], lakes["location"]) == ("statewide", "in-person",
+                                                                     {"region": "MI", "country": "US"})
+    assert "also_serves" not in lakes and "appointment" not in lakes.get("description", "")
+    checked = run_build_py("check", "--content", "content", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert run_build_py("build", "--content", "content", cwd=tmp_path).returncode == 0
+
+
+def test_an_online_listing_that_serves_a_state_needs_the_state(project):
+    online = STATEWIDE.replace("format: in-person", "format: online\n    online: {url: 'https://example.org/'}")
+    write_listing(project / "content", "ia/board.yaml", online.replace("      region: IA\n", ""))
+    [problem] = check_problems(project)
+    assert "location.region: is required for a listing that serves a whole state" in problem
+
+
 @pytest.fixture(scope="module")
 def wide_server(wide_site, serve_dir):
     with serve_dir(wide_site) as url:
@@ -223,8 +260,9 @@ def wide_server(wide_site, serve_dir):
     # A ZIP code in Iowa: the state is the one whose towns surround it.
     ("50309", ["Fake Iowa Certification Board", "Fake Nationwide Houses"]),
     ("06103", ["Fake Connecticut Area Service", "Fake Hartford Group", "Fake Nationwide Houses"]),
-    # Madison, Wisconsin: the Michigan area also serves Wisconsin (the ZIP code says which state it is in).
-    ("53703", ["Fake Michigan Area", "Fake Nationwide Houses"]),
+    # Eau Claire, Wisconsin, well west of Michigan's extent: found only because the Michigan area also serves
+    # Wisconsin.
+    ("54701", ["Fake Michigan Area", "Fake Nationwide Houses"]),
 ])
 def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, place, expected):
     page.goto(f"{wide_server}/directory/?place={place}&online=exclude")

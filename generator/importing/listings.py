@@ -201,9 +201,27 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
         data[key] = value  # what a richer format (HSDS) says outright wins
     if data.get("serves") == "nationwide":
         data.pop("location", None)  # the whole country: no state, and no town to look for it near
+    elif data.get("serves"):
+        _served_states(data, taxonomy, unmapped)
     data["source"] = _source(records, settings)
     data["imported"] = _provenance(records, settings, organization)
     return data
+
+
+def _served_states(data: dict, taxonomy: Taxonomy, unmapped: Counter) -> None:
+    """Keep what a listing serves to the taxonomy's regions: the other states it also serves that are none of
+    them are left out and counted; with no state of its own among them it serves no state here (a Canadian
+    province's body online stays an online listing)."""
+    also = data.pop("also_serves", [])
+    for code in also:
+        if code not in taxonomy.regions_by_code:
+            unmapped[f"served region '{code}'"] += 1
+    if (data.get("location") or {}).get("region") not in taxonomy.regions_by_code:
+        data.pop("serves")
+        return
+    known = [code for code in also if code in taxonomy.regions_by_code]
+    if known:
+        data["also_serves"] = known
 
 
 def _format(records: list[Record]) -> str:
@@ -285,7 +303,8 @@ def _description(records: list[Record]) -> str:
     for record in records:
         if record.days and len(record.notes) > 250 and not any(record.notes in part for part in parts):
             parts.append(f"{record.name}, {_days_text(list(record.days))} at {record.start}: {record.notes}")
-    if any(not record.days for record in records):
+    if any(not record.days for record in records) and not records[0].listing.get("serves"):
+        # (a body that serves a state or the country is not a group that meets: it has no times to ask for)
         parts.append("Meets by appointment: contact the group for times.")
         for record in records:
             if not record.days and record.notes and record.notes not in parts:
