@@ -17,7 +17,7 @@ page shows against what Python expects from the built site's /api/listings.json:
 The expected results follow directory.js (scopesFor, baseFilter, filterRecords): a listing is loaded when
 it is in a chosen scope (its state's, or "online" for a listing people can join online: format online or
 hybrid); it matches a state when its location's region is that state, or, unless online=exclude, when it
-can be joined online; online=exclude drops online-only listings (hybrid ones stay in their state);
+can be joined online, or when it also serves that state (also_serves); online=exclude drops online-only listings (hybrid ones stay in their state);
 online=only keeps only listings that can be joined online, from any state; a listing that serves the whole
 country (serves: nationwide) is in every state; a support type keeps listings
 that have it.
@@ -166,6 +166,7 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
     found = []
     for position, listing in enumerate(listings):
         home = (listing.get("location") or {}).get("region") or ""
+        states = {home, *listing.get("also_serves", [])} if home else set()  # its own and those it also serves
         joinable = listing["format"] in ("online", "hybrid")
         online_only = listing["format"] == "online"
         # Loaded at all: the listing is in one of the chosen scopes (scopesFor).
@@ -173,13 +174,13 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
         nationwide = listing.get("serves") == "nationwide"
         scopes = ({"online"} if online == "only" else ({region} if region else {"any state"}) | {"national"}
                   | ({"online"} if online == "include" else set()))
-        mine = ({"national"} if nationwide else {home, "any state"} if home else set()) | ({"online"} if joinable else set())
+        mine = ({"national"} if nationwide else states | {"any state"} if home else set()) | ({"online"} if joinable else set())
         if not scopes & mine:
             continue
         # baseFilter: the online setting, then the state (a listing joinable online may be from anywhere).
         if online == "only" and not joinable or online == "exclude" and online_only:
             continue
-        outside = bool(region) and home != region and not nationwide  # found in every state
+        outside = bool(region) and region not in states and not nationwide  # nationwide: found in every state
         if outside and not (online != "exclude" and joinable):
             continue
         if type_ and type_ not in listing["support_types"]:
