@@ -1,6 +1,7 @@
 """The build benchmark (`make bench`) at a tiny size: every row of its table, and nothing written to content/."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,26 @@ def test_import_bench_feed_is_fake_and_the_same_every_time():
     assert len(before.keys() - after.keys()) == 1 and after.keys() - before.keys() == {"9999-0"}
     assert sum(before[i] != after[i] for i in before.keys() & after.keys()) == 18
     assert feed == make_feed(60, seed=3)  # the original is not changed in place
+
+
+def test_commit_bench_times_each_commit_and_leaves_no_worktree(repo_root, tmp_path):
+    """`bench.bench_commits` at a tiny size: a row per commit with its cold build times, and the repository's
+    worktrees and content as they were."""
+    def worktrees() -> str:
+        return subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=repo_root, capture_output=True,
+                              text=True, check=True).stdout
+
+    before, trees = snapshot(repo_root / "content"), worktrees()
+    short = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo_root, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    run = subprocess.run([sys.executable, "-m", "bench.bench_commits", "HEAD", "--listings", "20", "--runs", "2"],
+                         cwd=repo_root, capture_output=True, text=True, timeout=300, env={**os.environ,
+                                                                                         "TMPDIR": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Cold builds of 20 synthetic listings, one commit after another (2 after a warm-up")
+    [row] = [line for line in run.stdout.splitlines() if line.startswith(f"| {short} |")]
+    builds, memory = row.split(" | ")[2:4]
+    assert len(builds.removesuffix(" s").split(", ")) == 2 and memory.endswith(" MiB |")
+    assert f"{short} warm-up: " in run.stderr and f"{short} run 2: " in run.stderr
+    assert worktrees() == trees and snapshot(repo_root / "content") == before
+    assert list(tmp_path.iterdir()) == []  # its working folder is removed
