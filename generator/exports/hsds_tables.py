@@ -191,8 +191,9 @@ def service_area_rows(constants: SiteConstants, listing: Listing, service_id: st
             name, description = state, f"All of {state}"
         else:
             name, description = f"Part of {state}", f"Part of {state}, not the whole state"
-        rows.append(row(id=stable_id("service_area", listing.slug, *([code] if rows else [])), service_id=service_id,
-                        name=name, description=description))
+        # The first area's id is the listing's alone, as before also_serves; each other state's adds its code.
+        area_id = stable_id("service_area", listing.slug, *([code] if rows else []))
+        rows.append(row(id=area_id, service_id=service_id, name=name, description=description))
     return rows
 
 
