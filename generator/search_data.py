@@ -31,7 +31,7 @@ RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
 # A record leaves out its last entries when they are empty: few listings carry translations of their summary,
-# fewer serve part of another state.
+# fewer also serve another state.
 OPTIONAL_AT_END = 2
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.

@@ -198,8 +198,8 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
         problems.add(path, doc.line_of(("location",) if location else ("serves",)), "location.region",
                      f"is required for a listing that serves {what} — add 'region:' under location with its "
                      "two-letter code, e.g. region: CT")
-    elif fmt in ("in-person", "hybrid"):
-        for name in ("region",) if serves in ("statewide", "part-of-state") else ("city", "region"):
+    elif fmt in ("in-person", "hybrid") and not serves:
+        for name in ("city", "region"):
             if name not in location:
                 problems.add(path, doc.line_of(("location",) if location else ("format",)), f"location.{name}",
                              f"is required for {fmt} listings — add '{name}:' under location, "
@@ -213,7 +213,7 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
     elif isinstance(also, list) and location.get("region") in also:
         problems.add(path, doc.line_of(("also_serves", also.index(location.get("region")))), "also_serves",
                      f"names {location.get('region')}, the listing's own state (location.region) — list only the "
-                     "other states it serves part of")
+                     "other states it also serves")
     if fmt in ("online", "hybrid") and "url" not in online and "online" not in data:
         problems.add(path, doc.line_of(("format",)), "online.url",
                      f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "

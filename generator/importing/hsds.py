@@ -363,33 +363,34 @@ def base_record(index: int, service: dict) -> Record:
         phone=first_phone(service), unmapped=unmapped,
         updated=clean.parse_date(service.get("assured_date")) or clean.parse_date(service.get("last_modified")),
         organization=org_name, organization_url=_url(organization.get("website")))
-    serves, record.region = served_area(service, vocabulary)
+    serves, record.region, also = served_area(service, vocabulary.pop("serves", ""))
     record.listing = listing_fields(service, record, vocabulary)
     if serves:
         record.listing["serves"] = serves
+    if also:
+        record.listing["also_serves"] = also
     return record
 
 
-def served_area(service: dict, vocabulary: dict) -> tuple[str, str]:
-    """Return what a service serves ('statewide', 'part-of-state', 'nationwide' or '') and the state's code.
+def served_area(service: dict, given: str) -> tuple[str, str, list[str]]:
+    """Return what a service serves ('statewide', 'part-of-state', 'nationwide' or ''), the state's code and
+    the other states it also serves; `given` is what the "serves/…" attribute says ('' for none).
 
     The "serves/…" attribute of our export says which outright, and its service area names the state. For
     another source, a service with no place of its own whose one service area is a state, part of one ("Part
     of Ohio") or the country serves it; areas such as counties or cities say nothing this schema can hold.
-    With the attribute, the states of the areas after the first are those it also serves: they go into
-    `vocabulary` as also_serves.
+    With the attribute, the states of the areas after the first are those it also serves.
     """
-    given = vocabulary.pop("serves", "")
     areas = [clean.text(area.get("name")) for area in _dicts(service.get("service_areas"))]
     found = [area_of(name) for name in areas if name]
     states = list(dict.fromkeys(code for _, code in found if code))
-    if given in ("statewide", "part-of-state") and len(states) > 1:
-        vocabulary["also_serves"] = states[1:]  # our export lists the listing's own state first
-    if given in ("statewide", "part-of-state", "nationwide"):
-        return given, "" if given == "nationwide" or not states else states[0]
+    if given == "nationwide":
+        return given, "", []
+    if given in ("statewide", "part-of-state"):  # our export lists the listing's own state first
+        return given, states[0] if states else "", states[1:]
     if len(found) != 1 or not found[0][0] or located(service)[0]:
-        return "", ""
-    return found[0]
+        return "", "", []
+    return (*found[0], [])
 
 
 def area_of(name: str) -> tuple[str, str]:
