@@ -92,6 +92,7 @@ def output_stats(site: Path) -> dict:
     """Return file count, total size and the largest HTML pages and search files of a build."""
     files = total = 0
     pages, search = [], []
+    words = 0
     for root, _, names in os.walk(site):
         for name in names:
             path = Path(root) / name
@@ -101,12 +102,14 @@ def output_stats(site: Path) -> dict:
             rel = path.relative_to(site).as_posix()
             if name.endswith(".html"):
                 pages.append((size, rel))
+            elif rel.startswith("search/s/") and "-words." in name:
+                words += size
             elif rel.startswith("search/s/"):
                 search.append((size, rel))
     pages.sort(reverse=True)
     search.sort(reverse=True)
     return {"files": files, "bytes": total, "pages": pages[:6], "shards": len(search),
-            "search_bytes": sum(s for s, _ in search), "largest_shards": search[:5]}
+            "search_bytes": sum(s for s, _ in search), "largest_shards": search[:5], "words_bytes": words}
 
 
 # ---------------------------------------------------------------------------------- server
@@ -170,6 +173,8 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
     context = browser.new_context()
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
+    words = []  # the description words files, fetched once a search has words to look for
+    page.on("response", lambda r: words.append(r) if "-words." in r.url else None)
     page.goto(f"{base}/directory/{query}", wait_until="domcontentloaded")
     wait_for_results(page)
     page.wait_for_load_state("networkidle", timeout=600_000)
@@ -207,9 +212,11 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
         count_samples += page.evaluate("() => performance.getEntriesByName('directory-counts').map(m => m.duration)")
         per_text.append({"text": text, "durations": [d for d, _ in got], "results": [r for _, r in got]})
     records = page.evaluate("() => document.querySelectorAll('#f-city option').length")
+    bodies = [r.body() for r in words]
     context.close()
     return {"label": label, "query": query or "(none)", "samples": samples, "count_samples": count_samples,
-            "dropped": dropped,
+            "dropped": dropped, "words_files": len(bodies), "words_raw": sum(map(len, bodies)),
+            "words_gzip": sum(map(gz, bodies)),
             "per_text": per_text, "profiles": profiles, "city_options": records}
 
 
@@ -301,6 +308,9 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
         lines.append(f"| Keystroke re-filter, {row['label']}: p50 / p95 / max ({len(s)} samples"
                      f"{', %d updates superseded' % row['dropped'] if row['dropped'] else ''}) | "
                      f"{p50:.1f} / {p95:.1f} / {top:.1f} ms | p95 ≤ {TARGET_KEY_P95_MS} ms | {verdict} |")
+        if row.get("words_files"):
+            lines.append(f"| Description words fetched once typing starts, {row['label']}: gzip (raw) | "
+                         f"{kb(row['words_gzip'])} ({kb(row['words_raw'])}), {row['words_files']} files | — | info |")
         c = row.get("count_samples") or []
         if c:
             lines.append(f"| Option counts after each keystroke (the next task after the results), {row['label']}: "
@@ -312,7 +322,7 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
     lines += ["", "## Details", ""]
     last = built["output"].splitlines()[-1] if built["output"] else ""
     lines.append(f"- Build output: {stats['files']:,} files, {kb(stats['bytes'])}; {stats['shards']} search shards, "
-                 f"{kb(stats['search_bytes'])} raw. Build said: `{last}`")
+                 f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw. Build said: `{last}`")
     lines.append("- Largest HTML pages: " + ", ".join(f"`{p}` {kb(s)}" for s, p in stats["pages"]))
     if stats["sitemap_urls"] > 50_000:
         lines.append(f"- `sitemap.xml` lists {stats['sitemap_urls']:,} URLs; the sitemap protocol allows 50,000 "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
+import unicodedata
 from collections import defaultdict
 from operator import attrgetter
 
@@ -33,6 +35,9 @@ FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == secti
 # A record leaves out its last entries when they are empty: few listings carry translations of their summary,
 # fewer also serve another state.
 OPTIONAL_AT_END = 2
+# A word of a description, as the browser's search splits what a visitor types: letters and digits, joined by
+# inner hyphens, apostrophes or dots ("12-step", "al-anon", "aa.org").
+WORD = re.compile(r"\w(?:[\w'’.-]*\w)?")
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -105,6 +110,26 @@ class RecordEncoder:
         return {code: text["summary"] for code, text in listing.translations.items() if text.get("summary")}
 
 
+def fold(text: str) -> str:
+    """Return text as directory.js's fold() compares it: accents dropped, lower case, curly apostrophes straight."""
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text)).replace("‘", "'").replace("’", "'").lower()
+
+
+def description_words(listing: Listing) -> str:
+    """Return the words of a listing's description (in every language it gives one) that the browser needs to
+    find it by them: those not already in its name, organization, town or summary, and not part of a longer one
+    kept, since the search matches any part of a word ("grie" finds "grief")."""
+    texts = [listing.description_html.striptags(), *(html.striptags() for html in listing.translated_html.values())]
+    if not any(texts):
+        return ""
+    known = fold(" ".join((listing.name, listing.organization, listing.city, listing.summary)))
+    kept = ""
+    for word in sorted(set(WORD.findall(fold(" ".join(texts)))), key=lambda w: (-len(w), w)):
+        if word not in known and word not in kept:
+            kept += f" {word}"
+    return kept[1:]
+
+
 # Vocabulary fields that hold one term (the others a list of them).
 ONE_TERM_FIELDS = frozenset(field.name for field in listing_fields() if field.shape == "text")
 
@@ -119,6 +144,8 @@ def iter_scopes(listing: Listing) -> list[str]:
 def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """Return the shard files and index.json; `prefix` is the site's URL path prefix.
 
+    Beside each shard file is its listings' description words (`description_words`), in the same order, for
+    the browser to fetch only once a visitor types words to search for: the first results need none of them.
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
     cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
     """
@@ -129,7 +156,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
         tail = take(pieces, "search", listing, encode)
-        record = b"[%d,%s" % (order, tail[1:])
+        record = (b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words))
         for scope in iter_scopes(listing):
             counts[scope] += 1
             for slug in listing.support_types:
@@ -139,15 +166,24 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     files: Files = []
     scopes = {}
     for scope in sorted(shards):
-        entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}}
+        # "words" names each shard file's description words file, or null when its listings have none.
+        entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}, "words": {}}
         for slug in sorted(shards[scope], key=list(site.taxonomy.support_types).index):
             records = shards[scope][slug]
-            entry["shards"][slug] = []
+            entry["shards"][slug], entry["words"][slug] = [], []
             for start in range(0, len(records), CHUNK_SIZE):
-                data = b"[" + b",".join(records[start:start + CHUNK_SIZE]) + b"]"
-                shard = ADDRESSES.search_shard(scope, hashed_name(f"{slug}-{start // CHUNK_SIZE}", data))
+                chunk = records[start:start + CHUNK_SIZE]
+                stem = f"{slug}-{start // CHUNK_SIZE}"
+                data = b"[" + b",".join(record for record, _ in chunk) + b"]"
+                shard = ADDRESSES.search_shard(scope, hashed_name(stem, data))
                 files.append((output_file(shard), data))
                 entry["shards"][slug].append(url(prefix, shard))
+                words = [text for _, text in chunk]
+                if any(words):
+                    data = compact_json(words)
+                    shard = ADDRESSES.search_shard(scope, hashed_name(f"{stem}-words", data))
+                    files.append((output_file(shard), data))
+                entry["words"][slug].append(url(prefix, shard) if any(words) else None)
         scopes[scope] = entry
     # An article's title and summary in the site's other languages follow where it has translations.
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types),

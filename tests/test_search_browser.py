@@ -65,6 +65,7 @@ FAKE_LISTINGS = {
         kind: peer-program
         support_types: [peer-specialist, recovery-community]
         summary: A fictional recovery community center in Boston used only by the test suite.
+        description: Volunteers also keep a **gardening** circle, and the center’s kitchen is open on weekdays.
         format: in-person
         location: {city: Boston, region: MA, postal_code: "02108"}
         last_verified: 2026-06-01
@@ -180,6 +181,39 @@ def test_typing_a_name_shows_that_listing(page, fake_directory):
     wait_count(page, 1)
     assert names(page) == ["Fake Springfield Family Circle"]
     assert "q=springf" in page.url
+    assert_clean(page, fake_directory)
+
+
+def words_files(page) -> list[str]:
+    return [url for url in page.requests if "-words." in url]
+
+
+def test_a_word_only_a_description_has_finds_its_listing_once_a_visitor_types(page, fake_directory):
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    assert words_files(page) == []  # the first results need no description words
+    page.fill("#f-q", "gardening")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Boston Peer Center"]
+    assert words_files(page)
+    # Part of a word, and an apostrophe typed straight where the description has a curly one (or the reverse).
+    for query in ("garden", "center's", "center’s kitc"):
+        page.fill("#f-q", query)
+        wait_count(page, 1)
+        assert names(page) == ["Fake Boston Peer Center"]
+    page.fill("#f-q", "gardening austin")
+    wait_count(page, 0)
+    assert_clean(page, fake_directory)
+
+
+def test_a_link_to_a_search_for_a_description_word_finds_it_with_the_other_filters(page, fake_directory):
+    open_directory(page, fake_directory, "?q=kitchen&region=MA&type=recovery-community")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Boston Peer Center"]
+    assert option_count(page, "type", "peer-specialist") == "(1)"  # the counts know the description too
+    assert option_count(page, "type", "family-support") == "(0)"
+    open_directory(page, fake_directory, "?q=kitchen&region=TX")
+    wait_count(page, 0)
     assert_clean(page, fake_directory)
 
 

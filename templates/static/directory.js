@@ -37,6 +37,12 @@ let presets = null;
 let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
 const shardCache = new Map(); // url -> Promise<records>
+// A shard's description words (index.json's "words", beside its "shards") are fetched only once a visitor types
+// words to search for, and added to its records' text: shard url -> Promise, and the shards whose words are in.
+const wordsOf = new Map();   // shard url -> its words file's url
+const wordsCache = new Map();
+const wordsIn = new Set();
+let wordsVersion = 0;        // how many shards' words are in: a text pass made before more arrived is not reused
 const placeCache = new Map(); // url -> Promise<object>
 let articles = null;
 let runId = 0;
@@ -160,6 +166,28 @@ async function loadShards(urls) {
   return merged;
 }
 
+// Add the description words of these shards to their records' text; resolve once they are in.
+function loadWords(urls) {
+  return Promise.all(urls.map((url) => {
+    if (!wordsCache.has(url)) {
+      const wordsUrl = wordsOf.get(url);
+      const promise = wordsUrl ? Promise.all([shardCache.get(url), fetchJson(wordsUrl, new Map())]).then(([records, words]) => {
+        records.forEach((record, i) => { if (words[i]) record.haystack += ` ${words[i]}`; });
+        wordsIn.add(url);
+        wordsVersion++;
+      }) : Promise.resolve(wordsIn.add(url));
+      promise.catch(() => wordsCache.delete(url));
+      wordsCache.set(url, promise);
+    }
+    return wordsCache.get(url);
+  }));
+}
+
+// Whether a search must still fetch these shards' description words before it can say it is complete.
+function wordsPending(state, urls) {
+  return Boolean(state.q.trim()) && !urls.every((url) => wordsIn.has(url));
+}
+
 // A state's scope is near a place when one of its listings is, or (for its statewide listings) the state is.
 function scopesFor(state, origin) {
   if (state.online === "only") return ["online"];
@@ -185,8 +213,9 @@ function shardLists(scopes, types) {
 
 // ---------------------------------------------------------------- places and distance
 
+// As generator/search_data.py's fold(): accents dropped, lower case, a curly apostrophe (as phones type it) straight.
 function fold(text) {
-  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[‘’]/g, "'").toLowerCase();
 }
 
 function milesBetween(a, b) {
@@ -363,7 +392,7 @@ function baseFilter(state, origin) {
 let lastPass = { records: null, key: "", query: "", passed: [] };
 
 function candidatesFor(records, state, origin) {
-  const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point]);
+  const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
   const query = fold(state.q).trim();
   const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query);
   const candidates = narrowing ? lastPass.passed : records;
@@ -574,7 +603,9 @@ async function findNearest(state, origin, id) {
   for (const radius of [50, 100, 250, 500, 1000, 5000]) {
     if (radius <= +state.radius) continue;
     const wider = { ...state, radius: String(radius), online: "exclude" };
-    const records = await loadShards(shardLists(scopesFor(wider, origin), state.type).flat());
+    const urls = shardLists(scopesFor(wider, origin), state.type).flat();
+    const records = await loadShards(urls);
+    if (wordsPending(state, urls)) await loadWords(urls);
     if (id !== runId) return;
     const base = baseFilter(wider, origin);
     const active = activeFacets(state);
@@ -739,6 +770,11 @@ async function run(state) {
   if (everything.every((url) => shardCache.has(url))) {
     // Typing with the data already here: one pass gives the results and every option's count.
     const records = await loadShards(everything);
+    if (id !== runId) return;
+    const pending = wordsPending(state, everything);
+    show(records, state, usable, { complete: !pending, countsComplete: !pending });
+    if (!pending) return;
+    await loadWords(everything);
     if (id === runId) show(records, state, usable, { complete: true, countsComplete: true });
     return;
   }
@@ -753,9 +789,23 @@ async function run(state) {
     const records = await loadShards(urls);
     if (id !== runId) return;
     const complete = urls.length === wanted.flat().length || i > 0;
+    const all = urls.length === everything.length;
     if (i === 2) {
-      if (urls.length > wanted.flat().length) renderCounts(countOptions(filterRecords(records, state, usable).passed, state), false);
-    } else show(records, state, usable, { complete, countsComplete: urls.length === everything.length });
+      if (urls.length > wanted.flat().length) {
+        if (wordsPending(state, urls)) await loadWords(urls);
+        if (id !== runId) return;
+        renderCounts(countOptions(filterRecords(records, state, usable).passed, state), false);
+      }
+      continue;
+    }
+    // A search for words shows what names and summaries match at once, then what the descriptions add.
+    const pending = wordsPending(state, urls);
+    show(records, state, usable, { complete: complete && !pending, countsComplete: all && !pending });
+    if (complete && pending) {
+      await loadWords(urls);
+      if (id !== runId) return;
+      show(records, state, usable, { complete: true, countsComplete: all });
+    }
   }
 }
 
@@ -864,6 +914,11 @@ function useMyLocation() {
 async function start() {
   index = await fetchJson(form.dataset.index, new Map());
   vocab = index.vocabulary;
+  for (const scope of Object.values(index.scopes)) {
+    for (const [type, chunks] of Object.entries(scope.shards)) {
+      chunks.forEach((url, i) => { if (scope.words?.[type]?.[i]) wordsOf.set(url, scope.words[type][i]); });
+    }
+  }
   for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
   }
