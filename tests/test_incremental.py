@@ -233,7 +233,7 @@ def test_the_cache_rewrites_only_the_shards_an_edit_changed(site):
     shards = sorted(cache_folder(output).rglob("[0-9][0-9].pickle"))
     folders = {p.parent.relative_to(cache_folder(output)).as_posix() for p in shards}
     assert folders == {"sources", "pieces/json", "pieces/csv", "pieces/meetings", "pieces/hsds",
-                       "pieces/hsds-tables", "pieces/search"}
+                       "pieces/hsds-tables", "pieces/search", "pieces/search-words"}
     assert len(shards) == 64 * len(folders)
     before = {p: p.stat().st_mtime_ns for p in shards}
     edit_summary(content, templates)
