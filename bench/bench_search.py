@@ -102,7 +102,7 @@ def output_stats(site: Path) -> dict:
             rel = path.relative_to(site).as_posix()
             if name.endswith(".html"):
                 pages.append((size, rel))
-            elif rel.startswith("search/s/") and "-words." in name:
+            elif rel.startswith("search/s/") and name.endswith(".words.json"):
                 words += size
             elif rel.startswith("search/s/"):
                 search.append((size, rel))
@@ -174,7 +174,7 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
     words = []  # the description words files, fetched once a search has words to look for
-    page.on("response", lambda r: words.append(r) if "-words." in r.url else None)
+    page.on("response", lambda r: words.append(r) if r.url.endswith(".words.json") else None)
     page.goto(f"{base}/directory/{query}", wait_until="domcontentloaded")
     wait_for_results(page)
     page.wait_for_load_state("networkidle", timeout=600_000)

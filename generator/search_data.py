@@ -48,6 +48,11 @@ def hashed_name(stem: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.json"
 
 
+def words_file(shard: str) -> str:
+    """Return the address of a shard file's description words: `12-step-0.<hash>.words.json` beside it."""
+    return shard.removesuffix(".json") + ".words.json"
+
+
 class RecordEncoder:
     """Turn listings into compact arrays whose vocabulary fields are indexes into index.json's lists."""
 
@@ -144,8 +149,9 @@ def iter_scopes(listing: Listing) -> list[str]:
 def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """Return the shard files and index.json; `prefix` is the site's URL path prefix.
 
-    Beside each shard file is its listings' description words (`description_words`), in the same order, for
-    the browser to fetch only once a visitor types words to search for: the first results need none of them.
+    Beside each shard file is its listings' description words (`description_words`, in the same order, in
+    `words_file`), for the browser to fetch only once a visitor types words to search for: the first results
+    need none of them, and index.json does not list them.
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
     cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
     """
@@ -166,24 +172,20 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     files: Files = []
     scopes = {}
     for scope in sorted(shards):
-        # "words" names each shard file's description words file, or null when its listings have none.
-        entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}, "words": {}}
+        entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}}
         for slug in sorted(shards[scope], key=list(site.taxonomy.support_types).index):
             records = shards[scope][slug]
-            entry["shards"][slug], entry["words"][slug] = [], []
+            entry["shards"][slug] = []
             for start in range(0, len(records), CHUNK_SIZE):
                 chunk = records[start:start + CHUNK_SIZE]
-                stem = f"{slug}-{start // CHUNK_SIZE}"
                 data = b"[" + b",".join(record for record, _ in chunk) + b"]"
-                shard = ADDRESSES.search_shard(scope, hashed_name(stem, data))
+                words = compact_json([text for _, text in chunk])
+                # One hash names both files, so a changed description renames the pair and index.json need
+                # not name the words file: the browser finds it beside the shard (words_file).
+                shard = ADDRESSES.search_shard(scope, hashed_name(f"{slug}-{start // CHUNK_SIZE}", data + words))
                 files.append((output_file(shard), data))
+                files.append((output_file(words_file(shard)), words))
                 entry["shards"][slug].append(url(prefix, shard))
-                words = [text for _, text in chunk]
-                if any(words):
-                    data = compact_json(words)
-                    shard = ADDRESSES.search_shard(scope, hashed_name(f"{stem}-words", data))
-                    files.append((output_file(shard), data))
-                entry["words"][slug].append(url(prefix, shard) if any(words) else None)
         scopes[scope] = entry
     # An article's title and summary in the site's other languages follow where it has translations.
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types),

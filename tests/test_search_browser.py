@@ -185,7 +185,7 @@ def test_typing_a_name_shows_that_listing(page, fake_directory):
 
 
 def words_files(page) -> list[str]:
-    return [url for url in page.requests if "-words." in url]
+    return [url for url in page.requests if url.endswith(".words.json")]
 
 
 def test_a_word_only_a_description_has_finds_its_listing_once_a_visitor_types(page, fake_directory):

@@ -51,10 +51,9 @@ def words_of(output, index, scope: str, slug: str) -> dict[str, str]:
     """Return {listing slug: its words} for every listing in a scope's shards of a support type."""
     fields = index["fields"]
     found = {}
-    entry = index["scopes"][scope]
-    for shard, words in zip(entry["shards"][slug], entry["words"][slug]):
+    for shard in index["scopes"][scope]["shards"][slug]:
         rows = json.loads((output / shard.lstrip("/")).read_text())
-        texts = json.loads((output / words.lstrip("/")).read_text()) if words else [""] * len(rows)
+        texts = json.loads((output / shard.lstrip("/").replace(".json", ".words.json")).read_text())
         assert len(texts) == len(rows)
         found.update({dict(zip(fields, row))["slug"]: text for row, text in zip(rows, texts)})
     return found
@@ -76,17 +75,17 @@ def test_each_shard_has_its_listings_description_words_in_the_same_order(content
         # matches any part of a word.
         assert not {"a", "the", "un"} & set(words)  # "a fictional", "the test suite"; "comunitario"
         assert len(words) == len(set(words))
-    # A shard whose listings have no description has no words file; the index says so with null.
-    assert index["scopes"]["CT"]["words"]["12-step"] == [None]
     assert words_of(output, index, "CT", "12-step") == {"fake-plain": "", "fake-plain-two": ""}
+    # index.json names the shards only: the browser finds each one's words beside it.
+    assert "words" not in json.dumps(index)
 
 
-def test_words_files_are_named_by_their_content_and_change_with_the_description(content, tmp_path):
+def test_a_changed_description_renames_its_shard_so_no_cache_keeps_the_old_words(content, tmp_path):
     path = write_listing(content, "ct/fake-riverside.yaml", GARDEN)
     _, index = build(content, tmp_path)
-    before = index["scopes"]["CT"]["words"]["peer-specialist"][0]
+    [before] = index["scopes"]["CT"]["shards"]["peer-specialist"]
     path.write_text(path.read_text().replace("gardening", "knitting"))
     output, index = build(content, tmp_path)
-    after = index["scopes"]["CT"]["words"]["peer-specialist"][0]
-    assert before != after and "-words." in after
+    [after] = index["scopes"]["CT"]["shards"]["peer-specialist"]
+    assert before != after
     assert "knitting" in words_of(output, index, "CT", "peer-specialist")["fake-riverside"].split()

@@ -37,9 +37,9 @@ let presets = null;
 let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
 const shardCache = new Map(); // url -> Promise<records>
-// A shard's description words (index.json's "words", beside its "shards") are fetched only once a visitor types
-// words to search for, and added to its records' text: shard url -> Promise, and the shards whose words are in.
-const wordsOf = new Map();   // shard url -> its words file's url
+// A shard's description words (`<shard>.words.json` beside it: generator/search_data.py's words_file) are
+// fetched only once a visitor types words to search for, and added to its records' text: shard url -> Promise,
+// and the shards whose words are in.
 const wordsCache = new Map();
 const wordsIn = new Set();
 let wordsVersion = 0;        // how many shards' words are in: a text pass made before more arrived is not reused
@@ -170,12 +170,12 @@ async function loadShards(urls) {
 function loadWords(urls) {
   return Promise.all(urls.map((url) => {
     if (!wordsCache.has(url)) {
-      const wordsUrl = wordsOf.get(url);
-      const promise = wordsUrl ? Promise.all([shardCache.get(url), fetchJson(wordsUrl, new Map())]).then(([records, words]) => {
+      const wordsUrl = url.replace(/\.json$/, ".words.json");
+      const promise = Promise.all([shardCache.get(url), fetchJson(wordsUrl, new Map())]).then(([records, words]) => {
         records.forEach((record, i) => { if (words[i]) record.haystack += ` ${words[i]}`; });
         wordsIn.add(url);
         wordsVersion++;
-      }) : Promise.resolve(wordsIn.add(url));
+      });
       promise.catch(() => wordsCache.delete(url));
       wordsCache.set(url, promise);
     }
@@ -914,11 +914,6 @@ function useMyLocation() {
 async function start() {
   index = await fetchJson(form.dataset.index, new Map());
   vocab = index.vocabulary;
-  for (const scope of Object.values(index.scopes)) {
-    for (const [type, chunks] of Object.entries(scope.shards)) {
-      chunks.forEach((url, i) => { if (scope.words?.[type]?.[i]) wordsOf.set(url, scope.words[type][i]); });
-    }
-  }
   for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
   }
