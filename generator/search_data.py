@@ -35,9 +35,9 @@ FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == secti
 # A record leaves out its last entries when they are empty: few listings carry translations of their summary,
 # fewer also serve another state.
 OPTIONAL_AT_END = 2
-# A word of a description, as the browser's search splits what a visitor types: letters and digits, joined by
-# inner hyphens, apostrophes or dots ("12-step", "al-anon", "aa.org").
-WORD = re.compile(r"\w(?:[\w'’.-]*\w)?")
+# The punctuation around a word, which the browser's search also strips from what a visitor types ("(AA)," is
+# "aa"); inside a word it stays ("12-step", "ic&rc", "24/7", "1,500", "u.s"), since the browser splits only at spaces.
+AROUND = re.compile(r"^[\W_]+|[\W_]+$")
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
@@ -129,7 +129,8 @@ def description_words(listing: Listing) -> str:
         return ""
     known = fold(" ".join((listing.name, listing.organization, listing.city, listing.summary)))
     kept = ""
-    for word in sorted(set(WORD.findall(fold(" ".join(texts)))), key=lambda w: (-len(w), w)):
+    words = {AROUND.sub("", word) for word in fold(" ".join(texts)).split()}
+    for word in sorted(words - {""}, key=lambda w: (-len(w), w)):
         if word not in known and word not in kept:
             kept += f" {word}"
     return kept[1:]

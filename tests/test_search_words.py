@@ -1,7 +1,7 @@
 """The words of listings' descriptions in the search data: beside each shard, fetched only to search for words.
 
-The browser side (a search finds a listing by a word only its description has, in English and Spanish, and
-fetches no words file before a visitor types) is in test_search_browser.py and test_languages.py.
+The browser side (a search finds a listing by a word only its description has, and fetches no words file
+before a visitor types) is in test_search_browser.py.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ GARDEN = """\
     description: |
       Volunteers also keep a **gardening** circle, a drop-in kitchen and the Peer-Run
       library. Ask about the center's [bike repair](https://example.org/fake-bikes) nights!
+      The phone line (open 24/7) has taken 1,500 calls, IC&RC-trained, U.S.-wide.
     format: in-person
     location: {city: Hartford, region: CT}
     last_verified: 2026-06-01
@@ -71,6 +72,9 @@ def test_each_shard_has_its_listings_description_words_in_the_same_order(content
         assert {"gardening", "drop-in", "kitchen", "peer-run", "library", "center's", "bike", "repair",
                 "nights", "huerto", "comunitario", "tambien", "voluntarias", "las"} <= set(words)
         assert "example.org" not in words and "**gardening**" not in words and "también" not in words
+        # Split only at spaces, as the browser splits what is typed, with the punctuation around a word gone.
+        assert {"24/7", "1,500", "ic&rc-trained", "u.s.-wide", "nights", "line"} <= set(words)
+        assert not {"(open", "nights!", "ic", "rc", "24", "7"} & set(words)
         # Words already in its name or summary, or inside a longer word kept, are left out: the search
         # matches any part of a word.
         assert not {"a", "the", "un"} & set(words)  # "a fictional", "the test suite"; "comunitario"

@@ -218,6 +218,12 @@ function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[‘’]/g, "'").toLowerCase();
 }
 
+// The words a visitor typed, folded, without the punctuation around them ("(aa)," is "aa"; "ic&rc" stays whole),
+// as generator/search_data.py keeps a description's words.
+function queryWords(text) {
+  return fold(text).split(/\s+/).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
+}
+
 function milesBetween(a, b) {
   const rad = Math.PI / 180;
   const dLat = (b[0] - a[0]) * rad;
@@ -348,7 +354,7 @@ function vocabPosition(section, slug) {
 }
 
 function baseFilter(state, origin) {
-  const tokens = fold(state.q).split(/\s+/).filter(Boolean);
+  const tokens = queryWords(state.q);
   const region = state.region;
   const city = fold(state.city);
   const only = state.online === "only";
@@ -640,7 +646,7 @@ function announce(text) {
 }
 
 function renderArticles(state) {
-  const tokens = fold(state.q).split(/\s+/).filter(Boolean);
+  const tokens = queryWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
   const found = articles.filter(([, title, summary, tags]) => {
     const text = fold([title, summary, tags.join(" ")].join(" "));
@@ -889,6 +895,7 @@ function update(push) {
 }
 
 function showFailure(error) {
+  clearTimeout(announceTimer);  // a "loading more…" still to come would hide this for good
   statusBox.textContent = _("Search could not load its data. The list below still works, and so do the browse links.");
   console.warn(error);
 }
