@@ -154,6 +154,11 @@ class Addresses:
         """Return the site path of one shard of a scope's listings ('CT' or 'online')."""
         return f"/search/s/{scope.lower()}/{name}"
 
+    def search_words(self, shard: str) -> str:
+        """Return the site path of a shard's description words, beside it ('12-step-0.<hash>.words.json'):
+        directory.js makes the same path from the shard's, so index.json need not name it."""
+        return shard.removesuffix(".json") + ".words.json"
+
     def places_folder(self) -> str:
         """Return the folder of the place lookup files (the search script adds 'zip/123.json')."""
         return "/search/places/"

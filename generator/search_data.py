@@ -48,11 +48,6 @@ def hashed_name(stem: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.json"
 
 
-def words_file(shard: str) -> str:
-    """Return the address of a shard file's description words: `12-step-0.<hash>.words.json` beside it."""
-    return shard.removesuffix(".json") + ".words.json"
-
-
 class RecordEncoder:
     """Turn listings into compact arrays whose vocabulary fields are indexes into index.json's lists."""
 
@@ -151,8 +146,9 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """Return the shard files and index.json; `prefix` is the site's URL path prefix.
 
     Beside each shard file is its listings' description words (`description_words`, in the same order, in
-    `words_file`), for the browser to fetch only once a visitor types words to search for: the first results
+    `ADDRESSES.search_words`), for the browser to fetch only once a visitor types words to search for: the first results
     need none of them, and index.json does not list them.
+
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
     cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
     """
@@ -182,10 +178,10 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
                 data = b"[" + b",".join(record for record, _ in chunk) + b"]"
                 words = compact_json([text for _, text in chunk])
                 # One hash names both files, so a changed description renames the pair and index.json need
-                # not name the words file: the browser finds it beside the shard (words_file).
+                # not name the words file: the browser finds it beside the shard.
                 shard = ADDRESSES.search_shard(scope, hashed_name(f"{slug}-{start // CHUNK_SIZE}", data + words))
                 files.append((output_file(shard), data))
-                files.append((output_file(words_file(shard)), words))
+                files.append((output_file(ADDRESSES.search_words(shard)), words))
                 entry["shards"][slug].append(url(prefix, shard))
         scopes[scope] = entry
     # An article's title and summary in the site's other languages follow where it has translations.

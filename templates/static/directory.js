@@ -37,7 +37,7 @@ let presets = null;
 let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
 const shardCache = new Map(); // url -> Promise<records>
-// A shard's description words (`<shard>.words.json` beside it: generator/search_data.py's words_file) are
+// A shard's description words (`<shard>.words.json` beside it: generator/addresses.py's search_words) are
 // fetched only once a visitor types words to search for, and added to its records' text: shard url -> Promise,
 // and the shards whose words are in.
 const wordsCache = new Map();
