@@ -310,7 +310,8 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
                      f"{p50:.1f} / {p95:.1f} / {top:.1f} ms | p95 ≤ {TARGET_KEY_P95_MS} ms | {verdict} |")
         if row.get("words_files"):
             lines.append(f"| Description words fetched once typing starts, {row['label']}: gzip (raw) | "
-                         f"{kb(row['words_gzip'])} ({kb(row['words_raw'])}), {row['words_files']} files | — | info |")
+                         f"{kb(row['words_gzip'])} ({kb(row['words_raw'])}), {row['words_files']} files "
+                         "| — | info |")
         c = row.get("count_samples") or []
         if c:
             lines.append(f"| Option counts after each keystroke (the next task after the results), {row['label']}: "
@@ -322,7 +323,8 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
     lines += ["", "## Details", ""]
     last = built["output"].splitlines()[-1] if built["output"] else ""
     lines.append(f"- Build output: {stats['files']:,} files, {kb(stats['bytes'])}; {stats['shards']} search shards, "
-                 f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw. Build said: `{last}`")
+                 f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw. "
+                 f"Build said: `{last}`")
     lines.append("- Largest HTML pages: " + ", ".join(f"`{p}` {kb(s)}" for s, p in stats["pages"]))
     if stats["sitemap_urls"] > 50_000:
         lines.append(f"- `sitemap.xml` lists {stats['sitemap_urls']:,} URLs; the sitemap protocol allows 50,000 "

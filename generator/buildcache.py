@@ -311,8 +311,8 @@ class Pieces:
     A piece depends only on the site constants and its listing, so it is looked up by the listing's
     digest; `key` names the constants (and code) the pieces were made with, and a build with other
     constants starts afresh. Pieces are kept by kind ("json", "csv", "meetings", "hsds", "hsds-tables",
-    "search", "search-words"): `store` (generator.buildcache.PieceStore) gives a kind's pieces of the previous build
-    when a job first takes one, and `put_away` hands back the pieces this build used once the job's
+    "search", "search-words"): `store` (generator.buildcache.PieceStore) gives a kind's pieces of the
+    previous build when a job first takes one, and `put_away` hands back the pieces this build used once the job's
     files are written. So only the kinds of one job are in memory at a time, pieces of deleted or
     edited listings are dropped, and kinds that no job asked for (their files were up to date) stay
     as they were.
