@@ -42,7 +42,7 @@ const shardCache = new Map(); // url -> Promise<records>
 // and the shards whose words are in.
 const wordsCache = new Map();
 const wordsIn = new Set();
-let wordsVersion = 0;        // how many shards' words are in: a text pass made before more arrived is not reused
+let wordsVersion = 0;        // how many times words were added: a text pass made before they were is not reused
 const placeCache = new Map(); // url -> Promise<object>
 let articles = null;
 let runId = 0;
@@ -129,22 +129,33 @@ function fetchJson(url, cache) {
   return cache.get(url);
 }
 
+// A listing as the search holds it. Every record is made by this one object literal, so all share one shape and
+// reading a field is quick; records filled field by field from index.json's list (as they were) became hash tables
+// in V8, and filtering them was three to six times slower.
 function toRecord(row) {
-  const record = {};
-  index.fields.forEach((field, i) => { record[field] = row[i]; });
+  const field = (name) => row[index.at[name]];
+  const record = {
+    order: field("order"), slug: field("slug"), name: field("name"), city: field("city"), region: field("region"),
+    kind: field("kind"), format: field("format"), types: field("types"), audience: field("audience"),
+    languages: field("languages"), cost: field("cost"), days: field("days"), lat: field("lat"), lng: field("lng"),
+    verified: field("verified"), summary: field("summary"), organization: field("organization"),
+    schedule: field("schedule"), due: field("due"), serves: field("serves"), translated: field("translated"),
+    also: field("also"),
+    ownSummary: "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false, cityFolded: "",
+    states: null, nameFolded: "",
+    distance: null, remote: 0, score: 0, // set per query
+    next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
+  };
   // A summary translated into the page's language is shown, and searched with the one as written.
   record.ownSummary = record.translated?.[LANG] || "";
   record.haystack = fold([record.name, record.organization, record.city, record.summary, record.ownSummary].join(" "));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
-  record.masks = FACETS.map(([, , field]) => toMask(record[field]));
+  record.masks = FACETS.map(([, , name]) => toMask(field(name)));
   const format = vocab.formats[record.format]?.[0];
   record.joinable = format !== "in-person";
   record.onlineOnly = format === "online";
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
-  record.distance = null; // set per query; initialised here so every record keeps one shape
-  record.remote = 0;
-  record.score = 0;
   record.nameFolded = fold(record.name);
   return record;
 }
@@ -166,21 +177,27 @@ async function loadShards(urls) {
   return merged;
 }
 
-// Add the description words of these shards to their records' text; resolve once they are in.
+// Add the description words of these shards to their records' text; resolve once they are in. They are added all at
+// once, when the last file has come: each addition means the next keystroke scans every record again, instead of
+// only those the last one matched, so words trickling in file by file made a search typed meanwhile slow.
 function loadWords(urls) {
   return Promise.all(urls.map((url) => {
     if (!wordsCache.has(url)) {
-      const wordsUrl = url.replace(/\.json$/, ".words.json");
-      const promise = Promise.all([shardCache.get(url), fetchJson(wordsUrl, new Map())]).then(([records, words]) => {
-        records.forEach((record, i) => { if (words[i]) record.haystack += ` ${words[i]}`; });
-        wordsIn.add(url);
-        wordsVersion++;
-      });
+      const promise = Promise.all([shardCache.get(url), fetchJson(url.replace(/\.json$/, ".words.json"), new Map())]);
       promise.catch(() => wordsCache.delete(url));
       wordsCache.set(url, promise);
     }
     return wordsCache.get(url);
-  }));
+  })).then((loaded) => {
+    let added = false;
+    loaded.forEach(([records, words], i) => {
+      if (wordsIn.has(urls[i])) return;
+      records.forEach((record, j) => { if (words[j]) record.words = words[j]; });
+      wordsIn.add(urls[i]);
+      added = true;
+    });
+    if (added) wordsVersion++;
+  });
 }
 
 // Whether a search must still fetch these shards' description words before it can say it is complete.
@@ -305,13 +322,15 @@ function meetsToday(record) {
   return Boolean(next && (next.now || localDay(next.start) === localDay(runNow)));
 }
 
-// Return the card's line about the next meeting, in the visitor's time, and in the meeting's own when that
-// differs.
-function nextMeetingHtml(record) {
+// Return the card's line about the next meeting (an element, or null), in the visitor's time, and in the
+// meeting's own when that differs.
+function nextMeetingLine(record) {
   const next = nextOf(record);
-  if (!next) return "";
+  if (!next) return null;
   const [before, strong, after] = nextMeetingWords(next, runNow);
-  return `<p class="card-next${next.now ? " now" : ""}">${escapeHtml(before)}<strong>${escapeHtml(strong)}</strong>${escapeHtml(after)}</p>`;
+  const line = element("p", { class: next.now ? "card-next now" : "card-next" });
+  line.append(before, element("strong", {}, strong), after);
+  return line;
 }
 
 // Return when the record meets each week, in each meeting's own time: every meeting when there are a few.
@@ -355,6 +374,7 @@ function vocabPosition(section, slug) {
 
 function baseFilter(state, origin) {
   const tokens = queryWords(state.q);
+  const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
   const region = state.region;
   const city = fold(state.city);
   const only = state.online === "only";
@@ -382,9 +402,10 @@ function baseFilter(state, origin) {
     record.remote = outside || record.onlineOnly ? 1 : 0;
     if (tokens.length) {
       let score = 0;
-      for (const token of tokens) {
-        if (!record.haystack.includes(token)) return false;
-        score += record.nameFolded.startsWith(token) || record.nameFolded.includes(` ${token}`) ? 3
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (!record.haystack.includes(token) && !record.words.includes(token)) return false;
+        score += record.nameFolded.startsWith(token) || record.nameFolded.includes(spaced[i]) ? 3
           : record.nameFolded.includes(token) ? 2 : 1;
       }
       record.score = score;
@@ -498,7 +519,8 @@ function milesText(miles) {
 // The card is macros.html's, drawn empty into the page's <template id="card-template">: each is a copy, filled.
 const cardTemplate = document.getElementById("card-template");
 const CARD_LIST = cardTemplate && cardTemplate.content.querySelector(".cards");
-const CARD_ITEM = CARD_LIST && CARD_LIST.removeChild(CARD_LIST.querySelector("li"));
+// Taken into this document once, so its copies are made here and need no adopting.
+const CARD_ITEM = CARD_LIST && document.importNode(CARD_LIST.removeChild(CARD_LIST.querySelector("li")), true);
 
 // Fill `box` with a copy of its first child element for each of `values`, set by `fill(copy, value)`.
 function fillCopies(box, values, fill) {
@@ -531,30 +553,59 @@ function renderCard(record) {
   if (record.ownSummary) summary.removeAttribute("lang");  // the card's model marks the text as written
   if (!record.due) item.querySelector(".stale-note").remove();
   const times = item.querySelector(".card-times");
-  times.insertAdjacentHTML("beforebegin", nextMeetingHtml(record));
+  const next = nextMeetingLine(record);
+  if (next) times.before(next);
   if (weekly) times.textContent = weekly;
   else times.remove();
-  fillCopies(item.querySelector(".tags"), record.types, (tag, position) => {
+  const tags = item.querySelector(".tags");
+  tags.replaceChildren(...record.types.map((position) => tagOf(tags.firstElementChild, position).cloneNode(true)));
+  return item;
+}
+
+// A support type's tag, made once from the card's model tag and copied onto each card that has it.
+const tagModels = new Map();
+
+function tagOf(model, position) {
+  if (!tagModels.has(position)) {
     const [slug, name] = vocab.support_types[position] || ["", ""];
+    const tag = model.cloneNode(true);
     const tagLink = tag.querySelector("a");
     tagLink.setAttribute("href", `${form.dataset.typeBase}${slug}/`);
     tagLink.textContent = name;
-  });
-  return item.outerHTML;
+    tagModels.set(position, tag);
+  }
+  return tagModels.get(position);
 }
 
 let renderedKey = "";
 
+// The cards are made as elements and put on the page as they are: no HTML is written out and read back.
 function cardList(records) {
-  const list = CARD_LIST.cloneNode(false);
-  list.innerHTML = records.map(renderCard).join("");
-  return list.outerHTML;
+  const list = document.importNode(CARD_LIST, false);
+  list.append(...records.map(renderCard));
+  return list;
+}
+
+// Return an element of `tag` with `attributes` and the text `text`.
+function element(tag, attributes, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text) node.textContent = text;
+  return node;
 }
 
 function moreButton(more) {
-  if (!more) return "";
+  if (!more) return [];
   const words = _("Show %(count)s more of %(remaining)s remaining", { count: Math.min(more, PAGE_SIZE), remaining: more });
-  return `<p><button type="button" class="button secondary" id="show-more">${escapeHtml(words)}</button></p>`;
+  const paragraph = element("p", {});
+  paragraph.append(element("button", { type: "button", class: "button secondary", id: "show-more" }, words));
+  return [paragraph];
+}
+
+function resultsSection(id, title, ...content) {
+  const section = element("section", { class: "results-section", "aria-labelledby": id });
+  section.append(element("h3", { id }, title), ...content);
+  return section;
 }
 
 // Render the results. With a place, honestly: what is in person within the distance first (nearest first,
@@ -565,14 +616,14 @@ function renderResults(results, compare, origin, state) {
     if (!results.length) {
       renderedKey = "";
       const words = _("No listings match all of these filters. Try removing a filter, widening the distance, or including online options.");
-      resultsBox.innerHTML = `<p class="empty">${escapeHtml(words)}</p>`;
+      resultsBox.replaceChildren(element("p", { class: "empty" }, words));
       return;
     }
     const visible = topResults(results, compare, shown);
     const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${results.length}`;
     if (key === renderedKey) return; // the same cards: leave the page as it is
     renderedKey = key;
-    resultsBox.innerHTML = cardList(visible) + moreButton(results.length - visible.length);
+    resultsBox.replaceChildren(cardList(visible), ...moreButton(results.length - visible.length));
     return;
   }
   const near = results.filter((r) => !r.remote);
@@ -585,22 +636,20 @@ function renderResults(results, compare, origin, state) {
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
-  let html = "";
+  const sections = [];
   if (state.online !== "only") {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
     const none = _("Nothing in person %(within)s matches.", { within });
-    html += `<section class="results-section" aria-labelledby="near-title"><h3 id="near-title">${escapeHtml(title)}</h3>`;
-    html += near.length ? cardList(nearShown) : `<p class="results-note">${escapeHtml(none)}</p><div id="nearest"></div>`;
-    html += "</section>";
+    sections.push(resultsSection("near-title", title, ...(near.length ? [cardList(nearShown)]
+      : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
   }
   if (state.online !== "exclude" && (online.length || state.online === "only")) {
     const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
     const none = _("No online options match.");
-    html += `<section class="results-section" aria-labelledby="online-title"><h3 id="online-title">${escapeHtml(title)}</h3>`;
-    html += online.length ? cardList(onlineShown) : `<p class="results-note">${escapeHtml(none)}</p>`;
-    html += "</section>";
+    sections.push(resultsSection("online-title", title,
+      online.length ? cardList(onlineShown) : element("p", { class: "results-note" }, none)));
   }
-  resultsBox.innerHTML = html + moreButton(results.length - nearShown.length - onlineShown.length);
+  resultsBox.replaceChildren(...sections, ...moreButton(results.length - nearShown.length - onlineShown.length));
 }
 
 // When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
@@ -621,7 +670,7 @@ async function findNearest(state, origin, id) {
     const box = document.getElementById("nearest");
     if (!box) return;
     const words = _("The nearest in person, farther away:");
-    box.innerHTML = `<p class="results-note">${escapeHtml(words)}</p>${cardList(nearest)}`;
+    box.replaceChildren(element("p", { class: "results-note" }, words), cardList(nearest));
     return;
   }
 }
@@ -648,10 +697,10 @@ function announce(text) {
 function renderArticles(state) {
   const tokens = queryWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
-  const found = articles.filter(([, title, summary, tags]) => {
-    const text = fold([title, summary, tags.join(" ")].join(" "));
-    return tokens.every((t) => text.includes(t));
-  });
+  const found = articles.filter(([, , , , , text]) => tokens.every((t) => text.includes(t)));
+  const key = found.map(([slug]) => slug).join(" ");
+  if (articleBox.dataset.shown === key && articleBox.firstChild) return; // the same articles: left as they are
+  articleBox.dataset.shown = key;
   const title = _("Articles");
   articleBox.innerHTML = found.length ? `<h3>${escapeHtml(title)}</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
     `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/"${LINK_ATTRS}>${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
@@ -854,7 +903,7 @@ function mapOpened(open) {
   resultsBox.closest(".results").classList.toggle("with-map", open);
   if (open && !mapMade) {
     mapMade = import(mapBox.dataset.module).then((module) => module.createMap(mapBox,
-      { atlas: mapBox.dataset.atlas, label: _("Map of the listings found"), card: renderCard, list: CARD_LIST }));
+      { atlas: mapBox.dataset.atlas, label: _("Map of the listings found"), card: (record) => renderCard(record).outerHTML, list: CARD_LIST }));
     mapMade.catch((error) => {
       mapMade = null;
       mapBox.textContent = _("The map could not load. The list shows every listing.");
@@ -920,6 +969,7 @@ function useMyLocation() {
 
 async function start() {
   index = await fetchJson(form.dataset.index, new Map());
+  index.at = Object.fromEntries(index.fields.map((name, i) => [name, i])); // a field's position in a row
   vocab = index.vocabulary;
   for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
@@ -930,8 +980,10 @@ async function start() {
   }
   // An article in the page's language where it has a translation: [slug, title, summary, tags, types, {code: [title, summary]}].
   fetchJson(index.articles, new Map()).then((list) => {
-    articles = list.map(([slug, title, summary, tags, types, translations]) =>
-      [slug, ...(translations?.[LANG] || [title, summary]), tags, types]);
+    articles = list.map(([slug, title, summary, tags, types, translations]) => {
+      const [shownTitle, shownSummary] = translations?.[LANG] || [title, summary];
+      return [slug, shownTitle, shownSummary, tags, types, fold([shownTitle, shownSummary, ...tags].join(" "))];
+    });
     renderArticles(stateFromForm());
   }).catch(() => {});
   // Searches from other pages arrive after '#', which browsers never send to the server; they move into the

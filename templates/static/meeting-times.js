@@ -16,6 +16,19 @@ const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
 const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
 const zoneNames = new Map(); // zone -> formatter of the zone's generic name
+// What the formatters said, by zone and instant: a formatter takes tens of microseconds a call, and one update
+// of the directory asks the same few zones about the same instant for every meeting it looks at.
+const said = new Map();
+
+function remember(key, work) {
+  let value = said.get(key);
+  if (value === undefined) {
+    if (said.size >= 2000) said.clear();
+    value = work();
+    said.set(key, value);
+  }
+  return value;
+}
 
 // `locale`: the page's language for what is shown; wallClock reads English weekday names.
 function zoneFormat(cache, zone, options, locale = LANG) {
@@ -33,6 +46,10 @@ function zoneFormat(cache, zone, options, locale = LANG) {
 
 // Return [weekday, minute of the day] that clocks in `zone` show at `now`.
 function wallClock(zone, now) {
+  return remember(`clock ${zone} ${now.getTime()}`, () => readClock(zone, now));
+}
+
+function readClock(zone, now) {
   const format = zoneFormat(clocks, zone, { weekday: "short", hour: "numeric", minute: "numeric", hourCycle: "h23" },
     "en-US");
   const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
@@ -71,7 +88,8 @@ export function localDay(date) {
 }
 
 function clockText(date, zone) {
-  return zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date);
+  return remember(`time ${zone} ${date.getTime()}`,
+    () => zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date));
 }
 
 function dayWord(date, now) {
@@ -96,6 +114,8 @@ export function nextMeetingWords(next, now) {
 
 // Return a zone's name that holds in winter and summer alike: "Eastern Time", not "EST" or "EDT".
 export function zoneName(zone, now) {
-  const part = zoneFormat(zoneNames, zone, { timeZoneName: "longGeneric" }).formatToParts(now).find((p) => p.type === "timeZoneName");
-  return part ? part.value : "";
+  return remember(`name ${zone} ${now.getTime()}`, () => {
+    const part = zoneFormat(zoneNames, zone, { timeZoneName: "longGeneric" }).formatToParts(now).find((p) => p.type === "timeZoneName");
+    return part ? part.value : "";
+  });
 }
