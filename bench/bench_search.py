@@ -11,7 +11,7 @@
       before the first `directory-update` measure ("to first results"), and all of them once the
       page is idle ("with background loads").
    b. Types queries one character at a time and reads the `directory-update` measures
-      (filter + count + sort + render per update).
+      (filter + order + render per update; the option counts, made in the next task, apart).
 3. Prints a Markdown table with targets and PASS/MISS, and writes it to bench/results-search.md.
    When a target is missed, it adds the evidence: the largest shards, and a CPU profile of typing.
 """
@@ -231,11 +231,14 @@ def percentile(values: list[float], p: float) -> float:
 
 # Functions of directory.js (and browser built-ins) whose inclusive time explains a keystroke.
 PROFILE_FUNCTIONS = [
-    ("show", "whole update (= the measure)"), ("filterAndCount", "filter + facet counts"),
-    ("sort", "sort results"), ("fillCities", "rebuild the city <select>"),
-    ("renderResults", "render result cards"), ("renderCounts", "update facet counts"),
+    ("show", "whole update (= the measure)"), ("filterRecords", "location, online, day and words tests, and the filters"),
+    ("topResults", "the first page of results, in order"), ("fillCities", "rebuild the city <select>"),
+    ("renderResults", "render result cards"), ("renderCard", "make one card (inside renderResults)"),
     ("renderArticles", "match articles"),
+    ("countOptions", "option counts (the next task, outside the measure)"),
+    ("renderCounts", "show the option counts (outside the measure)"),
     ("loadShards", "merge/dedupe shards (outside the measure)"),
+    ("loadWords", "add description words (outside the measure)"),
     ("writeUrl", "history.replaceState (outside the measure)"),
     ("(garbage collector)", "garbage collection"),
 ]
@@ -251,8 +254,6 @@ def profile_summary(prof: dict, keystrokes: int) -> list[tuple[str, str, float]]
         seen, node = set(), sample
         while node is not None:
             name = nodes[node]["callFrame"]["functionName"]
-            # Sort comparators are anonymous-keyed entries of SORTS; count them as "sort".
-            name = "sort" if name in ("relevance", "distance", "name", "verified", "sort") else name
             if name not in seen:
                 inclusive[name] += delta
                 seen.add(name)
