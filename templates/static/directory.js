@@ -38,8 +38,8 @@ let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
 const shardCache = new Map(); // url -> Promise<records>
 // A shard's description words (`<shard>.words.json` beside it: generator/addresses.py's search_words) are
-// fetched only once a visitor types words to search for, and added to its records' text: shard url -> Promise,
-// and the shards whose words are in.
+// fetched only once a visitor types words to search for, then added to its records (record.words): shard url ->
+// Promise of [its records, their words], and the shards whose words are in.
 const wordsCache = new Map();
 const wordsIn = new Set();
 let wordsVersion = 0;        // how many times words were added: a text pass made before they were is not reused
@@ -130,8 +130,8 @@ function fetchJson(url, cache) {
 }
 
 // A listing as the search holds it. Every record is made by this one object literal, so all share one shape and
-// reading a field is quick; records filled field by field from index.json's list (as they were) became hash tables
-// in V8, and filtering them was three to six times slower.
+// reading a field is quick; records filled field by field from index.json's list become hash tables in V8, and
+// filtering them is three to six times slower.
 function toRecord(row) {
   const field = (name) => row[index.at[name]];
   const record = {
