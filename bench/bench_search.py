@@ -231,7 +231,8 @@ def percentile(values: list[float], p: float) -> float:
 
 # Functions of directory.js (and browser built-ins) whose inclusive time explains a keystroke.
 PROFILE_FUNCTIONS = [
-    ("show", "whole update (= the measure)"), ("filterRecords", "location, online, day and words tests, and the filters"),
+    ("show", "whole update (= the measure)"),
+    ("filterRecords", "location, online, day and words tests, and the filters"),
     ("topResults", "the first page of results, in order"), ("fillCities", "rebuild the city <select>"),
     ("renderResults", "render result cards"), ("renderCard", "make one card (inside renderResults)"),
     ("renderArticles", "match articles"),
