@@ -234,7 +234,7 @@ PROFILE_FUNCTIONS = [
     ("show", "whole update (= the measure)"),
     ("filterRecords", "location, online, day and words tests, and the filters"),
     ("topResults", "the first page of results, in order"), ("fillCities", "rebuild the city <select>"),
-    ("renderResults", "render result cards"), ("renderCard", "make one card (inside renderResults)"),
+    ("renderResults", "render result cards"), ("renderCard", "make the cards (inside renderResults)"),
     ("renderArticles", "match articles"),
     ("countOptions", "option counts (the next task, outside the measure)"),
     ("renderCounts", "show the option counts (outside the measure)"),

@@ -903,8 +903,7 @@ function mapOpened(open) {
   resultsBox.closest(".results").classList.toggle("with-map", open);
   if (open && !mapMade) {
     mapMade = import(mapBox.dataset.module).then((module) => module.createMap(mapBox,
-      { atlas: mapBox.dataset.atlas, label: _("Map of the listings found"), card: (record) => renderCard(record).outerHTML,
-        list: CARD_LIST }));
+      { atlas: mapBox.dataset.atlas, label: _("Map of the listings found"), card: renderCard, list: CARD_LIST }));
     mapMade.catch((error) => {
       mapMade = null;
       mapBox.textContent = _("The map could not load. The list shows every listing.");

@@ -66,7 +66,7 @@ function button(className, text, label) {
   return node;
 }
 
-// A map in `box`: `label` names it, `card(record)` returns the HTML of a listing's card (a <li>), `list` the
+// A map in `box`: `label` names it, `card(record)` returns a listing's card (a <li> element), `list` the
 // element cards are shown in (a <ul class="cards">, cloned). A `still` map's markers only mark (a listing's
 // own page has nothing more to open).
 export async function createMap(box, { atlas, label, card, list, still = false }) {
@@ -233,8 +233,8 @@ export async function createMap(box, { atlas, label, card, list, still = false }
   function showCards(records, from) {
     opener = from;
     const shown = records.slice(0, LEAVES_SHOWN);
-    const cards = list.cloneNode(false);
-    cards.innerHTML = shown.map(card).join("");
+    const cards = document.importNode(list, false);
+    cards.append(...shown.map(card));
     const title = element("p", { class: "map-panel-title" });
     title.textContent = ngettext("%(num)s listing at this marker", "%(num)s listings at this marker", records.length);
     const close = button("map-close", "✕", _("Close"));

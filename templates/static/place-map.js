@@ -51,7 +51,7 @@ function card(record) {
   summary.textContent = translated || record.summary || "";
   if (!translated && LANG !== box.dataset.writtenIn) summary.lang = box.dataset.writtenIn;
   item.append(title, meta, summary);
-  return item.outerHTML;
+  return item;
 }
 
 async function draw() {
