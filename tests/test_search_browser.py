@@ -434,6 +434,54 @@ def test_header_search_finds_articles_too(page, fake_directory):
     assert_clean(page, fake_directory)
 
 
+# Six fake articles: two name "compass" in their titles, four only in their summaries (and come first by date).
+COMPASS_ARTICLES = {
+    **{f"summary-only-{n}": (f"Fake notes, part {n}", "A made-up article that mentions the compass only here.",
+                             f"2026-0{n + 4}-01") for n in range(1, 5)},
+    "title-one": ("The fake compass, first part", "A made-up article for the search tests.", "2026-01-01"),
+    "title-two": ("The fake compass, second part", "Another made-up article for the search tests.", "2026-01-02"),
+}
+
+
+@pytest.fixture(scope="module")
+def many_articles_directory(repo_root: Path, tmp_path_factory, serve_dir):
+    root = tmp_path_factory.mktemp("articles")
+    content = write_fake_content(root, repo_root)
+    for slug, (title, summary, date) in COMPASS_ARTICLES.items():
+        (content / "articles" / f"{slug}.md").write_text(
+            f"---\ntitle: {title}\nsummary: {summary}\ndate: {date}\n---\nNothing here is real.\n")
+    build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def test_a_few_articles_come_above_the_listings_those_named_by_their_title_first_and_the_rest_on_asking(
+        page, many_articles_directory):
+    open_directory(page, many_articles_directory, "?q=compass")
+    links = page.locator("#article-results li a")
+    links.first.wait_for()
+    # Three, the two whose titles hold the word first; the listings below them are not pushed off the screen.
+    assert sorted(links.all_text_contents()[:2]) == ["The fake compass, first part", "The fake compass, second part"]
+    assert links.count() == 3
+    more = page.locator("#show-articles")
+    assert more.text_content() == "Show all 6 articles"
+    more.focus()
+    page.keyboard.press("Enter")
+    assert links.count() == 6
+    assert sorted(links.all_text_contents()[2:]) == [f"Fake notes, part {n}" for n in range(1, 5)]
+    assert page.evaluate("document.activeElement.textContent") == links.nth(3).text_content()
+    assert page.locator("#show-articles").count() == 0
+    # Another word: the list starts short again.
+    page.fill("#f-q", "compass made")
+    page.wait_for_function("() => document.querySelectorAll('#article-results li').length === 3")
+    assert page.locator("#show-articles").text_content() == "Show all 6 articles"
+    # Four articles are all shown: a button for the one more would save nothing.
+    page.fill("#f-q", "compass mentions")
+    page.wait_for_function("() => document.querySelectorAll('#article-results li').length === 4")
+    assert page.locator("#show-articles").count() == 0
+    assert_clean(page, many_articles_directory)
+
+
 def test_header_search_hands_over_to_the_directory_and_back_returns_where_it_started(page, fake_directory):
     """With JavaScript the form goes straight to the directory with the words after '#' (never sent): no request
     carries them, and Back returns to the page the search started from."""

@@ -15,6 +15,7 @@ const FACETS = [...(form ? form.querySelectorAll("fieldset[data-facet]") : [])].
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
 const PAGE_SIZE = 50;
+const ARTICLES_SHOWN = 3; // articles above the listings until the visitor asks for all that match
 
 const resultsBox = document.getElementById("results");
 const statusBox = document.getElementById("result-status");
@@ -48,6 +49,7 @@ let articles = null;
 let runId = 0;
 let shown = PAGE_SIZE;
 let announceTimer = 0;
+let articlesOpened = ""; // the articles (slugs) the visitor asked to see all of
 
 // The map (map.js): drawn only once it is opened, by the visitor or, on a wide screen, by the page itself.
 const mapBox = document.getElementById("map");
@@ -694,16 +696,27 @@ function announce(text) {
   announceTimer = setTimeout(() => { statusBox.textContent = text; }, 250);
 }
 
+// The articles that mention every word, above the listings: those whose titles hold them first, and only the first
+// ARTICLES_SHOWN until the visitor asks for all, so that a short word does not push the listings off the screen.
 function renderArticles(state) {
   const tokens = queryWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
   const found = articles.filter(([, , , , , text]) => tokens.every((t) => text.includes(t)));
+  const inTitle = (article) => (tokens.every((t) => article[6].includes(t)) ? 0 : 1);
+  found.sort((a, b) => inTitle(a) - inTitle(b));
   const key = found.map(([slug]) => slug).join(" ");
-  if (articleBox.dataset.shown === key && articleBox.firstChild) return; // the same articles: left as they are
-  articleBox.dataset.shown = key;
+  const all = articlesOpened === key || found.length <= ARTICLES_SHOWN + 1; // a button to show one more is no help
+  const shownKey = `${key}${all ? " +" : ""}`;
+  if (articleBox.dataset.shown === shownKey && articleBox.firstChild) return; // the same articles: left as they are
+  articleBox.dataset.shown = shownKey;
   const title = _("Articles");
-  articleBox.innerHTML = found.length ? `<h3>${escapeHtml(title)}</h3><ul class="article-list">${found.map(([slug, title, summary]) =>
-    `<li><a href="${escapeHtml(form.dataset.articleBase + slug)}/"${LINK_ATTRS}>${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`).join("")}</ul>` : "";
+  const items = found.slice(0, all ? found.length : ARTICLES_SHOWN).map(([slug, title, summary]) => `<li><a href="${
+    escapeHtml(form.dataset.articleBase + slug)}/"${LINK_ATTRS}>${escapeHtml(title)}</a> — ${escapeHtml(summary)}</li>`);
+  const words = _("Show all %(num)s articles", { num: found.length });
+  const more = all ? "" : `<p><button type="button" class="button secondary" id="show-articles">${
+    escapeHtml(words)}</button></p>`;
+  articleBox.innerHTML = found.length
+    ? `<h3>${escapeHtml(title)}</h3><ul class="article-list">${items.join("")}</ul>${more}` : "";
 }
 
 let citiesFor = { records: null, region: null };
@@ -978,11 +991,13 @@ async function start() {
   for (const [code, name] of vocab.regions) {
     if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
   }
-  // An article in the page's language where it has a translation: [slug, title, summary, tags, types, {code: [title, summary]}].
+  // An article in the page's language where it has a translation: [slug, title, summary, tags, types,
+  // {code: [title, summary]}], kept with its words folded for the search, and its title's.
   fetchJson(index.articles, new Map()).then((list) => {
     articles = list.map(([slug, title, summary, tags, types, translations]) => {
       const [shownTitle, shownSummary] = translations?.[LANG] || [title, summary];
-      return [slug, shownTitle, shownSummary, tags, types, fold([shownTitle, shownSummary, ...tags].join(" "))];
+      const text = fold([shownTitle, shownSummary, ...tags].join(" "));
+      return [slug, shownTitle, shownSummary, tags, types, text, fold(shownTitle)];
     });
     renderArticles(stateFromForm());
   }).catch(() => {});
@@ -1049,6 +1064,13 @@ async function start() {
     const openMap = mapToggle(mapBox, mapOpened, statusBox);
     if (EMBED ? params.get("map") === "1" : WIDE.matches) openMap(true);
   }
+  articleBox.addEventListener("click", (event) => {
+    if (event.target.id !== "show-articles") return;
+    const first = articleBox.querySelectorAll("a").length;
+    articlesOpened = articleBox.dataset.shown;
+    renderArticles(stateFromForm());
+    articleBox.querySelectorAll("a")[first]?.focus();
+  });
   resultsBox.addEventListener("click", (event) => {
     if (event.target.id !== "show-more") return;
     // The same search, one page more: not update(), which starts a new search at the first page.
