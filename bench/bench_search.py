@@ -61,6 +61,7 @@ TYPING_RUNS = [
      ["serenity group", "big book", "smart recovery", "family circle"]),
 ]
 KEY_DELAY_MS = 60
+PAGE_SIZE = 50  # cards on a page of results (directory.js's PAGE_SIZE)
 
 INIT_SCRIPT = "performance.setResourceTimingBufferSize(100000);"
 
@@ -181,6 +182,7 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
     box = page.locator("#f-q")
     samples: list[float] = []
     count_samples: list[float] = []  # the option counts, computed in the task after the results are shown
+    rest_samples: list[float] = []  # the cards below the first screen, made in the task after the results
     per_text, profiles = [], []
     dropped = 0
     cdp = None
@@ -192,7 +194,8 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
         box.fill("")
         page.wait_for_timeout(300)
         page.wait_for_load_state("networkidle")
-        page.evaluate("() => { performance.clearMeasures('directory-update'); performance.clearMeasures('directory-counts'); }")
+        page.evaluate("() => ['directory-update', 'directory-counts', 'directory-rest']"
+                      ".forEach((name) => performance.clearMeasures(name))")
         box.click()
         if cdp:
             cdp.send("Profiler.start")
@@ -210,11 +213,13 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
         dropped += max(0, len(text) - len(got))
         samples += [d for d, _ in got]
         count_samples += page.evaluate("() => performance.getEntriesByName('directory-counts').map(m => m.duration)")
+        rest_samples += page.evaluate("() => performance.getEntriesByName('directory-rest').map(m => m.duration)")
         per_text.append({"text": text, "durations": [d for d, _ in got], "results": [r for _, r in got]})
     records = page.evaluate("() => document.querySelectorAll('#f-city option').length")
     bodies = [r.body() for r in words]
     context.close()
     return {"label": label, "query": query or "(none)", "samples": samples, "count_samples": count_samples,
+            "rest_samples": rest_samples,
             "dropped": dropped, "words_files": len(bodies), "words_raw": sum(map(len, bodies)),
             "words_gzip": sum(map(gz, bodies)),
             "per_text": per_text, "profiles": profiles, "city_options": records}
@@ -314,6 +319,11 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
             lines.append(f"| Description words fetched once typing starts, {row['label']}: gzip (raw) | "
                          f"{kb(row['words_gzip'])} ({kb(row['words_raw'])}), {row['words_files']} files "
                          "| — | info |")
+        r = row.get("rest_samples") or []
+        if r:
+            lines.append(f"| The rest of the page's {PAGE_SIZE} cards after an update (the next task; a newer "
+                         f"keystroke skips it), {row['label']}: p50 / p95 / max ({len(r)} samples) | "
+                         f"{percentile(r, 50):.1f} / {percentile(r, 95):.1f} / {max(r):.1f} ms | — | info |")
         c = row.get("count_samples") or []
         if c:
             lines.append(f"| Option counts after each keystroke (the next task after the results), {row['label']}: "

@@ -275,3 +275,28 @@ def test_near_a_place_with_a_page_of_groups_in_person_the_online_options_wait_th
     page.click("#show-more")
     page.wait_for_function("() => document.querySelectorAll('#results .card').length > 50")
     assert page.console_errors == []
+
+
+def test_a_keystroke_keeps_the_cards_still_shown_makes_the_rest_and_show_more_leads_to_the_next(page, paged_server):
+    page.goto(f"{paged_server}/directory/?region=TX")
+    # Texas's 112 in name order, then the online forum and the hybrid program anyone can join.
+    page.wait_for_function("() => document.getElementById('result-status').textContent === '114 listings found'")
+    cards = page.locator("#results .card")
+    assert cards.count() == 50
+    # Mark the card of a listing that the search below keeps on the page, and one that it drops.
+    page.evaluate("""() => { for (const card of document.querySelectorAll('#results .card')) {
+        card.mark = card.querySelector('.card-title').textContent.trim(); } }""")
+    page.fill("#f-q", "paging")
+    page.wait_for_function("() => document.getElementById('result-status').textContent === '110 listings found'")
+    titles = page.locator("#results .card-title").all_text_contents()
+    assert [t.strip() for t in titles] == [f"Fake Paging Group {n:03d}" for n in range(1, 51)]
+    marks = page.evaluate("() => [...document.querySelectorAll('#results .card')].map((card) => card.mark ?? null)")
+    # The 48 shown before (after the two Austin groups) are the same cards, moved; the last two were made for it.
+    assert marks == [f"Fake Paging Group {n:03d}" for n in range(1, 49)] + [None] * 2
+    assert page.locator("#show-more").text_content() == "Show 50 more of 60 remaining"
+    page.locator("#show-more").click()
+    page.wait_for_function("() => document.querySelectorAll('#results .card').length === 100")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Fake Paging Group 051"
+    titles = page.locator("#results .card-title").all_text_contents()
+    assert [t.strip() for t in titles] == [f"Fake Paging Group {n:03d}" for n in range(1, 101)]
+    assert page.console_errors == []

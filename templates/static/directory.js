@@ -15,6 +15,7 @@ const FACETS = [...(form ? form.querySelectorAll("fieldset[data-facet]") : [])].
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
 const PAGE_SIZE = 50;
+const FIRST_CARDS = 10; // cards made with the results, before the page can be drawn: more than a screen holds
 const ARTICLES_SHOWN = 3; // articles above the listings until the visitor asks for all that match
 
 const resultsBox = document.getElementById("results");
@@ -374,9 +375,9 @@ function vocabPosition(section, slug) {
   return vocab[section].findIndex(([s]) => s === slug);
 }
 
-function baseFilter(state, origin) {
-  const tokens = queryWords(state.q);
-  const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
+// The location, online and day tests: they set the record's distance and whether it is an online option here
+// (record.distance, record.remote).
+function placeFilter(state, origin) {
   const region = state.region;
   const city = fold(state.city);
   const only = state.online === "only";
@@ -402,18 +403,44 @@ function baseFilter(state, origin) {
     }
     if (outside && !remoteOk) return false;
     record.remote = outside || record.onlineOnly ? 1 : 0;
-    if (tokens.length) {
-      let score = 0;
-      for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        if (!record.haystack.includes(token) && !record.words.includes(token)) return false;
-        score += record.nameFolded.startsWith(token) || record.nameFolded.includes(spaced[i]) ? 3
-          : record.nameFolded.includes(token) ? 2 : 1;
-      }
-      record.score = score;
-    } else record.score = 0;
     return true;
   };
+}
+
+// The words test: every word typed is in the record's text; it sets how well the name matches (record.score).
+function wordsFilter(state) {
+  const tokens = queryWords(state.q);
+  const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
+  return (record) => {
+    let score = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (!record.haystack.includes(token) && !record.words.includes(token)) return false;
+      score += record.nameFolded.startsWith(token) || record.nameFolded.includes(spaced[i]) ? 3
+        : record.nameFolded.includes(token) ? 2 : 1;
+    }
+    record.score = score;
+    return true;
+  };
+}
+
+function baseFilter(state, origin) {
+  const place = placeFilter(state, origin);
+  const words = wordsFilter(state);
+  return (record) => place(record) && words(record);
+}
+
+// The records that passed the place tests last, for that set of records and those settings. Typing changes only
+// the words, so a keystroke tests the words of these alone, and their distances stand.
+let placePass = { records: null, key: "", placed: [] };
+
+function placedRecords(records, state, origin) {
+  const key = JSON.stringify([state.region, state.city, state.online, state.radius, origin && origin.point,
+    state.today ? Math.floor(runNow / 60000) : ""]); // "meets today" and "meeting now" change with the minute
+  if (placePass.records !== records || placePass.key !== key) {
+    placePass = { records, key, placed: records.filter(placeFilter(state, origin)) };
+  }
+  return placePass.placed;
 }
 
 // The records that passed the last pass's location, online, day and text tests. When the visitor only
@@ -423,8 +450,9 @@ let lastPass = { records: null, key: "", query: "", passed: [] };
 function candidatesFor(records, state, origin) {
   const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
   const query = fold(state.q).trim();
-  const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query);
-  const candidates = narrowing ? lastPass.passed : records;
+  const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query)
+    && placePass.records === records;
+  const candidates = narrowing ? lastPass.passed : placedRecords(records, state, origin);
   lastPass = { records, key, query, passed: [] };
   return candidates;
 }
@@ -432,13 +460,13 @@ function candidatesFor(records, state, origin) {
 // Return the records that match every filter, plus those that pass the location, online, day and text
 // tests (`passed`), from which the option counts are taken.
 function filterRecords(records, state, origin) {
-  const base = baseFilter(state, origin);
+  const words = wordsFilter(state);
   const active = activeFacets(state);
   const results = [];
   const candidates = candidatesFor(records, state, origin);
   const passed = lastPass.passed;
   outer: for (const record of candidates) {
-    if (!base(record)) continue;
+    if (!words(record)) continue;
     passed.push(record);
     for (const [facet, wanted] of active) if ((record.masks[facet] & wanted) === 0) continue outer;
     results.push(record);
@@ -588,6 +616,54 @@ function cardList(records) {
   return list;
 }
 
+// The result cards on the page, by what each shows (cardKey): a keystroke that keeps some listings in the results
+// moves their cards into its lists instead of making them again.
+let cardsShown = new Map();
+let restTimer = 0;
+
+function cardKey(record) {
+  return `${record.order}:${record.distance}:${record.remote}:${record.schedule.length ? nextKey(record) : ""}`;
+}
+
+// Return a list of cards for each list of records. The cards already on the page are moved, and at most FIRST_CARDS
+// new ones are made now, more than a screen holds; the rest are made in the next task, so that a keystroke's first
+// results are on screen sooner, and a newer keystroke does not wait for cards nobody has scrolled to yet.
+function resultLists(groups) {
+  clearTimeout(restTimer);
+  const previous = cardsShown;
+  cardsShown = new Map();
+  let budget = FIRST_CARDS;
+  const rest = [];
+  const lists = groups.map((records) => {
+    const list = document.importNode(CARD_LIST, false);
+    for (const [i, record] of records.entries()) {
+      const key = cardKey(record);
+      let card = previous.get(key);
+      if (!card && budget === 0) { rest.push([list, records.slice(i)]); break; } // the rest of this list, in order
+      if (!card) { card = renderCard(record); budget--; }
+      cardsShown.set(key, card);
+      list.append(card);
+    }
+    return list;
+  });
+  if (rest.length) {
+    restTimer = setTimeout(() => {
+      const started = performance.now();
+      for (const [list, records] of rest) {
+        for (const record of records) {
+          const key = cardKey(record);
+          const card = previous.get(key) || renderCard(record);
+          cardsShown.set(key, card);
+          list.append(card);
+        }
+      }
+      // For the benchmark (bench/bench_search.py): the cards below the first screen, made after the update.
+      performance.measure("directory-rest", { start: started, end: performance.now() });
+    });
+  }
+  return lists;
+}
+
 // Return an element of `tag` with `attributes` and the text `text`.
 function element(tag, attributes, text) {
   const node = document.createElement(tag);
@@ -617,6 +693,7 @@ function renderResults(results, compare, origin, state) {
   if (!origin) {
     if (!results.length) {
       renderedKey = "";
+      resultLists([]); // no cards: none still to come
       const words = _("No listings match all of these filters. Try removing a filter, widening the distance, or including online options.");
       resultsBox.replaceChildren(element("p", { class: "empty" }, words));
       return;
@@ -625,7 +702,7 @@ function renderResults(results, compare, origin, state) {
     const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${results.length}`;
     if (key === renderedKey) return; // the same cards: leave the page as it is
     renderedKey = key;
-    resultsBox.replaceChildren(cardList(visible), ...moreButton(results.length - visible.length));
+    resultsBox.replaceChildren(...resultLists([visible]), ...moreButton(results.length - visible.length));
     return;
   }
   const near = results.filter((r) => !r.remote);
@@ -638,18 +715,19 @@ function renderResults(results, compare, origin, state) {
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
+  const [nearList, onlineList] = resultLists([nearShown, onlineShown]);
   const sections = [];
   if (state.online !== "only") {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
     const none = _("Nothing in person %(within)s matches.", { within });
-    sections.push(resultsSection("near-title", title, ...(near.length ? [cardList(nearShown)]
+    sections.push(resultsSection("near-title", title, ...(near.length ? [nearList]
       : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
   }
   if (state.online !== "exclude" && (online.length || state.online === "only")) {
     const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
     const none = _("No online options match.");
     sections.push(resultsSection("online-title", title,
-      online.length ? cardList(onlineShown) : element("p", { class: "results-note" }, none)));
+      online.length ? onlineList : element("p", { class: "results-note" }, none)));
   }
   resultsBox.replaceChildren(...sections, ...moreButton(results.length - nearShown.length - onlineShown.length));
 }
@@ -665,6 +743,7 @@ async function findNearest(state, origin, id) {
     if (wordsPending(state, urls)) await loadWords(urls);
     if (id !== runId) return;
     const base = baseFilter(wider, origin);
+    placePass = { records: null, key: "", placed: [] }; // the test below sets distances of its own
     const active = activeFacets(state);
     const found = records.filter((r) => base(r) && !r.remote && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
     if (!found.length) continue;
