@@ -56,6 +56,17 @@ def test_use_my_location_on_the_home_page(browser, fake_directory):
         context.close()
 
 
+def test_without_javascript_the_home_page_offers_no_location_button_that_cannot_work(browser, fake_directory):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/")
+        assert page.locator("#w-place").is_visible()
+        assert page.locator("#w-near").is_hidden()  # hidden, though a class gives buttons a display of their own
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("query, place", [("06510", "ZIP code 06510"), ("Springfield, MA", "Springfield, MA")])
 def test_a_zip_code_or_a_town_in_the_site_search_searches_by_distance(phone, fake_directory, query, place):
     phone.goto(f"{fake_directory}/directory/?q={query}")
