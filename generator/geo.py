@@ -5,10 +5,12 @@ nobody's addresses leave the machine.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .addresses import ADDRESSES, output_file
 from .errors import Problems
@@ -23,7 +25,13 @@ class Point:
     how: str  # "given", "postal code" or "city"
 
 
-Tables = tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]
+class Tables(NamedTuple):
+    by_zip: dict[str, tuple[float, float]]                # a ZIP code's centre
+    by_city: dict[tuple[str, str], tuple[float, float]]   # (town casefolded, state): the mean of its ZIP codes
+    zip_states: dict[str, str]                            # a ZIP code's state
+    city_sizes: dict[tuple[str, str], int]                # how many ZIP codes a town has: the largest of a name
+
+
 # Below this many places, each is looked up on its own: a ZIP code in ~0.15 ms, a state's cities in ~5-10 ms
 # once. Building the whole tables costs ~0.3 s more (on top of the ~0.3 s the zipcodes data takes to open,
 # which any lookup pays): 1,000 places by ZIP code take 0.1 s one by one; by city in every state, about the same.
@@ -78,12 +86,14 @@ def _state_cities(state: str) -> dict[tuple[str, str], tuple[float, float]]:
 def _tables(rows: list[dict]) -> Tables:
     """Return the ZIP and city tables of some rows of the zipcodes data; a city is the mean of its ZIP codes."""
     by_zip: dict[str, tuple[float, float]] = {}
+    zip_states: dict[str, str] = {}
     city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for row in rows:
         point = (float(row["lat"]), float(row["long"]))
         if point == (0.0, 0.0):
             continue
         by_zip[row["zip_code"]] = point
+        zip_states[row["zip_code"]] = row["state"]
         if row["zip_code_type"] in ("STANDARD", "PO BOX"):
             state = row["state"]
             city_points[(row["city"].casefold(), state)].append(point)
@@ -91,7 +101,17 @@ def _tables(rows: list[dict]) -> Tables:
                 city_points[(city.casefold(), state)].append(point)
     by_city = {key: (round(sum(p[0] for p in pts) / len(pts), 4), round(sum(p[1] for p in pts) / len(pts), 4))
                for key, pts in city_points.items()}
-    return by_zip, by_city
+    return Tables(by_zip, by_city, zip_states, {key: len(pts) for key, pts in city_points.items()})
+
+
+# A town's name as the browser looks it up (directory.js's townKey does the same to what a visitor types): without
+# full stops, and with "St", "Ft" and "Mt" as the words they stand for, so "St. Louis" finds "Saint Louis".
+TOWN_WORDS = {"st": "saint", "ft": "fort", "mt": "mount"}
+
+
+def town_key(name: str) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFD", name.casefold()) if not unicodedata.combining(c))
+    return " ".join(TOWN_WORDS.get(word, word) for word in folded.replace(".", " ").split())
 
 
 class Gazetteer:
@@ -182,26 +202,27 @@ def keep_places_with(keeper: Callable[[Callable[[], Files]], Files]) -> None:
 
 
 def _make_places() -> Files:
+    """Return the ZIP files ({code: [lat, lng, state]}) and the town files ({"town|ST": [lat, lng, ZIP codes]})."""
     import json
 
-    by_zip, by_city = load_tables()
-    zip_groups: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for code in sorted(by_zip):
-        zip_groups[code[:3]][code] = by_zip[code]
-    city_groups: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for (city, state) in sorted(by_city):
-        initial = city[0] if city[0].isalpha() else "_"
-        city_groups[initial][f"{city}|{state}"] = by_city[(city, state)]
+    tables = load_tables()
+    zip_groups: dict[str, dict[str, list]] = defaultdict(dict)
+    for code, (lat, lng) in sorted(tables.by_zip.items()):
+        zip_groups[code[:3]][code] = [lat, lng, tables.zip_states[code]]
+    # Where two spellings of a town become one key ("ft lauderdale" and "fort lauderdale"), the one with more ZIP
+    # codes stands for it.
+    towns: dict[str, list] = {}
+    for (city, state), (lat, lng) in tables.by_city.items():
+        key, size = f"{town_key(city)}|{state}", tables.city_sizes[(city, state)]
+        if key not in towns or size > towns[key][2]:
+            towns[key] = [lat, lng, size]
+    city_groups: dict[str, dict[str, list]] = defaultdict(dict)
+    for key in sorted(towns):
+        initial = key[0] if key[0].isalpha() else "_"
+        city_groups[initial][key] = towns[key]
     dump = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
     files = [(output_file(ADDRESSES.places_file("zip", prefix)), dump(group))
              for prefix, group in sorted(zip_groups.items())]
     files += [(output_file(ADDRESSES.places_file("city", initial)), dump(group))
               for initial, group in sorted(city_groups.items())]
-    # Each state's extent (its towns' centres, south-west and north-east corners): whether a listing that serves
-    # a whole state is near a visitor who gave a ZIP code or shared their location.
-    bounds: dict[str, list[float]] = {}
-    for (_, state), (lat, lng) in by_city.items():
-        box = bounds.setdefault(state, [lat, lng, lat, lng])
-        box[:] = [min(box[0], lat), min(box[1], lng), max(box[2], lat), max(box[3], lng)]
-    files.append((output_file(ADDRESSES.places_file("state", "bounds")), dump(bounds)))
     return files

@@ -96,6 +96,15 @@ def test_places_files_cover_zip_codes_and_cities(content, tmp_path):
     output = tmp_path / "output"
     build_site(content, output)
     zips = json.loads((output / "search" / "places" / "zip" / "061.json").read_text())
-    assert "06103" in zips and len(zips["06103"]) == 2
+    lat, lng, state = zips["06103"]
+    assert 41 < lat < 42 and -73 < lng < -72 and state == "CT"
     cities = json.loads((output / "search" / "places" / "city" / "h.json").read_text())
     assert "hartford|CT" in cities
+    # Each town says how many ZIP codes it has, which picks the largest town of a name given without its state.
+    portland = json.loads((output / "search" / "places" / "city" / "p.json").read_text())
+    assert portland["portland|OR"][2] > portland["portland|ME"][2] > portland["portland|AR"][2] >= 1
+    # Keys are written as the browser looks them up: "St." and "Ft" as the words they stand for.
+    saints = json.loads((output / "search" / "places" / "city" / "s.json").read_text())
+    assert "saint louis|MO" in saints and not any(key.startswith(("st ", "st.")) for key in saints)
+    assert "fort lauderdale|FL" in json.loads((output / "search" / "places" / "city" / "f.json").read_text())
+    assert not (output / "search" / "places" / "state").exists()

@@ -161,9 +161,9 @@ def test_the_search_data_gives_them_no_point_and_the_country_its_own_scope(wide_
     assert serves["Fake Connecticut Area Service"] == ("statewide", None)  # its office's town is not a point
     assert serves["Fake Nationwide Houses"] == ("nationwide", None)
     assert serves["Fake Hartford Group"][0] == "" and serves["Fake Hartford Group"][1] is not None
-    bounds = json.loads((wide_site / "search" / "places" / "state" / "bounds.json").read_text())
-    south, west, north, east = bounds["IA"]
-    assert 40 < south < north < 44 and -97 < west < east < -90
+    # A ZIP code's state comes with its point, which is how a statewide listing is found from a ZIP code.
+    zips = json.loads((wide_site / "search" / "places" / "zip" / "503.json").read_text())
+    assert zips["50309"][2] == "IA" and 41 < zips["50309"][0] < 42
 
 
 def test_the_hsds_files_say_what_each_listing_serves(wide_site):
@@ -286,3 +286,86 @@ def test_a_state_filter_keeps_its_statewide_listings_and_the_nationwide_ones(pag
     wait_count(page, 2)
     card = page.locator("#results .card").first.inner_text()
     assert "Fake Michigan Area" in card and "Also serves people in Wisconsin" in card
+
+
+# Near a state line: New Haven, CT is inside the rectangles around Massachusetts and New York, not inside them.
+def border_listing(name: str, region: str, serves: str = "statewide", city: str = "") -> str:
+    place = f"      city: {city}\n" if city else ""
+    return f"    name: {name}\n" + HEAD + (f"    serves: {serves}\n" if serves else "") + \
+        f"    location:\n{place}      region: {region}\n"
+
+
+@pytest.fixture(scope="module")
+def border_server(tmp_path_factory, serve_dir):
+    root = tmp_path_factory.mktemp("border")
+    content = new_content(root)
+    (content / "site.yaml").write_text("languages: [en, es]\ncontact: corrections@example.org\n", encoding="utf-8")
+    write_listing(content, "ct/ct-board.yaml", border_listing("Fake Connecticut Board", "CT"))
+    write_listing(content, "ma/ma-board.yaml", border_listing("Fake Massachusetts Board", "MA"))
+    write_listing(content, "ny/ny-board.yaml", border_listing("Fake New York Board", "NY"))
+    write_listing(content, "ny/ny-area.yaml", border_listing("Fake New York Area", "NY", "part-of-state"))
+    write_listing(content, "ct/new-haven-group.yaml", border_listing("Fake New Haven Group", "CT", "", "New Haven"))
+    write_listing(content, "or/portland-group.yaml", border_listing("Fake Portland Group", "OR", "", "Portland"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1796000000")
+        build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def section(page, name: str) -> list[str]:
+    return sorted(page.locator(f"#{name}-title + .cards .card-title").all_text_contents())
+
+
+@pytest.mark.parametrize("place", ["06510", "New Haven, CT", "new haven connecticut", "location", "es/location"])
+def test_near_a_state_line_only_the_state_the_place_is_in_serves_it(browser, border_server, place):
+    options = {"geolocation": {"latitude": 41.3087, "longitude": -72.9271}, "permissions": ["geolocation"]}
+    context = browser.new_context(**(options if place.endswith("location") else {}))
+    page = context.new_page()
+    try:
+        if place.endswith("location"):
+            page.goto(f"{border_server}/{place.removesuffix('location')}directory/")
+            page.locator("#f-near").click()
+        else:
+            page.goto(f"{border_server}/directory/?place={place}")
+        page.wait_for_function("() => /(found|encontrados)$/"
+                               ".test(document.getElementById('result-status').textContent)")
+        assert section(page, "near") == ["Fake Connecticut Board", "Fake New Haven Group"]
+        if place == "es/location":  # the page's language all through
+            title = page.locator("#near-title").inner_text()
+            assert title.startswith("En persona a menos de 25 millas de su ubicación")
+    finally:
+        context.close()
+
+
+def test_bodies_that_serve_part_of_the_state_come_apart_from_what_is_near(page, border_server):
+    page.goto(f"{border_server}/directory/?place=10001")
+    wait_count(page, 2)
+    assert section(page, "near") == ["Fake New York Board"]
+    assert page.locator("#part-title").inner_text() == \
+        "Serving part of New York (1): each one’s website says which places"
+    assert section(page, "part") == ["Fake New York Area"]
+    assert "Serves part of New York" in page.locator("#part-title + .cards .card").inner_text()
+
+
+def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_how_to_choose(page, border_server):
+    page.goto(f"{border_server}/directory/?place=Portland")
+    wait_count(page, 1)
+    assert section(page, "near") == ["Fake Portland Group"]
+    status = page.locator("#f-place-status")
+    assert status.inner_text() == ("Showing distances from Portland, OR. "
+                                   "For another, add its state, as in “Portland, ME”.")
+    assert status.is_visible()
+    # The state chosen in the filters decides, and then there is nothing to say.
+    page.goto(f"{border_server}/directory/?place=Portland&region=ME")
+    page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
+    assert page.locator("#near-title").inner_text().startswith("In person within 25 miles of Portland, ME")
+
+
+@pytest.mark.parametrize("place, label", [
+    ("St. Louis, MO", "St. Louis, MO"), ("Boston, Massachusetts", "Boston, MA"),
+    ("Ft Lauderdale FL", "Ft Lauderdale, FL"), ("Saint Louis MO", "Saint Louis, MO")])
+def test_a_town_is_found_as_people_write_it(page, border_server, place, label):
+    page.goto(f"{border_server}/directory/?place={place}")
+    page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
+    assert page.locator("#f-place-status").text_content() == f"Showing distances from {label}."

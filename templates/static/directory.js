@@ -38,6 +38,7 @@ let presets = null;
 
 let index = null;            // search/index.json
 let vocab = {};              // section -> [[slug, label], ...]
+let regionNames = [];        // [[code, name in English], ...]: a place typed with its state's name
 const shardCache = new Map(); // url -> Promise<records>
 // A shard's description words (`<shard>.words.json` beside it: generator/addresses.py's search_words) are
 // fetched only once a visitor types words to search for, then added to its records (record.words): shard url ->
@@ -213,7 +214,8 @@ function scopesFor(state, origin) {
   if (state.online === "only") return ["online"];
   let scopes;
   if (state.region) scopes = [state.region];
-  else if (origin) scopes = Object.keys(index.scopes).filter((s) => s !== "online" && s !== "national" && (nearBox(index.scopes[s].bbox, origin.point, +state.radius) || inState(s, origin, +state.radius)));
+  else if (origin) scopes = Object.keys(index.scopes).filter((s) => s !== "online" && s !== "national"
+    && (nearBox(index.scopes[s].bbox, origin.point, +state.radius) || inState(s, origin)));
   else scopes = Object.keys(index.scopes).filter((s) => s !== "online" && s !== "national");
   scopes.push("national");  // listings that serve the whole country are near everyone
   if (state.online === "include") scopes.push("online");
@@ -252,9 +254,10 @@ function milesBetween(a, b) {
   return 3958.8 * 2 * Math.asin(Math.sqrt(h));
 }
 
-// Whether a place is in (or, with no state known, within `radius` miles of) a state: statewide listings serve it.
-function inState(code, origin, radius) {
-  return origin.region ? origin.region === code : nearBox(origin.states?.[code], origin.point, radius);
+// Whether a place is in a state, which a listing that serves that whole state serves. A place whose state is not
+// known (a point at sea or abroad) is in none.
+function inState(code, origin) {
+  return origin.region === code;
 }
 
 function nearBox(box, origin, radius) {
@@ -264,35 +267,78 @@ function nearBox(box, origin, radius) {
   return milesBetween(origin, [lat, lng]) <= radius;
 }
 
-// The origin, with each state's extent for telling which statewide listings serve it (one small file).
+// The origin of a search by distance, with the state it is in (region).
 async function resolveOrigin(state) {
   const origin = await findOrigin(state);
-  if (origin && origin.point) origin.states = await fetchJson(`${index.places}state/bounds.json`, placeCache).catch(() => ({}));
+  if (origin && origin.point && !origin.region && mapBox) {
+    // A shared location's state, from the outlines the map draws (loaded with the map's code, once).
+    origin.region = await import(mapBox.dataset.module)
+      .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)).catch(() => null);
+  }
   return origin;
+}
+
+// A town's name as the place files key it (generator/geo.py's town_key): folded, without full stops, and with
+// "St", "Ft" and "Mt" as the words they stand for.
+const TOWN_WORDS = { st: "saint", ft: "fort", mt: "mount" };
+
+function townKey(text) {
+  const words = fold(text).replace(/\./g, " ").split(/\s+/).filter(Boolean);
+  return words.map((word) => TOWN_WORDS[word] || word).join(" ");
+}
+
+// Split "Hartford, CT", "Hartford CT", "Boston, Massachusetts" or "Boston" into [town, state code or ""]; a state
+// is named by its code or its name (in the page's language or in English).
+function townAndState(text) {
+  const names = new Map();
+  for (const [code, name] of [...regionNames, ...vocab.regions]) names.set(fold(code), code).set(fold(name), code);
+  const comma = text.lastIndexOf(",");
+  if (comma !== -1) {
+    const code = names.get(fold(text.slice(comma + 1)).trim().replace(/\.$/, ""));
+    if (code) return [text.slice(0, comma), code];
+  }
+  const words = text.trim().split(/\s+/);
+  for (let n = Math.min(3, words.length - 1); n >= 1; n--) { // the longest state name at the end: "New York"
+    const code = names.get(fold(words.slice(-n).join(" ")));
+    if (code) return [words.slice(0, -n).join(" "), code];
+  }
+  return [text, ""];
 }
 
 async function findOrigin(state) {
   if (state.at) {
     const [lat, lng] = state.at.split(",").map(Number);
-    if (Number.isFinite(lat) && Number.isFinite(lng)) return { point: [lat, lng], label: "your location" };
+    if (Number.isFinite(lat) && Number.isFinite(lng)) return { point: [lat, lng], label: _("your location") };
   }
   const text = state.place.trim();
   if (!text) return null;
   const zip = text.match(/^(\d{5})(?:-\d{4})?$/);
   if (zip) {
     const table = await fetchJson(`${index.places}zip/${zip[1].slice(0, 3)}.json`, placeCache).catch(() => ({}));
-    return table[zip[1]] ? { point: table[zip[1]], label: _("ZIP code %(zip)s", { zip: zip[1] }) } : { missing: text };
+    const found = table[zip[1]];  // [lat, lng, state]
+    return found ? { point: found.slice(0, 2), label: _("ZIP code %(zip)s", { zip: zip[1] }), region: found[2] }
+      : { missing: text };
   }
-  const match = text.match(/^(.+?)(?:,\s*|\s+)([A-Za-z]{2})$/);
-  const city = fold(match ? match[1] : text).trim();
-  const region = match ? match[2].toUpperCase() : state.region;
+  const [town, named] = townAndState(text);
+  const city = townKey(town);
+  if (!city) return { missing: text };
   const initial = /^[a-z]/.test(city) ? city[0] : "_";
+  // Each town: [lat, lng, how many ZIP codes it has].
   const table = await fetchJson(`${index.places}city/${initial}.json`, placeCache).catch(() => ({}));
-  let key = region && table[`${city}|${region}`] ? `${city}|${region}` : null;
-  if (!key && !match) key = Object.keys(table).find((k) => k.startsWith(`${city}|`)) || null;
-  if (!key) return { missing: text };
-  const [name, code] = key.split("|");
-  return { point: table[key], label: `${titleCase(name)}, ${code}`, region: code };
+  // Without a state: the state chosen in the filters if the town is there, or else the largest town of the name
+  // (the one with the most ZIP codes), and the page says how to choose another.
+  const region = named || (table[`${city}|${state.region}`] ? state.region : "");
+  if (region) {
+    const found = table[`${city}|${region}`];
+    const label = `${titleCase(town.trim())}, ${region}`;
+    return found ? { point: found.slice(0, 2), label, region } : { missing: text };
+  }
+  const towns = Object.keys(table).filter((key) => key.startsWith(`${city}|`))
+    .sort((a, b) => table[b][2] - table[a][2]);
+  if (!towns.length) return { missing: text };
+  const code = towns[0].split("|")[1];
+  const other = towns[1] && `${titleCase(town.trim())}, ${towns[1].split("|")[1]}`;
+  return { point: table[towns[0]].slice(0, 2), label: `${titleCase(town.trim())}, ${code}`, region: code, other };
 }
 
 function titleCase(text) {
@@ -393,7 +439,7 @@ function placeFilter(state, origin) {
     let outside = (region && !record.states.includes(region) && wide !== "nationwide") || (city && record.cityFolded !== city && !wide);
     record.distance = null;
     if (origin && wide) {
-      if (wide !== "nationwide") outside = outside || !record.states.some((code) => inState(code, origin, +state.radius));
+      if (wide !== "nationwide") outside = outside || !record.states.some((code) => inState(code, origin));
     } else if (origin) {
       if (record.lat === null) outside = true;
       else {
@@ -705,17 +751,24 @@ function renderResults(results, compare, origin, state) {
     resultsBox.replaceChildren(...resultLists([visible]), ...moreButton(results.length - visible.length));
     return;
   }
-  const near = results.filter((r) => !r.remote);
+  // Bodies that serve part of the visitor's state (with no one place to measure from) come apart from what is near:
+  // whether their part is the visitor's, only they can say.
+  const isPart = (r) => !r.remote && r.serves === "part-of-state";
+  const near = results.filter((r) => !r.remote && !isPart(r));
+  const part = results.filter(isPart);
   const online = results.filter((r) => r.remote);
   const nearOrder = compare === SORTS.relevance && !state.q.trim() ? SORTS.distance : compare;
   const nearShown = topResults(near, nearOrder, shown);
-  const onlineShown = topResults(online, compare === SORTS.distance ? SORTS.name : compare, Math.max(shown - nearShown.length, 0));
-  const key = [origin.label, state.radius, ...nearShown.map((r) => r.order), "|", ...onlineShown.map((r) => r.order),
-    results.length, ...nearShown.concat(onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
+  const partShown = topResults(part, compare === SORTS.distance ? SORTS.name : compare, shown - nearShown.length);
+  const onlineShown = topResults(online, compare === SORTS.distance ? SORTS.name : compare,
+    Math.max(shown - nearShown.length - partShown.length, 0));
+  const key = [origin.label, state.radius, ...nearShown.map((r) => r.order), "|", ...partShown.map((r) => r.order),
+    "|", ...onlineShown.map((r) => r.order), results.length,
+    ...nearShown.concat(onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
-  const [nearList, onlineList] = resultLists([nearShown, onlineShown]);
+  const [nearList, partList, onlineList] = resultLists([nearShown, partShown, onlineShown]);
   const sections = [];
   if (state.online !== "only") {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
@@ -723,13 +776,19 @@ function renderResults(results, compare, origin, state) {
     sections.push(resultsSection("near-title", title, ...(near.length ? [nearList]
       : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
   }
+  if (part.length) {
+    const title = _("Serving part of %(state)s (%(count)s): each one’s website says which places", {
+      state: vocabLabel("regions", origin.region), count: part.length });
+    sections.push(resultsSection("part-title", title, partList));
+  }
   if (state.online !== "exclude" && (online.length || state.online === "only")) {
     const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
     const none = _("No online options match.");
     sections.push(resultsSection("online-title", title,
       online.length ? onlineList : element("p", { class: "results-note" }, none)));
   }
-  resultsBox.replaceChildren(...sections, ...moreButton(results.length - nearShown.length - onlineShown.length));
+  const left = results.length - nearShown.length - partShown.length - onlineShown.length;
+  resultsBox.replaceChildren(...sections, ...moreButton(left));
 }
 
 // When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
@@ -908,6 +967,12 @@ async function run(state) {
   if (origin && origin.missing) placeStatus.textContent = _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.", { place: origin.missing });
   else if (origin) placeStatus.textContent = _("Showing distances from %(place)s.", { place: origin.label });
   else placeStatus.textContent = "";
+  if (origin && origin.other) {
+    // More than one town has the name: say which was taken, even on a phone, and how to take another.
+    placeStatus.classList.remove("ok");
+    const another = _("For another, add its state, as in “%(example)s”.", { example: origin.other });
+    placeStatus.textContent += ` ${another}`;
+  }
   const usable = origin && origin.point ? origin : null;
   const scopes = scopesFor(state, usable);
   const wanted = shardLists(scopes, state.type);
@@ -971,7 +1036,8 @@ function show(records, state, origin, { complete, countsComplete }) {
   renderChips(state);
   lastShown = { results, origin, state, complete };
   drawMap();
-  if (complete && origin && state.online !== "only" && !results.some((r) => !r.remote)) findNearest(state, origin, id).catch(showFailure);
+  const placed = results.some((r) => !r.remote && r.serves !== "part-of-state");
+  if (complete && origin && state.online !== "only" && !placed) findNearest(state, origin, id).catch(showFailure);
   if (complete && !results.length && state.q.trim() && !origin) {
     queryAsPlace(state, false).then((moved) => {
       const near = _("No listing mentions “%(words)s”, so these are near it.", { words: state.q.trim() });
@@ -1063,6 +1129,7 @@ async function start() {
   index = await fetchJson(form.dataset.index, new Map());
   index.at = Object.fromEntries(index.fields.map((name, i) => [name, i])); // a field's position in a row
   vocab = index.vocabulary;
+  regionNames = vocab.regions; // in English, before the page's language replaces them below
   for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
   }

@@ -35,6 +35,46 @@ function loadAtlas(url) {
   return atlases.get(url);
 }
 
+// The state a point [lat, lng] is in (its code), by the outlines the map draws, or within NEAR_SHORE_PX of one (a
+// shore or an island too small for the outlines); null elsewhere. Which statewide listings serve a visitor who
+// shared their location.
+const NEAR_SHORE_PX = 3; // about 9 miles at the map's scale
+const outlines = new Map(); // state code -> rings of [x, y]
+
+export async function stateAt(url, [lat, lng]) {
+  const { states, projection } = await loadAtlas(url);
+  const point = projection([lng, lat]);
+  if (!point) return null;
+  const [x, y] = point;
+  let nearest = null;
+  let nearestGap = NEAR_SHORE_PX;
+  for (const state of states) {
+    const [x0, y0, x1, y1] = state.box;
+    if (x < x0 - nearestGap || x > x1 + nearestGap || y < y0 - nearestGap || y > y1 + nearestGap) continue;
+    if (!outlines.has(state.code)) outlines.set(state.code, state.d.split("M").filter(Boolean)
+      .map((ring) => ring.replace("Z", "").split("L").map((pair) => pair.split(",").map(Number))));
+    let inside = false;
+    for (const ring of outlines.get(state.code)) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+        const gap = gapToSegment([x, y], ring[j], ring[i]);
+        if (gap < nearestGap) [nearest, nearestGap] = [state.code, gap];
+      }
+    }
+    if (inside) return state.code;
+  }
+  return nearest;
+}
+
+function gapToSegment([x, y], [x0, y0], [x1, y1]) {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const t = dx || dy ? Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy))) : 0;
+  return Math.hypot(x - x0 - t * dx, y - y0 - t * dy);
+}
+
 // The box around points (each with properties.x and .y): a loop, as 100,000 arguments are too many to spread.
 function boundsOf(points) {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
