@@ -270,5 +270,45 @@ def test_a_state_page_maps_every_listing_of_the_state(page, map_server):
     assert page.is_visible("#map-toggle") and page.is_hidden("#map")
     page.click("#map-toggle")
     wait_markers(page, 1)
-    assert page.inner_text("#map .map-note") == "1 listing on the map; 1 more with no one place (online, or serving a wider area) is in the list only."
+    assert page.inner_text("#map .map-note") == \
+        "1 listing on the map; 1 more (online, or serving a wider area) is in the list only."
     own_files_only(page, map_server)
+
+
+@pytest.fixture(scope="module")
+def far_server(tmp_path_factory, serve_dir):
+    """One group in Hartford, a hybrid group in Austin (joined online from Hartford) and an online room."""
+    root = tmp_path_factory.mktemp("far")
+    content = new_content(root)
+    write_listing(content, "ct/fake-hartford-one.yaml", LISTINGS["ct/fake-hartford-one.yaml"])
+    write_listing(content, "tx/fake-austin-hybrid.yaml", fake("Fake Austin Hybrid", "Austin", "TX", 30.267, -97.743,
+                                                              format_="hybrid"))
+    write_listing(content, "online/fake-online.yaml", LISTINGS["online/fake-online.yaml"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1796000000")
+        build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+def test_the_map_accounts_for_every_result_and_a_marker_where_the_visitor_is_can_be_opened(browser, far_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, permissions=["geolocation"],
+                                  geolocation={"latitude": 41.764, "longitude": -72.685})  # at the Hartford group
+    page = context.new_page()
+    try:
+        page.goto(f"{far_server}/directory/")
+        page.wait_for_selector("#map .map-frame")
+        page.click("#f-near")
+        wait_count(page, 3)
+        wait_markers(page, 1)
+        # The Austin group is an online option here: in the list, not on the map, and counted as such.
+        assert page.inner_text("#map .map-note") == ("1 listing on the map around your location; 2 more (online, "
+                                                     "or serving a wider area) are in the list only.")
+        # The marker on the visitor's own dot is drawn after it (neither has a z-index), so on top of it.
+        assert page.evaluate("""() => Boolean(document.querySelector('#map .map-origin').compareDocumentPosition(
+            document.querySelector('#map .map-marker')) & Node.DOCUMENT_POSITION_FOLLOWING)""")
+        box = page.locator("#map .map-marker").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert page.locator("#map .map-panel .card-title").inner_text() == "Fake Hartford One"
+    finally:
+        context.close()

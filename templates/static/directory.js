@@ -1085,7 +1085,9 @@ function showOnMap() {
   const near = origin ? { ...origin, radius: +state.radius } : null;
   // A new search frames what it finds: once with its first results, again when all have loaded.
   const key = JSON.stringify({ ...state, sort: "", complete });
-  mapMade.then((map) => map.show(results.filter((r) => !r.remote || r.lat == null), { near, area: state.region, key })).catch(() => {});
+  const mapped = results.filter((r) => !r.remote || r.lat == null); // not an online option's far-away office
+  const elsewhere = results.length - mapped.length;
+  mapMade.then((map) => map.show(mapped, { near, area: state.region, key, elsewhere })).catch(() => {});
 }
 
 function update(push) {

@@ -148,7 +148,7 @@ export async function createMap(box, { atlas, label, card, list, still = false }
   const note = element("p", { class: "map-note" });
   note.hidden = still;
   controls.append(zoomIn, zoomOut, whole, note);
-  frame.append(svg, labels, markers, you);
+  frame.append(svg, labels, you, markers); // a marker where the visitor is stays above their dot, to be opened
   const panel = element("div", { class: "map-panel", hidden: "", tabindex: "-1", "aria-label": _("Listings at this marker"), role: "region" });
   box.append(help, frame, controls, panel);
 
@@ -375,12 +375,13 @@ export async function createMap(box, { atlas, label, card, list, still = false }
 
   // Show `records` (those with a point; the rest are counted in the note). `near` is the place the search is
   // around ({ point: [lat, lng], label, radius }) or null; `area` a state's code to frame when there is no
-  // place; `key` changes when the search does, and only then does the map move to frame what it shows.
-  function show(records, { near = null, area: region = "", key = "" } = {}) {
+  // place; `key` changes when the search does, and only then does the map move to frame what it shows;
+  // `elsewhere` counts the list's listings not given to the map (joined online from far away), for the note.
+  function show(records, { near = null, area: region = "", key = "", elsewhere = 0 } = {}) {
     const started = performance.now();
     byId = new Map();
     const points = [];
-    let away = 0;
+    let away = elsewhere;
     for (const record of records) {
       const xy = record.lat == null ? null : project(record.lat, record.lng);
       if (!xy) { away++; continue; }
@@ -418,7 +419,7 @@ export async function createMap(box, { atlas, label, card, list, still = false }
 function noteText(shown, away, origin) {
   const on = ngettext("%(num)s listing on the map", "%(num)s listings on the map", shown);
   const where = origin ? ` ${_("around %(place)s", { place: origin.label })}` : "";
-  const off = away ? ngettext("; %(num)s more with no one place (online, or serving a wider area) is in the list only",
-    "; %(num)s more with no one place (online, or serving a wider area) are in the list only", away) : "";
+  const off = away ? ngettext("; %(num)s more (online, or serving a wider area) is in the list only",
+    "; %(num)s more (online, or serving a wider area) are in the list only", away) : "";
   return `${on}${where}${off}.`;
 }
