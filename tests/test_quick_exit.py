@@ -62,3 +62,34 @@ def test_quick_exit_works_as_a_plain_link_without_javascript(browser, netlify_se
         assert seen == [{"url": "https://www.weather.gov/", "referer": None}]
         # A plain link adds a history entry: what the script's location.replace avoids.
         assert page.evaluate("history.length") == length_before + 1
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 900)])
+def test_down_a_long_page_the_crisis_lines_and_the_quick_exit_stay_one_tap_away(browser, netlify_server, width, height):
+    with quality.open_page(browser, netlify_server + "/directory/", viewport={"width": width, "height": height}) as (
+            context, page, _, _):
+        dock = page.locator(".crisis-dock")
+        assert dock.is_hidden()  # the lines at the top are on screen
+        page.mouse.wheel(0, 4000)
+        dock.wait_for(state="visible")
+        box = dock.bounding_box()
+        assert box["y"] + box["height"] <= height + 1 and box["height"] < 70  # at the foot, one line
+        assert dock.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+        assert dock.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
+        # At the very end the footer's last line is above the bar, not under it.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_timeout(100)
+        last = page.locator(".site-footer p").last.bounding_box()
+        assert last["y"] + last["height"] <= dock.bounding_box()["y"]
+        # Its quick exit leaves as the one at the top does, taking the page out of history.
+        seen = route_neutral_site(context)
+        length_before = page.evaluate("history.length")
+        dock.get_by_role("link", name=re.compile("^Quick exit")).click()
+        page.wait_for_url("https://www.weather.gov/")
+        assert page.evaluate("history.length") == length_before and seen[0]["referer"] is None
+        # Back at the top, the bar goes.
+        page.goto(netlify_server + "/directory/")
+        page.mouse.wheel(0, 4000)
+        dock.wait_for(state="visible")
+        page.evaluate("window.scrollTo(0, 0)")
+        dock.wait_for(state="hidden")

@@ -3,7 +3,7 @@
 // referrer), but the page stays in the history. No keyboard shortcut: Escape already closes menus
 // and clears search boxes, and an unexpected exit would lose someone's search; the link is the
 // second Tab stop on every page, right after "Skip to main content".
-for (const link of document.querySelectorAll("a.quick-exit")) {
+for (const link of document.querySelectorAll("a.quick-exit, a.dock-exit")) {
   link.addEventListener("click", (event) => {
     event.preventDefault();
     document.body.hidden = true; // nothing of this page stays on screen while the other site loads
@@ -14,4 +14,15 @@ for (const link of document.querySelectorAll("a.quick-exit")) {
       window.location.replace(link.href); // a sandboxed frame may not navigate its host
     }
   });
+}
+
+// The crisis lines stay one tap away: once those at the top of the page have scrolled out of sight, a bar at the
+// foot of the screen offers 988 and the quick exit (partials/crisis_dock.html).
+const top = document.querySelector(".crisis, .embed-header");
+const dock = document.querySelector(".crisis-dock");
+if (top && dock && "IntersectionObserver" in window) {
+  new IntersectionObserver(([entry]) => {
+    dock.hidden = entry.isIntersecting;
+    document.body.classList.toggle("docked", !entry.isIntersecting);
+  }).observe(top);
 }
