@@ -182,6 +182,12 @@ def addresses_of(env: Environment) -> Addresses:
     return env.globals["addresses"]
 
 
+def taxonomy_of(env: Environment) -> Taxonomy:
+    """Return the vocabulary in the environment's language: the terms a page is about must say what its cards
+    say (site.taxonomy's words are the first language's)."""
+    return env.globals["taxonomy"]
+
+
 def job_name(env: Environment, name: str) -> str:
     """Return a job's name in the environment's language: the first language's as given, another's after its code."""
     language = env.globals["language"]
@@ -465,11 +471,12 @@ def _listing_page(env: Environment, constants, listing: Listing, related: list) 
 def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return an index page and the pages of each term for each facet (regions, support types, kinds),
     then the online pages."""
-    groups = site.online_by_support_type()
+    taxonomy = taxonomy_of(env)
+    groups = [(taxonomy.support_types[t.slug], group) for t, group in site.online_by_support_type()]
     online = {t.slug: len(group) for t, group in groups}
     addresses, jobs = addresses_of(env), []
     for section, folder in FACET_FOLDERS.items():
-        terms, heading = list(site.taxonomy.sections[section].values()), FACET_HEADINGS[section]
+        terms, heading = list(taxonomy.sections[section].values()), FACET_HEADINGS[section]
         jobs.append(Job(job_name(env, f"facet/{folder}"), keys.of(keys.counts),
                         partial(_pages, env, "facet_index.html", addresses.facet_index(section), section=section,
                                 heading=heading, terms=terms)))
@@ -507,7 +514,7 @@ def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Jo
     return [Job(job_name(env, f"print/{t.slug}"), keys.of(*(l.digest for l in listings)),
                 partial(_pages, env, "region_print.html", addresses_of(env).region_print(t.slug), term=t,
                         listings=listings), shows=len(listings))
-            for t in site.taxonomy.regions.values() if (listings := site.index["regions"].get(t.slug))]
+            for t in taxonomy_of(env).regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 
 def plan_article_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:

@@ -164,6 +164,50 @@ def test_terms_show_their_words_in_the_pages_language(tmp_path):
     assert ">Doce pasos</a>" in card
 
 
+def term_page(site: Path, path: str) -> dict:
+    """Return what a term's page says of its term: <title>, meta and og: descriptions, <h1>, lead and breadcrumb."""
+    html = text(site, path + "index.html")
+    page = parse_page(html)
+    meta = {attrs.get("name") or attrs.get("property"): attrs.get("content") for tag, attrs in page.tags
+            if tag == "meta"}
+    trail = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
+    return {"title": page.title, "description": meta["description"], "og:title": meta["og:title"],
+            "og:description": meta["og:description"], "h1": re.search(r"<h1>(.*?)</h1>", html).group(1),
+            "lead": re.search(r'<p class="lead">(.*?)</p>', html).group(1),
+            "crumbs": re.findall(r">([^<>]+)</(?:a|span)>", trail)}
+
+
+# (page, label, description, its online page's heading) of a support type, a kind and a region, in each language.
+TERM_PAGES = {
+    "en": [("support-types/family-support/", "Family support", "Support for parents, partners",
+            "Family support online"),
+           ("kinds/peer-program/", "Peer program", "An organization, service or training program", ""),
+           ("regions/ca/", "California", "Peer support in California.", "")],
+    "es": [("es/support-types/family-support/", "Apoyo a familias", "Apoyo para padres, parejas",
+            "Apoyo a familias en línea"),
+           ("es/kinds/peer-program/", "Programa de apoyo entre pares", "Una organización, un servicio", ""),
+           ("es/regions/ca/", "California", "Apoyo entre pares en California.", "")]}
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_a_terms_own_pages_name_and_describe_it_in_the_pages_language(built, code):
+    """A term's page, and its online page, say in the page's language what its cards already say there."""
+    for path, label, description, online in TERM_PAGES[code]:
+        page = term_page(built, path)
+        assert page["h1"] == label and page["og:title"] == label and page["title"].startswith(f"{label} — "), page
+        assert page["lead"].startswith(description) and page["crumbs"][-1] == label, page
+        assert f": {description}" in page["description"] and page["og:description"] == page["description"], page
+        if online:
+            online_page = term_page(built, path.replace("support-types", "online"))
+            assert online_page["h1"] == online and online_page["title"].startswith(f"{online} — "), online_page
+            assert online_page["lead"].startswith(description) and online_page["crumbs"][-1] == label, online_page
+            assert f": {description}" in online_page["description"], online_page
+    # The online page's way in by support type names each type as its page does.
+    online_list = text(built, ("es/" if code == "es" else "") + "online/index.html")
+    named = re.findall(r'<a href="[^"]*/online/family-support/">([^<]+) <span', online_list)
+    assert named == [TERM_PAGES[code][0][1]]
+
+
 def test_check_names_each_term_and_text_a_language_lacks(tmp_path):
     content = two_language_site(tmp_path)
     assert "has no label" not in run_build_py("check", "--content", "content", cwd=tmp_path).stderr  # the starter's
