@@ -482,6 +482,10 @@ def test_without_a_repository_or_contact_check_and_build_warn_and_pages_lead_to_
     html = (project / "output" / "listings" / "hartford-tuesday" / "index.html").read_text(encoding="utf-8")
     assert '<a href="/contribute/">Suggest a correction</a>' in html
     assert "github.com" not in html and "mailto:corrections" not in html
+    # The page it leads to says plainly that there is nowhere to send one yet, and what to rely on meanwhile.
+    page = (project / "output" / "contribute" / "index.html").read_text(encoding="utf-8")
+    assert "has not yet said where listings and corrections should be sent" in page
+    assert "pull request" not in page
 
 
 def test_without_site_settings_at_all_check_warns_too(project, content):
