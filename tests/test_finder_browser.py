@@ -122,3 +122,18 @@ def test_when_nothing_is_near_the_page_says_so_and_offers_the_nearest(phone, fak
     online = phone.locator("#results section:has(#online-title) .card")
     assert online.count() == 2
     assert all("miles away" not in text for text in online.locator(".card-meta").all_inner_texts())
+
+
+def test_show_results_lands_on_the_count_and_the_first_results(phone, starter_server):
+    phone.goto(f"{starter_server}/directory/")
+    phone.wait_for_function("() => /listings found$/.test(document.getElementById('result-status').textContent)")
+    phone.click("#f-open")
+    phone.check('input[name=type][value="12-step"]')
+    phone.wait_for_timeout(300)
+    phone.click("#f-show")
+    phone.wait_for_timeout(300)
+    count = phone.locator("#result-status").bounding_box()
+    assert 0 <= count["y"] and count["y"] + count["height"] <= PHONE["height"], count
+    assert phone.locator("#result-status").inner_text().endswith("listings found")
+    first = phone.locator("#results .card").first.bounding_box()
+    assert first["y"] < PHONE["height"] / 2

@@ -302,9 +302,18 @@ def test_a_state_without_the_chosen_type_shows_no_cards_not_every_card(page, fak
     open_directory(page, fake_directory, query)
     wait_count(page, 0)
     assert names(page) == []
-    assert page.locator("#results").text_content().startswith("No listings match all of these filters.")
+    # What could find more, of what this search has: a filter to remove, online options to let in.
+    assert page.locator("#results").text_content() == ("No listings match all of these filters. "
+                                                       "Try removing a filter. Try including online options.")
     assert option_count(page, "type", "12-step") == "(1)"
     assert_clean(page, fake_directory)
+
+
+def test_words_that_find_nothing_get_advice_about_words_not_distance(page, fake_directory):
+    open_directory(page, fake_directory, "?q=zzqxv")
+    wait_count(page, 0)
+    assert page.locator("#results").text_content() == ("No listings match all of these filters. "
+                                                       "Check the spelling, or try fewer or other words.")
 
 
 def test_meeting_day_filter_and_times_with_timezone(page, fake_directory):

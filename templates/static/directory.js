@@ -740,7 +740,11 @@ function renderResults(results, compare, origin, state) {
     if (!results.length) {
       renderedKey = "";
       resultLists([]); // no cards: none still to come
-      const words = _("No listings match all of these filters. Try removing a filter, widening the distance, or including online options.");
+      // What could find more, of what this search has: its words, its filters, online options left out.
+      const tips = [state.q.trim() ? _("Check the spelling, or try fewer or other words.") : "",
+        activeFacets(state).length || state.region || state.city || state.today ? _("Try removing a filter.") : "",
+        state.online === "exclude" ? _("Try including online options.") : ""].filter(Boolean);
+      const words = [_("No listings match all of these filters."), ...tips].join(" ");
       resultsBox.replaceChildren(element("p", { class: "empty" }, words));
       return;
     }
@@ -1167,7 +1171,11 @@ async function start() {
   document.getElementById("f-open").addEventListener("click", () => { panel.showModal(); document.getElementById("f-close").focus(); });
   document.getElementById("f-close").addEventListener("click", () => closePanel(document.getElementById("f-open")));
   panel.addEventListener("cancel", (event) => { event.preventDefault(); closePanel(document.getElementById("f-open")); });
-  showButton.addEventListener("click", () => { closePanel(heading); heading.scrollIntoView({ block: "start" }); });
+  // To the results' section, not their heading: on a phone the count is drawn above the (visually hidden) heading.
+  showButton.addEventListener("click", () => {
+    closePanel(heading);
+    heading.closest("section").scrollIntoView({ block: "start" });
+  });
   chipsBox.addEventListener("click", (event) => {
     const chip = event.target.closest(".chip[data-remove]");
     if (chip) removeChip(chip);
