@@ -40,7 +40,7 @@ WHOLE_TABLES_FROM = 1000
 
 @lru_cache(maxsize=1)
 def load_tables() -> Tables:
-    """Return ({zip: point}, {(city casefolded, state): point}), loaded once per process (about 0.5 s)."""
+    """Return the ZIP and town tables (points, a ZIP code's state, a town's ZIP count), once per process (~0.5 s)."""
     return _table_reader(_read_tables)
 
 

@@ -29,7 +29,7 @@ def _read_apart(read):
     """Read the ZIP and city tables in a short-lived child, where processes can fork.
 
     Once read, the zipcodes data stays in the process for good (about 150 MB, held by its compiled core), and
-    a build's workers would share it all the build long; the child sends back only the two tables (about
+    a build's workers would share it all the build long; the child sends back only the tables (about
     20 MB). A build's worker may not start processes of its own: there (the place files' job of a site too
     small to load the tables before forking) they are read in place.
     """

@@ -268,12 +268,16 @@ function nearBox(box, origin, radius) {
 }
 
 // The origin of a search by distance, with the state it is in (region).
+const statesAt = new Map(); // "lat,lng" -> Promise of the state there (or null)
+
 async function resolveOrigin(state) {
   const origin = await findOrigin(state);
   if (origin && origin.point && !origin.region && mapBox) {
-    // A shared location's state, from the outlines the map draws (loaded with the map's code, once).
-    origin.region = await import(mapBox.dataset.module)
-      .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)).catch(() => null);
+    // A shared location's state, from the outlines the map draws (loaded with the map's code), once per point.
+    const at = origin.point.join(",");
+    if (!statesAt.has(at)) statesAt.set(at, import(mapBox.dataset.module)
+      .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)).catch(() => null));
+    origin.region = await statesAt.get(at);
   }
   return origin;
 }
@@ -320,22 +324,26 @@ async function findOrigin(state) {
       : { missing: text };
   }
   const [town, named] = townAndState(text);
+  // "Port Washington" or "West New York" is a town, not a town in a state, when no town has the rest of the name.
+  return (named && await findTown(town, named, state)) || await findTown(text, "", state) || { missing: text };
+}
+
+// The town of this name in `named` state, or without one, in the state chosen in the filters if it is there, or
+// else the largest of the name (the one with the most ZIP codes), saying how to choose another; null if none.
+async function findTown(town, named, state) {
   const city = townKey(town);
-  if (!city) return { missing: text };
+  if (!city) return null;
   const initial = /^[a-z]/.test(city) ? city[0] : "_";
   // Each town: [lat, lng, how many ZIP codes it has].
   const table = await fetchJson(`${index.places}city/${initial}.json`, placeCache).catch(() => ({}));
-  // Without a state: the state chosen in the filters if the town is there, or else the largest town of the name
-  // (the one with the most ZIP codes), and the page says how to choose another.
   const region = named || (table[`${city}|${state.region}`] ? state.region : "");
   if (region) {
     const found = table[`${city}|${region}`];
-    const label = `${titleCase(town.trim())}, ${region}`;
-    return found ? { point: found.slice(0, 2), label, region } : { missing: text };
+    return found ? { point: found.slice(0, 2), label: `${titleCase(town.trim())}, ${region}`, region } : null;
   }
   const towns = Object.keys(table).filter((key) => key.startsWith(`${city}|`))
     .sort((a, b) => table[b][2] - table[a][2]);
-  if (!towns.length) return { missing: text };
+  if (!towns.length) return null;
   const code = towns[0].split("|")[1];
   const other = towns[1] && `${titleCase(town.trim())}, ${towns[1].split("|")[1]}`;
   return { point: table[towns[0]].slice(0, 2), label: `${titleCase(town.trim())}, ${code}`, region: code, other };
@@ -480,9 +488,14 @@ function baseFilter(state, origin) {
 // the words, so a keystroke tests the words of these alone, and their distances stand.
 let placePass = { records: null, key: "", placed: [] };
 
+// What the place tests depend on. "Meets today" and "meeting now" change with the minute.
+function placeKey(state, origin) {
+  return JSON.stringify([state.region, state.city, state.online, state.radius, origin && origin.point,
+    origin && origin.region, state.today ? Math.floor(runNow / 60000) : ""]);
+}
+
 function placedRecords(records, state, origin) {
-  const key = JSON.stringify([state.region, state.city, state.online, state.radius, origin && origin.point,
-    state.today ? Math.floor(runNow / 60000) : ""]); // "meets today" and "meeting now" change with the minute
+  const key = placeKey(state, origin);
   if (placePass.records !== records || placePass.key !== key) {
     placePass = { records, key, placed: records.filter(placeFilter(state, origin)) };
   }
@@ -496,8 +509,9 @@ let lastPass = { records: null, key: "", query: "", passed: [] };
 function candidatesFor(records, state, origin) {
   const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
   const query = fold(state.q).trim();
+  // Only within the same place pass: a new one (a minute later with "meets today") may let other records in.
   const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query)
-    && placePass.records === records;
+    && placePass.records === records && placePass.key === placeKey(state, origin);
   const candidates = narrowing ? lastPass.passed : placedRecords(records, state, origin);
   lastPass = { records, key, query, passed: [] };
   return candidates;
@@ -733,8 +747,9 @@ function resultsSection(id, title, ...content) {
 }
 
 // Render the results. With a place, honestly: what is in person within the distance first (nearest first,
-// unless another order is chosen), then what anyone can join online, as a section of its own; and when
-// nothing is near, say so (findNearest then offers the nearest farther away).
+// unless another order is chosen), then the bodies that serve part of the place's state, then what anyone can
+// join online, each a section of its own; and when nothing is near, say so (findNearest then offers the nearest
+// farther away).
 function renderResults(results, compare, origin, state) {
   if (!origin) {
     if (!results.length) {
@@ -768,7 +783,7 @@ function renderResults(results, compare, origin, state) {
     Math.max(shown - nearShown.length - partShown.length, 0));
   const key = [origin.label, state.radius, ...nearShown.map((r) => r.order), "|", ...partShown.map((r) => r.order),
     "|", ...onlineShown.map((r) => r.order), results.length,
-    ...nearShown.concat(onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
+    ...nearShown.concat(partShown, onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
@@ -805,16 +820,20 @@ async function findNearest(state, origin, id) {
     const records = await loadShards(urls);
     if (wordsPending(state, urls)) await loadWords(urls);
     if (id !== runId) return;
+    // The wider test sets distances and online flags of its own on records the list also shows: they are put
+    // back once its cards are made, so the list's cards still to come, and the map, keep the list's.
+    const kept = records.map((r) => [r.distance, r.remote, r.score]);
     const base = baseFilter(wider, origin);
-    placePass = { records: null, key: "", placed: [] }; // the test below sets distances of its own
     const active = activeFacets(state);
     const found = records.filter((r) => base(r) && !r.remote && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
-    if (!found.length) continue;
     const nearest = topResults(found, SORTS.distance, 5);
+    const cards = nearest.length ? cardList(nearest) : null;
+    records.forEach((r, i) => { [r.distance, r.remote, r.score] = kept[i]; });
+    if (!cards) continue;
     const box = document.getElementById("nearest");
     if (!box) return;
     const words = _("The nearest in person, farther away:");
-    box.replaceChildren(element("p", { class: "results-note" }, words), cardList(nearest));
+    box.replaceChildren(element("p", { class: "results-note" }, words), cards);
     return;
   }
 }
@@ -1232,7 +1251,9 @@ async function start() {
     // The same search, one page more: not update(), which starts a new search at the first page.
     const first = resultsBox.querySelectorAll(".card").length;
     shown += PAGE_SIZE;
-    run(stateFromForm()).then(() => resultsBox.querySelectorAll(".card-title a")[first]?.focus()).catch(showFailure);
+    // After the task that makes the cards below the first ten (a timer set before this one runs after it).
+    run(stateFromForm()).then(() => setTimeout(() => resultsBox.querySelectorAll(".card-title a")[first]?.focus()))
+      .catch(showFailure);
   });
   window.addEventListener("popstate", () => {
     const restored = stateFromParams(new URLSearchParams(location.search));
