@@ -93,3 +93,14 @@ def test_down_a_long_page_the_crisis_lines_and_the_quick_exit_stay_one_tap_away(
         dock.wait_for(state="visible")
         page.evaluate("window.scrollTo(0, 0)")
         dock.wait_for(state="hidden")
+
+
+def test_in_spanish_the_bar_keeps_every_link_on_a_phone_screen(browser, spanish_server):
+    url = spanish_server + "/es/directory/"
+    with quality.open_page(browser, url, viewport={"width": 360, "height": 740}) as (_, page, _, _):
+        page.mouse.wheel(0, 4000)
+        dock = page.locator(".crisis-dock")
+        dock.wait_for(state="visible")
+        for link in dock.get_by_role("link").all():
+            box = link.bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= 360 and box["y"] + box["height"] <= 740, box

@@ -18,10 +18,11 @@ for (const link of document.querySelectorAll("a.quick-exit, a.dock-exit")) {
 
 // The crisis lines stay one tap away: once those at the top of the page have scrolled out of sight, a bar at the
 // foot of the screen offers 988 and the quick exit (partials/crisis_dock.html).
-const top = document.querySelector(".crisis, .embed-header");
+const top = document.querySelector(".crisis");
 const dock = document.querySelector(".crisis-dock");
 if (top && dock && "IntersectionObserver" in window) {
   new IntersectionObserver(([entry]) => {
+    if (entry.isIntersecting && dock.contains(document.activeElement)) return; // not from under the keyboard
     dock.hidden = entry.isIntersecting;
     document.body.classList.toggle("docked", !entry.isIntersecting);
   }).observe(top);
