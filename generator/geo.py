@@ -27,7 +27,7 @@ class Point:
 
 class Tables(NamedTuple):
     by_zip: dict[str, tuple[float, float]]                # a ZIP code's centre
-    by_city: dict[tuple[str, str], tuple[float, float]]   # (town casefolded, state): the mean of its ZIP codes
+    by_city: dict[tuple[str, str], tuple[float, float]]   # (town_key(town), state): the mean of its ZIP codes
     zip_states: dict[str, str]                            # a ZIP code's state
     city_sizes: dict[tuple[str, str], int]                # how many ZIP codes a town has: the largest of a name
 
@@ -87,7 +87,7 @@ def _tables(rows: list[dict]) -> Tables:
     """Return the ZIP and city tables of some rows of the zipcodes data; a city is the mean of its ZIP codes."""
     by_zip: dict[str, tuple[float, float]] = {}
     zip_states: dict[str, str] = {}
-    city_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    city_points: dict[tuple[str, str], dict[str, tuple[float, float]]] = defaultdict(dict)  # town -> {ZIP: point}
     for row in rows:
         point = (float(row["lat"]), float(row["long"]))
         if point == (0.0, 0.0):
@@ -96,16 +96,17 @@ def _tables(rows: list[dict]) -> Tables:
         zip_states[row["zip_code"]] = row["state"]
         if row["zip_code_type"] in ("STANDARD", "PO BOX"):
             state = row["state"]
-            city_points[(row["city"].casefold(), state)].append(point)
-            for city in row.get("acceptable_cities", ()):
-                city_points[(city.casefold(), state)].append(point)
-    by_city = {key: (round(sum(p[0] for p in pts) / len(pts), 4), round(sum(p[1] for p in pts) / len(pts), 4))
-               for key, pts in city_points.items()}
+            # A ZIP code counts once for a town, though it names it twice ("Fort Lauderdale", "Ft Lauderdale").
+            for city in (row["city"], *row.get("acceptable_cities", ())):
+                city_points[(town_key(city), state)][row["zip_code"]] = point
+    by_city = {key: (round(sum(p[0] for p in pts.values()) / len(pts), 4),
+                     round(sum(p[1] for p in pts.values()) / len(pts), 4)) for key, pts in city_points.items()}
     return Tables(by_zip, by_city, zip_states, {key: len(pts) for key, pts in city_points.items()})
 
 
-# A town's name as the browser looks it up (directory.js's townKey does the same to what a visitor types): without
-# full stops, and with "St", "Ft" and "Mt" as the words they stand for, so "St. Louis" finds "Saint Louis".
+# A town's name as the tables key it, for a listing's town and in the browser (directory.js's townKey does the same
+# to what a visitor types): without full stops, and with "St", "Ft" and "Mt" as the words they stand for, so
+# "St. Louis" finds "Saint Louis".
 TOWN_WORDS = {"st": "saint", "ft": "fort", "mt": "mount"}
 
 
@@ -136,7 +137,7 @@ class Gazetteer:
         return load_tables()[0].get(code[:5]) if self._whole else _zip_point(code[:5])
 
     def by_city(self, city: str, region: str) -> tuple[float, float] | None:
-        key = (city.strip().casefold(), region)
+        key = (town_key(city), region)
         return load_tables()[1].get(key) if self._whole else _state_cities(region).get(key)
 
     def locate(self, location: dict) -> Point | None:
@@ -209,17 +210,10 @@ def _make_places() -> Files:
     zip_groups: dict[str, dict[str, list]] = defaultdict(dict)
     for code, (lat, lng) in sorted(tables.by_zip.items()):
         zip_groups[code[:3]][code] = [lat, lng, tables.zip_states[code]]
-    # Where two spellings of a town become one key ("ft lauderdale" and "fort lauderdale"), the one with more ZIP
-    # codes stands for it.
-    towns: dict[str, list] = {}
-    for (city, state), (lat, lng) in tables.by_city.items():
-        key, size = f"{town_key(city)}|{state}", tables.city_sizes[(city, state)]
-        if key not in towns or size > towns[key][2]:
-            towns[key] = [lat, lng, size]
     city_groups: dict[str, dict[str, list]] = defaultdict(dict)
-    for key in sorted(towns):
-        initial = key[0] if key[0].isalpha() else "_"
-        city_groups[initial][key] = towns[key]
+    for (city, state), (lat, lng) in sorted(tables.by_city.items()):
+        initial = city[0] if city[0].isalpha() else "_"
+        city_groups[initial][f"{city}|{state}"] = [lat, lng, tables.city_sizes[(city, state)]]
     dump = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
     files = [(output_file(ADDRESSES.places_file("zip", prefix)), dump(group))
              for prefix, group in sorted(zip_groups.items())]

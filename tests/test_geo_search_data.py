@@ -66,6 +66,9 @@ def test_gazetteer_lookups():
     assert gazetteer.by_postal_code("06103-1234") == gazetteer.by_postal_code("06103")
     assert gazetteer.by_city("HARTFORD", "CT") is not None
     assert gazetteer.by_city("Hartford", "TX") is None
+    # A listing's town is looked up as a visitor's is: "St. Louis" is Saint Louis, "Ft" is Fort.
+    assert gazetteer.by_city("St. Louis", "MO") == gazetteer.by_city("Saint Louis", "MO") is not None
+    assert gazetteer.by_city("Ft. Lauderdale", "FL") == gazetteer.by_city("Fort Lauderdale", "FL") is not None
     assert gazetteer.locate({"city": "Paris", "region": "CT", "country": "FR"}) is None
 
 

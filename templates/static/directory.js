@@ -293,9 +293,14 @@ function townKey(text) {
 
 // Split "Hartford, CT", "Hartford CT", "Boston, Massachusetts" or "Boston" into [town, state code or ""]; a state
 // is named by its code or its name (in the page's language or in English).
+let stateNames = null; // folded code or name -> code, made once the vocabulary is in
+
 function townAndState(text) {
-  const names = new Map();
-  for (const [code, name] of [...regionNames, ...vocab.regions]) names.set(fold(code), code).set(fold(name), code);
+  if (!stateNames) {
+    stateNames = new Map();
+    for (const [code, name] of [...regionNames, ...vocab.regions]) stateNames.set(fold(code), code).set(fold(name), code);
+  }
+  const names = stateNames;
   const comma = text.lastIndexOf(",");
   if (comma !== -1) {
     const code = names.get(fold(text.slice(comma + 1)).trim().replace(/\.$/, ""));
