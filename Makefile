@@ -33,7 +33,7 @@ TOOLS_STAMP    := tools/node_modules/.installed.stamp
 # The tests launch this Chromium through Playwright.
 export CHROMIUM_PATH := $(CHROMIUM)
 
-.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-map bench-import chromium java tools map-vendor hugo clean
+.PHONY: help venv messages build check serve test test-clock test-upstream lock bench bench-search bench-map bench-slow bench-import chromium java tools map-vendor hugo clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [PYTEST_ARGS=...] [BENCH_ARGS=...] [HOST=...] [PORT=...]"
@@ -119,6 +119,9 @@ bench-search: $(TEST_REQ_STAMP) chromium ## Benchmark search on 100,000 syntheti
 
 bench-map: $(TEST_REQ_STAMP) chromium ## Measure the map: bytes when opened, and 100,000 listings on it (BENCH_ARGS="--listings N")
 	$(PY) -m bench.bench_map $(BENCH_ARGS)
+
+bench-slow: $(TEST_REQ_STAMP) chromium ## Measure the starter site's directory on a slow phone connection: files fetched, time to results (BENCH_ARGS="--repeat 5")
+	$(PY) -m bench.bench_slow $(BENCH_ARGS)
 
 bench-import: $(REQ_STAMP) ## Benchmark importing a 2,000-meeting feed, building, and a 20-meeting re-sync (BENCH_ARGS="--meetings N --repeat N")
 	$(PY) -m bench.bench_import $(BENCH_ARGS)

@@ -1,9 +1,11 @@
 """Search data for the directory's filters, split so a visitor downloads only what a query needs.
 
 `search/index.json` names every shard. Listings are split by scope (a state's code, or `online`
-for online and hybrid listings) and then by support type, so "Texas + 12-step" is one file. A
-listing with several support types is in several shards; the browser removes the repeats. Shard
-names carry a content hash, so a CDN may cache them for a year.
+for online and hybrid listings). A large scope is split again by support type, so "Texas + 12-step"
+is one file; a listing with several support types is then in several shards, and the browser removes
+the repeats. Small scopes share shards of every type (`ALL_TYPES`), each listing once, so a small
+site's search data is a file or a few: on a slow phone connection each file costs a round trip.
+Shard names carry a content hash, so a CDN may cache them for a year.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .addresses import ADDRESSES, output_file, url
 from .exports.common import take
@@ -41,6 +43,11 @@ AROUND = re.compile(r"^[\W_]+|[\W_]+$")
 # Records per file. A shard (scope + type) is split into name-ordered chunks so the first results
 # of even the largest state + type need only one small file; the rest stream in after them.
 CHUNK_SIZE = 1500
+# A scope of more listings than this is split by support type. Smaller scopes share files of up to this many listings,
+# keyed ALL_TYPES in index.json whatever type is chosen: splitting them would save a visitor who chose a type a few
+# kilobytes, and cost everyone else a file per scope and type, with the listings of several types in each of theirs.
+SPLIT_AT = 500
+ALL_TYPES = "*"
 EPOCH = datetime.date(2000, 1, 1)
 
 
@@ -154,36 +161,41 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     """
     encoder = RecordEncoder(site)
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    whole: dict[str, list] = defaultdict(list)  # each scope's listings, each once, in name order
     boxes: dict[str, list[float]] = {}
-    counts: dict[str, int] = defaultdict(int)
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
         tail = take(pieces, "search", listing, encode)
-        record = (b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words))
+        record = (order, b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words))
         for scope in iter_scopes(listing):
-            counts[scope] += 1
+            whole[scope].append(record)
             for slug in listing.support_types:
                 shards[scope][slug].append(record)
             if listing.point and scope != "online":
                 _grow(boxes, scope, listing.point.lat, listing.point.lng)
     files: Files = []
-    scopes = {}
-    for scope in sorted(shards):
-        entry = {"count": counts[scope], "bbox": boxes.get(scope), "shards": {}}
-        for slug in sorted(shards[scope], key=list(site.taxonomy.support_types).index):
-            records = shards[scope][slug]
-            entry["shards"][slug] = []
-            for start in range(0, len(records), CHUNK_SIZE):
-                chunk = records[start:start + CHUNK_SIZE]
-                data = b"[" + b",".join(record for record, _ in chunk) + b"]"
-                words = compact_json([text for _, text in chunk])
-                # One hash names both files, so a changed description renames the pair and index.json need
-                # not name the words file: the browser finds it beside the shard.
-                shard = ADDRESSES.search_shard(scope, hashed_name(f"{slug}-{start // CHUNK_SIZE}", data + words))
-                files.append((output_file(shard), data))
-                files.append((output_file(ADDRESSES.search_words(shard)), words))
-                entry["shards"][slug].append(url(prefix, shard))
-        scopes[scope] = entry
+    scopes = {scope: {"count": len(whole[scope]), "bbox": boxes.get(scope), "shards": {}} for scope in sorted(whole)}
+    type_order = list(site.taxonomy.support_types).index
+    for scope in scopes:
+        if len(whole[scope]) > SPLIT_AT:
+            for slug in sorted(shards[scope], key=type_order):
+                scopes[scope]["shards"][slug] = _write_shard(files, prefix, scope, slug, shards[scope][slug])
+    # Small scopes share files, scope after scope, up to SPLIT_AT listings to a file: a small site's search data is
+    # one file or a few. The browser's place tests drop what a file holds of scopes it did not ask for.
+    bundles: list[list[str]] = []
+    size = 0
+    for scope in (s for s in scopes if len(whole[s]) <= SPLIT_AT):
+        if not bundles or size + len(whole[scope]) > SPLIT_AT:
+            bundles.append([])
+            size = 0
+        bundles[-1].append(scope)
+        size += len(whole[scope])
+    for bundle in bundles:
+        records = sorted({record[0]: record for scope in bundle for record in whole[scope]}.values(), key=itemgetter(0))
+        folder = bundle[0] if len(bundle) == 1 else f"{bundle[0]}-{bundle[-1]}"
+        urls = _write_shard(files, prefix, folder, "all", records)
+        for scope in bundle:
+            scopes[scope]["shards"][ALL_TYPES] = urls
     # An article's title and summary in the site's other languages follow where it has translations.
     articles = compact_json([[a.slug, a.title, a.summary, list(a.tags), list(a.support_types),
                               {code: [t.title, t.summary] for code, t in a.translations.items()}][:5 + bool(a.translations)]
@@ -198,6 +210,22 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
         index["labels"] = _labels(site)
     files.append((output_file(ADDRESSES.search_index()), compact_json(index)))
     return files
+
+
+def _write_shard(files: Files, prefix: str, folder: str, stem: str, records: list) -> list[str]:
+    """Add a shard's files (name-ordered chunks of `records`, each with its words file) to `files`; return their URLs."""
+    urls = []
+    for start in range(0, len(records), CHUNK_SIZE):
+        chunk = records[start:start + CHUNK_SIZE]
+        data = b"[" + b",".join(record for _, record, _ in chunk) + b"]"
+        words = compact_json([text for _, _, text in chunk])
+        # One hash names both files, so a changed description renames the pair and index.json need not name the
+        # words file: the browser finds it beside the shard.
+        shard = ADDRESSES.search_shard(folder, hashed_name(f"{stem}-{start // CHUNK_SIZE}", data + words))
+        files.append((output_file(shard), data))
+        files.append((output_file(ADDRESSES.search_words(shard)), words))
+        urls.append(url(prefix, shard))
+    return urls
 
 
 def _grow(boxes: dict[str, list[float]], scope: str, lat: float, lng: float) -> None:

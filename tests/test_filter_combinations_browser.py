@@ -244,7 +244,8 @@ def report(where: str, found: list[str]) -> str:
 @pytest.fixture(scope="module")
 def fake_site(repo_root: Path, tmp_path_factory) -> Path:
     """The search tests' fake directory (Connecticut has no family support, Texas only 12-step), built with
-    one record per shard file, so every page load streams its results in stages."""
+    one record per shard file, so every page load streams its results in stages. Its states are small, so they
+    share their files, as a small site's do: the filters alone keep out what the files hold of other states."""
     root = tmp_path_factory.mktemp("combinations")
     content = write_fake_content(root, repo_root)
     with pytest.MonkeyPatch.context() as patch:

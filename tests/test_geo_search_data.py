@@ -72,7 +72,8 @@ def test_gazetteer_lookups():
     assert gazetteer.locate({"city": "Paris", "region": "CT", "country": "FR"}) is None
 
 
-def test_search_data_is_split_by_scope_and_support_type(content, tmp_path):
+def test_search_data_is_split_by_scope_and_support_type(content, tmp_path, monkeypatch):
+    monkeypatch.setattr("generator.search_data.SPLIT_AT", 0)  # every scope is large
     output = tmp_path / "output"
     build_site(content, output)
     index = json.loads((output / "search" / "index.json").read_text())
@@ -93,6 +94,52 @@ def test_search_data_is_split_by_scope_and_support_type(content, tmp_path):
     assert index["vocabulary"]["formats"][record["format"]][0] == "hybrid"
     box = scopes["CT"]["bbox"]
     assert box[0] <= 41.5 <= box[2] and box[1] <= -72.5 <= box[3]
+
+
+def read_shard(output, shard_url: str, fields) -> list[tuple[dict, str]]:
+    """Return a shard's records, each with its description words."""
+    rows = json.loads((output / shard_url.lstrip("/")).read_text())
+    words = json.loads((output / shard_url.lstrip("/").replace(".json", ".words.json")).read_text())
+    assert len(words) == len(rows)
+    return [(dict(zip(fields, row)), text) for row, text in zip(rows, words)]
+
+
+def test_small_scopes_share_files_of_every_type_and_large_ones_are_split(content, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    build_site(content, output)
+    index = json.loads((output / "search" / "index.json").read_text())
+    scopes, fields = index["scopes"], index["fields"]
+    # A small site: every scope's listings, of every type, in one file, each listing once, in name order.
+    assert {scope: list(entry["shards"]) for scope, entry in scopes.items()} == \
+        {"CT": ["*"], "MA": ["*"], "online": ["*"]}
+    [shared] = {url for entry in scopes.values() for url in entry["shards"]["*"]}
+    records = read_shard(output, shared, fields)
+    orders = [record["order"] for record, _ in records]
+    assert orders == sorted(set(orders)) and len(orders) == index["total"]
+    assert scopes["CT"]["count"] == 3 and scopes["MA"]["count"] == 1  # the counts stay the scopes' own
+    # With room for three listings to a file, scopes are packed in order: Connecticut's three fill one; Massachusetts'
+    # hybrid group and the two online shares the next, the hybrid group once.
+    monkeypatch.setattr("generator.search_data.SPLIT_AT", 3)
+    scopes = build_index(content, tmp_path / "three")
+    slugs = lambda url: [record["slug"] for record, _ in read_shard(tmp_path / "three", url, fields)]
+    assert {scope: list(entry["shards"]) for scope, entry in scopes.items()} == \
+        {"CT": ["*"], "MA": ["*"], "online": ["*"]}
+    [ct_file], [ma_file], [online_file] = (scopes[s]["shards"]["*"] for s in ("CT", "MA", "online"))
+    assert ma_file == online_file != ct_file
+    assert slugs(ct_file) == ["by-city", "given", "by-zip"] and slugs(ma_file) == ["hybrid", "online-only"]
+    # With room for two, Connecticut is a large scope, split by support type; the others have a file each.
+    monkeypatch.setattr("generator.search_data.SPLIT_AT", 2)
+    scopes = build_index(content, tmp_path / "two")
+    slugs = lambda url: [record["slug"] for record, _ in read_shard(tmp_path / "two", url, fields)]
+    assert {scope: list(entry["shards"]) for scope, entry in scopes.items()} == \
+        {"CT": ["12-step"], "MA": ["*"], "online": ["*"]}
+    assert slugs(scopes["MA"]["shards"]["*"][0]) == ["hybrid"]
+    assert slugs(scopes["online"]["shards"]["*"][0]) == ["hybrid", "online-only"]
+
+
+def build_index(content: Path, output: Path) -> dict:
+    build_site(content, output)
+    return json.loads((output / "search" / "index.json").read_text())["scopes"]
 
 
 def test_places_files_cover_zip_codes_and_cities(content, tmp_path):

@@ -134,6 +134,9 @@ def fake_directory(repo_root: Path, tmp_path_factory, serve_dir):
     # One record per file: every test then also exercises chunked shards, staged loading and de-duplication.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("generator.search_data.CHUNK_SIZE", 1)
+        # Every state split by support type, as a large site's are (test_filter_combinations_browser.py's fake
+        # directory has the small site's shared files).
+        patch.setattr("generator.search_data.SPLIT_AT", 0)
         # Built "on" 2027-01-12: only Fake Austin Evening (verified 2026-01-10) is over 12 months old.
         patch.setenv("SOURCE_DATE_EPOCH", "1799755200")
         build_site(content, root / "output")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from helpers import write_listing
 
 from generator.pipeline import build_site
@@ -39,6 +40,13 @@ PLAIN = """\
     last_verified: 2026-06-01
     source: https://example.org/fake-plain
 """
+
+
+@pytest.fixture(autouse=True)
+def split_by_type(monkeypatch):
+    """Every scope split by support type, as a large site's are: a listing of two types is in two shards, each with
+    its words. (A small site's shared shards are made by the same code; test_geo_search_data.py reads one.)"""
+    monkeypatch.setattr("generator.search_data.SPLIT_AT", 0)
 
 
 def build(content, tmp_path):

@@ -222,12 +222,13 @@ function scopesFor(state, origin) {
   return scopes.filter((s) => index.scopes[s]);
 }
 
-// Each shard (scope + support type) is a list of name-ordered chunk files.
+// Each shard (scope + support type) is a list of name-ordered chunk files. A small scope has one shard of every
+// type ("*", generator/search_data.py's ALL_TYPES), wanted whatever types are chosen: the type filter picks from it.
 function shardLists(scopes, types) {
   const lists = [];
   for (const scope of scopes) {
     for (const [type, chunks] of Object.entries(index.scopes[scope].shards)) {
-      if (!types.length || types.includes(type)) lists.push(chunks);
+      if (type === "*" || !types.length || types.includes(type)) lists.push(chunks);
     }
   }
   return lists;

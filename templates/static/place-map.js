@@ -15,18 +15,21 @@ async function fetchJson(url) {
   return response.json();
 }
 
-// A state's listings from the search data: every chunk of the state's shards, each listing once.
+// A state's listings from the search data: every chunk of the state's shards, each listing once. Small states share
+// their files with others (generator/search_data.py's SPLIT_AT), so only the listings found in this one are kept: as
+// there, those whose state is this one or who also serve it, and not those that serve the whole country.
 async function stateRecords(indexUrl, code) {
   const index = await fetchJson(indexUrl);
   const scope = index.scopes[code];
   if (!scope) return [];
-  const rows = (await Promise.all(Object.values(scope.shards).flat().map(fetchJson))).flat();
+  const urls = [...new Set(Object.values(scope.shards).flat())];
+  const rows = (await Promise.all(urls.map(fetchJson))).flat();
   const byOrder = new Map(rows.map((row) => [row[0], row]));
   return [...byOrder.values()].sort((a, b) => a[0] - b[0]).map((row) => {
     const record = {};
     index.fields.forEach((field, i) => { record[field] = row[i]; });
     return record;
-  });
+  }).filter((record) => record.serves !== "nationwide" && [record.region, ...(record.also || [])].includes(code));
 }
 
 // A short card: the listing's name (a link to its page), its town and its summary (in the page's language where it
