@@ -3,6 +3,8 @@ help first, the filters in a panel that does not push the results away, and an h
 nothing is near. The directory is the clearly fake one of test_search_browser."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from test_search_browser import fake_directory, names, wait_count  # noqa: F401 (fake_directory: a fixture)
@@ -56,13 +58,65 @@ def test_use_my_location_on_the_home_page(browser, fake_directory):
         context.close()
 
 
-def test_without_javascript_the_home_page_offers_no_location_button_that_cannot_work(browser, fake_directory):
+def test_without_javascript_the_home_page_leads_to_the_states_not_to_a_box_that_cannot_work(browser, fake_directory):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(f"{fake_directory}/")
-        assert page.locator("#w-place").is_visible()
-        assert page.locator("#w-near").is_hidden()  # hidden, though a class gives buttons a display of their own
+        # A ZIP code cannot be looked up without JavaScript: no box, no location button, but the way to the states.
+        assert page.locator("#w-place").is_hidden() and page.locator("#w-near").is_hidden()
+        note = page.locator("#w-no-script")
+        assert note.is_visible() and "needs JavaScript" in note.inner_text()
+        assert note.bounding_box()["y"] + note.bounding_box()["height"] < PHONE["height"] * 1.2
+        page.click("#w-no-script >> text=Choose your state")
+        assert page.url.endswith("/#regions-title")
+        assert page.locator("#regions-title").is_visible()
+        page.locator("#regions-title ~ ul a").first.click()
+        assert "/regions/" in page.url
+        page.go_back()
+        page.go_back()
+        page.click("#w-no-script >> text=find support online")
+        assert page.url.endswith("/online/")
+    finally:
+        context.close()
+    # With JavaScript the box is there, and neither the note nor its stylesheet.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(f"{fake_directory}/")
+        assert page.locator("#w-place").is_visible() and page.locator("#w-no-script").count() == 0
+        assert not [url for url in requests if "no-script" in url]
+    finally:
+        context.close()
+
+
+PLACEHOLDER_ROOM = """(selector) => {
+    const input = document.querySelector(selector);
+    const style = getComputedStyle(input);
+    const text = document.createElement("canvas").getContext("2d");
+    text.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    return [text.measureText(input.placeholder).width,
+            input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("site, prefix", [("fake_directory", ""), ("spanish_server", "/es")])
+def test_on_a_phone_the_boxes_examples_are_not_cut_off(browser, request, site, prefix, width):
+    base = request.getfixturevalue(site) + prefix
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/directory/")
+        page.locator("#result-status").filter(has_text=re.compile(r"\d")).wait_for()  # the page is laid out
+        for box in ("#site-q", "#f-place"):
+            text, room = page.evaluate(PLACEHOLDER_ROOM, box)
+            assert text <= room, (box, text, room)
+        page.goto(f"{base}/")
+        text, room = page.evaluate(PLACEHOLDER_ROOM, "#w-place")
+        assert text <= room, ("#w-place", text, room)
     finally:
         context.close()
 

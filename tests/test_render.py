@@ -253,9 +253,11 @@ def test_internal_links_start_with_the_base_path(built_under_dir):
 
 def test_assets_are_linked_under_the_base_path(built_under_dir):
     page = parse_page(read(built_under_dir, "index.html"))
-    [css] = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"]
+    # The site's stylesheet, and on the home page the one loaded only without JavaScript.
+    css, no_script = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"]
     assert re.fullmatch(r"/dir/static/site\.[0-9a-f]+\.css", css)
-    assert css.removeprefix("/dir/") in built_under_dir
+    assert re.fullmatch(r"/dir/static/no-script\.[0-9a-f]+\.css", no_script)
+    assert css.removeprefix("/dir/") in built_under_dir and no_script.removeprefix("/dir/") in built_under_dir
 
 
 def test_markdown_links_follow_the_base_path(content):

@@ -1,7 +1,7 @@
 // "Where are you?" on the home page: a ZIP code, a town or this browser's location, straight to nearby
 // results. The place goes to the directory after '#', which browsers never send to the server, so where a
-// visitor is looking stays in this browser. Without this script the form goes to /search/, which says that
-// finding help near a place needs JavaScript and links to the pages by state.
+// visitor is looking stays in this browser. Without JavaScript the page hides the form's box (no-script.css) and
+// leads to the states' pages instead.
 import { _ } from "./text.js";
 
 const form = document.getElementById("where");
