@@ -623,3 +623,23 @@ def test_without_any_schedule_there_is_no_day_filter_and_an_old_today_link_still
     assert page.locator("fieldset[data-facet='day']").count() == 0
     assert page.locator("#f-sort option[value='next']").count() == 0
     assert page.locator("#results .card").count() > 0
+
+
+def test_the_default_order_heads_what_meets_in_person_and_what_is_only_online(page, fake_directory):
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    assert page.locator("#in-person-title").inner_text() == "In person (7)"
+    assert page.locator("#online-title").inner_text() == "Online and by phone, from anywhere (1)"
+    online = page.locator("#results section:has(#online-title) .card-title").all_text_contents()
+    assert online == ["Fake Anytime Forum"] and names(page)[-1] == "Fake Anytime Forum"
+    # Words to match, or another order, mix the two: one list, no headings.
+    page.fill("#f-q", "fake")
+    wait_count(page, 8)
+    page.wait_for_selector("#in-person-title", state="detached")
+    assert page.locator("#results .results-section").count() == 0
+    page.fill("#f-q", "")
+    page.wait_for_selector("#in-person-title")
+    page.select_option("#f-sort", "name")
+    page.wait_for_selector("#in-person-title", state="detached")
+    assert page.locator("#online-title").count() == 0
+    assert_clean(page, fake_directory)

@@ -770,10 +770,29 @@ function renderResults(results, compare, origin, state) {
       return;
     }
     const visible = topResults(results, compare, shown);
-    const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",") + `+${results.length}`;
+    // "Best match" with no words to match puts what meets in person first and what is only online after it: when
+    // there are both, each has a heading, as with a place.
+    const online = compare === SORTS.relevance && !state.q.trim() ? results.filter((r) => r.remote).length : 0;
+    const split = online > 0 && online < results.length;
+    const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",")
+      + `+${results.length}${split ? `/${online}` : ""}`;
     if (key === renderedKey) return; // the same cards: leave the page as it is
     renderedKey = key;
-    resultsBox.replaceChildren(...resultLists([visible]), ...moreButton(results.length - visible.length));
+    const more = moreButton(results.length - visible.length);
+    if (!split) {
+      resultsBox.replaceChildren(...resultLists([visible]), ...more);
+      return;
+    }
+    const onlineShown = visible.filter((r) => r.remote);
+    const [inPersonList, onlineList] = resultLists([visible.filter((r) => !r.remote), onlineShown]);
+    const sections = [resultsSection("in-person-title", _("In person (%(count)s)", { count: results.length - online }),
+      inPersonList)];
+    // The online heading comes with the first online card (on a later page when the in-person ones fill this one).
+    if (onlineShown.length) {
+      sections.push(resultsSection("online-title", _("Online and by phone, from anywhere (%(count)s)", { count: online }),
+        onlineList));
+    }
+    resultsBox.replaceChildren(...sections, ...more);
     return;
   }
   // Bodies that serve part of the visitor's state (with no one place to measure from) come apart from what is near:
