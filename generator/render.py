@@ -244,6 +244,8 @@ def render_embed_script(envs: list[Environment]) -> Files:
 
 # A module's import of another module beside it: `from "./meeting-times.js"`.
 _LOCAL_IMPORT = re.compile(rb'''(from\s+["']\./)((?:vendor/)?[A-Za-z0-9_-]+\.js)(["'])''')
+# The same import once build_assets has rewritten it to the hashed name: `from "./meeting-times.1a2b3c4d5e.js"`.
+_BUILT_IMPORT = re.compile(rb'''from\s+["']\./((?:vendor/)?[A-Za-z0-9_.-]+\.js)["']''')
 
 
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
@@ -314,6 +316,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # for {% trans %}, were a template to use it
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)  # what the templates call: see i18n
     by_name = {name: addresses.site_path(out) for out, (name, _) in assets.items()}
+    by_path = {addresses.site_path(out): data for out, (_, data) in assets.items()}
     prefix = site.config.path_prefix
     # The vocabulary in the page's language: the taxonomy's own words are the first language's.
     taxonomy = site.taxonomy if language.code == site.config.language else site.taxonomy.in_language(language.code)
@@ -322,6 +325,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        language=language, languages=languages,
                        url=partial(addresses.url, prefix),
                        asset=lambda name: addresses.url(prefix, _asset_path(by_name, name)),
+                       module_imports=lambda name: [addresses.url(prefix, path)
+                                                    for path in _module_imports(by_name, by_path, name)],
                        absolute_url=site.config.absolute_url,
                        edit_url=lambda listing: edit_url(site, listing),
                        report_url=lambda listing: report_url(site, listing),
@@ -349,6 +354,20 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
     return env
+
+
+def _module_imports(by_name: dict[str, str], by_path: dict[str, bytes], name: str) -> list[str]:
+    """Return the site paths of the modules an asset imports, directly or not, in the order they are first met: what
+    a page may ask for with the module itself (<link rel="modulepreload">) rather than once it has come."""
+    found: list[str] = []
+    waiting = [_asset_path(by_name, name)]
+    while waiting:
+        for match in _BUILT_IMPORT.finditer(by_path[waiting.pop(0)]):
+            path = ADDRESSES.asset(match.group(1).decode())  # beside the importer
+            if path not in found:
+                found.append(path)
+                waiting.append(path)
+    return found
 
 
 def _asset_path(by_name: dict[str, str], name: str) -> str:

@@ -643,3 +643,12 @@ def test_the_default_order_heads_what_meets_in_person_and_what_is_only_online(pa
     page.wait_for_selector("#in-person-title", state="detached")
     assert page.locator("#online-title").count() == 0
     assert_clean(page, fake_directory)
+
+
+def test_the_preloaded_index_and_modules_are_fetched_once(page, fake_directory):
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    fetched = [url.removeprefix(fake_directory) for url in page.requests]
+    assert fetched.count("/search/index.json") == 1
+    modules = [url for url in fetched if url.startswith("/static/") and url.endswith(".js")]
+    assert len(modules) == len(set(modules)) and any("/text." in url for url in modules)
