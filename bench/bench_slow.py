@@ -18,19 +18,16 @@ not depend on the server. Prints a Markdown table and writes it to bench/results
 from __future__ import annotations
 
 import argparse
+import gzip
+import http.server
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import contextlib
-import functools
-import gzip
-import http.server
-import threading
-
 from bench.bench_search import CHROMIUM, CHROMIUM_ARGS, build, gz, kb, log, machine_info
+from generator.static_server import serve_with
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results-slow.md"
@@ -76,18 +73,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve_compressed(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 COMPLETE = "() => /\\d+ listings? found/.test(document.getElementById('result-status')?.textContent || '')"
@@ -156,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(result["output"], file=sys.stderr)
                 return 1
             built = f"Built from content/ in {result['wall']:.1f} s."
-        with serve_compressed(site) as base, sync_playwright() as playwright:
+        with serve_with(GzipHandler, site) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             rows = []
             for label, path in PAGES:

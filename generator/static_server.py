@@ -84,6 +84,14 @@ def serve_directory(path: Path, header_rules: list[HeaderRule] | None = None, me
     ``404.html``; ``merge`` says what is sent when two rules set one header.
     """
     handler_class = type("RuleHandler", (QuietHandler,), {"header_rules": header_rules, "merge": merge})
+    with serve_with(handler_class, path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_with(handler_class: type[http.server.SimpleHTTPRequestHandler], path: Path) -> Iterator[str]:
+    """Serve ``path`` with a request handler of this class on 127.0.0.1 (a free port) until the block ends; yield
+    the base URL, as serve_directory does."""
     handler = functools.partial(handler_class, directory=str(path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(

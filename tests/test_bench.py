@@ -1,6 +1,7 @@
 """The build benchmark (`make bench`) at a tiny size: every row of its table, and nothing written to content/."""
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -123,3 +124,25 @@ def test_commit_bench_times_each_commit_and_leaves_no_worktree(repo_root, tmp_pa
     assert f"{short} warm-up: " in run.stderr and f"{short} run 2: " in run.stderr
     assert worktrees() == trees and snapshot(repo_root / "content") == before
     assert list(tmp_path.iterdir()) == []  # its working folder is removed
+
+
+def test_slow_connection_bench_measures_each_page_and_serves_files_compressed(repo_root, starter_site):
+    import re
+    import urllib.request
+
+    from bench.bench_slow import PAGES, GzipHandler
+    from generator.static_server import serve_with
+
+    with serve_with(GzipHandler, starter_site) as base:
+        request = urllib.request.Request(f"{base}/directory/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert b"<html" in gzip.decompress(response.read())
+    run = subprocess.run([sys.executable, "-m", "bench.bench_slow", "--repeat", "1", "--no-write",
+                          "--site", str(starter_site)], cwd=repo_root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "`/directory/" in line]
+    assert [row.split(": `")[0].removeprefix("| ") for row in rows] == [label for label, _ in PAGES]
+    for row in rows:  # first results, complete, files, bytes
+        first, complete, files = (re.search(r"([\d.]+) s \| ([\d.]+) s \| (\d+) \|", row).groups())
+        assert 0 < float(first) <= float(complete) and int(files) >= 2
