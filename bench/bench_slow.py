@@ -41,6 +41,7 @@ UP_BPS = 750e3 / 8
 PAGES = [
     ("Every listing (no filters)", "/directory/"),
     ("Near ZIP 06510 (from the home page's box)", "/directory/#place=06510&sort=distance"),
+    ("Near a shared location in New Haven (“Use my location”)", "/directory/#at=41.31%2C-72.92&sort=distance"),
     ("Words: “family”", "/directory/?q=family"),
     ("One state (Connecticut) and a support type", "/directory/?region=CT&type=12-step"),
 ]
