@@ -349,3 +349,26 @@ def test_show_more_shows_the_remaining_cards(tabs, starter_site, repo_root):
             page.locator("#results .card").nth(min(shown + PAGE_SIZE, len(listings)) - 1).wait_for(
                 state="attached", timeout=2000)
     assert sorted(page.locator("#results .card-title").all_text_contents()) == sorted(l["name"] for l in listings)
+
+
+@pytest.mark.parametrize("online, sections", [
+    ("exclude", {"near-title": ["Fake Capitol Peer Program", "Fake Hartford Tuesday Group",
+                                "Fake Springfield Family Circle"]}),
+    ("include", {"near-title": ["Fake Capitol Peer Program", "Fake Hartford Tuesday Group",
+                                "Fake Springfield Family Circle"], "online-title": ["Fake Anytime Forum"]}),
+    # Online only: the hybrid program nearby is one of them, in the one section, not counted and left out.
+    ("only", {"online-title": ["Fake Anytime Forum", "Fake Capitol Peer Program"]}),
+])
+def test_a_place_finds_what_is_near_in_files_other_states_share(tabs, fake_site, online, sections):
+    """Here every state shares one file: a place still shows only what is near it and what can be joined online."""
+    with serve_directory(fake_site, CACHED) as url:
+        page = tabs()
+        page.goto(f"{url}/directory/?place=06103&online={online}")
+        count = sum(len(names) for names in sections.values())
+        page.wait_for_function("([text]) => document.getElementById('result-status').textContent === text",
+                               arg=[f"{count} listings found"])
+        shown = {heading: sorted(page.locator(f"#results section:has(#{heading}) .card-title").all_text_contents())
+                 for heading in ("near-title", "part-title", "online-title")}
+        assert {heading: names for heading, names in shown.items() if names} == sections
+        assert page.locator("#results .card").count() == count
+        assert page.errors == []

@@ -642,6 +642,11 @@ def test_the_default_order_heads_what_meets_in_person_and_what_is_only_online(pa
     page.select_option("#f-sort", "name")
     page.wait_for_selector("#in-person-title", state="detached")
     assert page.locator("#online-title").count() == 0
+    # Online only: everything found can be joined online, the hybrid program too; one list.
+    open_directory(page, fake_directory, "?online=only")
+    wait_count(page, 2)
+    assert sorted(names(page)) == ["Fake Anytime Forum", "Fake Capitol Peer Program"]
+    assert page.locator("#results .results-section").count() == 0
     assert_clean(page, fake_directory)
 
 

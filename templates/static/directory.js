@@ -225,13 +225,13 @@ function scopesFor(state, origin) {
 // Each shard (scope + support type) is a list of name-ordered chunk files. A small scope has one shard of every
 // type ("*", generator/search_data.py's ALL_TYPES), wanted whatever types are chosen: the type filter picks from it.
 function shardLists(scopes, types) {
-  const lists = [];
+  const lists = new Map(); // the first chunk's URL -> the chunks: small scopes share theirs, named once
   for (const scope of scopes) {
     for (const [type, chunks] of Object.entries(index.scopes[scope].shards)) {
-      if (type === "*" || !types.length || types.includes(type)) lists.push(chunks);
+      if (type === "*" || !types.length || types.includes(type)) lists.set(chunks[0], chunks);
     }
   }
-  return lists;
+  return [...lists.values()];
 }
 
 // ---------------------------------------------------------------- places and distance
@@ -283,12 +283,12 @@ async function resolveOrigin(state) {
   return origin;
 }
 
-// A town's name as the place files key it (generator/geo.py's town_key): folded, without full stops, and with
-// "St", "Ft" and "Mt" as the words they stand for.
+// A town's name as the place files key it (generator/geo.py's town_key): folded, with full stops, apostrophes and
+// hyphens as spaces ("Winston-Salem" is "winston salem"), and "St", "Ft" and "Mt" as the words they stand for.
 const TOWN_WORDS = { st: "saint", ft: "fort", mt: "mount" };
 
 function townKey(text) {
-  const words = fold(text).replace(/\./g, " ").split(/\s+/).filter(Boolean);
+  const words = fold(text).replace(/[.'’-]/g, " ").split(/\s+/).filter(Boolean);
   return words.map((word) => TOWN_WORDS[word] || word).join(" ");
 }
 
@@ -771,8 +771,9 @@ function renderResults(results, compare, origin, state) {
     }
     const visible = topResults(results, compare, shown);
     // "Best match" with no words to match puts what meets in person first and what is only online after it: when
-    // there are both, each has a heading, as with a place.
-    const online = compare === SORTS.relevance && !state.q.trim() ? results.filter((r) => r.remote).length : 0;
+    // there are both, each has a heading, as with a place. ("Online only" is one list: all can be joined online.)
+    const grouped = compare === SORTS.relevance && !state.q.trim() && state.online !== "only";
+    const online = grouped ? results.filter((r) => r.remote).length : 0;
     const split = online > 0 && online < results.length;
     const key = visible.map((r) => `${r.order}:${r.distance}:${r.schedule.length ? nextKey(r) : ""}`).join(",")
       + `+${results.length}${split ? `/${online}` : ""}`;
@@ -797,10 +798,12 @@ function renderResults(results, compare, origin, state) {
   }
   // Bodies that serve part of the visitor's state (with no one place to measure from) come apart from what is near:
   // whether their part is the visitor's, only they can say.
-  const isPart = (r) => !r.remote && r.serves === "part-of-state";
-  const near = results.filter((r) => !r.remote && !isPart(r));
+  // With "online only", everything found can be joined online, a hybrid group nearby too: one section.
+  const only = state.online === "only";
+  const isPart = (r) => !only && !r.remote && r.serves === "part-of-state";
+  const near = only ? [] : results.filter((r) => !r.remote && !isPart(r));
   const part = results.filter(isPart);
-  const online = results.filter((r) => r.remote);
+  const online = only ? results : results.filter((r) => r.remote);
   const nearOrder = compare === SORTS.relevance && !state.q.trim() ? SORTS.distance : compare;
   const nearShown = topResults(near, nearOrder, shown);
   const partShown = topResults(part, compare === SORTS.distance ? SORTS.name : compare, shown - nearShown.length);
