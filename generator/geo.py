@@ -5,6 +5,7 @@ nobody's addresses leave the machine.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,7 +30,7 @@ class Tables(NamedTuple):
     by_zip: dict[str, tuple[float, float]]                # a ZIP code's centre
     by_city: dict[tuple[str, str], tuple[float, float]]   # (town_key(town), state): the mean of its ZIP codes
     zip_states: dict[str, str]                            # a ZIP code's state
-    city_sizes: dict[tuple[str, str], int]                # how many ZIP codes a town has: the largest of a name
+    city_sizes: dict[tuple[str, str], int]                # how many ZIP codes a town has (its spellings'), to take the largest of a name
 
 
 # Below this many places, each is looked up on its own: a ZIP code in ~0.15 ms, a state's cities in ~5-10 ms
@@ -105,14 +106,15 @@ def _tables(rows: list[dict]) -> Tables:
 
 
 # A town's name as the tables key it, for a listing's town and in the browser (directory.js's townKey does the same
-# to what a visitor types): without full stops, and with "St", "Ft" and "Mt" as the words they stand for, so
-# "St. Louis" finds "Saint Louis".
+# to what a visitor types): full stops, apostrophes and hyphens as spaces, as the ZIP code data writes them
+# ("Winston Salem", "O Fallon"), and "St", "Ft" and "Mt" as the words they stand for, so "St. Louis" finds
+# "Saint Louis".
 TOWN_WORDS = {"st": "saint", "ft": "fort", "mt": "mount"}
 
 
 def town_key(name: str) -> str:
     folded = "".join(c for c in unicodedata.normalize("NFD", name.casefold()) if not unicodedata.combining(c))
-    return " ".join(TOWN_WORDS.get(word, word) for word in folded.replace(".", " ").split())
+    return " ".join(TOWN_WORDS.get(word, word) for word in re.sub(r"[.'’-]", " ", folded).split())
 
 
 class Gazetteer:

@@ -69,6 +69,10 @@ def test_gazetteer_lookups():
     # A listing's town is looked up as a visitor's is: "St. Louis" is Saint Louis, "Ft" is Fort.
     assert gazetteer.by_city("St. Louis", "MO") == gazetteer.by_city("Saint Louis", "MO") is not None
     assert gazetteer.by_city("Ft. Lauderdale", "FL") == gazetteer.by_city("Fort Lauderdale", "FL") is not None
+    # Hyphens and apostrophes are spaces, as the ZIP code data writes the names.
+    assert gazetteer.by_city("Winston-Salem", "NC") == gazetteer.by_city("Winston Salem", "NC") is not None
+    assert gazetteer.by_city("O’Fallon", "MO") == gazetteer.by_city("O'Fallon", "MO") == gazetteer.by_city("O Fallon", "MO")
+    assert gazetteer.by_city("O'Fallon", "MO") is not None
     assert gazetteer.locate({"city": "Paris", "region": "CT", "country": "FR"}) is None
 
 

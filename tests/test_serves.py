@@ -365,6 +365,7 @@ def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_h
 @pytest.mark.parametrize("place, label", [
     ("St. Louis, MO", "St. Louis, MO"), ("Boston, Massachusetts", "Boston, MA"),
     ("Ft Lauderdale FL", "Ft Lauderdale, FL"), ("Saint Louis MO", "Saint Louis, MO"),
+    ("Winston-Salem, NC", "Winston-Salem, NC"), ("O’Fallon, MO", "O’Fallon, MO"),
     # A town whose name ends in a state's is that town, as no "West New" is in New York.
     ("West New York", "West New York, NJ")])
 def test_a_town_is_found_as_people_write_it(page, border_server, place, label):
