@@ -8,7 +8,8 @@ Builds the starter content (or takes --site), serves it on 127.0.0.1 and opens e
 Chromium at phone size (390 × 800), with the connection slowed by Chromium's own network emulation to 150 ms of
 latency per request, 1.6 Mbit/s down and 750 kbit/s up (Lighthouse's "slow 4G"). For each page and run it records
 when the first results were drawn, when the status said the results were complete, and the files and bytes fetched
-from /search/ by then, raw (what this loopback server sends) and gzip-compressed at level 6 (what a CDN would send).
+from /search/ by then (the index, the articles, place lookups and listings' data and words), raw (as decompressed)
+and gzip-compressed at level 6 (what the server sends).
 
 The loopback server sends what a CDN would: files gzip-compressed (level 6) over kept-alive HTTP/1.1 connections.
 The browser opens at most six of those, and each file waits its turn; a CDN's HTTP/2 sends many files over one
