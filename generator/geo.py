@@ -30,7 +30,7 @@ class Tables(NamedTuple):
     by_zip: dict[str, tuple[float, float]]                # a ZIP code's centre
     by_city: dict[tuple[str, str], tuple[float, float]]   # (town_key(town), state): the mean of its ZIP codes
     zip_states: dict[str, str]                            # a ZIP code's state
-    city_sizes: dict[tuple[str, str], int]                # how many ZIP codes a town has (its spellings'), to take the largest of a name
+    city_sizes: dict[tuple[str, str], int]                # a town's ZIP codes, all spellings: the largest of a name
 
 
 # Below this many places, each is looked up on its own: a ZIP code in ~0.15 ms, a state's cities in ~5-10 ms
