@@ -121,6 +121,35 @@ def test_on_a_phone_the_boxes_examples_are_not_cut_off(browser, request, site, p
         context.close()
 
 
+@pytest.mark.parametrize("script", [True, False])
+@pytest.mark.parametrize("prefix, menu", [("", "Menu"), ("/es", "Menú")])
+def test_on_a_phone_the_main_links_are_behind_a_menu_that_needs_no_script(browser, spanish_server, prefix, menu,
+                                                                          script):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=script)
+    page = context.new_page()
+    try:
+        page.goto(f"{spanish_server}{prefix}/directory/")
+        assert page.locator(".nav-wide").is_hidden()
+        links = page.locator(".nav-menu .nav-list a")
+        assert links.first.is_hidden()
+        summary = page.locator(".nav-menu summary")
+        assert summary.inner_text() == menu and summary.bounding_box()["height"] >= 44
+        # "Menu" and the other language share the row under the search box: the page's content starts higher.
+        language = page.locator(".language-switch a").bounding_box()
+        assert abs(language["y"] + language["height"] / 2
+                   - summary.bounding_box()["y"] - summary.bounding_box()["height"] / 2) < 4
+        assert page.locator(".site-header").bounding_box()["height"] < 210
+        summary.click()
+        assert links.count() == 6 and all(links.nth(i).is_visible() for i in range(6))
+        assert page.locator('.nav-menu [aria-current="page"]').get_attribute("href").endswith("/directory/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # On a wide screen the links are a row, and there is no menu.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert page.locator(".nav-menu").is_hidden() and page.locator(".nav-wide .nav-list a").first.is_visible()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("query, place", [("06510", "ZIP code 06510"), ("Springfield, MA", "Springfield, MA")])
 def test_a_zip_code_or_a_town_in_the_site_search_searches_by_distance(phone, fake_directory, query, place):
     phone.goto(f"{fake_directory}/directory/?q={query}")

@@ -201,7 +201,7 @@ def test_print_button_prints_from_the_keyboard(visitor, listing_site):
 def test_on_paper_the_listing_keeps_its_facts_and_crisis_lines_and_drops_the_buttons(visitor, listing_site):
     page = visitor(listing_site + ELM)
     page.emulate_media(media="print")
-    for hidden in (".listing-actions", ".listing-next", ".site-header nav", ".site-search", ".fix-links",
+    for hidden in (".listing-actions", ".listing-next", ".site-header nav", ".nav-menu", ".site-search", ".fix-links",
                    ".map-link"):
         assert page.locator(hidden).first.is_hidden(), hidden
     assert page.locator("table.schedule").is_visible()

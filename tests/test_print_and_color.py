@@ -66,14 +66,14 @@ def test_printing_hides_navigation_and_sets_the_list_in_two_black_on_white_colum
         page.emulate_media(media="print", color_scheme="dark")
         page.goto(sample_server + "/regions/ca/print/")
         assert page.locator(".crisis").is_hidden()
-        assert page.locator(".site-header nav").is_hidden()
+        assert page.locator(".site-header .nav-wide").is_hidden() and page.locator(".nav-menu").is_hidden()
         assert page.locator(".no-print").is_hidden()
         assert page.locator(".print-list h2").is_visible()
         assert styles(page, ".print-list", "column-count")["column-count"] == "2"
         assert styles(page, "body", "color", "background-color") == {"color": "rgb(0, 0, 0)",
                                                                      "background-color": "rgb(255, 255, 255)"}
         page.emulate_media(media="screen", color_scheme="dark")
-        assert page.locator(".site-header nav").is_visible()
+        assert page.locator(".site-header .nav-wide").is_visible()
     finally:
         page.close()
 
