@@ -160,26 +160,29 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
     """
     encoder = RecordEncoder(site)
-    shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     whole: dict[str, list] = defaultdict(list)  # each scope's listings, each once, in name order
+    types: list[tuple[str, ...]] = []  # each listing's support types, by its place in name order
     boxes: dict[str, list[float]] = {}
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
         tail = take(pieces, "search", listing, encode)
         record = (order, b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words))
+        types.append(tuple(listing.support_types))
         for scope in iter_scopes(listing):
             whole[scope].append(record)
-            for slug in listing.support_types:
-                shards[scope][slug].append(record)
             if listing.point and scope != "online":
                 _grow(boxes, scope, listing.point.lat, listing.point.lng)
     files: Files = []
     scopes = {scope: {"count": len(whole[scope]), "bbox": boxes.get(scope), "shards": {}} for scope in sorted(whole)}
     type_order = list(site.taxonomy.support_types).index
     for scope in scopes:
-        if len(whole[scope]) > SPLIT_AT:
-            for slug in sorted(shards[scope], key=type_order):
-                scopes[scope]["shards"][slug] = _write_shard(files, prefix, scope, slug, shards[scope][slug])
+        if len(whole[scope]) > SPLIT_AT:  # a shard per support type, a listing in each of its types'
+            by_type: dict[str, list] = defaultdict(list)
+            for record in whole[scope]:
+                for slug in types[record[0]]:
+                    by_type[slug].append(record)
+            for slug in sorted(by_type, key=type_order):
+                scopes[scope]["shards"][slug] = _write_shard(files, prefix, scope, slug, by_type[slug])
     # Small scopes share files, scope after scope, up to SPLIT_AT listings to a file: a small site's search data is
     # one file or a few. The browser's place tests drop what a file holds of scopes it did not ask for.
     bundles: list[list[str]] = []

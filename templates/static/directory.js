@@ -301,15 +301,14 @@ function townAndState(text) {
     stateNames = new Map();
     for (const [code, name] of [...regionNames, ...vocab.regions]) stateNames.set(fold(code), code).set(fold(name), code);
   }
-  const names = stateNames;
   const comma = text.lastIndexOf(",");
   if (comma !== -1) {
-    const code = names.get(fold(text.slice(comma + 1)).trim().replace(/\.$/, ""));
+    const code = stateNames.get(fold(text.slice(comma + 1)).trim().replace(/\.$/, ""));
     if (code) return [text.slice(0, comma), code];
   }
   const words = text.trim().split(/\s+/);
   for (let n = Math.min(3, words.length - 1); n >= 1; n--) { // the longest state name at the end: "New York"
-    const code = names.get(fold(words.slice(-n).join(" ")));
+    const code = stateNames.get(fold(words.slice(-n).join(" ")));
     if (code) return [words.slice(0, -n).join(" "), code];
   }
   return [text, ""];
