@@ -102,21 +102,48 @@ PLACEHOLDER_ROOM = """(selector) => {
 }"""
 
 
-@pytest.mark.parametrize("width", [360, 390])
 @pytest.mark.parametrize("site, prefix", [("fake_directory", ""), ("spanish_server", "/es")])
-def test_on_a_phone_the_boxes_examples_are_not_cut_off(browser, request, site, prefix, width):
+def test_the_boxes_examples_are_not_cut_off_on_a_phone_a_tablet_or_a_desktop(browser, request, site, prefix):
     base = request.getfixturevalue(site) + prefix
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
     try:
-        page.goto(f"{base}/directory/")
-        page.locator("#result-status").filter(has_text=re.compile(r"\d")).wait_for()  # the page is laid out
-        for box in ("#site-q", "#f-place"):
-            text, room = page.evaluate(PLACEHOLDER_ROOM, box)
-            assert text <= room, (box, text, room)
-        page.goto(f"{base}/")
-        text, room = page.evaluate(PLACEHOLDER_ROOM, "#w-place")
-        assert text <= room, ("#w-place", text, room)
+        for width in (360, 390, 640, 768, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{base}/directory/")
+            page.locator("#result-status").filter(has_text=re.compile(r"\d")).wait_for()  # the page is laid out
+            for box in ("#site-q", "#f-place"):
+                text, room = page.evaluate(PLACEHOLDER_ROOM, box)
+                assert text <= room, (width, box, text, room)
+            page.goto(f"{base}/")
+            text, room = page.evaluate(PLACEHOLDER_ROOM, "#w-place")
+            assert text <= room, (width, "#w-place", text, room)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_on_a_wider_screen_the_header_has_a_row_for_the_name_and_search_and_one_for_the_links(browser, spanish_server,
+                                                                                           prefix):
+    context = browser.new_context(viewport={"width": 640, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{spanish_server}{prefix}/directory/")
+        for width in (640, 768, 1024, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            brand = page.locator(".brand").bounding_box()
+            language = page.locator(".language-switch a").bounding_box()
+            search = page.locator(".site-search").bounding_box()
+            links = [page.locator(".nav-wide .nav-list a").nth(i).bounding_box() for i in range(6)]
+            # The other language beside the name, never on a line of its own under the links.
+            assert language["y"] < brand["y"] + brand["height"] and language["x"] > brand["x"] + brand["width"], width
+            # The six links together below the search box: one row from a tablet up.
+            assert min(link["y"] for link in links) >= search["y"] + search["height"], width
+            assert len({round(link["y"]) for link in links}) == 1, width
+            # The crisis lines keep to a band of the screen: beside "Need help now?" on a desktop, under it on a
+            # tablet, where beside it they wrapped into a column 300 px tall in Spanish.
+            assert page.locator(".crisis").bounding_box()["height"] < 190, width
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 
