@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, get_timezone_name
+from babel.dates import format_date, format_time, get_timezone_name
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -67,6 +67,14 @@ class Language:
     def date_long(self, day: datetime.date) -> str:
         """Return a date written out: '3 December 2026' in English, '3 de diciembre de 2026' in Spanish."""
         return format_date(day, "d MMMM y" if self.code == SOURCE else "long", locale=self.locale)
+
+    def clock(self, time: str) -> str:
+        """Return a wall-clock time ('19:00' in the content) as the language writes it: '7:00 PM' in English,
+        '19:00' in Spanish, as meeting-times.js writes it in the browser: with a no-break space before 'PM' (CLDR's
+        narrow one, which some browsers write as a plain space), so that a time is never split across lines."""
+        hours, minutes = time.split(":")
+        text = format_time(datetime.time(int(hours) % 24, int(minutes)), format="short", locale=self.locale)
+        return text.replace("\u202f", "\u00a0").replace(" ", "\u00a0")
 
     def zone_name(self, zone: str) -> str:
         """Return a time zone's name as people say it ('Eastern Time', 'hora oriental'); its ID when unknown."""

@@ -220,6 +220,14 @@ def test_on_a_phone_every_action_is_a_44px_target_and_nothing_scrolls_sideways(v
         box = page.locator(selector).bounding_box()
         assert box["height"] >= 44, (selector, box)
     assert page.locator("a.call-link").get_attribute("href") == "tel:+1-860-555-0123"
+    # Every day's name fits the schedule's first column, the longest too ("Wednesday" ran into the time).
+    too_wide = page.evaluate("""() => {
+        const cell = document.querySelector("table.schedule th[scope=row]");
+        const names = [0, 1, 2, 3, 4, 5, 6].map((day) => new Intl.DateTimeFormat("en", { weekday: "long",
+            timeZone: "UTC" }).format(Date.UTC(2023, 0, 1 + day)));
+        return names.filter((name) => { cell.textContent = name; return cell.scrollWidth > cell.clientWidth; });
+    }""")
+    assert too_wide == []
     assert quality.reflow_problems(page, 390) == []
     assert quality.axe_violations(page) == []
 

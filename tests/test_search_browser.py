@@ -323,7 +323,7 @@ def test_meeting_day_filter_and_times_with_timezone(page, fake_directory):
     open_directory(page, fake_directory, "?day=2")
     wait_count(page, 1)
     assert names(page) == ["Fake Hartford Tuesday Group"]
-    assert "Tuesday 19:00–20:00 Eastern Time" in page.locator("#results .card-times").text_content()
+    assert "Tuesday 7:00\u00a0PM–8:00\u00a0PM Eastern Time" in page.locator("#results .card-times").text_content()
 
 
 def distances(page) -> list[float]:
@@ -599,7 +599,8 @@ def test_a_visitor_in_another_zone_sees_the_meeting_in_their_own_time_and_where_
     wait_count(page, 1)
     assert card_line(page, "Fake Hartford Tuesday Group", ".card-next") == (
         "Next meeting: today, 4:00 PM PST (7:00 PM EST where it meets)")
-    assert card_line(page, "Fake Hartford Tuesday Group", ".card-times") == "Meets Tuesday 19:00–20:00 Eastern Time"
+    assert card_line(page, "Fake Hartford Tuesday Group", ".card-times") == (
+        "Meets Tuesday 7:00 PM–8:00 PM Eastern Time")
     # Late on Tuesday in California it is already Wednesday in Connecticut: Hartford no longer meets "today".
     late = visitor("America/Los_Angeles", "2026-11-18T06:30:00Z")
     open_directory(late, fake_directory, "?today=1&online=exclude")

@@ -1,4 +1,4 @@
-import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, zoneName } from "./meeting-times.js";
+import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, wallTime, zoneName } from "./meeting-times.js";
 import { mapToggle } from "./map-toggle.js";
 import { LANG, _, ngettext } from "./text.js";
 
@@ -402,7 +402,7 @@ function weeklyText(record) {
   if (meetings.length <= 3) {
     const times = meetings.map(([day, start, end, zone]) => {
       const name = zoneName(zone, runNow);
-      return `${DAY_NAMES[day]} ${start}${end ? `–${end}` : ""}${name ? ` ${name}` : ""}`;
+      return `${DAY_NAMES[day]} ${wallTime(start)}${end ? `–${wallTime(end)}` : ""}${name ? ` ${name}` : ""}`;
     }).join("; ");
     return _("Meets %(times)s", { times });
   }

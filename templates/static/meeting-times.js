@@ -83,6 +83,16 @@ export function nextMeeting(schedule, now) {
   return best;
 }
 
+// Return a wall-clock time ("19:00", as the content writes it) as the page's language writes it: "7:00 PM" in
+// English, "19:00" in Spanish, as a next meeting's time is written, and as the listing's page writes its times
+// (generator/i18n.py): with a no-break space before "PM", whichever space this browser's Intl puts there.
+const wallTimeFormat = new Intl.DateTimeFormat(LANG, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+
+export function wallTime(time) {
+  const [hours, minutes] = time.split(":").map(Number);
+  return wallTimeFormat.format(Date.UTC(2023, 0, 1, hours % 24, minutes)).replace(/[\u202f ]/g, "\u00a0");
+}
+
 export function localDay(date) {
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
