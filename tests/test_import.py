@@ -146,6 +146,32 @@ def test_one_listing_per_group_at_a_place_each_passing_check(imported: Path, pro
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_summary_is_written_in_each_of_the_sites_languages(content: Path, feed: Path, project: Path, capsys):
+    # A site in English only: the summary in English, and no translations.
+    assert run_import(content, feed) == 0
+    group = listing(content, "example-serenity-group-hartford")
+    assert group["summary"] == ("Example Serenity Group meets in Hartford on Mondays, Thursdays and Saturdays, "
+                                "as listed by Example Intergroup.")
+    assert "translations" not in group
+    # In English and Spanish, the next import adds the Spanish; a Spanish visitor reads when and where in Spanish.
+    (content / "site.yaml").write_text("title: Example\nlanguages: [en, es]\n", encoding="utf-8")
+    assert run_import(content, feed) == 0
+    group = listing(content, "example-serenity-group-hartford")
+    assert group["translations"] == {"es": {"summary": "Example Serenity Group se reúne en Hartford los lunes, "
+                                                       "jueves y sábados, según Example Intergroup."}}
+    assert listing(content, "example-hybrid-group-new-haven")["translations"]["es"]["summary"] == (
+        "Example Hybrid Group se reúne en New Haven y en línea los domingos, según Example Intergroup.")
+    assert listing(content, "example-online-women-online")["translations"]["es"]["summary"] == (
+        "Example Online Women se reúne en línea los miércoles, según Example Intergroup.")
+    assert "0 added, 4 changed" in capsys.readouterr().out  # each listing gains its Spanish summary
+    assert run_import(content, feed) == 0 and "0 added, 0 changed" in capsys.readouterr().out  # and stays so
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (project / "out" / "es" / "listings" / "example-serenity-group-hartford" / "index.html").read_text(
+        encoding="utf-8")
+    assert "se reúne en Hartford los lunes, jueves y sábados" in page
+
+
 def test_the_report_lists_each_file_every_refusal_and_every_code_without_a_term(content: Path, feed: Path, capsys):
     assert run_import(content, feed, "--dry-run") == 0
     out = capsys.readouterr().out.splitlines()

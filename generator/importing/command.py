@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
 from ..newlisting import NewListingError, load_taxonomy
-from ..validate import suggest_slug
+from ..validate import languages_of, suggest_slug
+from ..yamlfile import YamlProblem, read_yaml
 from .config import ConfigError, SourceConfig, load_sources
 from .listings import Settings
 from .records import SourceError
@@ -76,7 +77,7 @@ def _default_name(source: str) -> str:
 def _import_one(args: argparse.Namespace, config: SourceConfig, taxonomy) -> tuple[list[str], bool]:
     """Import one source; return its report and whether it worked. Nothing is written when it did not."""
     settings = Settings(config.name, config.source, config.organization, tuple(config.support_types),
-                        config.source_url, config.region, config.timezone)
+                        config.source_url, config.region, config.timezone, site_languages(args.content))
     removed = args.removed or config.removed
     try:
         outcome = import_source(args.content, config.format, config.source, settings, taxonomy, removed,
@@ -95,6 +96,16 @@ def _import_one(args: argparse.Namespace, config: SourceConfig, taxonomy) -> tup
             print(line, file=sys.stderr)
             return lines + [line], False
     return lines, True
+
+
+def site_languages(content: Path) -> tuple[str, ...]:
+    """Return the languages of content/site.yaml (English when it names none or cannot be read: `check` says why),
+    in which an imported listing's summary is written."""
+    try:
+        data = read_yaml((content / "site.yaml").read_bytes()).data
+    except (OSError, YamlProblem):
+        return ("en",)
+    return languages_of(data if isinstance(data, dict) else {})
 
 
 def _markdown(report: list[str], dry_run: bool) -> str:

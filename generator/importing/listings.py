@@ -6,11 +6,15 @@ with no term is counted and reported, never dropped silently.
 """
 from __future__ import annotations
 
+import gettext
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from ..digest import DEFAULT_TEMPLATES
+from ..i18n import SOURCE, CatalogProblem, translations_for
 from ..model import Taxonomy
 from ..phone import parse_phone
 from ..schema_check import load_schema
@@ -53,6 +57,7 @@ class Settings:
     source_url: str = ""  # a page where the facts can be checked, for records with no page of their own
     region: str = ""  # the state to assume when records give none
     timezone: str = ""  # the time zone to assume when records give none
+    languages: tuple[str, ...] = ()  # the site's languages: the summary is written in each (translations:)
 
 
 @dataclass
@@ -174,7 +179,13 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
     data: dict = {"name": name, "kind": "online-forum" if fmt == "online" else "local-group"}
     listing_terms, meeting_terms = _terms(records, codes, unmapped)
     data["support_types"] = list(dict.fromkeys([*settings.support_types, *listing_terms["support_types"]]))
-    data["summary"] = _summary(name, fmt, records, organization)
+    data["summary"] = _summary(name, fmt, records, organization, gettext.NullTranslations())
+    translated = {}
+    for code in settings.languages:
+        words = _catalog(code)
+        summary = _summary(name, fmt, records, organization, words) if words else ""
+        if summary and summary != data["summary"]:  # (the same words: the catalog lacks them; the English shows)
+            translated[code] = {"summary": summary}
     description = _description(records)
     if description:
         data["description"] = description
@@ -203,9 +214,23 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
         data.pop("location", None)  # the whole country: no state, and no town to look for it near
     elif data.get("serves"):
         _served_states(data, taxonomy, unmapped)
+    if translated:
+        data["translations"] = translated
     data["source"] = _source(records, settings)
     data["imported"] = _provenance(records, settings, organization)
     return data
+
+
+@lru_cache(maxsize=None)
+def _catalog(code: str) -> gettext.NullTranslations | None:
+    """Return a language's interface text (templates/locales/), or None for the source language or one whose
+    catalog cannot be read (`check` says why)."""
+    if code == SOURCE:
+        return None
+    try:
+        return translations_for(code, DEFAULT_TEMPLATES)
+    except CatalogProblem:
+        return None
 
 
 def _served_states(data: dict, taxonomy: Taxonomy, unmapped: Counter) -> None:
@@ -265,23 +290,44 @@ def _union(lists) -> list[str]:
     return list(dict.fromkeys(slug for one in lists for slug in one))
 
 
-def _summary(name: str, fmt: str, records: list[Record], organization: str) -> str:
-    first = records[0]
-    where = {"online": "online", "in-person": f"in {first.city}" if first.city else "in person",
-             "hybrid": f"in {first.city} and online" if first.city else "in person and online"}[fmt]
+def _summary(name: str, fmt: str, records: list[Record], organization: str, words: gettext.NullTranslations) -> str:
+    """Return the sentence that sums an imported group up, in the language of `words` (its catalog's text):
+    "Hope Group meets in Hartford on Mondays and Thursdays, as listed by Example Intergroup." """
+    _ = words.gettext
+    city = records[0].city
+    if fmt == "online":
+        where = _("online")
+    elif fmt == "in-person":
+        where = _("in %(city)s") % {"city": city} if city else _("in person")
+    else:
+        where = _("in %(city)s and online") % {"city": city} if city else _("in person and online")
     days = sorted({day for record in records for day in record.days})
-    when = _days_text(days)
-    text = f"{name} meets {where}{_on(when)}"
+    if len(days) == 7:
+        when = " " + _("every day")
+    elif days:
+        names = [_(DAY_NAMES_PLURAL[day]) for day in days]
+        listed = names[0] if len(names) == 1 else _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]),
+                                                                                "last": names[-1]}
+        when = " " + _("on %(days)s") % {"days": listed}
+    else:
+        when = ""
+    text = _("%(name)s meets %(where)s") % {"name": name, "where": where} + when
     if organization:
-        text += f", as listed by {organization}"
+        text += _(", as listed by %(organization)s") % {"organization": organization}
     text += "."
     if len(text) > 200:
-        text = f"A group that meets {where}{_on(when)}."
-    return text if len(text) >= 10 else f"{text} Meeting."
+        text = _("A group that meets %(where)s") % {"where": where} + when + "."
+    return text if len(text) >= 10 else text + " " + _("Meeting.")
 
 
-def _on(when: str) -> str:
-    return "" if not when else f" {when}" if when == "every day" else f" on {when}"
+def N_(text: str) -> str:
+    """Mark a text for the catalogs (`make messages`); it is translated where it is used."""
+    return text
+
+
+# A group meets "on Mondays": the days as a summary names them, Sunday first.
+DAY_NAMES_PLURAL = (N_("Sundays"), N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"),
+                    N_("Saturdays"))
 
 
 def _days_text(days: list[int]) -> str:
