@@ -68,12 +68,24 @@ class Language:
         """Return a date written out: '3 December 2026' in English, '3 de diciembre de 2026' in Spanish."""
         return format_date(day, "d MMMM y" if self.code == SOURCE else "long", locale=self.locale)
 
+    @cached_property
+    def clock_locale(self) -> Locale:
+        """Return the locale times are written in: the language as it is written in the United States, where the
+        directory's meetings are ('7:00 p.m.' in Spanish), or the language itself where Babel has no such locale."""
+        if "-" in self.code:
+            return self.locale
+        try:
+            return Locale.parse(f"{self.code}_US")
+        except (UnknownLocaleError, ValueError):
+            return self.locale
+
     def clock(self, time: str) -> str:
         """Return a wall-clock time ('19:00' in the content) as the language writes it: '7:00 PM' in English,
-        '19:00' in Spanish, as meeting-times.js writes it in the browser: with a no-break space before 'PM' (CLDR's
-        narrow one, which some browsers write as a plain space), so that a time is never split across lines."""
+        '7:00 p.m.' in Spanish, as meeting-times.js writes it in the browser: with a no-break space before 'PM'
+        (CLDR's narrow one, which some browsers write as a plain space), so that a time is never split across
+        lines."""
         hours, minutes = time.split(":")
-        text = format_time(datetime.time(int(hours) % 24, int(minutes)), format="short", locale=self.locale)
+        text = format_time(datetime.time(int(hours) % 24, int(minutes)), format="short", locale=self.clock_locale)
         return text.replace("\u202f", "\u00a0").replace(" ", "\u00a0")
 
     def zone_name(self, zone: str) -> str:

@@ -78,8 +78,8 @@ def test_spanish_pages_write_dates_days_zones_and_settings_in_spanish(built):
     assert re.search(r'<time datetime="2026-01-05">5 de enero de 2026</time>', listing)
     english = text(built, "listings/hartford-tuesday/index.html")
     assert '<th scope="row">Tuesday</th>' in english and "Eastern Time" in english and ">5 January 2026<" in english
-    # Times as each language writes them, as the browser writes the next meeting's: a 12-hour clock in English.
-    assert '<time datetime="19:00">19:00</time>–<time datetime="20:00">20:00</time>' in listing
+    # Times as each language writes them in the United States, as the browser writes the next meeting's.
+    assert '<time datetime="19:00">7:00\u00a0p.m.</time>–<time datetime="20:00">8:00\u00a0p.m.</time>' in listing
     assert '<time datetime="19:00">7:00\u00a0PM</time>–<time datetime="20:00">8:00\u00a0PM</time>' in english
     assert '<h1 id="home-title">Encuentre un grupo ficticio</h1>' in text(built, "es/index.html")
     assert '<h1 id="home-title">Find a fictional group</h1>' in text(built, "index.html")

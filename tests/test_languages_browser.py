@@ -41,7 +41,7 @@ def test_a_spanish_search_by_zip_code_answers_in_spanish(page, spanish_site):
     card = page.locator("#results .card", has_text="Fake Hartford Tuesday Group")
     meta = card.locator(".card-meta").text_content()
     assert "Grupo local" in meta and "En persona" in meta and "a 0,0 millas" in meta
-    assert card.locator(".card-times").text_content().startswith("Se reúne: martes 19:00–20:00")
+    assert card.locator(".card-times").text_content().startswith("Se reúne: martes 7:00\u00a0p.m.–8:00\u00a0p.m.")
     assert card.locator(".tag").first.text_content() == "Doce pasos"
     assert card.locator(".tag").first.get_attribute("href") == "/es/support-types/12-step/"
     assert page.console_errors == []
@@ -128,5 +128,21 @@ def test_the_spanish_embed_builder_starts_in_spanish_and_says_so(browser, spanis
         page.click("#copy")
         page.wait_for_function("document.getElementById('copy-status').textContent.startsWith('Copiado.')")
         assert 'data-lang="es"' in page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+
+
+def test_a_spanish_visitor_reads_the_next_meeting_as_times_are_written_in_the_united_states(browser, spanish_site):
+    # Tuesday 17 November 2026, 15:30 in California: Hartford's 19:00 meeting is at 4:00 p.m. for this visitor.
+    context = browser.new_context(timezone_id="America/Los_Angeles", viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time("2026-11-17T23:30:00Z")
+        page.goto(f"{spanish_site}/es/directory/?today=1")
+        status_is(page, "1 listado encontrado")
+        card = page.locator("#results .card", has_text="Fake Hartford Tuesday Group")
+        # "4:00 p.m. PST", not "16:00 GMT-8": the zone named as visitors in the United States know it.
+        assert " ".join(card.locator(".card-next").text_content().split()) == (
+            "Próxima reunión: hoy, 4:00 p.m. PST (7:00 p.m. EST donde se reúne)")
     finally:
         context.close()

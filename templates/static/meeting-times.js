@@ -13,6 +13,9 @@ export const DAY_NAMES = Array.from({ length: 7 }, (unused, day) => weekdayForma
 const WEEK = 7 * 1440;
 const WEEKDAY_NUMBERS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const VISITOR_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+// The directory's meetings are in the United States: times are written as they are read there, in the page's
+// language ("7:00 PM" in English, "7:00 p.m." in Spanish, with the zone as "EST" rather than "GMT-5").
+const CLOCK_LOCALE = LANG.includes("-") ? LANG : `${LANG}-US`;
 const clocks = new Map(); // zone -> formatter of its weekday, hour and minute
 const timeFormats = new Map(); // zone -> formatter of a time with the zone's short name
 const zoneNames = new Map(); // zone -> formatter of the zone's generic name
@@ -83,10 +86,11 @@ export function nextMeeting(schedule, now) {
   return best;
 }
 
-// Return a wall-clock time ("19:00", as the content writes it) as the page's language writes it: "7:00 PM" in
-// English, "19:00" in Spanish, as a next meeting's time is written, and as the listing's page writes its times
-// (generator/i18n.py): with a no-break space before "PM", whichever space this browser's Intl puts there.
-const wallTimeFormat = new Intl.DateTimeFormat(LANG, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+// Return a wall-clock time ("19:00", as the content writes it) as the page's language writes it in the United
+// States: "7:00 PM" in English, "7:00 p.m." in Spanish, as a next meeting's time is written, and as the listing's
+// page writes its times (generator/i18n.py): with a no-break space before "PM", whichever space this browser's
+// Intl puts there.
+const wallTimeFormat = new Intl.DateTimeFormat(CLOCK_LOCALE, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
 
 export function wallTime(time) {
   const [hours, minutes] = time.split(":").map(Number);
@@ -99,7 +103,8 @@ export function localDay(date) {
 
 function clockText(date, zone) {
   return remember(`time ${zone} ${date.getTime()}`,
-    () => zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(date));
+    () => zoneFormat(timeFormats, zone, { hour: "numeric", minute: "2-digit", timeZoneName: "short" }, CLOCK_LOCALE)
+      .format(date));
 }
 
 function dayWord(date, now) {
