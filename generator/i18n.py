@@ -93,9 +93,11 @@ class Language:
         if self.code == SOURCE:
             return TIMEZONE_LABELS.get(zone, zone)
         try:
-            return get_timezone_name(zone, "long", locale=self.locale, zone_variant="generic")
+            name = get_timezone_name(zone, "long", locale=self.locale, zone_variant="generic")
         except LookupError:
             return zone
+        # Arizona keeps standard time all year: its name must not be the Mountain Time of its neighbours.
+        return f"{name} (Arizona)" if zone == "America/Phoenix" else name
 
     def name_of(self, code: str) -> str:
         """Return the name of the language `code` in this language: 'inglés' for 'en' in Spanish."""

@@ -3,6 +3,7 @@ language's gettext catalog."""
 from __future__ import annotations
 
 import csv
+import gettext
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from generator.i18n import Language
 from generator.pipeline import build_site
 from helpers import (ONLINE, REPO_ROOT, check_problems, html_pages, new_content, parse_page, run_build_py,
                      write_listing, write_sample_site)
@@ -81,6 +83,7 @@ def test_spanish_pages_write_dates_days_zones_and_settings_in_spanish(built):
     # Times as each language writes them in the United States, as the browser writes the next meeting's.
     assert '<time datetime="19:00">7:00\u00a0p.m.</time>–<time datetime="20:00">8:00\u00a0p.m.</time>' in listing
     assert '<time datetime="19:00">7:00\u00a0PM</time>–<time datetime="20:00">8:00\u00a0PM</time>' in english
+    assert "(America/New_York)" not in listing + english  # the zone by its name, not its database id
     assert '<h1 id="home-title">Encuentre un grupo ficticio</h1>' in text(built, "es/index.html")
     assert '<h1 id="home-title">Find a fictional group</h1>' in text(built, "index.html")
     directory = text(built, "es/directory/index.html")
@@ -357,3 +360,11 @@ def test_a_broken_link_in_a_translation_is_named_at_its_line(tmp_path):
                and "did you mean" in line for line in lines), lines
     assert any(line.startswith("content/listings/online/anytime-forum.yaml:19: translations.es.description: links to "
                                "/listings/anytime-forumm/") for line in lines), lines
+
+
+def test_arizona_time_is_named_apart_from_the_mountain_time_of_its_neighbours():
+    """Arizona keeps standard time all summer: 'Mountain Time' alone would put its meetings an hour out."""
+    spanish = Language("es", "/es", gettext.NullTranslations())
+    assert spanish.zone_name("America/Phoenix") == "hora de las Montañas Rocosas (Arizona)"
+    assert spanish.zone_name("America/Denver") == "hora de las Montañas Rocosas"
+    assert Language("en", "", gettext.NullTranslations()).zone_name("America/Phoenix") == "Mountain Time (Arizona)"
