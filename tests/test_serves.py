@@ -137,7 +137,8 @@ def test_pages_say_what_a_listing_serves(wide_site):
     assert data["areaServed"] == {"@type": "Country", "name": "US"}
     part = (wide_site / "listings" / "michigan-area" / "index.html").read_text()
     assert "Serves part of Michigan</a>" in part and "Serves part of Michigan; its website says which places" in part
-    assert "<span>Also serves people in Wisconsin</span>" in part and "It also serves people in Wisconsin." in part
+    assert "<span>Also serves people in Wisconsin</span>" in part
+    assert "which places and what is near you. It also serves people in Wisconsin." in part  # two sentences
     data = json.loads(part.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert data["areaServed"] == [{"@type": "State", "name": "MI"}, {"@type": "State", "name": "WI"}]
     wisconsin = (wide_site / "regions" / "wi" / "index.html").read_text()
