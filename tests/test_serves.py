@@ -130,7 +130,7 @@ def test_pages_say_what_a_listing_serves(wide_site):
     assert "Serves all of Iowa</a>" in board and "Serves all of Iowa; its website says what is near you." in board
     assert "OpenStreetMap" not in board  # no directions to a place it does not have
     area = (wide_site / "listings" / "area" / "index.html").read_text()
-    assert "Its office is in Hartford, CT." in area
+    assert "what is near you. Its office is in Hartford, CT." in area
     houses = (wide_site / "listings" / "houses" / "index.html").read_text()
     assert "<span>Nationwide</span>" in houses
     data = json.loads(houses.split('<script type="application/ld+json">')[1].split("</script>")[0])
