@@ -172,6 +172,63 @@ def test_the_summary_is_written_in_each_of_the_sites_languages(content: Path, fe
     assert "se reúne en Hartford los lunes, jueves y sábados" in page
 
 
+def bilingual(content: Path, languages: str = "[en, es]") -> None:
+    (content / "site.yaml").write_text(f"title: Example\nlanguages: {languages}\n", encoding="utf-8")
+
+
+def edit_listing(content: Path, slug: str, change) -> None:
+    path = content / "listings" / "example-intergroup" / f"{slug}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_contributors_spanish_description_does_not_stop_the_spanish_summary_following_the_source(
+        content: Path, tmp_path: Path, capsys):
+    bilingual(content)
+    assert run_import(content, write_feed(tmp_path / "feed.json", FEED)) == 0
+    edit_listing(content, "example-serenity-group-hartford", lambda data: data["translations"]["es"].update(
+        description="Un grupo inventado para las pruebas."))
+    fewer = [record for record in copy.deepcopy(FEED) if record["id"] != "102"]  # no more Thursday and Saturday
+    capsys.readouterr()
+    assert run_import(content, write_feed(tmp_path / "fewer.json", fewer)) == 0
+    assert "!" not in capsys.readouterr().out  # no conflict: each language's fields are merged one by one
+    spanish = listing(content, "example-serenity-group-hartford")["translations"]["es"]
+    assert spanish == {"summary": "Example Serenity Group se reúne en Hartford los lunes, según Example Intergroup.",
+                       "description": "Un grupo inventado para las pruebas."}
+
+
+def test_once_a_contributor_edits_the_summary_the_import_writes_no_translation_of_its_own(content, tmp_path, capsys):
+    bilingual(content)
+    feed = write_feed(tmp_path / "feed.json", FEED)
+    assert run_import(content, feed) == 0
+    edit_listing(content, "example-serenity-group-hartford",
+                 lambda data: data.update(summary="A friendly Monday meeting in a church hall, open to anyone."))
+    assert run_import(content, feed) == 0
+    group = listing(content, "example-serenity-group-hartford")
+    assert group["summary"] == "A friendly Monday meeting in a church hall, open to anyone."
+    # Its Spanish no longer said what the summary says: the Spanish pages show the contributor's words instead.
+    assert "translations" not in group
+    # A contributor's own Spanish is kept from then on.
+    edit_listing(content, "example-serenity-group-hartford", lambda data: data.update(
+        translations={"es": {"summary": "Una reunión amable los lunes en el salón de una iglesia, abierta a todos."}}))
+    capsys.readouterr()
+    assert run_import(content, feed) == 0 and "0 changed" in capsys.readouterr().out
+    assert listing(content, "example-serenity-group-hartford")["translations"]["es"]["summary"].startswith("Una")
+
+
+def test_on_a_site_in_spanish_first_the_summary_is_spanish_and_the_english_is_its_translation(content, feed, project):
+    bilingual(content, "[es, en]")
+    assert run_import(content, feed) == 0
+    group = listing(content, "example-serenity-group-hartford")
+    assert group["summary"].startswith("Example Serenity Group se reúne en Hartford los lunes")
+    assert group["translations"] == {"en": {"summary": "Example Serenity Group meets in Hartford on Mondays, "
+                                                       "Thursdays and Saturdays, as listed by Example Intergroup."}}
+    result = run_build_py("check", "--content", "content", cwd=project)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0 and "content/listings/example-intergroup" not in said, said  # nothing to warn of
+
+
 def test_the_report_lists_each_file_every_refusal_and_every_code_without_a_term(content: Path, feed: Path, capsys):
     assert run_import(content, feed, "--dry-run") == 0
     out = capsys.readouterr().out.splitlines()
@@ -337,6 +394,28 @@ def test_vocabulary_a_richer_format_names_that_the_taxonomy_lacks_is_reported_no
     data = built.listings[0].data
     assert data["languages"] == ["en"] and data["support_types"] == ["peer-specialist"]
     assert built.unmapped == {"language 'ur'": 1, "support type 'astrology'": 1}
+
+
+def test_a_language_whose_catalog_lacks_some_of_the_summarys_words_gets_no_half_translated_summary(
+        taxonomy_of_project, monkeypatch):
+    import gettext
+
+    from generator.importing import listings
+    from generator.importing.records import Read, Record
+
+    class Partly(gettext.NullTranslations):  # a catalog with the sentence but not the days
+        def gettext(self, message):
+            return {"%(name)s meets %(where)s": "%(name)s se reúne %(where)s", "in %(city)s": "en %(city)s",
+                    "on %(days)s": "los %(days)s"}.get(message, message)
+
+    real = listings._catalog
+    monkeypatch.setattr(listings, "_catalog", lambda code: Partly() if code == "xx" else real(code))
+    record = Record(index=0, id="g1", name="Example Group", attendance="in_person", city="Hartford", region="CT",
+                    days=(1,), start="19:00", url="https://example.org/group")
+    settings = listings.Settings("example", "feed.json", languages=("en", "es", "xx"))
+    data = listings.build_listings(Read(records=[record]), settings, taxonomy_of_project).listings[0].data
+    assert data["summary"] == "Example Group meets in Hartford on Mondays."
+    assert data["translations"] == {"es": {"summary": "Example Group se reúne en Hartford los lunes."}}  # no 'xx'
 
 
 @pytest.fixture

@@ -179,12 +179,16 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
     data: dict = {"name": name, "kind": "online-forum" if fmt == "online" else "local-group"}
     listing_terms, meeting_terms = _terms(records, codes, unmapped)
     data["support_types"] = list(dict.fromkeys([*settings.support_types, *listing_terms["support_types"]]))
-    data["summary"] = _summary(name, fmt, records, organization, gettext.NullTranslations())
+    # The summary in the site's first language, and under `translations:` in each of the others whose catalog
+    # has the summary's words (else that language's pages show the first one's, marked as such).
+    main_language, *others = settings.languages or (SOURCE,)
+    data["summary"] = (_summary(name, fmt, records, organization, _catalog(main_language), whole=True)
+                       if main_language != SOURCE else "") or _summary(name, fmt, records, organization,
+                                                                        _catalog(SOURCE))
     translated = {}
-    for code in settings.languages:
-        words = _catalog(code)
-        summary = _summary(name, fmt, records, organization, words) if words else ""
-        if summary and summary != data["summary"]:  # (the same words: the catalog lacks them; the English shows)
+    for code in others:
+        summary = _summary(name, fmt, records, organization, _catalog(code), whole=True)
+        if summary and summary != data["summary"]:
             translated[code] = {"summary": summary}
     description = _description(records)
     if description:
@@ -223,10 +227,8 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
 
 @lru_cache(maxsize=None)
 def _catalog(code: str) -> gettext.NullTranslations | None:
-    """Return a language's interface text (templates/locales/), or None for the source language or one whose
-    catalog cannot be read (`check` says why)."""
-    if code == SOURCE:
-        return None
+    """Return a language's interface text (the generator's templates/locales/): the text itself for the source
+    language, None for a language whose catalog cannot be read (`check` says why)."""
     try:
         return translations_for(code, DEFAULT_TEMPLATES)
     except CatalogProblem:
@@ -290,10 +292,21 @@ def _union(lists) -> list[str]:
     return list(dict.fromkeys(slug for one in lists for slug in one))
 
 
-def _summary(name: str, fmt: str, records: list[Record], organization: str, words: gettext.NullTranslations) -> str:
+def _summary(name: str, fmt: str, records: list[Record], organization: str,
+             words: gettext.NullTranslations | None, whole: bool = False) -> str:
     """Return the sentence that sums an imported group up, in the language of `words` (its catalog's text):
-    "Hope Group meets in Hartford on Mondays and Thursdays, as listed by Example Intergroup." """
-    _ = words.gettext
+    "Hope Group meets in Hartford on Mondays and Thursdays, as listed by Example Intergroup." With `whole`, return
+    '' instead of a sentence the catalog lacks any words of (half a sentence in each language would not do) or
+    one longer than a summary may be; '' with no catalog."""
+    if words is None:
+        return ""
+    untranslated = []
+
+    def _(text: str) -> str:
+        said = words.gettext(text)
+        if said == text and words.__class__ is not gettext.NullTranslations:  # (the source language's is)
+            untranslated.append(text)
+        return said
     city = records[0].city
     if fmt == "online":
         where = _("online")
@@ -317,7 +330,8 @@ def _summary(name: str, fmt: str, records: list[Record], organization: str, word
     text += "."
     if len(text) > 200:
         text = _("A group that meets %(where)s") % {"where": where} + when + "."
-    return text if len(text) >= 10 else text + " " + _("Meeting.")
+    text = text if len(text) >= 10 else text + " " + _("Meeting.")
+    return "" if whole and (untranslated or len(text) > 200) else text
 
 
 def N_(text: str) -> str:

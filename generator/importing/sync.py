@@ -216,6 +216,8 @@ def _plan_update(plan: Plan, content: Path, path: Path | None, slug: str, planne
         plan.state["listings"][slug]["data"] = base
         plan.changes.append(Change("skipped", display_path(path), note=f"{why}: left as it is"))
         return
+    theirs = _keep_translated_summaries_in_step(base, _facts(ours), theirs)
+    plan.state["listings"][slug]["data"] = theirs
     merged, changed, conflicts = merge(base, _facts(ours), theirs)
     if changed:
         merged["last_verified"] = planned.data["imported"].get("updated", today)
@@ -263,16 +265,55 @@ def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: d
     plan.changes.append(Change("flagged", display_path(path), note=note))
 
 
-def merge(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[str], list[str]]:
-    """Return the merged fields, the fields the source changed, and the fields kept against the source's change."""
+def _keep_translated_summaries_in_step(base: dict, ours: dict, theirs: dict) -> dict:
+    """Return what the import would write, with each other language's summary kept in step with the English one:
+    once a contributor has edited the summary, the import no longer writes a translation of its own sentence.
+    The one it wrote before is taken out (it no longer says what the summary says: the page shows the
+    contributor's words until someone translates them), and one a contributor wrote or edited is left alone."""
+    if ours.get("summary") == base.get("summary"):
+        return theirs
+    codes = {code for side in (base, ours, theirs) for code in _translations(side)}
+    if not codes:
+        return theirs
+    translations = {code: dict(words) for code, words in _translations(theirs).items()}
+    for code in codes:
+        was, now = _translations(base).get(code, {}), _translations(ours).get(code, {})
+        words = translations.setdefault(code, {})
+        if now.get("summary") == was.get("summary"):
+            words.pop("summary", None)  # the import's own sentence, untouched: out with the English it translated
+        elif "summary" in was:
+            words["summary"] = was["summary"]  # a contributor's: the merge keeps it
+        else:
+            words.pop("summary", None)
+    kept = {code: words for code, words in translations.items() if words}
+    return {**{key: value for key, value in theirs.items() if key != "translations"},
+            **({"translations": kept} if kept else {})}
+
+
+def _translations(data: dict) -> dict:
+    value = data.get("translations")
+    return {code: words for code, words in value.items() if isinstance(words, dict)} if isinstance(value, dict) else {}
+
+
+def merge(base: dict, ours: dict, theirs: dict, depth: int = 0) -> tuple[dict, list[str], list[str]]:
+    """Return the merged fields, the fields the source changed, and the fields kept against the source's change.
+
+    The location, online and contact fields are merged one by one, and `translations` language by language and
+    field by field, so that a contributor's Spanish description does not stop the import's Spanish summary from
+    following the source."""
     merged, changed, conflicts = {}, [], []
     for key in dict.fromkeys([*theirs, *ours, *base]):
-        if key in OWN:
+        sides = (base.get(key, {}), ours.get(key, {}), theirs.get(key, {}))
+        if key in OWN and depth == 0:
             value = theirs.get(key)
             if value != ours.get(key):
                 changed.append(key)
-        elif key in NESTED and all(isinstance(x.get(key, {}), dict) for x in (base, ours, theirs)):
-            value, sub_changed, sub_conflicts = merge(base.get(key, {}), ours.get(key, {}), theirs.get(key, {}))
+        elif depth == 0 and key in NESTED and all(isinstance(x, dict) for x in sides):
+            value, sub_changed, sub_conflicts = merge(*sides, depth=2)
+            changed += [f"{key}.{name}" for name in sub_changed]
+            conflicts += [f"{key}.{name}" for name in sub_conflicts]
+        elif (depth == 0 and key == "translations" or depth == 1) and all(isinstance(x, dict) for x in sides):
+            value, sub_changed, sub_conflicts = merge(*sides, depth=depth + 1)  # by language, then by field
             changed += [f"{key}.{name}" for name in sub_changed]
             conflicts += [f"{key}.{name}" for name in sub_conflicts]
         else:
