@@ -90,7 +90,8 @@ export function nextMeeting(schedule, now) {
 // States: "7:00 PM" in English, "7:00 p.m." in Spanish, as a next meeting's time is written, and as the listing's
 // page writes its times (generator/i18n.py): with a no-break space before "PM", whichever space this browser's
 // Intl puts there.
-const wallTimeFormat = new Intl.DateTimeFormat(CLOCK_LOCALE, { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+// (timeStyle "short" is CLDR's short time pattern, which Babel writes on the page: "07:05" in French, as there.)
+const wallTimeFormat = new Intl.DateTimeFormat(CLOCK_LOCALE, { timeStyle: "short", timeZone: "UTC" });
 
 export function wallTime(time) {
   const [hours, minutes] = time.split(":").map(Number);
