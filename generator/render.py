@@ -350,7 +350,8 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.filters.update(in_page_language=lambda article: article.in_language(language.code))
     env.filters.update(weekday=lambda day: language.weekdays[DAYS.index(day)] if day else "",  # 'monday' → 'Monday'
                        number=lambda n: format_decimal(n, locale=language.locale))
-    env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name, clock=language.clock,
+    env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name,
+                       clock=language.clock,  # '19:00' → '7:00 PM', '7:00 p.m.'
                        term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
     return env

@@ -210,8 +210,9 @@ def test_once_a_contributor_edits_the_summary_the_import_writes_no_translation_o
     # Its Spanish no longer said what the summary says: the Spanish pages show the contributor's words instead.
     assert "translations" not in group
     # A contributor's own Spanish is kept from then on.
+    own = "Una reunión amable los lunes en el salón de una iglesia, abierta a todos."
     edit_listing(content, "example-serenity-group-hartford", lambda data: data.update(
-        translations={"es": {"summary": "Una reunión amable los lunes en el salón de una iglesia, abierta a todos."}}))
+        translations={"es": {"summary": own}}))
     capsys.readouterr()
     assert run_import(content, feed) == 0 and "0 changed" in capsys.readouterr().out
     assert listing(content, "example-serenity-group-hartford")["translations"]["es"]["summary"].startswith("Una")

@@ -26,7 +26,8 @@ def entry_texts(html: str) -> list[str]:
 
 def test_a_region_list_gives_name_schedule_address_phone_and_website(sample_site):
     entries = entry_texts(read(sample_site, "/regions/ca/print/"))
-    assert entries == ["Bay Area Family Circle When Monday 6:30 PM–7:30 PM Pacific Time; Saturday 10:00 AM Pacific Time "
+    assert entries == ["Bay Area Family Circle When Monday 6:30 PM–7:30 PM Pacific Time; Saturday 10:00 AM Pacific "
+                       "Time "
                        "Where 20 Market Street, San Francisco, CA 94105, and online Phone (415) 555-0142 "
                        "Website https://example.org/family"]
 

@@ -266,7 +266,7 @@ def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: d
 
 
 def _keep_translated_summaries_in_step(base: dict, ours: dict, theirs: dict) -> dict:
-    """Return what the import would write, with each other language's summary kept in step with the English one:
+    """Return what the import would write, with its translations of the summary kept in step with the summary:
     once a contributor has edited the summary, the import no longer writes a translation of its own sentence.
     The one it wrote before is taken out (it no longer says what the summary says: the page shows the
     contributor's words until someone translates them), and one a contributor wrote or edited is left alone."""
