@@ -18,7 +18,7 @@ from ..i18n import SOURCE, CatalogProblem, translations_for
 from ..model import Taxonomy
 from ..phone import parse_phone
 from ..schema_check import load_schema
-from ..vocabulary import BY_NAME, TOP_LEVEL
+from ..vocabulary import BY_NAME, TOP_LEVEL, N_
 from .records import DAY_NAMES, Read, Record, Refusal
 
 # Sections whose terms apply to a whole listing, and the listing field that holds them.
@@ -315,15 +315,8 @@ def _summary(name: str, fmt: str, records: list[Record], organization: str,
     else:
         where = _("in %(city)s and online") % {"city": city} if city else _("in person and online")
     days = sorted({day for record in records for day in record.days})
-    if len(days) == 7:
-        when = " " + _("every day")
-    elif days:
-        names = [_(DAY_NAMES_PLURAL[day]) for day in days]
-        listed = names[0] if len(names) == 1 else _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]),
-                                                                                "last": names[-1]}
-        when = " " + _("on %(days)s") % {"days": listed}
-    else:
-        when = ""
+    listed = _days_text(days, _)
+    when = "" if not days else f" {listed}" if len(days) == 7 else " " + _("on %(days)s") % {"days": listed}
     text = _("%(name)s meets %(where)s") % {"name": name, "where": where} + when
     if organization:
         text += _(", as listed by %(organization)s") % {"organization": organization}
@@ -334,23 +327,21 @@ def _summary(name: str, fmt: str, records: list[Record], organization: str,
     return "" if whole and (untranslated or len(text) > 200) else text
 
 
-def N_(text: str) -> str:
-    """Mark a text for the catalogs (`make messages`); it is translated where it is used."""
-    return text
-
-
 # A group meets "on Mondays": the days as a summary names them, Sunday first.
 DAY_NAMES_PLURAL = (N_("Sundays"), N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"),
                     N_("Saturdays"))
 
 
-def _days_text(days: list[int]) -> str:
+def _days_text(days: list[int], _=gettext.NullTranslations().gettext) -> str:
+    """Return the days named in a language (`_`, its gettext; English without): "Mondays and Thursdays",
+    "every day"; '' for none."""
     if not days:
         return ""
     if len(days) == 7:
-        return "every day"
-    names = [DAY_NAMES[day].capitalize() + "s" for day in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return _("every day")
+    names = [_(DAY_NAMES_PLURAL[day]) for day in days]
+    return names[0] if len(names) == 1 else _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]),
+                                                                          "last": names[-1]}
 
 
 def _description(records: list[Record]) -> str:
