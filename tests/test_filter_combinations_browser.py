@@ -34,7 +34,7 @@ How it stays fast (under a minute on 2 cores, most of it the fake directory's 28
 - The starter site has 828 combinations per page: a page load each, in both pages, would take about
   four minutes here. Its directory and embed each get one page load, then reach every combination through
   the address alone: the test pushes the address and sends a popstate event, exactly what the back and
-  forward buttons do, and directory.js reads the whole state from location.search again. Its data is
+  forward buttons do, and directory.js reads the whole state from the address's fragment again. Its data is
   then already in memory, so this checks the filters, order and counts on real data, while the fake
   directory checks loading into a fresh page. The page is not drawn while it runs (display: none), for
   the same reason and at the same saving.
@@ -105,7 +105,8 @@ async function byAddress({queries, timeout}) {
     // Clear what the last combination left, so only this one's results can end the wait.
     document.getElementById("result-status").textContent = "";
     for (const count of document.querySelectorAll("[data-count]")) count.textContent = "";
-    history.pushState(null, "", location.pathname + query);
+    history.pushState(null, "", location.pathname + query.replace("?", "#")); // a search lives after '#'
+
     dispatchEvent(new PopStateEvent("popstate"));
     results.push(await settle(window, type, timeout));
   }

@@ -30,7 +30,7 @@ def test_where_are_you_on_the_home_page_leads_to_the_nearest_help_without_tellin
     phone.goto(f"{fake_directory}/")
     phone.fill("#w-place", "06103")
     phone.click("#where button[type=submit]")
-    phone.wait_for_url("**/directory/?place=06103&sort=distance")
+    phone.wait_for_url("**/directory/#place=06103&sort=distance")
     wait_count(phone, 4)
     assert phone.locator("#near-title").inner_text() == "In person within 25 miles of ZIP code 06103 (3)"
     near = section_names(phone, "near-title")  # nearest first: Hartford's two, then Springfield, 24 miles off
@@ -51,7 +51,7 @@ def test_use_my_location_on_the_home_page(browser, fake_directory):
     try:
         page.goto(f"{fake_directory}/")
         page.click("#w-near")
-        page.wait_for_url("**/directory/?at=42.36%2C-71.06&sort=distance")
+        page.wait_for_url("**/directory/#at=42.36%2C-71.06&sort=distance")
         page.wait_for_function("document.getElementById('near-title')?.textContent.includes('your location')")
         assert section_names(page, "near-title") == ["Fake Boston Peer Center"]
     finally:

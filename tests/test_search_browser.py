@@ -8,6 +8,7 @@ import re
 import shutil
 import textwrap
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -367,13 +368,56 @@ def test_near_me_with_granted_location(browser, fake_directory):
         open_directory(page, fake_directory)
         page.select_option("#f-online", "exclude")
         page.click("#f-near")
-        page.wait_for_function("location.search.includes('at=')")
+        page.wait_for_function("location.hash.includes('at=')")
         wait_count(page, 1)  # within 25 miles of central Boston; the hybrid Hartford program is 90 miles away
         assert names(page) == ["Fake Boston Peer Center"]
         assert "miles away" in page.locator("#results .card-meta").text_content()
         assert "your location" in page.locator("#f-place-status").text_content()
     finally:
         context.close()
+
+
+def test_a_reload_or_coming_back_sends_no_one_where_the_visitor_is_or_what_they_searched_for(browser, fake_directory):
+    """The search lives after '#' in the address, which browsers never send: not with a reload, nor on coming back
+    from a listing. A search that arrives in the query (a link from another page) moves there at once."""
+    context = browser.new_context(geolocation={"latitude": 42.36, "longitude": -71.06}, permissions=["geolocation"])
+    page = context.new_page()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    try:
+        open_directory(page, fake_directory, "?online=exclude")
+        page.wait_for_url(f"{fake_directory}/directory/#online=exclude")
+        page.click("#f-near")
+        page.fill("#f-q", "boston")
+        page.wait_for_function("location.hash.includes('at=42.36') && location.hash.includes('q=boston')")
+        wait_count(page, 1)
+        page.reload()
+        page.wait_for_selector("#filters:not([hidden])")
+        wait_count(page, 1)
+        assert page.locator("#f-q").input_value() == "boston"
+        assert "your location" in page.locator("#f-place-status").text_content()
+        page.click("#results .card-title a")
+        page.wait_for_url("**/listings/**")
+        page.go_back()
+        wait_count(page, 1)
+        assert names(page) == ["Fake Boston Peer Center"]
+        assert [url for url in sent if "42.36" in url or "boston" in urlsplit(url).query] == []
+    finally:
+        context.close()
+
+
+def test_the_skip_link_leaves_the_search_in_the_address(page, fake_directory):
+    open_directory(page, fake_directory, "?region=MA")
+    wait_count(page, 4)
+    page.focus(".skip-link")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#region=MA'")  # not "#main", which would lose it on a reload
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement) || "
+                         "document.activeElement === document.querySelector('main')")
+    page.reload()
+    page.wait_for_selector("#filters:not([hidden])")
+    wait_count(page, 4)
+    assert page.locator("#f-region").input_value() == "MA"
 
 
 def test_near_me_denied_explains_itself(browser, fake_directory):
@@ -394,7 +438,7 @@ def test_url_round_trip_reload_and_back(page, fake_directory):
     assert page.locator("#f-region").input_value() == "MA"
     assert page.is_checked('fieldset[data-facet="type"] input[value="family-support"]')
     page.uncheck('fieldset[data-facet="type"] input[value="family-support"]')
-    page.wait_for_function("!location.search.includes('type=')")
+    page.wait_for_function("!location.hash.includes('type=')")
     page.select_option("#f-online", "exclude")
     wait_count(page, 2)
     page.reload()
@@ -409,7 +453,7 @@ def test_url_round_trip_reload_and_back(page, fake_directory):
     assert page.is_checked('fieldset[data-facet="type"] input[value="family-support"]')
     page.click("#f-reset")
     wait_count(page, 8)
-    assert "?" not in page.url
+    assert page.url == f"{fake_directory}/directory/"
 
 
 def test_keyboard_only(page, fake_directory):
@@ -439,7 +483,7 @@ def test_header_search_finds_articles_too(page, fake_directory):
     page.goto(f"{fake_directory}/")
     page.fill("#site-q", "fictional")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/directory/\?q=fictional$"))
+    page.wait_for_url(re.compile(r"/directory/#q=fictional$"))
     page.wait_for_selector("#article-results a")
     assert page.locator("#article-results a").text_content() == "Finding a fictional meeting"
     wait_count(page, 8)
@@ -502,7 +546,7 @@ def test_header_search_hands_over_to_the_directory_and_back_returns_where_it_sta
     assert page.locator("form.site-search").get_attribute("action") == "/search/"
     page.fill("#site-q", "austin")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{fake_directory}/directory/?q=austin")
+    page.wait_for_url(f"{fake_directory}/directory/#q=austin")
     wait_count(page, 2)
     assert sorted(names(page)) == ["Fake Austin Evening Group", "Fake Austin Group"]
     assert page.locator("#f-q").input_value() == "austin"
@@ -612,7 +656,7 @@ def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
     wait_count(page, 8)
     assert names(page)[:3] == ["Fake Anytime Forum", "Fake Boston Peer Center", "Fake New Haven SMART Meeting"]
     page.select_option("#f-sort", "name")
-    page.wait_for_function("location.search.includes('sort=name')")
+    page.wait_for_function("location.hash.includes('sort=name')")
     assert names(page) == sorted(names(page))
 
 

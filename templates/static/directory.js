@@ -107,15 +107,29 @@ function applyStateToForm(state) {
   }
 }
 
+// The visitor's search lives in the address after '#', which browsers never send: a reload, the back button or a
+// bookmark tells no server (ours or the CDN's) where someone is or what they looked for. Links from this site's
+// pages, an embed's snippet and search engines may bring a search in the query (/directory/?region=CT); the page
+// moves it after '#' as it opens. An embed's frame settings stay in the query, which its host page wrote.
+function urlParams() {
+  return new URLSearchParams(isState(location.hash) ? location.hash.slice(1) : location.search);
+}
+
+// Whether an address's fragment holds a search ("#q=family") rather than naming a part of the page ("#main").
+function isState(hash) {
+  return hash.includes("=");
+}
+
 function writeUrl(state, push) {
-  const params = paramsFromState(state);
+  const frame = new URLSearchParams();
   if (EMBED) {
     const current = new URLSearchParams(location.search);
-    for (const name of FRAME_PARAMS) if (current.get(name)) params.set(name, current.get(name));
+    for (const name of FRAME_PARAMS) if (current.get(name)) frame.set(name, current.get(name));
   }
-  const query = params.toString();
-  const url = location.pathname + (query ? `?${query}` : "");
-  if (url === location.pathname + location.search) return;
+  const query = frame.toString();
+  const fragment = paramsFromState(state).toString();
+  const url = location.pathname + (query ? `?${query}` : "") + (fragment ? `#${fragment}` : "");
+  if (url === location.pathname + location.search + location.hash) return;
   history[push && !EMBED ? "pushState" : "replaceState"](null, "", url);
 }
 
@@ -1199,19 +1213,13 @@ async function start() {
     });
     renderArticles(stateFromForm());
   }).catch(() => {});
-  // Searches from other pages arrive after '#', which browsers never send to the server; they move into the
-  // address's query here, in this browser only (history.replaceState), like every later change.
-  const params = new URLSearchParams(location.search);
-  if (location.hash.includes("=")) {
-    for (const [key, value] of new URLSearchParams(location.hash.slice(1))) params.set(key, value);
-    history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : ""));
-  }
-  const state = stateFromParams(params);
+  const state = stateFromParams(urlParams());
   if (!index.schedules) Object.assign(state, { today: "", day: [], sort: state.sort === "next" ? DEFAULTS.sort : state.sort });
   presets = state;
   applyStateToForm(state);
   form.hidden = false;
   if (await queryAsPlace(state, true)) Object.assign(state, stateFromForm());
+  writeUrl(state, false); // a search that came in the query moves after '#'
   placePanel();
   WIDE.addEventListener("change", placePanel);
   document.getElementById("f-open").addEventListener("click", () => { panel.showModal(); document.getElementById("f-close").focus(); });
@@ -1264,7 +1272,7 @@ async function start() {
   if (mapBox) {
     // Beside the count of results, so that on a phone it takes no line of its own above them.
     const openMap = mapToggle(mapBox, mapOpened, statusBox);
-    if (EMBED ? params.get("map") === "1" : WIDE.matches) openMap(true);
+    if (EMBED ? new URLSearchParams(location.search).get("map") === "1" : WIDE.matches) openMap(true);
   }
   articleBox.addEventListener("click", (event) => {
     if (event.target.id !== "show-articles") return;
@@ -1283,7 +1291,12 @@ async function start() {
       .catch(showFailure);
   });
   window.addEventListener("popstate", () => {
-    const restored = stateFromParams(new URLSearchParams(location.search));
+    // The skip link ("#main") moves to a part of the page; the search it leaves stays in the address.
+    if (location.hash && !isState(location.hash)) {
+      writeUrl(stateFromForm(), false);
+      return;
+    }
+    const restored = stateFromParams(urlParams());
     applyStateToForm(restored);
     shown = PAGE_SIZE;
     run(restored).catch(showFailure);
