@@ -42,7 +42,11 @@ UP_BPS = 750e3 / 8
 PAGES = [
     ("Every listing (no filters)", "/directory/"),
     ("Near ZIP 06510 (from the home page's box)", "/directory/#place=06510&sort=distance"),
-    ("Near a shared location in New Haven (“Use my location”)", "/directory/#at=41.31%2C-72.92&sort=distance"),
+    # "Use my location" on the home page gives the point alone; the directory finds its state from the map's
+    # outlines and adds it to the address, so a link shared from there (or a reload) has it.
+    ("Near a location in New Haven, from the home page (“Use my location”)",
+     "/directory/#at=41.31%2C-72.92&sort=distance"),
+    ("Near a shared location in New Haven, with its state", "/directory/#at=41.31%2C-72.92%2CCT&sort=distance"),
     ("Words: “family”", "/directory/?q=family"),
     ("One state (Connecticut) and a support type", "/directory/?region=CT&type=12-step"),
 ]

@@ -406,6 +406,39 @@ def test_a_reload_or_coming_back_sends_no_one_where_the_visitor_is_or_what_they_
         context.close()
 
 
+def test_a_location_carries_its_state_so_a_page_opened_from_it_needs_no_outlines(browser, fake_directory):
+    """The state a location is in comes from the map's outlines (about 80 KB); once found it goes into the address
+    with the point, so a shared link or a reload does not wait for them. A state that is not one is ignored."""
+    phone = {"width": 390, "height": 844}  # where the map does not open by itself
+    context = browser.new_context(viewport=phone, geolocation={"latitude": 42.36, "longitude": -71.06},
+                                  permissions=["geolocation"])
+    try:
+        page = context.new_page()
+        open_directory(page, fake_directory)
+        page.click("#f-near")
+        page.wait_for_function("location.hash.includes('at=42.36%2C-71.06%2CMA')")
+        shared = page.url
+        atlas = page.get_attribute("#map", "data-atlas")
+        assert atlas.endswith(".json")
+    finally:
+        context.close()
+    for address, outlines in ((shared, False), (shared.replace("%2CMA", "%2CXX"), True),
+                              (shared.replace("%2CMA", ""), True)):
+        context = browser.new_context(viewport=phone)
+        try:
+            page = context.new_page()
+            sent = []
+            page.on("request", lambda request, sent=sent: sent.append(request.url))
+            page.goto(address)
+            wait_count(page, 3)  # the Boston center, then the online forum and the hybrid program (joinable online)
+            assert "your location" in page.locator("#f-place-status").text_content()
+            assert any(url.endswith(atlas) for url in sent) is outlines, address
+            if outlines:  # found again, and kept this time
+                page.wait_for_function("location.hash.includes('at=42.36%2C-71.06%2CMA')")
+        finally:
+            context.close()
+
+
 def test_the_skip_link_leaves_the_search_in_the_address(page, fake_directory):
     open_directory(page, fake_directory, "?region=MA")
     wait_count(page, 4)

@@ -288,11 +288,17 @@ const statesAt = new Map(); // "lat,lng" -> Promise of the state there (or null)
 async function resolveOrigin(state) {
   const origin = await findOrigin(state);
   if (origin && origin.point && !origin.region && mapBox) {
-    // A shared location's state, from the outlines the map draws (loaded with the map's code), once per point.
+    // A location's state, from the outlines the map draws (loaded with the map's code), once per point.
     const at = origin.point.join(",");
     if (!statesAt.has(at)) statesAt.set(at, import(mapBox.dataset.module)
       .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)).catch(() => null));
     origin.region = await statesAt.get(at);
+    // The state goes into the address with the point ("at=41.31,-72.92,CT"): a page opened from it, a shared
+    // link or a reload, then knows the state without waiting for the outlines (about 80 KB).
+    if (origin.region && state.at && state.at === form.dataset.at) {
+      form.dataset.at = `${at},${origin.region}`;
+      writeUrl(stateFromForm(), false);
+    }
   }
   return origin;
 }
@@ -330,8 +336,10 @@ function townAndState(text) {
 
 async function findOrigin(state) {
   if (state.at) {
-    const [lat, lng] = state.at.split(",").map(Number);
-    if (Number.isFinite(lat) && Number.isFinite(lng)) return { point: [lat, lng], label: _("your location") };
+    const [lat, lng, code] = state.at.split(",");
+    const point = [Number(lat), Number(lng)];
+    const region = regionNames.some(([known]) => known === code) ? code : undefined; // else found from the outlines
+    if (point.every(Number.isFinite)) return { point, label: _("your location"), region };
   }
   const text = state.place.trim();
   if (!text) return null;
