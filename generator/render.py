@@ -249,7 +249,7 @@ _BUILT_IMPORT = re.compile(rb'''from\s+["']\./((?:vendor/)?[A-Za-z0-9_.-]+\.js)[
 
 
 def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
-    """Return {output path: (logical name, bytes)}; CSS and JS get content-hash names for long caching.
+    """Return {output path: (logical name, bytes)}; CSS, JS, SVG and JSON get content-hash names for long caching.
 
     A JavaScript module that imports others beside it (`from "./x.js"`) has the imports rewritten to their
     hashed names, and is hashed after them, so a change to an imported module renames every module that
@@ -265,7 +265,7 @@ def build_assets(folder: Path) -> dict[str, tuple[str, bytes]]:
         data = path.read_bytes()
         if imports.get(path):
             data = _LOCAL_IMPORT.sub(lambda m: m.group(1) + _imported(hashed, m.group(2), name).encode() + m.group(3), data)
-        if path.suffix in (".css", ".js", ".svg"):
+        if path.suffix in (".css", ".js", ".svg", ".json"):  # the map's atlas and grid too: cached for a year
             digest = hashlib.sha256(data).hexdigest()[:10]
             hashed[name] = f"{path.with_suffix('').relative_to(folder).as_posix()}.{digest}{path.suffix}"
             out = output_file(ADDRESSES.asset(hashed[name]))

@@ -312,3 +312,36 @@ def test_the_map_accounts_for_every_result_and_a_marker_where_the_visitor_is_can
         assert page.locator("#map .map-panel .card-title").inner_text() == "Fake Hartford One"
     finally:
         context.close()
+
+
+def test_the_grid_of_states_agrees_with_the_outlines_wherever_it_names_a_state(page, map_server):
+    """The directory learns a location's state from vendor/map-grid.json (tools/map/bundle.mjs) and asks the
+    outlines only where the grid says "~". Over a lattice of points covering the grid, wherever it names a state
+    the outlines name the same one, or none (at sea a little farther out than the outlines' shore margin); and
+    it names the state of most points that are in one, so the outlines are seldom needed."""
+    page.goto(f"{map_server}/directory/")
+    page.wait_for_selector("#filters:not([hidden])")
+    result = page.evaluate("""async () => {
+        const box = document.getElementById("map");
+        const link = document.querySelector('link[rel="modulepreload"][href*="state-grid"]');
+        const { gridStateAt } = await import(link.href);
+        const { stateAt } = await import(box.dataset.module);
+        const counts = { points: 0, inState: 0, named: 0 };
+        const wrong = [];
+        for (let lat = 17.05; lat < 72; lat += 0.37) {
+            for (let lng = -179.95; lng < -64; lng += 0.53) {
+                const point = [lat, lng];
+                const grid = await gridStateAt(box.dataset.grid, point);
+                const outline = await stateAt(box.dataset.atlas, point);
+                counts.points += 1;
+                if (outline) counts.inState += 1;
+                if (grid && outline) counts.named += 1;
+                if (grid && outline && grid !== outline) wrong.push([point, grid, outline]);
+            }
+        }
+        return { counts, wrong: wrong.slice(0, 20), wrongCount: wrong.length };
+    }""")
+    counts = result["counts"]
+    assert counts["points"] > 30_000 and counts["inState"] > 6_000
+    assert result["wrongCount"] == 0, result["wrong"]
+    assert counts["named"] / counts["inState"] > 0.8, counts

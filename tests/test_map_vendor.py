@@ -19,7 +19,8 @@ def test_the_vendored_map_files_are_what_the_pinned_packages_make(tmp_path: Path
     assert node, "node is needed to bundle the map's libraries"
     subprocess.run([node, str(BUNDLER), str(tmp_path)], check=True, capture_output=True, timeout=120)
     made = sorted(p.name for p in tmp_path.iterdir())
-    assert made == sorted(p.name for p in VENDOR.iterdir()) == ["LICENSES.txt", "map-lib.js", "map-states.json"]
+    assert made == sorted(p.name for p in VENDOR.iterdir()) == ["LICENSES.txt", "map-grid.json", "map-lib.js",
+                                                                      "map-states.json"]
     for name in made:
         assert (tmp_path / name).read_bytes() == (VENDOR / name).read_bytes(), (
             f"templates/static/vendor/{name} differs from what tools/map/bundle.mjs makes: run `make map-vendor`")

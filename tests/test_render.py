@@ -265,7 +265,8 @@ def test_the_directory_asks_for_its_modules_and_index_with_the_page(built_under_
     preloads = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "modulepreload"]
     # Every module directory.js imports, directly or through another, by its hashed name under the base path.
     assert sorted(re.sub(r"\.[0-9a-f]{10}\.js$", ".js", href) for href in preloads) == \
-        ["/dir/static/map-toggle.js", "/dir/static/meeting-times.js", "/dir/static/text.js"]
+        ["/dir/static/map-toggle.js", "/dir/static/meeting-times.js", "/dir/static/state-grid.js",
+         "/dir/static/text.js"]
     assert all(href.removeprefix("/dir/") in built_under_dir for href in preloads)
     [index] = [a for tag, a in page.tags if tag == "link" and a.get("rel") == "preload"]
     assert index["href"] == "/dir/search/index.json" and index["as"] == "fetch" and "crossorigin" in index

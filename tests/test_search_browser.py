@@ -406,35 +406,46 @@ def test_a_reload_or_coming_back_sends_no_one_where_the_visitor_is_or_what_they_
         context.close()
 
 
-def test_a_location_carries_its_state_so_a_page_opened_from_it_needs_no_outlines(browser, fake_directory):
-    """The state a location is in comes from the map's outlines (about 80 KB); once found it goes into the address
-    with the point, so a shared link or a reload does not wait for them. A state that is not one is ignored."""
+def test_a_location_finds_its_state_in_the_grid_or_near_a_state_line_the_outlines_and_keeps_it(browser,
+                                                                                              fake_directory):
+    """Which state a location is in comes from the grid of states (about 6 KB), or near a state line from the
+    map's outlines (about 80 KB with its code); once found it goes into the address with the point, so a page
+    opened from it (a shared link, a reload) looks nothing up. A state that is not one is ignored."""
     phone = {"width": 390, "height": 844}  # where the map does not open by itself
-    context = browser.new_context(viewport=phone, geolocation={"latitude": 42.36, "longitude": -71.06},
-                                  permissions=["geolocation"])
-    try:
+
+    def visit(address, geolocation=None):
+        options = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
+        context = browser.new_context(viewport=phone, **options)
         page = context.new_page()
-        open_directory(page, fake_directory)
+        page.sent = []
+        page.on("request", lambda request: page.sent.append(request.url))
+        page.goto(address)
+        page.wait_for_selector("#filters:not([hidden])")
+        return context, page
+
+    def looked_up(page):
+        grid, atlas = page.get_attribute("#map", "data-grid"), page.get_attribute("#map", "data-atlas")
+        assert grid.endswith(".json") and atlas.endswith(".json")
+        return [name for name, url in (("grid", grid), ("outlines", atlas)) if any(u.endswith(url) for u in page.sent)]
+
+    context, page = visit(f"{fake_directory}/directory/", {"latitude": 42.36, "longitude": -71.06})
+    try:
         page.click("#f-near")
         page.wait_for_function("location.hash.includes('at=42.36%2C-71.06%2CMA')")
+        wait_count(page, 3)  # the Boston center, then the online forum and the hybrid program (joinable online)
+        assert looked_up(page) == ["grid"]
         shared = page.url
-        atlas = page.get_attribute("#map", "data-atlas")
-        assert atlas.endswith(".json")
     finally:
         context.close()
-    for address, outlines in ((shared, False), (shared.replace("%2CMA", "%2CXX"), True),
-                              (shared.replace("%2CMA", ""), True)):
-        context = browser.new_context(viewport=phone)
+    near_the_line = shared.replace("42.36%2C-71.06%2CMA", "42.60%2C-71.30")  # Chelmsford: 8 miles from New Hampshire
+    for address, lookups in ((shared, []), (shared.replace("%2CMA", "%2CXX"), ["grid"]),
+                             (near_the_line, ["grid", "outlines"])):
+        context, page = visit(address)
         try:
-            page = context.new_page()
-            sent = []
-            page.on("request", lambda request, sent=sent: sent.append(request.url))
-            page.goto(address)
-            wait_count(page, 3)  # the Boston center, then the online forum and the hybrid program (joinable online)
+            wait_count(page, 3)
             assert "your location" in page.locator("#f-place-status").text_content()
-            assert any(url.endswith(atlas) for url in sent) is outlines, address
-            if outlines:  # found again, and kept this time
-                page.wait_for_function("location.hash.includes('at=42.36%2C-71.06%2CMA')")
+            assert looked_up(page) == lookups, address
+            page.wait_for_function("/at=[^&]*%2CMA/.test(location.hash)")  # found (again) and kept
         finally:
             context.close()
 

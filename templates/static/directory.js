@@ -1,5 +1,6 @@
 import { DAY_NAMES, localDay, nextMeeting, nextMeetingWords, wallTime, zoneName } from "./meeting-times.js";
 import { mapToggle } from "./map-toggle.js";
+import { gridStateAt } from "./state-grid.js";
 import { LANG, _, ngettext } from "./text.js";
 
 // Live search and filters for the directory page. Progressive enhancement: without this script
@@ -288,13 +289,16 @@ const statesAt = new Map(); // "lat,lng" -> Promise of the state there (or null)
 async function resolveOrigin(state) {
   const origin = await findOrigin(state);
   if (origin && origin.point && !origin.region && mapBox) {
-    // A location's state, from the outlines the map draws (loaded with the map's code), once per point.
+    // A location's state, once per point: from the grid of states, or near a state line from the outlines the map
+    // draws (loaded with the map's code).
     const at = origin.point.join(",");
-    if (!statesAt.has(at)) statesAt.set(at, import(mapBox.dataset.module)
-      .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)).catch(() => null));
+    if (!statesAt.has(at)) statesAt.set(at, gridStateAt(mapBox.dataset.grid, origin.point).catch(() => null)
+      .then((code) => code || import(mapBox.dataset.module)
+        .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)))
+      .catch(() => null));
     origin.region = await statesAt.get(at);
     // The state goes into the address with the point ("at=41.31,-72.92,CT"): a page opened from it, a shared
-    // link or a reload, then knows the state without waiting for the outlines (about 80 KB).
+    // link or a reload, then knows the state without looking it up.
     if (origin.region && state.at && state.at === form.dataset.at) {
       form.dataset.at = `${at},${origin.region}`;
       writeUrl(stateFromForm(), false);

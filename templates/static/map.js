@@ -37,7 +37,7 @@ function loadAtlas(url) {
 
 // The state a point [lat, lng] is in (its code), by the outlines the map draws, or within NEAR_SHORE_PX of one (a
 // shore or an island too small for the outlines); null elsewhere. Which statewide listings serve a visitor who
-// shared their location.
+// shared their location, where the grid of states (state-grid.js) cannot say: near a state line.
 const NEAR_SHORE_PX = 3; // about 9 miles at the map's scale
 const outlines = new Map(); // state code -> rings of [x, y]
 

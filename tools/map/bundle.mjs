@@ -4,6 +4,8 @@
 //                     drawn here once as SVG paths in the map's projection, with each state's box and middle,
 //                     and the projection's scale and translation, which the page gives its own copy for the
 //                     listings' points;
+//   map-grid.json     which state holds each tenth of a degree of latitude and longitude, from the same outlines,
+//                     for the directory to know the state of a visitor's location without the outlines;
 //   LICENSES.txt      the licence of every package in them.
 // Drawing the outlines here rather than in the page saves every visitor's browser about half a second of work.
 // Run `make map-vendor` after changing a version; a test runs this into a temporary folder and compares.
@@ -48,11 +50,12 @@ writeFileSync(join(out, "map-lib.js"), banner + result.outputFiles[0].text);
 // The drawing code for this script itself, bundled the same way (d3-composite-projections' files import each
 // other without file extensions, which only a bundler resolves).
 const drawing = await build({
-  stdin: { contents: 'export { geoPath } from "d3-geo"; export { geoAlbersUsaTerritories } from "d3-composite-projections";'
+  stdin: { contents: 'export { geoContains, geoDistance, geoInterpolate, geoPath } from "d3-geo";'
+    + ' export { geoAlbersUsaTerritories } from "d3-composite-projections";'
     + ' export { feature } from "topojson-client";', resolveDir: here },
   bundle: true, format: "esm", platform: "node", mainFields: ["module", "main"], write: false, logLevel: "warning",
 });
-const { geoPath, geoAlbersUsaTerritories, feature } = await import(
+const { geoContains, geoDistance, geoInterpolate, geoPath, geoAlbersUsaTerritories, feature } = await import(
   `data:text/javascript;base64,${Buffer.from(drawing.outputFiles[0].text).toString("base64")}`);
 
 const topology = JSON.parse(readFileSync(join(modules, "us-atlas", "states-10m.json"), "utf8"));
@@ -71,6 +74,83 @@ const atlas = {
   })).filter((state) => state.d).sort((a, b) => a.code.localeCompare(b.code)),
 };
 writeFileSync(join(out, "map-states.json"), JSON.stringify(atlas));
+
+// The grid: cells GRID degrees on a side, from NORTH and WEST, each named by a state's code or "~" (ask the
+// outlines). Each state's outline is followed along its great-circle edges in steps of half a cell, and every step
+// marks its cell and the eight around it with that state, so no outline passes through a cell it leaves unmarked.
+// - A cell marked by two states or more is near a state line: "~", and the page asks the outlines (map.js).
+// - A cell marked by one state only is near its shore or the border: each of its points is in that state or in
+//   no state, and the outlines give such a point to the state anyway when it is near (map.js's NEAR_SHORE_PX),
+//   so the cell is that state's.
+// - The unmarked cells that touch form areas wholly inside one state, or wholly outside all ("~").
+// Rows run north to south, as runs of a code and a count ("~812MA3RI2~343"), without the "~" at a row's end.
+const GRID = 0.1;
+const NORTH = 72; // Alaska's north shore is at about 71.4°
+const SOUTH = 17; // Puerto Rico's south shore is at about 17.9°
+const WEST = -180;
+const EAST = -64; // Maine's east end is at about -66.9°, Puerto Rico's islands at about -65.2°
+const ROWS = Math.round((NORTH - SOUTH) / GRID);
+const COLS = Math.round((EAST - WEST) / GRID);
+const [LINE, NONE] = [254, 255];
+const cells = new Uint8Array(ROWS * COLS); // 0: not yet known; 1 + a state's index; LINE; NONE
+const cellOf = ([lng, lat]) => [Math.floor((NORTH - lat) / GRID), Math.floor((lng - WEST) / GRID)];
+for (const [index, state] of states.entries()) {
+  const { type, coordinates } = state.geometry;
+  for (const ring of (type === "Polygon" ? [coordinates] : coordinates).flat()) {
+    for (let i = 1; i < ring.length; i++) {
+      const steps = Math.ceil(geoDistance(ring[i - 1], ring[i]) * (180 / Math.PI) / (GRID / 2)) + 1;
+      const along = geoInterpolate(ring[i - 1], ring[i]);
+      for (let s = 0; s <= steps; s++) {
+        const [row, col] = cellOf(along(s / steps));
+        for (let r = row - 1; r <= row + 1; r++) {
+          for (let c = col - 1; c <= col + 1; c++) {
+            if (r < 0 || r >= ROWS || c < 0 || c >= COLS) continue;
+            const cell = r * COLS + c;
+            cells[cell] = cells[cell] === 0 || cells[cell] === index + 1 ? index + 1 : LINE;
+          }
+        }
+      }
+    }
+  }
+}
+const queue = new Int32Array(ROWS * COLS);
+for (let start = 0; start < cells.length; start++) {
+  if (cells[start]) continue;
+  const row = Math.floor(start / COLS);
+  const middle = [WEST + (start % COLS + 0.5) * GRID, NORTH - (row + 0.5) * GRID];
+  const owner = states.findIndex((state) => geoContains(state, middle));
+  const value = owner === -1 ? NONE : owner + 1;
+  let [head, tail] = [0, 0];
+  cells[start] = value;
+  queue[tail++] = start;
+  while (head < tail) {
+    const cell = queue[head++];
+    const [r, c] = [Math.floor(cell / COLS), cell % COLS];
+    for (const [nr, nc] of [[r - 1, c], [r + 1, c], [r, c - 1], [r, c + 1]]) {
+      if (nr < 0 || nr >= ROWS || nc < 0 || nc >= COLS || cells[nr * COLS + nc]) continue;
+      cells[nr * COLS + nc] = value;
+      queue[tail++] = nr * COLS + nc;
+    }
+  }
+}
+const rows = [];
+for (let r = 0; r < ROWS; r++) {
+  const runs = [];
+  for (let c = 0; c < COLS;) {
+    const value = cells[r * COLS + c];
+    let end = c;
+    while (end < COLS && cells[r * COLS + end] === value) end++;
+    runs.push([value >= LINE ? "~" : USPS[states[value - 1].id], end - c]);
+    c = end;
+  }
+  if (runs.at(-1)[0] === "~") runs.pop();
+  rows.push(runs.map(([code, count]) => code + count).join(""));
+}
+writeFileSync(join(out, "map-grid.json"), JSON.stringify({
+  about: `Which state holds each cell of ${GRID}° from ${NORTH}° N, ${-WEST}° W, by the outlines of map-states.json; `
+    + "\"~\" where an outline is near or no state is: made by tools/map/bundle.mjs.",
+  size: GRID, north: NORTH, west: WEST, rows,
+}));
 
 const packages = [...new Set([...bundled, "d3-geo", "topojson-client", "us-atlas"])].sort();
 const licenceFile = (name) => ["LICENSE", "LICENCE", "LICENSE.md", "license"].map((f) => join(modules, name, f))
