@@ -342,7 +342,7 @@ async function findOrigin(state) {
   if (state.at) {
     const [lat, lng, code] = state.at.split(",");
     const point = [Number(lat), Number(lng)];
-    const region = regionNames.some(([known]) => known === code) ? code : undefined; // else found from the outlines
+    const region = regionNames.some(([known]) => known === code) ? code : undefined; // else looked up
     if (point.every(Number.isFinite)) return { point, label: _("your location"), region };
   }
   const text = state.place.trim();

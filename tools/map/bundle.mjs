@@ -136,11 +136,11 @@ for (let start = 0; start < cells.length; start++) {
 const rows = [];
 for (let r = 0; r < ROWS; r++) {
   const runs = [];
+  const code = (c) => (cells[r * COLS + c] >= LINE ? "~" : USPS[states[cells[r * COLS + c] - 1].id]);
   for (let c = 0; c < COLS;) {
-    const value = cells[r * COLS + c];
     let end = c;
-    while (end < COLS && cells[r * COLS + end] === value) end++;
-    runs.push([value >= LINE ? "~" : USPS[states[value - 1].id], end - c]);
+    while (end < COLS && code(end) === code(c)) end++;
+    runs.push([code(c), end - c]);
     c = end;
   }
   if (runs.at(-1)[0] === "~") runs.pop();
