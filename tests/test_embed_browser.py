@@ -3,6 +3,7 @@ a blank page served from another origin (a second localhost port), and the widge
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,10 @@ def test_pasted_frame_resizes_to_its_content_and_search_works_inside(pasted, wid
     assert abs(frame_height(page) - content_height()) < 2
     # The frame keeps its own history entry: the host page's back button is not taken over.
     assert page.evaluate("history.length") == history_length
-    assert "q=new+haven" in inner.url and "origin=" in inner.url and "theme=dark" in inner.url
+    # The visitor's search after '#', never sent; the frame's own settings in the query, from its host page.
+    address = urlsplit(inner.url)
+    assert "q=new+haven" in address.fragment and "origin=" not in address.fragment
+    assert "origin=" in address.query and "theme=dark" in address.query and "q=" not in address.query
 
 
 def test_clear_returns_to_the_presets(pasted, widget_site):

@@ -106,7 +106,6 @@ async function byAddress({queries, timeout}) {
     document.getElementById("result-status").textContent = "";
     for (const count of document.querySelectorAll("[data-count]")) count.textContent = "";
     history.pushState(null, "", location.pathname + query.replace("?", "#")); // a search lives after '#'
-
     dispatchEvent(new PopStateEvent("popstate"));
     results.push(await settle(window, type, timeout));
   }

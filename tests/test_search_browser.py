@@ -450,6 +450,23 @@ def test_a_location_finds_its_state_in_the_grid_or_near_a_state_line_the_outline
             context.close()
 
 
+def test_a_search_in_both_the_query_and_the_fragment_keeps_both_and_moves_after_the_hash(page, fake_directory):
+    page.goto(f"{fake_directory}/directory/?region=MA&type=family-support#q=boston&type=peer-specialist")
+    page.wait_for_selector("#filters:not([hidden])")
+    assert page.locator("#f-region").input_value() == "MA" and page.locator("#f-q").input_value() == "boston"
+    checked = page.eval_on_selector_all('fieldset[data-facet="type"] input:checked', "boxes => boxes.map(b => b.value)")
+    assert checked == ["peer-specialist"]  # the fragment's values of a filter win, all of them
+    assert urlsplit(page.url).query == ""
+    assert sorted(urlsplit(page.url).fragment.split("&")) == ["q=boston", "region=MA", "type=peer-specialist"]
+
+
+def test_searching_from_the_no_script_search_page_hands_the_words_on_after_the_hash(page, fake_directory):
+    page.goto(f"{fake_directory}/search/?q=austin")
+    page.wait_for_url(f"{fake_directory}/directory/#q=austin")
+    wait_count(page, 2)
+    assert [url for url in page.requests if "austin" in url and "/search/?" not in url] == []
+
+
 def test_the_skip_link_leaves_the_search_in_the_address(page, fake_directory):
     open_directory(page, fake_directory, "?region=MA")
     wait_count(page, 4)

@@ -113,7 +113,25 @@ function applyStateToForm(state) {
 // pages, an embed's snippet and search engines may bring a search in the query (/directory/?region=CT); the page
 // moves it after '#' as it opens. An embed's frame settings stay in the query, which its host page wrote.
 function urlParams() {
-  return new URLSearchParams(isState(location.hash) ? location.hash.slice(1) : location.search);
+  const params = new URLSearchParams(location.search);
+  if (isState(location.hash)) {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    for (const key of new Set(fragment.keys())) params.delete(key); // the fragment's values win, all of them
+    for (const [key, value] of fragment) params.append(key, value);
+  }
+  return params;
+}
+
+// The address as this page writes it: the frame's settings (an embed's) in the query, the search after '#'.
+function addressFor(state) {
+  const frame = new URLSearchParams();
+  if (EMBED) {
+    const current = new URLSearchParams(location.search);
+    for (const name of FRAME_PARAMS) if (current.get(name)) frame.set(name, current.get(name));
+  }
+  const query = frame.toString();
+  const fragment = paramsFromState(state).toString();
+  return location.pathname + (query ? `?${query}` : "") + (fragment ? `#${fragment}` : "");
 }
 
 // Whether an address's fragment holds a search ("#q=family") rather than naming a part of the page ("#main").
@@ -122,14 +140,7 @@ function isState(hash) {
 }
 
 function writeUrl(state, push) {
-  const frame = new URLSearchParams();
-  if (EMBED) {
-    const current = new URLSearchParams(location.search);
-    for (const name of FRAME_PARAMS) if (current.get(name)) frame.set(name, current.get(name));
-  }
-  const query = frame.toString();
-  const fragment = paramsFromState(state).toString();
-  const url = location.pathname + (query ? `?${query}` : "") + (fragment ? `#${fragment}` : "");
+  const url = addressFor(state);
   if (url === location.pathname + location.search + location.hash) return;
   history[push && !EMBED ? "pushState" : "replaceState"](null, "", url);
 }
@@ -1316,4 +1327,12 @@ async function start() {
   await run(state);
 }
 
-if (form) start().catch(showFailure);
+if (form) {
+  // A search that came in the query moves after '#' at once, before anything loads: a reload or a language
+  // switch meanwhile does not send it again, nor does one after the search data failed to load.
+  const arrived = stateFromParams(urlParams());
+  if ([...new URLSearchParams(location.search).keys()].some((key) => !FRAME_PARAMS.includes(key))) {
+    history.replaceState(null, "", addressFor(arrived));
+  }
+  start().catch(showFailure);
+}
