@@ -42,8 +42,9 @@ UP_BPS = 750e3 / 8
 PAGES = [
     ("Every listing (no filters)", "/directory/"),
     ("Near ZIP 06510 (from the home page's box)", "/directory/#place=06510&sort=distance"),
-    # "Use my location" on the home page gives the point alone; the directory finds its state from the map's
-    # outlines and adds it to the address, so a link shared from there (or a reload) has it.
+    # "Use my location" on the home page gives the point alone; the directory finds its state in the grid of
+    # states (near a state line, the map's outlines) and adds it to the address, so a link shared from there (or
+    # a reload) has it. The bytes counted are those from /search/ only, not the grid's.
     ("Near a location in New Haven, from the home page (“Use my location”)",
      "/directory/#at=41.31%2C-72.92&sort=distance"),
     ("Near a shared location in New Haven, with its state", "/directory/#at=41.31%2C-72.92%2CCT&sort=distance"),
