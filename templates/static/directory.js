@@ -303,7 +303,8 @@ async function resolveOrigin(state) {
     // A location's state, once per point: from the grid of states, or near a state line from the outlines the map
     // draws (loaded with the map's code).
     const at = origin.point.join(",");
-    if (!statesAt.has(at)) statesAt.set(at, gridStateAt(mapBox.dataset.grid, origin.point).catch(() => null)
+    if (!statesAt.has(at)) statesAt.set(at, fetchJson(mapBox.dataset.grid, placeCache)
+      .then((grid) => gridStateAt(grid, origin.point)).catch(() => null)
       .then((code) => code || import(mapBox.dataset.module)
         .then((module) => module.stateAt(mapBox.dataset.atlas, origin.point)))
       .catch(() => null));
