@@ -1331,9 +1331,8 @@ async function start() {
 if (form) {
   // A search that came in the query moves after '#' at once, before anything loads: a reload or a language
   // switch meanwhile does not send it again, nor does one after the search data failed to load.
-  const arrived = stateFromParams(urlParams());
   if ([...new URLSearchParams(location.search).keys()].some((key) => !FRAME_PARAMS.includes(key))) {
-    history.replaceState(null, "", addressFor(arrived));
+    history.replaceState(null, "", addressFor(stateFromParams(urlParams())));
   }
   start().catch(showFailure);
 }
