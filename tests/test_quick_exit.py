@@ -98,9 +98,19 @@ def test_down_a_long_page_the_crisis_lines_and_the_quick_exit_stay_one_tap_away(
 def test_in_spanish_the_bar_keeps_every_link_on_a_phone_screen(browser, spanish_server):
     url = spanish_server + "/es/directory/"
     with quality.open_page(browser, url, viewport={"width": 360, "height": 740}) as (_, page, _, _):
+        # The lines at the top leave most of a small phone's screen to the page (they took 309 px of it).
+        assert page.locator(".crisis").bounding_box()["height"] <= 250
         page.mouse.wheel(0, 4000)
         dock = page.locator(".crisis-dock")
         dock.wait_for(state="visible")
         for link in dock.get_by_role("link").all():
             box = link.bounding_box()
             assert 0 <= box["x"] and box["x"] + box["width"] <= 360 and box["y"] + box["height"] <= 740, box
+        # 988 answers texts in Spanish to the word AYUDA (the 988 Lifeline's own guide to texting it).
+        assert dock.get_by_role("link", name="Enviar AYUDA al 988").get_attribute("href") == "sms:988?&body=AYUDA"
+        assert dock.get_by_role("link", name="Llamar al 988 (oprima 2)").get_attribute("href") == "tel:988"
+        # The bar takes more than one row here, and still covers none of the page's end.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_timeout(100)
+        last = page.locator(".site-footer p").last.bounding_box()
+        assert dock.bounding_box()["height"] > 60 and last["y"] + last["height"] <= dock.bounding_box()["y"]

@@ -26,4 +26,9 @@ if (top && dock && "IntersectionObserver" in window) {
     dock.hidden = entry.isIntersecting;
     document.body.classList.toggle("docked", !entry.isIntersecting);
   }).observe(top);
+  // The page's end stays above the bar however many rows its links take (three in Spanish on a narrow phone).
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(() => document.documentElement.style.setProperty("--dock-height", `${dock.offsetHeight}px`))
+      .observe(dock);
+  }
 }
