@@ -71,6 +71,10 @@ def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
         assert re.search(r"988(</a>)? y (luego )?oprima 2", html), page  # 988 answers in Spanish: press 2
         if page.parent.name != "embed":  # or text AYUDA (the embed's one line of help is its own)
             assert '<a class="crisis-link" href="sms:988?&amp;body=AYUDA">Enviar AYUDA al 988</a>' in html, page
+        # Every offer to text 988 in Spanish says AYUDA, the word that reaches a Spanish-speaking counselor.
+        assert 'href="sms:988"' not in html, page
+        for offer in re.findall(r"<(p|li)\b[^>]*>((?:(?!</?\1\b).)*?texto al (?:<a [^>]*>)?988.*?)</\1>", html, re.S):
+            assert 'href="sms:988?&amp;body=AYUDA"' in offer[1], (page, offer[1])
     directory = parse_page(text(built, "es/directory/index.html"))
     cards = [attrs["href"] for tag, attrs in directory.tags if tag == "a" and "/listings/" in attrs.get("href", "")]
     assert cards and all(href.startswith("/es/listings/") for href in cards)
