@@ -117,3 +117,13 @@ def test_in_spanish_the_bar_keeps_every_link_on_a_phone_screen(browser, spanish_
         assert height > 60 and room >= height
         last = page.locator(".site-footer p").last.bounding_box()
         assert last["y"] + last["height"] <= dock.bounding_box()["y"]
+
+
+def test_the_skip_link_moves_to_the_main_part_without_a_step_in_the_history(browser, netlify_server):
+    with quality.open_page(browser, netlify_server + "/about/", viewport={"width": 360, "height": 640}) as (_, page, _, _):
+        steps = page.evaluate("history.length")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        assert abs(page.locator("main").bounding_box()["y"]) < 1, "the main part is not at the top of the screen"
+        assert page.evaluate("history.length") == steps and page.url == netlify_server + "/about/"

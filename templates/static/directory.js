@@ -1315,7 +1315,7 @@ async function start() {
       .catch(showFailure);
   });
   window.addEventListener("popstate", () => {
-    // The skip link ("#main") moves to a part of the page; the search it leaves stays in the address.
+    // A link to a part of the page ("#main", the skip link without its script) leaves the search in the address.
     if (location.hash && !isState(location.hash)) {
       writeUrl(stateFromForm(), false);
       return;

@@ -16,6 +16,19 @@ for (const link of document.querySelectorAll("a.quick-exit, a.dock-exit")) {
   });
 }
 
+// "Skip to main content" moves to the main part of the page without adding a step to the history: as a plain link
+// to "#main" it adds one that changes nothing, so the next Back seems to do nothing. Without JavaScript it is that
+// plain link, which works the same apart from the extra step.
+const skip = document.querySelector("a.skip-link");
+const main = document.getElementById("main");
+if (skip && main) {
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.scrollIntoView();
+    main.focus({ preventScroll: true }); // <main> has tabindex="-1"
+  });
+}
+
 // The crisis lines stay one tap away: once those at the top of the page have scrolled out of sight, a bar at the
 // foot of the screen offers 988 and the quick exit (partials/crisis_dock.html).
 const top = document.querySelector(".crisis");
