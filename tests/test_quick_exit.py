@@ -120,7 +120,8 @@ def test_in_spanish_the_bar_keeps_every_link_on_a_phone_screen(browser, spanish_
 
 
 def test_the_skip_link_moves_to_the_main_part_without_a_step_in_the_history(browser, netlify_server):
-    with quality.open_page(browser, netlify_server + "/about/", viewport={"width": 360, "height": 640}) as (_, page, _, _):
+    phone = {"width": 360, "height": 640}
+    with quality.open_page(browser, netlify_server + "/about/", viewport=phone) as (_, page, _, _):
         steps = page.evaluate("history.length")
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
