@@ -450,6 +450,37 @@ def test_a_location_finds_its_state_in_the_grid_or_near_a_state_line_the_outline
             context.close()
 
 
+def test_a_location_s_state_changes_only_the_point_in_the_address(browser, fake_directory):
+    """The state found for a location joins the point in the address as it stands: a word typed while it was
+    being found, which its own history step has not yet written, stays out of the location's step."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, permissions=["geolocation"],
+                                  geolocation={"latitude": 42.36, "longitude": -71.06})
+    held = []
+    context.route("**/map-grid*.json", lambda route: held.append(route))
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/directory/")
+        page.wait_for_selector("#filters:not([hidden])")
+        page.click("#f-near")
+        page.wait_for_function("location.hash.includes('at=42.36%2C-71.06')")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        steps = page.evaluate("history.length")
+        page.evaluate("document.getElementById('f-q').value = 'boston'")  # typed; its update not yet run
+        held[0].continue_()
+        page.wait_for_function("location.hash.includes('at=42.36%2C-71.06%2CMA')")
+        assert "boston" not in page.url and page.evaluate("history.length") == steps
+        page.dispatch_event("#f-q", "input")
+        page.wait_for_function("location.hash.includes('q=boston')")
+        assert page.evaluate("history.length") == steps + 1  # the word's own step, which Back undoes
+        page.go_back()
+        page.wait_for_function("!location.hash.includes('boston') && location.hash.includes('%2CMA')")
+    finally:
+        context.close()
+
+
 def test_a_search_in_both_the_query_and_the_fragment_keeps_both_and_moves_after_the_hash(page, fake_directory):
     page.goto(f"{fake_directory}/directory/?region=MA&type=family-support#q=boston&type=peer-specialist")
     page.wait_for_selector("#filters:not([hidden])")

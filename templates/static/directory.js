@@ -310,10 +310,12 @@ async function resolveOrigin(state) {
       .catch(() => null));
     origin.region = await statesAt.get(at);
     // The state goes into the address with the point ("at=41.31,-72.92,CT"): a page opened from it, a shared
-    // link or a reload, then knows the state without looking it up.
+    // link or a reload, then knows the state without looking it up. Only the point changes in the address as it
+    // stands: a word typed meanwhile, not yet written, is on its way to a history step of its own.
     if (origin.region && state.at && state.at === form.dataset.at) {
       form.dataset.at = `${at},${origin.region}`;
-      writeUrl(stateFromForm(), false);
+      const current = stateFromParams(urlParams());
+      if (current.at === state.at) writeUrl({ ...current, at: form.dataset.at }, false);
     }
   }
   return origin;
