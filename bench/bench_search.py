@@ -1,7 +1,7 @@
 """Benchmark the directory's search at scale: bytes a query downloads, and time per keystroke.
 
     make bench-search [BENCH_ARGS="--listings 20000"]
-    python -m bench.bench_search [--listings 100000] [--keep] [--content DIR] [--site DIR]
+    python -m bench.bench_search [--listings 100000] [--spanish] [--keep] [--content DIR] [--site DIR]
 
 1. Writes a synthetic directory (bench/synth.py) into a temporary folder and builds it with
    `build.py build`, timing the build and recording its peak memory.
@@ -14,6 +14,10 @@
       (filter + order + render per update; the option counts, made in the next task, apart).
 3. Prints a Markdown table with targets and PASS/MISS, and writes it to bench/results-search.md.
    When a target is missed, it adds the evidence: the largest shards, and a CPU profile of typing.
+
+With --spanish the directory is in English and Spanish and every listing's summary is in both (bench/synth.py's
+`spanish`): the bytes are measured on the English and the Spanish directory, the typing on the Spanish one, and the
+table goes to bench/results-search-spanish.md.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from bench.synth import write_synthetic
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "results-search.md"
+RESULTS_SPANISH = REPO_ROOT / "bench" / "results-search-spanish.md"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -125,19 +130,20 @@ serve = serve_directory  # the same quiet loopback server the tests use
 def wait_for_results(page, timeout_ms: float = 180_000) -> None:
     page.wait_for_function("() => performance.getEntriesByName('directory-update').length > 0",
                            timeout=timeout_ms, polling=50)
-    page.wait_for_function("() => /\\d+ listings? found/.test(document.getElementById('result-status').textContent)",
-                           timeout=timeout_ms)
+    page.wait_for_function("() => /\\d+ (listings? found|(de )?listados? encontrados?)/"
+                           ".test(document.getElementById('result-status').textContent)", timeout=timeout_ms)
 
 
-def measure_bytes(browser, base: str, label: str, query: str) -> dict:
-    """Open /directory/<query> in a fresh context; return bytes fetched under /search/."""
+def measure_bytes(browser, base: str, label: str, query: str, directory: str = "/directory/") -> dict:
+    """Open the directory (/directory/, or a language's) with <query> in a fresh context; return bytes fetched under
+    /search/."""
     context = browser.new_context()
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
     responses = []
     page.on("response", lambda r: responses.append(r) if "/search/" in r.url else None)
     started = time.perf_counter()
-    page.goto(f"{base}/directory/{query}", wait_until="domcontentloaded")
+    page.goto(f"{base}{directory}{query}", wait_until="domcontentloaded")
     wait_for_results(page)
     first_wall = time.perf_counter() - started
     page.wait_for_load_state("networkidle", timeout=600_000)
@@ -157,7 +163,7 @@ def measure_bytes(browser, base: str, label: str, query: str) -> dict:
     context.close()
     first = [r for r in rows if r["early"]]
     return {
-        "label": label, "query": query or "(none)", "results": timing["results"], "cards": cards,
+        "label": label, "directory": directory, "query": query or "(none)", "results": timing["results"], "cards": cards,
         "first_ms": timing["measureEnd"], "first_wall_s": first_wall,
         "first_files": len(first), "first_raw": sum(r["raw"] for r in first), "first_gzip": sum(r["gzip"] for r in first),
         "all_files": len(rows), "all_raw": sum(r["raw"] for r in rows), "all_gzip": sum(r["gzip"] for r in rows),
@@ -165,7 +171,8 @@ def measure_bytes(browser, base: str, label: str, query: str) -> dict:
     }
 
 
-def type_and_measure(browser, base: str, label: str, query: str, texts: list[str], profile: bool = False) -> dict:
+def type_and_measure(browser, base: str, label: str, query: str, texts: list[str], profile: bool = False,
+                     directory: str = "/directory/") -> dict:
     """Type each text one character at a time; return every directory-update duration (ms).
 
     With `profile`, a V8 CPU profile is recorded while each text is typed (kept apart from the
@@ -176,7 +183,7 @@ def type_and_measure(browser, base: str, label: str, query: str, texts: list[str
     page = context.new_page()
     words = []  # the description words files, fetched once a search has words to look for
     page.on("response", lambda r: words.append(r) if r.url.endswith(".words.json") else None)
-    page.goto(f"{base}/directory/{query}", wait_until="domcontentloaded")
+    page.goto(f"{base}{directory}{query}", wait_until="domcontentloaded")
     wait_for_results(page)
     page.wait_for_load_state("networkidle", timeout=600_000)
     box = page.locator("#f-q")
@@ -303,7 +310,7 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
     for row in byte_rows:
         target = row["target"]
         verdict = ("PASS" if row["first_gzip"] <= TARGET_FIRST_KB * 1024 else "MISS") if target else "info"
-        lines.append(f"| Search data, gzip: `/directory/{row['query'] if row['query'] != '(none)' else ''}` "
+        lines.append(f"| Search data, gzip: `{row['directory']}{row['query'] if row['query'] != '(none)' else ''}` "
                      f"({row['label']}) — to first results / with background loads | "
                      f"{kb(row['first_gzip'])} ({row['first_files']} files) / {kb(row['all_gzip'])} "
                      f"({row['all_files']} files) | {'first ≤ %d KB' % TARGET_FIRST_KB if target else '—'} "
@@ -384,8 +391,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="reuse this built site (skips generating and building)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-profile", action="store_true", help="skip the analysis of missed targets")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the Markdown table")
+    parser.add_argument("--spanish", action="store_true", help="a directory in English and Spanish, every summary in "
+                        "both: bytes on each language's directory, typing on the Spanish one")
+    parser.add_argument("--results", type=Path, help="where to write the Markdown table (default "
+                        "bench/results-search.md, or results-search-spanish.md with --spanish)")
     args = parser.parse_args(argv)
+    args.results = args.results or (RESULTS_SPANISH if args.spanish else RESULTS)
+    directories = ["/directory/", "/es/directory/"] if args.spanish else ["/directory/"]
 
     from playwright.sync_api import sync_playwright
 
@@ -405,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
                 content = args.content or tmp / f"content-{size}"
                 if not args.content:
                     started = time.perf_counter()
-                    write_synthetic(content, listings=size, articles=args.articles, seed=args.seed)
+                    write_synthetic(content, listings=size, articles=args.articles, seed=args.seed,
+                                    spanish=args.spanish)
                     log(f"Wrote {size:,} synthetic listings in {time.perf_counter() - started:.1f} s ({content}).")
                 site = tmp / f"site-{size}"
                 log(f"Building with build.py (timeout {args.build_timeout:.0f} s)...")
@@ -433,9 +446,11 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             machine = machine_info(browser.version)
             byte_rows = []
-            for label, query, target in BYTE_QUERIES:
+            for directory, (label, query, target) in ((d, q) for d in directories for q in BYTE_QUERIES):
                 started = time.perf_counter()
-                row = measure_bytes(browser, base, label, query)
+                if directory != "/directory/":
+                    label = f"{label}, the Spanish page"
+                row = measure_bytes(browser, base, label, query, directory)
                 row["target"] = target
                 byte_rows.append(row)
                 log(f"{label}: first {kb(row['first_gzip'])} gzip in {row['first_files']} files; all "
@@ -444,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             typing_rows = []
             for label, query, texts in TYPING_RUNS:
                 started = time.perf_counter()
-                row = type_and_measure(browser, base, label, query, texts)
+                if args.spanish:
+                    label = label.replace("`/directory/", "`/es/directory/")
+                row = type_and_measure(browser, base, label, query, texts, directory=directories[-1])
                 typing_rows.append(row)
                 s = row["samples"]
                 log(f"{label}: {len(s)} samples, p50 {percentile(s, 50):.1f} ms, p95 {percentile(s, 95):.1f} ms, "
@@ -455,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
                 for (label, query, texts), row in zip(TYPING_RUNS, typing_rows):
                     if percentile(row["samples"], 95) <= TARGET_KEY_P95_MS:
                         continue
-                    profiled = type_and_measure(browser, base, label, query, texts[:1], profile=True)
+                    profiled = type_and_measure(browser, base, label, query, texts[:1], profile=True,
+                                                directory=directories[-1])
                     keys = len(profiled["samples"]) or 1
                     shares.append((label, texts[0], sum(profiled["samples"]) / keys,
                                    profile_summary(profiled["profiles"][0], keys)))

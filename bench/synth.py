@@ -76,6 +76,20 @@ SUMMARY = {
     "aftercare": "continuing support after detox, treatment or incarceration",
     "sober-companion": "peer sober companions for early recovery",
 }
+# The same in Spanish, for a directory whose every listing is also in Spanish (`spanish=True`): fake, like the rest.
+SUMMARY_ES = {
+    "12-step": "una reunión de doce pasos para quien quiera dejar de beber o de consumir",
+    "mutual-aid": "un grupo de ayuda mutua dirigido por pares donde los miembros se ayudan a seguir en recuperación",
+    "smart-recovery": "una reunión de SMART Recovery con el Programa de 4 Puntos",
+    "family-support": "un grupo de apoyo para padres, parejas y amistades de personas que consumen sustancias",
+    "recovery-community": "un centro comunitario de recuperación abierto a quien esté en recuperación o la busque",
+    "peer-specialist": "apoyo individual a la recuperación con especialistas certificados de apoyo entre pares",
+    "faith-based": "un grupo de recuperación basado en la fe",
+    "secular": "un grupo de recuperación laico que no depende de creencias religiosas",
+    "harm-reduction": "un grupo de reducción de daños que atiende a las personas donde están",
+    "aftercare": "apoyo continuo después de la desintoxicación, el tratamiento o la reclusión",
+    "sober-companion": "acompañantes sobrios entre pares para la recuperación temprana",
+}
 AUDIENCES = ["adults", "young-people", "families", "women", "men", "lgbtq", "veterans", "indigenous",
              "people-in-justice-system", "peer-workers"]
 AUDIENCE_WEIGHTS = [8, 8, 6, 12, 10, 6, 5, 2, 3, 2]
@@ -155,10 +169,13 @@ def one_language_taxonomy(taxonomy: Path) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int = 20, seed: int = 1) -> dict:
+def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int = 20, seed: int = 1,
+                    spanish: bool = False) -> dict:
     """Write a synthetic content folder (taxonomy, site settings, listings, articles); return counts.
 
-    `content_dir` must be empty or not exist; it is the only place written to.
+    `content_dir` must be empty or not exist; it is the only place written to. With `spanish`, the site is in
+    English and Spanish (the starter's vocabulary with its Spanish labels) and every listing's summary is also in
+    Spanish, as in a directory translated throughout; the listings are otherwise the same.
     """
     out = Path(content_dir).resolve()
     if out == CONTENT.resolve() or CONTENT.resolve() in out.parents:
@@ -166,8 +183,12 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "taxonomy.yaml").write_text(one_language_taxonomy(CONTENT / "taxonomy.yaml"), encoding="utf-8")
-    (out / "site.yaml").write_text(one_language(CONTENT / "site.yaml"), encoding="utf-8")
+    if spanish:
+        (out / "taxonomy.yaml").write_text((CONTENT / "taxonomy.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (out / "site.yaml").write_text(one_language(CONTENT / "site.yaml") + "languages: [en, es]\n", encoding="utf-8")
+    else:
+        (out / "taxonomy.yaml").write_text(one_language_taxonomy(CONTENT / "taxonomy.yaml"), encoding="utf-8")
+        (out / "site.yaml").write_text(one_language(CONTENT / "site.yaml"), encoding="utf-8")
 
     rng = random.Random(seed)
     zips = _load_zips()
@@ -198,6 +219,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
             kind = "online-forum" if rng.random() < 0.8 else "peer-program"
             name = f"Synthetic {word} Online {rng.choice(NOUNS)} {number}"
             place_text = "online"
+            place_es = "en línea"
             folder = "online"
             region = ""
         else:
@@ -207,6 +229,7 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
             name = (f"Synthetic {city} {word} {rng.choice(NOUNS)} {number}" if rng.random() < 0.3
                     else f"Synthetic {word} {rng.choice(NOUNS)} {number}")
             place_text = f"in {city}, {region}"
+            place_es = f"en {city}, {region}"
             folder = region.lower()
         slug = _slugify(name)
         summary = f"Synthetic benchmark listing: {SUMMARY[first]}, {place_text}."
@@ -259,6 +282,10 @@ def write_synthetic(content_dir: str | Path, listings: int = 1000, articles: int
         verified = first_day + datetime.timedelta(days=rng.randint(0, 700))
         lines.append(f"last_verified: {verified.isoformat()}")
         lines.append(f"source: https://example.org/synthetic/{slug}")
+        if spanish:
+            lines.append("translations:")
+            lines.append("  es:")
+            lines.append(f"    summary: {_q(f'Listado sintético de prueba: {SUMMARY_ES[first]}, {place_es}.')}")
         path = out / "listings" / folder
         if path not in folders:
             path.mkdir(parents=True, exist_ok=True)
@@ -290,10 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--spanish", action="store_true", help="a site in English and Spanish, every summary in both")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        stats = write_synthetic(args.out, listings=args.listings, articles=args.articles, seed=args.seed)
+        stats = write_synthetic(args.out, listings=args.listings, articles=args.articles, seed=args.seed,
+                                spanish=args.spanish)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
