@@ -159,6 +159,11 @@ class Addresses:
         directory.js makes the same path from the shard's, so index.json need not name it."""
         return shard.removesuffix(".json") + ".words.json"
 
+    def search_summaries(self, shard: str, code: str) -> str:
+        """Return the site path of a shard's summaries in language `code`, beside it ('12-step-0.<hash>.es.json'):
+        directory.js makes the same path from the shard's and the page's language."""
+        return shard.removesuffix(".json") + f".{code}.json"
+
     def places_folder(self) -> str:
         """Return the folder of the place lookup files (the search script adds 'zip/123.json')."""
         return "/search/places/"

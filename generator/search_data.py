@@ -30,13 +30,12 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
           ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
-          ("schedule", ""), ("due", ""), ("serves", "serves"), ("translated", ""), ("also", "also_serves"))
+          ("schedule", ""), ("due", ""), ("serves", "serves"), ("also", "also_serves"))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
-# A record leaves out its last entries when they are empty: few listings carry translations of their summary,
-# fewer also serve another state.
-OPTIONAL_AT_END = 2
+# A record leaves out its last entries when they are empty: few listings also serve another state.
+OPTIONAL_AT_END = 1
 # The punctuation around a word, which the browser's search also strips from what a visitor types ("(AA)," is
 # "aa"); inside a word it stays ("12-step", "ic&rc", "24/7", "1,500", "u.s"), since the browser splits only at spaces.
 AROUND = re.compile(r"^[\W_]+|[\W_]+$")
@@ -111,10 +110,10 @@ class RecordEncoder:
     def due(self, listing: Listing) -> int:
         return int(self.is_stale(listing))
 
-    @staticmethod
-    def translated(listing: Listing) -> dict[str, str]:
-        """Return the summary's translations, by language code."""
-        return {code: text["summary"] for code, text in listing.translations.items() if text.get("summary")}
+
+def translated_summaries(listing: Listing) -> dict[str, str]:
+    """Return the summary's translations, by language code."""
+    return {code: text["summary"] for code, text in listing.translations.items() if text.get("summary")}
 
 
 def fold(text: str) -> str:
@@ -154,7 +153,10 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
 
     Beside each shard file is its listings' description words (`description_words`, in the same order, in
     `ADDRESSES.search_words`), for the browser to fetch only once a visitor types words to search for: the first results
-    need none of them, and index.json does not list them.
+    need none of them, and index.json does not list them. Beside it too, for each of the site's other languages that
+    any listing's summary is translated into, those translations (in the same order, "" where there is none, in
+    `ADDRESSES.search_summaries`): a page in that language fetches them with the shard, a page in another never does.
+    index.json names those languages ("summaries").
 
     Each record is encoded once as JSON without its position in name order (`pieces`, the build
     cache's `generator.buildcache.Pieces`, keeps those between builds), and the position put in front.
@@ -166,13 +168,16 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
         tail = take(pieces, "search", listing, encode)
-        record = (order, b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words))
+        record = (order, b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words),
+                  translated_summaries(listing))
         types.append(tuple(listing.support_types))
         for scope in iter_scopes(listing):
             whole[scope].append(record)
             if listing.point and scope != "online":
                 _grow(boxes, scope, listing.point.lat, listing.point.lng)
     files: Files = []
+    in_languages = {code for records in whole.values() for _, _, _, summaries in records for code in summaries}
+    languages = [code for code in site.config.languages[1:] if code in in_languages]
     scopes = {scope: {"count": len(whole[scope]), "bbox": boxes.get(scope), "shards": {}} for scope in sorted(whole)}
     type_order = list(site.taxonomy.support_types).index
     for scope in scopes:
@@ -182,7 +187,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
                 for slug in types[record[0]]:
                     by_type[slug].append(record)
             for slug in sorted(by_type, key=type_order):
-                scopes[scope]["shards"][slug] = _write_shard(files, prefix, scope, slug, by_type[slug])
+                scopes[scope]["shards"][slug] = _write_shard(files, prefix, scope, slug, by_type[slug], languages)
     # Small scopes share files, scope after scope, up to SPLIT_AT listings to a file: a small site's search data is
     # one file or a few. The browser's place tests drop what a file holds of scopes it did not ask for.
     bundles: list[list[str]] = []
@@ -196,7 +201,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     for bundle in bundles:
         records = sorted({record[0]: record for scope in bundle for record in whole[scope]}.values(), key=itemgetter(0))
         folder = bundle[0] if len(bundle) == 1 else f"{bundle[0]}-{bundle[-1]}"
-        urls = _write_shard(files, prefix, folder, "all", records)
+        urls = _write_shard(files, prefix, folder, "all", records, languages)
         for scope in bundle:
             scopes[scope]["shards"][ALL_TYPES] = urls
     # An article's title and summary in the site's other languages follow where it has translations.
@@ -208,25 +213,31 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
              "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
              "vocabulary": _vocabulary(site), "scopes": scopes, "articles": url(prefix, articles_path),
-             "places": url(prefix, ADDRESSES.places_folder())}
+             "places": url(prefix, ADDRESSES.places_folder()), "summaries": languages}
     if len(site.config.languages) > 1:
         index["labels"] = _labels(site)
     files.append((output_file(ADDRESSES.search_index()), compact_json(index)))
     return files
 
 
-def _write_shard(files: Files, prefix: str, folder: str, stem: str, records: list) -> list[str]:
-    """Add a shard's files (name-ordered chunks of `records`, each with its words file) to `files`; return their URLs."""
+def _write_shard(files: Files, prefix: str, folder: str, stem: str, records: list, languages: list[str]) -> list[str]:
+    """Add a shard's files (name-ordered chunks of `records`, each with its words file and its summaries in each of
+    `languages`) to `files`; return their URLs."""
     urls = []
     for start in range(0, len(records), CHUNK_SIZE):
         chunk = records[start:start + CHUNK_SIZE]
-        data = b"[" + b",".join(record for _, record, _ in chunk) + b"]"
-        words = compact_json([text for _, _, text in chunk])
-        # One hash names both files, so a changed description renames the pair and index.json need not name the
-        # words file: the browser finds it beside the shard.
-        shard = ADDRESSES.search_shard(folder, hashed_name(f"{stem}-{start // CHUNK_SIZE}", data + words))
+        data = b"[" + b",".join(record for _, record, _, _ in chunk) + b"]"
+        words = compact_json([text for _, _, text, _ in chunk])
+        summaries = {code: compact_json([translated.get(code, "") for _, _, _, translated in chunk])
+                     for code in languages}
+        # One hash names all the files, so a changed description or translation renames them together and
+        # index.json need not name the others: the browser finds them beside the shard.
+        named = data + words + b"".join(summaries.values())
+        shard = ADDRESSES.search_shard(folder, hashed_name(f"{stem}-{start // CHUNK_SIZE}", named))
         files.append((output_file(shard), data))
         files.append((output_file(ADDRESSES.search_words(shard)), words))
+        for code, text in summaries.items():
+            files.append((output_file(ADDRESSES.search_summaries(shard, code)), text))
         urls.append(url(prefix, shard))
     return urls
 

@@ -336,15 +336,19 @@ def test_a_listings_translations_are_open_data_and_search_data(tmp_path):
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text(site, "api/listings.csv")))}
     assert json.loads(rows["anytime-forum"]["translations"])["es"]["description"] == "Abierto **día y noche**.\n"
     assert rows["hartford-tuesday"]["translations"] == ""
+    # The search data: a shard's records carry the summaries as written, and the file beside it ('.es.json') the
+    # Spanish ones in the same order, for the Spanish pages alone to fetch.
     index = json.loads(text(site, "search/index.json"))
-    assert index["fields"][-2:] == ["translated", "also"]  # the two entries a record leaves out when empty
-    shards = [json.loads((site / url.lstrip("/")).read_text(encoding="utf-8"))
-              for scope in index["scopes"].values() for urls in scope["shards"].values() for url in urls]
-    by_slug = {record[1]: record for shard in shards for record in shard}
-    width = len(index["fields"])
-    assert by_slug["anytime-forum"][width - 2] == {"es": forum["translations"]["es"]["summary"]}
-    assert len(by_slug["anytime-forum"]) == width - 1  # serves no other state: no entry for it
-    assert len(by_slug["hartford-tuesday"]) == width - 2  # no translation either
+    assert index["fields"][-1] == "also" and "translated" not in index["fields"] and index["summaries"] == ["es"]
+    urls = [url for scope in index["scopes"].values() for urls in scope["shards"].values() for url in urls]
+    spanish = {}
+    for url in urls:
+        records = json.loads((site / url.lstrip("/")).read_text(encoding="utf-8"))
+        summaries = json.loads((site / url.lstrip("/").replace(".json", ".es.json")).read_text(encoding="utf-8"))
+        assert len(summaries) == len(records)
+        spanish.update((record[1], summary) for record, summary in zip(records, summaries))
+    assert spanish["anytime-forum"] == forum["translations"]["es"]["summary"] and spanish["hartford-tuesday"] == ""
+    assert "Un foro" not in "".join((site / url.lstrip("/")).read_text(encoding="utf-8") for url in urls)
 
 
 def test_a_translation_into_no_language_of_the_site_is_a_warning_at_its_line(tmp_path):

@@ -110,9 +110,14 @@ def test_a_translated_summary_is_shown_and_searched_and_the_rest_marked_english(
     summary = page.locator("#results .card .card-summary")
     assert summary.text_content().startswith("A fictional SMART Recovery meeting")
     assert summary.get_attribute("lang") == "en"
+    # The Spanish summaries come in their own file, which only a Spanish page fetches.
+    assert [url for url in page.requests if url.endswith(".es.json")]
+    before = len(page.requests)
     page.goto(f"{spanish_site}/directory/?q=reunion+inventada")  # the English page does not search Spanish words
     page.wait_for_selector("#filters:not([hidden])")
     status_is(page, "0 listings found")
+    assert [url for url in page.requests[before:] if url.endswith(".es.json")] == []
+    assert [url for url in page.requests[before:] if "/search/s/" in url]  # (but the search data it has, it fetched)
     assert page.console_errors == []
 
 
@@ -144,5 +149,28 @@ def test_a_spanish_visitor_reads_the_next_meeting_as_times_are_written_in_the_un
         # "4:00 p.m. PST", not "16:00 GMT-8": the zone named as visitors in the United States know it.
         assert " ".join(card.locator(".card-next").text_content().split()) == (
             "Próxima reunión: hoy, 4:00 p.m. PST (7:00 p.m. EST donde se reúne)")
+    finally:
+        context.close()
+
+
+
+@pytest.mark.parametrize("address", ["/es/directory/?q=reunion+inventada", "/es/regions/ct/"])
+def test_the_map_s_panel_shows_the_summary_in_spanish(browser, spanish_site, address):
+    """The map beside the directory, and the one on a state's page, read the Spanish summaries from their file."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # where the map opens by itself
+    page = context.new_page()
+    try:
+        page.goto(spanish_site + address)
+        page.wait_for_selector("#map .map-marker")
+        seen = {}
+        for marker in page.locator("#map .map-marker").all():
+            box = marker.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            for card in page.locator("#map .map-panel .card").all():
+                summary = card.locator(".card-summary")
+                seen[card.locator(".card-title").text_content()] = (summary.text_content(),
+                                                                    summary.get_attribute("lang"))
+        assert seen["Fake Hartford Tuesday Group"] == ("Una reunión semanal de doce pasos, inventada para las pruebas.", None)
+        assert all(lang == "en" for title, (_, lang) in seen.items() if title != "Fake Hartford Tuesday Group"), seen
     finally:
         context.close()

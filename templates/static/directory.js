@@ -162,22 +162,20 @@ function fetchJson(url, cache) {
 // A listing as the search holds it. Every record is made by this one object literal, so all share one shape and
 // reading a field is quick; records filled field by field from index.json's list become hash tables in V8, and
 // filtering them is three to six times slower.
-function toRecord(row) {
+function toRecord(row, ownSummary) {
   const field = (name) => row[index.at[name]];
   const record = {
     order: field("order"), slug: field("slug"), name: field("name"), city: field("city"), region: field("region"),
     kind: field("kind"), format: field("format"), types: field("types"), audience: field("audience"),
     languages: field("languages"), cost: field("cost"), days: field("days"), lat: field("lat"), lng: field("lng"),
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
-    schedule: field("schedule"), due: field("due"), serves: field("serves"), translated: field("translated"),
-    also: field("also"),
-    ownSummary: "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false, cityFolded: "",
+    schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
+    ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false, cityFolded: "",
     states: null, nameFolded: "",
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
   // A summary translated into the page's language is shown, and searched with the one as written.
-  record.ownSummary = record.translated?.[LANG] || "";
   record.haystack = fold([record.name, record.organization, record.city, record.summary, record.ownSummary].join(" "));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
   record.masks = FACETS.map(([, , name]) => toMask(field(name)));
@@ -196,7 +194,14 @@ async function loadShards(urls) {
   const key = urls.join(" ");
   if (mergeCache.has(key)) return mergeCache.get(key);
   const lists = await Promise.all(urls.map((url) => {
-    if (!shardCache.has(url)) shardCache.set(url, fetchJson(url, new Map()).then((rows) => rows.map(toRecord)));
+    if (!shardCache.has(url)) {
+      // The summaries in the page's language come in a file beside the shard (generator/search_data.py), fetched
+      // with it by a page in a language they are in; without them the cards show the summaries as written.
+      const own = index.summaries?.includes(LANG)
+        ? fetchJson(url.replace(/\.json$/, `.${LANG}.json`), new Map()).catch(() => null) : null;
+      shardCache.set(url, Promise.all([fetchJson(url, new Map()), own])
+        .then(([rows, summaries]) => rows.map((row, i) => toRecord(row, summaries?.[i]))));
+    }
     return shardCache.get(url);
   }));
   const byOrder = new Map();

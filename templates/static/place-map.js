@@ -23,10 +23,14 @@ async function stateRecords(indexUrl, code) {
   const scope = index.scopes[code];
   if (!scope) return [];
   const urls = [...new Set(Object.values(scope.shards).flat())];
-  const rows = (await Promise.all(urls.map(fetchJson))).flat();
-  const byOrder = new Map(rows.map((row) => [row[0], row]));
-  return [...byOrder.values()].sort((a, b) => a[0] - b[0]).map((row) => {
-    const record = {};
+  // The summaries in the page's language, where there are any, come in a file beside each shard.
+  const own = index.summaries?.includes(LANG);
+  const lists = await Promise.all(urls.map((url) => Promise.all([fetchJson(url),
+    own ? fetchJson(url.replace(/\.json$/, `.${LANG}.json`)).catch(() => null) : null])));
+  const byOrder = new Map();
+  for (const [rows, summaries] of lists) rows.forEach((row, i) => byOrder.set(row[0], [row, summaries?.[i] || ""]));
+  return [...byOrder.values()].sort((a, b) => a[0][0] - b[0][0]).map(([row, ownSummary]) => {
+    const record = { ownSummary };
     index.fields.forEach((field, i) => { record[field] = row[i]; });
     return record;
   }).filter((record) => record.serves !== "nationwide" && [record.region, ...(record.also || [])].includes(code));
@@ -50,9 +54,8 @@ function card(record) {
   meta.append(place);
   const summary = document.createElement("p");
   summary.className = "card-summary";
-  const translated = record.translated?.[LANG];
-  summary.textContent = translated || record.summary || "";
-  if (!translated && LANG !== box.dataset.writtenIn) summary.lang = box.dataset.writtenIn;
+  summary.textContent = record.ownSummary || record.summary || "";
+  if (!record.ownSummary && LANG !== box.dataset.writtenIn) summary.lang = box.dataset.writtenIn;
   item.append(title, meta, summary);
   return item;
 }
