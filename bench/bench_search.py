@@ -163,7 +163,8 @@ def measure_bytes(browser, base: str, label: str, query: str, directory: str = "
     context.close()
     first = [r for r in rows if r["early"]]
     return {
-        "label": label, "directory": directory, "query": query or "(none)", "results": timing["results"], "cards": cards,
+        "label": label, "directory": directory, "query": query or "(none)", "results": timing["results"],
+        "cards": cards,
         "first_ms": timing["measureEnd"], "first_wall_s": first_wall,
         "first_files": len(first), "first_raw": sum(r["raw"] for r in first), "first_gzip": sum(r["gzip"] for r in first),
         "all_files": len(rows), "all_raw": sum(r["raw"] for r in rows), "all_gzip": sum(r["gzip"] for r in rows),
@@ -469,13 +470,13 @@ def main(argv: list[str] | None = None) -> int:
             # Evidence for missed targets: a CPU profile of typing, and what fills the largest shards.
             shares, why_bytes = [], []
             if not args.no_profile:
-                for (label, query, texts), row in zip(TYPING_RUNS, typing_rows):
+                for (_, query, texts), row in zip(TYPING_RUNS, typing_rows):
                     if percentile(row["samples"], 95) <= TARGET_KEY_P95_MS:
                         continue
-                    profiled = type_and_measure(browser, base, label, query, texts[:1], profile=True,
+                    profiled = type_and_measure(browser, base, row["label"], query, texts[:1], profile=True,
                                                 directory=directories[-1])
                     keys = len(profiled["samples"]) or 1
-                    shares.append((label, texts[0], sum(profiled["samples"]) / keys,
+                    shares.append((row["label"], texts[0], sum(profiled["samples"]) / keys,
                                    profile_summary(profiled["profiles"][0], keys)))
                 fields = json_fields(site)
                 for row in byte_rows:
