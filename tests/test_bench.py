@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -60,6 +61,22 @@ def test_hugo_site_holds_the_same_listings_with_front_matter(tmp_path):
     assert matter["title"] == source["name"] and matter["support_types"] == source["support_types"]
     assert {"summary", "kind", "format", "last_verified"} <= set(matter)
     assert "support_type: support_types" in (tmp_path / "hugo" / "hugo.yaml").read_text(encoding="utf-8")
+
+
+def test_a_spanish_synthetic_directory_builds_with_every_summary_in_both_languages(tmp_path):
+    """bench_search --spanish measures what this writes: a site in two languages whose every listing's summary has
+    a Spanish translation, which the build puts beside the search files for the Spanish pages."""
+    from generator.pipeline import build_site
+
+    write_synthetic(tmp_path / "content", listings=40, articles=1, spanish=True)
+    settings = yaml.safe_load((tmp_path / "content" / "site.yaml").read_text(encoding="utf-8"))
+    assert settings["languages"] == ["en", "es"]
+    listings = list((tmp_path / "content" / "listings").rglob("*.yaml"))
+    summaries = [yaml.safe_load(p.read_text(encoding="utf-8"))["translations"]["es"]["summary"] for p in listings]
+    assert len(summaries) == 40 and all(s.startswith("Listado sintético de prueba: ") for s in summaries)
+    build_site(tmp_path / "content", tmp_path / "output")
+    spanish = list((tmp_path / "output" / "search" / "s").rglob("*.es.json"))
+    assert spanish and all(all(json.loads(p.read_text(encoding="utf-8"))) for p in spanish)
 
 
 def test_import_bench_runs_every_step_and_writes_only_to_its_folder(repo_root, tmp_path):
