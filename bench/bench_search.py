@@ -98,7 +98,8 @@ def output_stats(site: Path) -> dict:
     """Return file count, total size and the largest HTML pages and search files of a build."""
     files = total = 0
     pages, search = [], []
-    words = 0
+    words = summaries = 0
+    languages = json.loads((site / "search" / "index.json").read_text(encoding="utf-8")).get("summaries", [])
     for root, _, names in os.walk(site):
         for name in names:
             path = Path(root) / name
@@ -110,12 +111,15 @@ def output_stats(site: Path) -> dict:
                 pages.append((size, rel))
             elif rel.startswith("search/s/") and name.endswith(".words.json"):
                 words += size
+            elif rel.startswith("search/s/") and any(name.endswith(f".{code}.json") for code in languages):
+                summaries += size
             elif rel.startswith("search/s/"):
                 search.append((size, rel))
     pages.sort(reverse=True)
     search.sort(reverse=True)
     return {"files": files, "bytes": total, "pages": pages[:6], "shards": len(search),
-            "search_bytes": sum(s for s, _ in search), "largest_shards": search[:5], "words_bytes": words}
+            "search_bytes": sum(s for s, _ in search), "largest_shards": search[:5], "words_bytes": words,
+            "summaries_bytes": summaries, "summary_languages": languages}
 
 
 # ---------------------------------------------------------------------------------- server
@@ -343,8 +347,10 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
     lines += ["", "## Details", ""]
     last = built["output"].splitlines()[-1] if built["output"] else ""
     lines.append(f"- Build output: {stats['files']:,} files, {kb(stats['bytes'])}; {stats['shards']} search shards, "
-                 f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw. "
-                 f"Build said: `{last}`")
+                 f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw"
+                 + "".join(f", and their summaries in {', '.join(stats['summary_languages'])} "
+                           f"{kb(stats['summaries_bytes'])} raw" for _ in stats["summary_languages"][:1])
+                 + f". Build said: `{last}`")
     lines.append("- Largest HTML pages: " + ", ".join(f"`{p}` {kb(s)}" for s, p in stats["pages"]))
     if stats["sitemap_urls"] > 50_000:
         lines.append(f"- `sitemap.xml` lists {stats['sitemap_urls']:,} URLs; the sitemap protocol allows 50,000 "
@@ -481,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
                 fields = json_fields(site)
                 for row in byte_rows:
                     if row["target"] and row["first_gzip"] > TARGET_FIRST_KB * 1024:
-                        early = [x for x in row["rows"] if x["early"] and x["path"].startswith("/search/s/")]
+                        early = [x for x in row["rows"] if x["early"] and x["path"].startswith("/search/s/")
+                                 and x["path"].count(".") == 2]  # a shard ('…-0.<hash>.json'), not a file beside it
                         for x in early[:2]:
                             path = site / x["path"].lstrip("/")
                             rows = field_shares(path, fields)

@@ -161,7 +161,7 @@ class Addresses:
 
     def search_summaries(self, shard: str, code: str) -> str:
         """Return the site path of a shard's summaries in language `code`, beside it ('12-step-0.<hash>.es.json'):
-        directory.js makes the same path from the shard's and the page's language."""
+        directory.js and place-map.js make the same path from the shard's and the page's language."""
         return shard.removesuffix(".json") + f".{code}.json"
 
     def places_folder(self) -> str:

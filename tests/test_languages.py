@@ -71,7 +71,8 @@ def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
         assert re.search(r"988(</a>)? y (luego )?oprima 2", html), page  # 988 answers in Spanish: press 2
         if page.parent.name != "embed":  # or text AYUDA (the embed's one line of help is its own)
             assert '<a class="crisis-link" href="sms:988?&amp;body=AYUDA">Enviar AYUDA al 988</a>' in html, page
-        # Every offer to text 988 in Spanish says AYUDA, the word that reaches a Spanish-speaking counselor.
+        # Each paragraph or item that offers a text to 988 in Spanish also gives the AYUDA link, the word that
+        # reaches a Spanish-speaking counselor (the footer's and home page's general "call or text" come before it).
         assert 'href="sms:988"' not in html, page
         for offer in re.findall(r"<(p|li)\b[^>]*>((?:(?!</?\1\b).)*?texto al (?:<a [^>]*>)?988.*?)</\1>", html, re.S):
             assert 'href="sms:988?&amp;body=AYUDA"' in offer[1], (page, offer[1])
@@ -349,6 +350,11 @@ def test_a_listings_translations_are_open_data_and_search_data(tmp_path):
         spanish.update((record[1], summary) for record, summary in zip(records, summaries))
     assert spanish["anytime-forum"] == forum["translations"]["es"]["summary"] and spanish["hartford-tuesday"] == ""
     assert "Un foro" not in "".join((site / url.lstrip("/")).read_text(encoding="utf-8") for url in urls)
+
+
+def test_with_no_summary_translated_there_are_no_summaries_files(built):
+    index = json.loads(text(built, "search/index.json"))
+    assert index["summaries"] == [] and not list((built / "search" / "s").rglob("*.es.json"))
 
 
 def test_a_translation_into_no_language_of_the_site_is_a_warning_at_its_line(tmp_path):

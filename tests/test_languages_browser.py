@@ -153,7 +153,6 @@ def test_a_spanish_visitor_reads_the_next_meeting_as_times_are_written_in_the_un
         context.close()
 
 
-
 @pytest.mark.parametrize("address", ["/es/directory/?q=reunion+inventada", "/es/regions/ct/"])
 def test_the_map_s_panel_shows_the_summary_in_spanish(browser, spanish_site, address):
     """The map beside the directory, and the one on a state's page, read the Spanish summaries from their file."""
@@ -170,7 +169,22 @@ def test_the_map_s_panel_shows_the_summary_in_spanish(browser, spanish_site, add
                 summary = card.locator(".card-summary")
                 seen[card.locator(".card-title").text_content()] = (summary.text_content(),
                                                                     summary.get_attribute("lang"))
-        assert seen["Fake Hartford Tuesday Group"] == ("Una reunión semanal de doce pasos, inventada para las pruebas.", None)
+        spanish = "Una reunión semanal de doce pasos, inventada para las pruebas."
+        assert seen["Fake Hartford Tuesday Group"] == (spanish, None)
         assert all(lang == "en" for title, (_, lang) in seen.items() if title != "Fake Hartford Tuesday Group"), seen
+    finally:
+        context.close()
+
+
+def test_without_the_spanish_summaries_file_the_cards_show_the_summaries_as_written(browser, spanish_site):
+    context = browser.new_context()
+    context.route("**/*.es.json", lambda route: route.fulfill(status=404, body="not found"))
+    page = context.new_page()
+    try:
+        page.goto(f"{spanish_site}/es/directory/?q=hartford+tuesday")
+        page.wait_for_selector("#filters:not([hidden])")
+        status_is(page, "1 listado encontrado")
+        summary = page.locator("#results .card .card-summary")
+        assert summary.text_content().startswith("A fictional") and summary.get_attribute("lang") == "en"
     finally:
         context.close()

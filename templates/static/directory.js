@@ -170,8 +170,8 @@ function toRecord(row, ownSummary) {
     languages: field("languages"), cost: field("cost"), days: field("days"), lat: field("lat"), lng: field("lng"),
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
-    ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false, cityFolded: "",
-    states: null, nameFolded: "",
+    ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
+    cityFolded: "", states: null, nameFolded: "",
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };

@@ -23,6 +23,7 @@ const skip = document.querySelector("a.skip-link");
 const main = document.getElementById("main");
 if (skip && main) {
   skip.addEventListener("click", (event) => {
+    if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab or window
     event.preventDefault();
     main.scrollIntoView();
     main.focus({ preventScroll: true }); // <main> has tabindex="-1"
