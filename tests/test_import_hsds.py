@@ -151,6 +151,14 @@ def test_a_service_with_no_place_serves_the_one_state_or_country_its_service_are
     assert (record.listing.get("serves"), record.region, record.attendance) == (serves, region, "online")
 
 
+def test_our_export_s_one_state_for_the_people_in_it_is_the_listing_s_state_not_all_of_it():
+    """An online listing that names only its state (a line for the people of one state) is exported with that
+    state as its one area, "For people in <state>", and read back as its state without serving it whole."""
+    areas = [{"id": "sa-1", "name": "Hawaii", "description": "For people in Hawaii"}]
+    (record,) = read_json([service(service_at_locations=[], schedules=[], service_areas=areas)]).records
+    assert ("serves" not in record.listing, record.region, record.attendance) == (True, "HI", "online")
+
+
 def test_a_service_area_says_nothing_of_a_service_at_a_place_unless_the_export_s_attribute_does():
     (record, *_) = read_json([service(service_areas=[{"id": "sa-1", "name": "Connecticut"}])]).records
     assert "serves" not in record.listing and record.city == "Hartford"

@@ -175,9 +175,15 @@ def schedule_row(listing: Listing, meeting: Meeting, service_id: str, n: int) ->
 
 def service_area_rows(constants: SiteConstants, listing: Listing, service_id: str) -> list[Row]:
     """Return the areas a listing that serves a state, part of one or the country is available in: its own
-    state's first, then each other state it also serves."""
+    state's first, then each other state it also serves. One that meets nowhere and names only its state (a
+    line for the people of one state) has that state, described as for the people in it."""
     if not listing.serves:
-        return []
+        if not listing.region or has_place(listing):
+            return []
+        region = constants.taxonomy.regions_by_code.get(listing.region)
+        state = region.label if region else listing.region
+        return [row(id=stable_id("service_area", listing.slug), service_id=service_id, name=state,
+                    description=f"For people in {state}")]
     if listing.serves == "nationwide":
         return [row(id=stable_id("service_area", listing.slug), service_id=service_id, name="United States",
                     description="The whole country")]

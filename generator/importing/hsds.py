@@ -61,6 +61,8 @@ NOT_CALLABLE = ("fax", "pager")
 NATIONWIDE = re.compile(r"^(united states( of america)?|u\.?s\.?a?\.?|nationwide|national|the whole country)$",
                         re.IGNORECASE)
 PART_OF = re.compile(r"^part of (?P<state>.+)$", re.IGNORECASE)
+# Our export's one area of a service that meets nowhere and is for the people of one state, without serving it all.
+FOR_PEOPLE_IN = re.compile(r"^For people in (?P<state>.+)$")
 
 
 # --------------------------------------------------------------------------- entry points
@@ -381,13 +383,16 @@ def served_area(service: dict, given: str) -> tuple[str, str, list[str]]:
     of Ohio") or the country serves it; areas such as counties or cities say nothing this schema can hold.
     With the attribute, the states of the areas after the first are those it also serves.
     """
-    areas = [clean.text(area.get("name")) for area in _dicts(service.get("service_areas"))]
+    listed = _dicts(service.get("service_areas"))
+    areas = [clean.text(area.get("name")) for area in listed]
     found = [area_of(name) for name in areas if name]
     states = list(dict.fromkeys(code for _, code in found if code))
     if given == "nationwide":
         return given, "", []
     if given in ("statewide", "part-of-state"):  # our export lists the listing's own state first
         return given, states[0] if states else "", states[1:]
+    if len(listed) == 1 and len(states) == 1 and FOR_PEOPLE_IN.match(clean.text(listed[0].get("description"))):
+        return "", states[0], []  # the state named, not served whole
     if len(found) != 1 or not found[0][0] or located(service)[0]:
         return "", "", []
     return (*found[0], [])
