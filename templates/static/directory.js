@@ -171,7 +171,7 @@ function toRecord(row, ownSummary) {
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
     ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
-    cityFolded: "", states: null, nameFolded: "",
+    cityFolded: "", states: null, nameFolded: "", stateOnly: false,
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
@@ -182,6 +182,8 @@ function toRecord(row, ownSummary) {
   const format = vocab.formats[record.format]?.[0];
   record.joinable = format !== "in-person";
   record.onlineOnly = format === "online";
+  // Online only and named by its state (a line or a credential for one state's people): found in that state alone.
+  record.stateOnly = record.onlineOnly && Boolean(record.region) && record.serves !== "nationwide";
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   record.nameFolded = fold(record.name);
@@ -487,13 +489,15 @@ function placeFilter(state, origin) {
   const only = state.online === "only";
   const exclude = state.online === "exclude";
   return (record) => {
-    // Listings people can join online are "online options": kept outside the chosen area unless excluded.
-    const remoteOk = !exclude && record.joinable;
+    // Listings people can join online are "online options": kept outside the chosen area unless excluded, or
+    // meant for the people of their own state.
+    const remoteOk = !exclude && record.joinable && !record.stateOnly;
     if (only && !record.joinable) return false;
     if (exclude && record.onlineOnly) return false;
     if (state.today && !meetsToday(record)) return false;
-    // A listing that serves a whole state is in every town of it; one that serves the country, everywhere.
-    const wide = record.serves;
+    // A listing that serves a whole state is in every town of it; one that serves the country, everywhere. One
+    // online for its state's people is where any in its state can reach it.
+    const wide = record.serves || (record.stateOnly ? "statewide" : "");
     let outside = (region && !record.states.includes(region) && wide !== "nationwide") || (city && record.cityFolded !== city && !wide);
     record.distance = null;
     if (origin && wide) {
