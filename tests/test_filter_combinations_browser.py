@@ -18,9 +18,9 @@ The expected results follow directory.js (scopesFor, baseFilter, filterRecords):
 it is in a chosen scope (its state's, or "online" for a listing people can join online: format online or
 hybrid); it matches a state when its location's region is that state, or, unless online=exclude, when it
 can be joined online, or when it also serves that state (also_serves); online=exclude drops online-only listings (hybrid ones stay in their state);
-online=only keeps only listings that can be joined online, from any state; a listing that serves the whole
-country (serves: nationwide) is in every state; a support type keeps listings
-that have it.
+online=only keeps only listings that can be joined online, from any state, except an online-only listing that
+names its state (it is for that state's people alone); a listing that serves the whole country (serves: nationwide)
+is in every state; a support type keeps listings that have it.
 
 How it stays fast (under a minute on 2 cores, most of it the fake directory's 288 page loads):
 
@@ -169,6 +169,7 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
         states = {home, *listing.get("also_serves", [])} if home else set()  # its own and those it also serves
         joinable = listing["format"] in ("online", "hybrid")
         online_only = listing["format"] == "online"
+        state_only = online_only and bool(home) and listing.get("serves") != "nationwide"  # for its state's people
         # Loaded at all: the listing is in one of the chosen scopes (scopesFor).
         # A listing that serves the whole country has a scope of its own, loaded unless online=only.
         nationwide = listing.get("serves") == "nationwide"
@@ -181,7 +182,7 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
         if online == "only" and not joinable or online == "exclude" and online_only:
             continue
         outside = bool(region) and region not in states and not nationwide  # nationwide: found in every state
-        if outside and not (online != "exclude" and joinable):
+        if outside and not (online != "exclude" and joinable and not state_only):
             continue
         if type_ and type_ not in listing["support_types"]:
             continue
