@@ -149,6 +149,22 @@ def new_content(project: Path) -> Path:
     return content
 
 
+def build_listings(root: Path, listings: dict[str, str], epoch: str) -> Path:
+    """Build a site of these listings alone ({path under listings/: text}) into `root`/output, with the build's
+    "today" at SOURCE_DATE_EPOCH `epoch`; return the output folder."""
+    import pytest
+
+    from generator.pipeline import build_site
+
+    content = new_content(root)
+    for path, text in listings.items():
+        write_listing(content, path, text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", epoch)
+        build_site(content, root / "output")
+    return root / "output"
+
+
 def write_sample_site(content: Path) -> None:
     """Fill a scratch content folder with three valid listings and two articles."""
     write_listing(content, "ct/hartford-tuesday.yaml", IN_PERSON)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator.pipeline import build_site
-from helpers import new_content, write_listing
+from helpers import build_listings, new_content, write_listing
 from quality import axe_violations
 from test_search_browser import wait_count
 
@@ -73,14 +73,7 @@ POINTS = 8
 
 @pytest.fixture(scope="module")
 def map_site(tmp_path_factory) -> str:
-    root = tmp_path_factory.mktemp("map")
-    content = new_content(root)
-    for path, text in LISTINGS.items():
-        write_listing(content, path, text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1796000000")
-        build_site(content, root / "output")
-    return root / "output"
+    return build_listings(tmp_path_factory.mktemp("map"), LISTINGS, "1796000000")
 
 
 @pytest.fixture(scope="module")

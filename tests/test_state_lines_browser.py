@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.pipeline import build_site
-from helpers import new_content, write_listing
+from helpers import build_listings
 from test_search_browser import names, wait_count
 
 pytestmark = pytest.mark.browser
@@ -50,14 +49,7 @@ LISTINGS = {
 
 @pytest.fixture(scope="module")
 def state_site(tmp_path_factory, serve_dir):
-    root = tmp_path_factory.mktemp("state-lines")
-    content = new_content(root)
-    for path, text in LISTINGS.items():
-        write_listing(content, path, text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1796000000")
-        build_site(content, root / "output")
-    with serve_dir(root / "output") as url:
+    with serve_dir(build_listings(tmp_path_factory.mktemp("state-lines"), LISTINGS, "1796000000")) as url:
         yield url
 
 
