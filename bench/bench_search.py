@@ -94,12 +94,24 @@ def build(content: Path, site: Path, timeout: float) -> dict:
             "timed_out": run.code == -9}
 
 
+def search_file_kind(name: str, languages: list[str]) -> str:
+    """Return what a file under search/s/ is: "words" (a shard's description words), "summaries" (its summaries in
+    one of `languages`, index.json's "summaries") or "shard"."""
+    if name.endswith(".words.json"):
+        return "words"
+    return "summaries" if any(name.endswith(f".{code}.json") for code in languages) else "shard"
+
+
+def summary_languages(site: Path) -> list[str]:
+    return json.loads((site / "search" / "index.json").read_text(encoding="utf-8")).get("summaries", [])
+
+
 def output_stats(site: Path) -> dict:
     """Return file count, total size and the largest HTML pages and search files of a build."""
     files = total = 0
     pages, search = [], []
     words = summaries = 0
-    languages = json.loads((site / "search" / "index.json").read_text(encoding="utf-8")).get("summaries", [])
+    languages = summary_languages(site)
     for root, _, names in os.walk(site):
         for name in names:
             path = Path(root) / name
@@ -109,12 +121,14 @@ def output_stats(site: Path) -> dict:
             rel = path.relative_to(site).as_posix()
             if name.endswith(".html"):
                 pages.append((size, rel))
-            elif rel.startswith("search/s/") and name.endswith(".words.json"):
-                words += size
-            elif rel.startswith("search/s/") and any(name.endswith(f".{code}.json") for code in languages):
-                summaries += size
             elif rel.startswith("search/s/"):
-                search.append((size, rel))
+                kind = search_file_kind(name, languages)
+                if kind == "words":
+                    words += size
+                elif kind == "summaries":
+                    summaries += size
+                else:
+                    search.append((size, rel))
     pages.sort(reverse=True)
     search.sort(reverse=True)
     return {"files": files, "bytes": total, "pages": pages[:6], "shards": len(search),
@@ -348,8 +362,8 @@ def report(built: dict, stats: dict, note: str, byte_rows: list[dict], typing_ro
     last = built["output"].splitlines()[-1] if built["output"] else ""
     lines.append(f"- Build output: {stats['files']:,} files, {kb(stats['bytes'])}; {stats['shards']} search shards, "
                  f"{kb(stats['search_bytes'])} raw, and their description words {kb(stats['words_bytes'])} raw"
-                 + "".join(f", and their summaries in {', '.join(stats['summary_languages'])} "
-                           f"{kb(stats['summaries_bytes'])} raw" for _ in stats["summary_languages"][:1])
+                 + (f", and their summaries in {', '.join(stats['summary_languages'])} "
+                    f"{kb(stats['summaries_bytes'])} raw" if stats["summary_languages"] else "")
                  + f". Build said: `{last}`")
     lines.append("- Largest HTML pages: " + ", ".join(f"`{p}` {kb(s)}" for s, p in stats["pages"]))
     if stats["sitemap_urls"] > 50_000:
@@ -484,11 +498,11 @@ def main(argv: list[str] | None = None) -> int:
                     keys = len(profiled["samples"]) or 1
                     shares.append((row["label"], texts[0], sum(profiled["samples"]) / keys,
                                    profile_summary(profiled["profiles"][0], keys)))
-                fields = json_fields(site)
+                fields, languages = json_fields(site), summary_languages(site)
                 for row in byte_rows:
                     if row["target"] and row["first_gzip"] > TARGET_FIRST_KB * 1024:
                         early = [x for x in row["rows"] if x["early"] and x["path"].startswith("/search/s/")
-                                 and x["path"].count(".") == 2]  # a shard ('…-0.<hash>.json'), not a file beside it
+                                 and search_file_kind(x["path"], languages) == "shard"]
                         for x in early[:2]:
                             path = site / x["path"].lstrip("/")
                             rows = field_shares(path, fields)

@@ -166,17 +166,19 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     types: list[tuple[str, ...]] = []  # each listing's support types, by its place in name order
     boxes: dict[str, list[float]] = {}
     encode = (lambda listing: compact_json(encoder.encode(0, listing)[1:]))
+    in_languages: set[str] = set()  # the languages any summary is translated into
     for order, listing in enumerate(site.listings):  # listings are sorted by name: `order` is name order
         tail = take(pieces, "search", listing, encode)
+        summaries = translated_summaries(listing)
+        in_languages.update(summaries)
         record = (order, b"[%d,%s" % (order, tail[1:]), take(pieces, "search-words", listing, description_words),
-                  translated_summaries(listing))
+                  summaries)
         types.append(tuple(listing.support_types))
         for scope in iter_scopes(listing):
             whole[scope].append(record)
             if listing.point and scope != "online":
                 _grow(boxes, scope, listing.point.lat, listing.point.lng)
     files: Files = []
-    in_languages = {code for records in whole.values() for _, _, _, summaries in records for code in summaries}
     languages = [code for code in site.config.languages[1:] if code in in_languages]
     scopes = {scope: {"count": len(whole[scope]), "bbox": boxes.get(scope), "shards": {}} for scope in sorted(whole)}
     type_order = list(site.taxonomy.support_types).index
