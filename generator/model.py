@@ -178,6 +178,13 @@ class Listing:
         return self.format in ("online", "hybrid")
 
     @property
+    def for_its_state_only(self) -> bool:
+        """Return True for help given only online or by phone to one state's people (a state's coaching line or
+        credential): it is found from its state, not among what anyone can join from anywhere. The directory's
+        script draws the same line (record.stateOnly)."""
+        return self.format == "online" and bool(self.region) and self.serves != "nationwide"
+
+    @property
     def place(self) -> str:
         """Return 'City, ST' (or '' for listings with no place)."""
         return ", ".join(part for part in (self.city, self.region) if part)
@@ -352,7 +359,8 @@ class Site:
 
     @cached_property
     def online_listings(self) -> list[Listing]:
-        return [listing for listing in self.listings if listing.is_online]
+        """Return what anyone can join online: online and hybrid listings, less those for one state's people."""
+        return [listing for listing in self.listings if listing.is_online and not listing.for_its_state_only]
 
     def online_by_support_type(self) -> list[tuple[Term, list[Listing]]]:
         """Return (support type, online listings of that type) for every type that has any."""

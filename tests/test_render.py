@@ -16,7 +16,7 @@ import yaml
 from generator.errors import ContentError
 from generator.pipeline import build_site, gather_site
 from generator.render import render_site
-from helpers import (new_content, parse_page, run_build_py, snapshot, write_article, write_listing,
+from helpers import (ONLINE, new_content, parse_page, run_build_py, snapshot, write_article, write_listing,
                      write_sample_site)
 
 
@@ -186,6 +186,26 @@ def test_online_page_lists_online_and_hybrid_only(built):
     assert "Anytime Online Recovery Forum" in page
     assert "Bay Area Family Circle" in page
     assert "Hartford Tuesday Night Group" not in page
+
+
+def test_online_help_for_one_states_people_is_on_its_state_page_not_the_online_pages(tmp_path):
+    """A state's coaching line is online but only for people in that state: /online/ promises what anyone can join
+    from anywhere, so it is left out there (as the directory leaves it out for other states) and found on its
+    state's page. An online program serving the whole country, office state or not, stays on /online/."""
+    content = new_content(tmp_path / "project")
+    write_listing(content, "online/anytime-forum.yaml", ONLINE)
+    write_listing(content, "ct/line.yaml", ONLINE.replace("Anytime Online Recovery Forum", "Nutmeg Coaching Line")
+                  .replace("format: online", "format: online\n    location:\n      region: CT\n      country: US"))
+    write_listing(content, "online/wide.yaml", ONLINE.replace("Anytime Online Recovery Forum", "Everywhere Program")
+                  .replace("format: online", "format: online\n    serves: nationwide"))
+    site = gather(content)
+    assert sorted(l.slug for l in site.online_listings) == ["anytime-forum", "wide"]
+    files = render(content)
+    for path in ("online/index.html", "online/smart-recovery/index.html"):
+        assert "Nutmeg Coaching Line" not in read(files, path), path
+        assert "Everywhere Program" in read(files, path), path
+    assert "Nutmeg Coaching Line" in read(files, "regions/ct/index.html")
+    assert "Online and hybrid (2)" in read(files, "directory/index.html")
 
 
 @pytest.mark.parametrize("path, present, absent", [

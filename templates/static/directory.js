@@ -183,6 +183,7 @@ function toRecord(row, ownSummary) {
   record.joinable = format !== "in-person";
   record.onlineOnly = format === "online";
   // Online only and named by its state (a line or a credential for one state's people): found in that state alone.
+  // (Listing.for_its_state_only draws the same line for the /online/ pages.)
   record.stateOnly = record.onlineOnly && Boolean(record.region) && record.serves !== "nationwide";
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
