@@ -62,6 +62,7 @@ def test_pages_name_each_other_and_the_switch_leads_to_the_same_page(built):
         assert [(a["href"], a["hreflang"], a["lang"]) for a in links] == [(f"/{spanish}", "es", "es")]
     assert ">Español</a>" in text(built, "index.html") and ">English</a>" in text(built, "es/index.html")
     assert '<a class="crisis-link" href="sms:988">Text 988</a>' in text(built, "index.html")
+    assert '<a class="crisis-link" href="sms:741741?&amp;body=HOME">Text HOME to 741741</a>' in text(built, "index.html")
 
 
 def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
@@ -74,6 +75,11 @@ def test_spanish_pages_speak_spanish_and_link_within_spanish(built):
         # Each paragraph or item that offers a text to 988 in Spanish also gives the AYUDA link, the word that
         # reaches a Spanish-speaking counselor (the footer's and home page's general "call or text" come before it).
         assert 'href="sms:988"' not in html, page
+        # The Crisis Text Line, too, answers in Spanish to AYUDA (its own announcement of the service); HOME reaches
+        # an English-speaking counselor.
+        assert "body=HOME" not in html and "HOME" not in re.sub(r"<[^>]+>", "", html), page
+        if page.parent.name != "embed":
+            assert '<a class="crisis-link" href="sms:741741?&amp;body=AYUDA">Enviar AYUDA al 741741</a>' in html, page
         for offer in re.findall(r"<(p|li)\b[^>]*>((?:(?!</?\1\b).)*?texto al (?:<a [^>]*>)?988.*?)</\1>", html, re.S):
             assert 'href="sms:988?&amp;body=AYUDA"' in offer[1], (page, offer[1])
     directory = parse_page(text(built, "es/directory/index.html"))
