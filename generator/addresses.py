@@ -147,7 +147,7 @@ class Addresses:
         return "/search/index.json"
 
     def search_file(self, name: str) -> str:
-        """Return the site path of a search file beside the index (the articles)."""
+        """Return the site path of a search file beside the index (the articles, and the words of their texts)."""
         return f"/search/{name}"
 
     def search_shard(self, scope: str, name: str) -> str:

@@ -20,7 +20,7 @@ from .addresses import ADDRESSES, output_file, url
 from .exports.common import take
 from .fields import listing_fields
 from .files import Files, compact_json
-from .model import DAYS, Listing, Site
+from .model import DAYS, Article, Listing, Site
 from .vocabulary import FILTERED, SECTIONS
 
 # What the browser gets of each listing, as arrays of these (index.json's "fields"): just what the results and
@@ -126,9 +126,21 @@ def description_words(listing: Listing) -> str:
     find it by them: those not already in its name, organization, town or summary, and not part of a longer one
     kept, since the search matches any part of a word ("grie" finds "grief")."""
     texts = [listing.description_html.striptags(), *(html.striptags() for html in listing.translated_html.values())]
+    return new_words(texts, (listing.name, listing.organization, listing.city, listing.summary))
+
+
+def article_words(article: Article) -> str:
+    """Return the words of an article's text (as shown in one language: `article` is its `in_language`) that its
+    title, summary and tags do not hold: the directory finds it by them too ("narcan" finds the overdose guide)."""
+    return new_words([article.body_html.striptags()], (article.title, article.summary, *article.tags))
+
+
+def new_words(texts: list[str], known_texts: tuple[str, ...]) -> str:
+    """Return the words of `texts`, folded, that are not in `known_texts` and not part of a longer one kept (the
+    search matches any part of a word: "grie" finds "grief"), space-separated."""
     if not any(texts):
         return ""
-    known = fold(" ".join((listing.name, listing.organization, listing.city, listing.summary)))
+    known = fold(" ".join(known_texts))
     kept = ""
     words = {AROUND.sub("", word) for word in fold(" ".join(texts)).split()}
     for word in sorted(words - {""}, key=lambda w: (-len(w), w)):
@@ -212,9 +224,18 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
                              for a in site.articles])
     articles_path = ADDRESSES.search_file(hashed_name("articles", articles))
     files.append((output_file(articles_path), articles))
+    # The words of the articles' texts, in each language as its pages show them, in the same order: a file the
+    # directory fetches only when a visitor searches for words.
+    article_texts = {}
+    for code in site.config.languages:
+        text = compact_json([article_words(a.in_language(code)) for a in site.articles])
+        path = ADDRESSES.search_file(hashed_name(f"articles-words-{code}", text))
+        files.append((output_file(path), text))
+        article_texts[code] = url(prefix, path)
     index = {"version": 2, "fields": RECORD_FIELDS, "epoch": EPOCH.isoformat(),
              "stale_before": (site.stale_before - EPOCH).days, "total": len(site.listings), "schedules": site.has_schedules,
              "vocabulary": _vocabulary(site), "scopes": scopes, "articles": url(prefix, articles_path),
+             "article_words": article_texts,
              "places": url(prefix, ADDRESSES.places_folder()), "summaries": languages}
     if len(site.config.languages) > 1:
         index["labels"] = _labels(site)

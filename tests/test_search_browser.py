@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.pipeline import build_site
+from helpers import build_listings
 
 FAKE_LISTINGS = {
     "ct/fake-hartford-tuesday": """
@@ -110,7 +111,7 @@ summary: A made-up article that exists so the search tests can find an article.
 date: 2026-01-01
 support_types: [12-step]
 ---
-Nothing here is real.
+Nothing here is real. Bring a lantern.
 """
 
 
@@ -208,6 +209,66 @@ def test_a_word_only_a_description_has_finds_its_listing_once_a_visitor_types(pa
     page.fill("#f-q", "gardening austin")
     wait_count(page, 0)
     assert_clean(page, fake_directory)
+
+
+def test_an_article_is_found_by_a_word_only_its_text_has_once_a_visitor_types(page, fake_directory):
+    """As a frightened visitor types "narcan" for the overdose guide, whose text names it: the words of the
+    articles' texts come in a file of their own, fetched only once words are typed."""
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    assert [url for url in page.requests if "/articles-words-" in url] == []
+    page.fill("#f-q", "lantern")
+    page.wait_for_selector("#article-results a")
+    assert page.locator("#article-results a").all_text_contents() == ["Finding a fictional meeting"]
+    assert len([url for url in page.requests if "/articles-words-en." in url]) == 1
+    page.fill("#f-q", "lantern austin")  # every word, in the text or the title, summary and tags
+    page.wait_for_function("() => !document.querySelector('#article-results a')")
+    assert_clean(page, fake_directory)
+
+
+HYPHENED = {
+    "ct/fake-al-anon.yaml": """\
+        name: Fake Al-Anon Family Group
+        kind: local-group
+        support_types: [family-support]
+        summary: A fictional group for families, used only by the test suite.
+        format: in-person
+        location: {city: Hartford, region: CT}
+        last_verified: 2026-06-01
+        source: https://example.org/fake-al-anon
+    """,
+    "ct/fake-aa.yaml": """\
+        name: Fake Alcoholics Anonymous Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A fictional group, used only by the test suite.
+        format: in-person
+        location: {city: Hartford, region: CT}
+        last_verified: 2026-06-01
+        source: https://example.org/fake-aa
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def hyphened_directory(tmp_path_factory, serve_dir):
+    with serve_dir(build_listings(tmp_path_factory.mktemp("hyphened"), HYPHENED, "1799755200")) as url:
+        yield url
+
+
+def test_a_hyphened_name_is_found_typed_as_one_word_or_two(page, hyphened_directory):
+    """People type Al-Anon as "alanon" or "al anon". The second matches Alcoholics Anonymous too ("al", "anon"):
+    the name that writes the two words together comes first."""
+    open_directory(page, hyphened_directory, "?q=alanon")
+    wait_count(page, 1)
+    assert names(page) == ["Fake Al-Anon Family Group"]
+    for query in ("al anon", "al-anon"):
+        page.fill("#f-q", query)
+        wait_count(page, 2 if query == "al anon" else 1)
+        assert names(page)[0] == "Fake Al-Anon Family Group"
+    page.fill("#f-q", "alcoholics anon")
+    wait_count(page, 1)
+    assert_clean(page, hyphened_directory)
 
 
 def test_a_link_to_a_search_for_a_description_word_finds_it_with_the_other_filters(page, fake_directory):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import write_listing
+from helpers import write_article, write_listing
 
 from generator.pipeline import build_site
 
@@ -89,7 +89,7 @@ def test_each_shard_has_its_listings_description_words_in_the_same_order(content
         assert len(words) == len(set(words))
     assert words_of(output, index, "CT", "12-step") == {"fake-plain": "", "fake-plain-two": ""}
     # index.json names the shards only: the browser finds each one's words beside it.
-    assert "words" not in json.dumps(index)
+    assert ".words.json" not in json.dumps(index)
 
 
 def test_a_changed_description_renames_its_shard_so_no_cache_keeps_the_old_words(content, tmp_path):
@@ -101,3 +101,41 @@ def test_a_changed_description_renames_its_shard_so_no_cache_keeps_the_old_words
     [after] = index["scopes"]["CT"]["shards"]["peer-specialist"]
     assert before != after
     assert "knitting" in words_of(output, index, "CT", "peer-specialist")["fake-riverside"].split()
+
+
+def test_the_words_of_the_articles_texts_are_in_a_file_for_each_language_as_its_pages_show_them(content, tmp_path):
+    """The overdose guide names Narcan and fentanyl only in its text: the directory finds it by them from these."""
+    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages: [en, es]\n")
+    write_listing(content, "ct/fake-plain.yaml", PLAIN)
+    write_article(content, "fake-guide.md", """\
+        ---
+        title: A fake guide
+        summary: Made up for the tests.
+        date: 2026-01-01
+        tags: [naloxone]
+        ---
+        Carry naloxone; one brand is **Narcan**. Fentanyl is an opioid.
+        """)
+    write_article(content, "fake-guide.es.md", """\
+        ---
+        title: Una guía ficticia
+        summary: Inventada para las pruebas.
+        date: 2026-01-01
+        ---
+        Lleve naloxona; una marca es Narcan.
+        """)
+    write_article(content, "fake-english-only.md", "---\ntitle: Only in English\nsummary: Made up for the tests.\ndate: 2026-01-02\n---\nA lantern.\n")
+    output, index = build(content, tmp_path)
+
+    def read(address: str):
+        return json.loads((output / address.lstrip("/")).read_text())
+
+    slugs = [article[0] for article in read(index["articles"])]
+    words = {code: dict(zip(slugs, read(address))) for code, address in index["article_words"].items()}
+    assert set(words) == {"en", "es"}
+    english = words["en"]["fake-guide"].split()
+    assert {"narcan", "fentanyl", "carry", "opioid"} <= set(english)
+    assert "naloxone" not in english and "**narcan**" not in english  # a tag finds it already; the text, not Markdown
+    assert {"naloxona", "lleve", "narcan"} <= set(words["es"]["fake-guide"].split())
+    # A page in Spanish shows the article as written where it has no translation, and finds it by those words.
+    assert words["es"]["fake-english-only"] == words["en"]["fake-english-only"] == "lantern"  # "a": in "made", its summary

@@ -49,6 +49,9 @@ const wordsIn = new Set();
 let wordsVersion = 0;        // how many times words were added: a text pass made before they were is not reused
 const placeCache = new Map(); // url -> Promise<object>
 let articles = null;
+// The words of each article's text in the page's language (generator/search_data.py's article_words): fetched once
+// a visitor types words, then added to the articles; null until asked for, then its Promise.
+let articleWords = null;
 let runId = 0;
 let shown = PAGE_SIZE;
 let announceTimer = 0;
@@ -176,7 +179,8 @@ function toRecord(row, ownSummary) {
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
   // A summary translated into the page's language is shown, and searched with the one as written.
-  record.haystack = fold([record.name, record.organization, record.city, record.summary, record.ownSummary].join(" "));
+  record.haystack = joinedToo(fold([record.name, record.organization, record.city, record.summary,
+    record.ownSummary].join(" ")));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
   record.masks = FACETS.map(([, , name]) => toMask(field(name)));
   const format = vocab.formats[record.format]?.[0];
@@ -273,6 +277,12 @@ function shardLists(scopes, types) {
 // As generator/search_data.py's fold(): accents dropped, lower case, a curly apostrophe (as phones type it) straight.
 function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[‘’]/g, "'").toLowerCase();
+}
+
+// Folded text with each hyphened word also written as one: "al-anon" is found by "alanon" too, as people type it.
+function joinedToo(text) {
+  const hyphened = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu);
+  return hyphened ? `${text} ${hyphened.map((word) => word.replaceAll("-", "")).join(" ")}` : text;
 }
 
 // The words a visitor typed, folded, without the punctuation around them ("(aa)," is "aa"; "ic&rc" stays whole),
@@ -520,6 +530,10 @@ function placeFilter(state, origin) {
 function wordsFilter(state) {
   const tokens = queryWords(state.q);
   const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
+  // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
+  // Anonymous, which holds both words too): such a name comes first.
+  const pairs = tokens.slice(1).map((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
+    `${tokens[i]}${token}`]);
   return (record) => {
     let score = 0;
     for (let i = 0; i < tokens.length; i++) {
@@ -528,6 +542,7 @@ function wordsFilter(state) {
       score += record.nameFolded.startsWith(token) || record.nameFolded.includes(spaced[i]) ? 3
         : record.nameFolded.includes(token) ? 2 : 1;
     }
+    for (const forms of pairs) if (forms.some((form) => record.nameFolded.includes(form))) score += 4;
     record.score = score;
     return true;
   };
@@ -939,9 +954,12 @@ function announce(text) {
 function renderArticles(state) {
   const tokens = queryWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
-  const found = articles.filter(([, , , , , text]) => tokens.every((t) => text.includes(t)));
-  const inTitle = (article) => (tokens.every((t) => article[6].includes(t)) ? 0 : 1);
-  found.sort((a, b) => inTitle(a) - inTitle(b));
+  loadArticleWords();
+  const found = articles.filter(([, , , , , text, , words]) => tokens.every((t) => text.includes(t) || words.includes(t)));
+  // Those whose titles hold every word first, then those whose summaries or tags do, then those only their texts do.
+  const rank = (article) => (tokens.every((t) => article[6].includes(t)) ? 0
+    : tokens.every((t) => article[5].includes(t)) ? 1 : 2);
+  found.sort((a, b) => rank(a) - rank(b));
   const key = found.map(([slug]) => slug).join(" ");
   const all = articlesOpened === key || found.length <= ARTICLES_SHOWN + 1; // a button to show one more is no help
   const shownKey = `${key}${all ? " +" : ""}`;
@@ -955,6 +973,15 @@ function renderArticles(state) {
     escapeHtml(words)}</button></p>`;
   articleBox.innerHTML = found.length
     ? `<h3>${escapeHtml(title)}</h3><ul class="article-list">${items.join("")}</ul>${more}` : "";
+}
+
+function loadArticleWords() {
+  const address = index.article_words?.[LANG] || Object.values(index.article_words || {})[0];
+  if (articleWords || !address) return;
+  articleWords = fetchJson(address, new Map()).then((list) => {
+    articles.forEach((article, i) => { article[7] = list[i] || ""; });
+    renderArticles(stateFromForm());
+  }).catch(() => { articleWords = null; }); // asked for again with the next word typed
 }
 
 let citiesFor = { records: null, region: null };
@@ -1245,7 +1272,7 @@ async function start() {
     articles = list.map(([slug, title, summary, tags, types, translations]) => {
       const [shownTitle, shownSummary] = translations?.[LANG] || [title, summary];
       const text = fold([shownTitle, shownSummary, ...tags].join(" "));
-      return [slug, shownTitle, shownSummary, tags, types, text, fold(shownTitle)];
+      return [slug, shownTitle, shownSummary, tags, types, text, fold(shownTitle), ""]; // its text's words to come
     });
     renderArticles(stateFromForm());
   }).catch(() => {});
