@@ -96,7 +96,7 @@ LOCALES := templates/locales
 messages: $(REQ_STAMP) ## Update the interface text catalogs (templates/locales/) from the templates and code
 	$(VENV)/bin/pybabel -q extract -F $(LOCALES)/babel.cfg -o $(LOCALES)/messages.pot --no-location --sort-output \
 		--omit-header --width 116 .
-	$(VENV)/bin/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) --width 116 \
+	$(VENV)/bin/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) --width 116 --no-fuzzy-matching \
 		--ignore-pot-creation-date
 
 build: $(REQ_STAMP) ## Build the site into output/

@@ -420,6 +420,16 @@ def test_city_and_state_typed_in(page, fake_directory):
     assert sorted(names(page)) == ["Fake Austin Evening Group", "Fake Austin Group"]
     page.fill("#f-place", "Nowhere Fakeville, ZZ")
     page.wait_for_function("document.getElementById('f-place-status').textContent.includes('could not find')")
+    # The list is not near it, and its chip says so rather than "Within 25 miles of …" (a filter not in use).
+    page.wait_for_function("(document.querySelector(\".chip[data-remove='place']\") || {}).textContent"
+                           "?.startsWith('Place not found: Nowhere Fakeville, ZZ')")
+    # A ZIP code that is not one: the advice is not to type a 5-digit ZIP code.
+    page.fill("#f-place", "99999")
+    page.wait_for_function("document.getElementById('f-place-status').textContent.startsWith("
+                           "'We could not find the ZIP code 99999. Try a neighboring one')")
+    page.locator(".chip[data-remove='place']").click()
+    page.wait_for_function("!document.querySelector(\".chip[data-remove='place']\")")
+    assert page.locator("#f-place").input_value() == ""
 
 
 def test_near_me_with_granted_location(browser, fake_directory):

@@ -268,7 +268,14 @@ def wide_server(wide_site, serve_dir):
 def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, place, expected):
     page.goto(f"{wide_server}/directory/?place={place}&online=exclude")
     wait_count(page, len(expected))
-    assert sorted(page.locator("#results .card-title").all_text_contents()) == expected
+    # (Not the nearest in person farther away, offered when nothing is within the distance.)
+    assert sorted(page.locator("#results .card-title:not(#nearest *)").all_text_contents()) == expected
+    # What meets near the place, what serves all of its state and what serves the whole country: a section each.
+    if place == "06103":
+        assert (section(page, "near"), section(page, "state"), section(page, "nation")) == (
+            ["Fake Hartford Group"], ["Fake Connecticut Area Service"], ["Fake Nationwide Houses"])
+        assert page.locator("#nation-title").inner_text() == \
+            "Across the country (1): each one’s website says what is near you"
     metas = page.locator("#results .card-meta").all_inner_texts()
     assert any("Nationwide" in meta for meta in metas)
     assert not [url for url in page.requests if not url.startswith(wide_server)]
@@ -331,7 +338,8 @@ def test_near_a_state_line_only_the_state_the_place_is_in_serves_it(browser, bor
             page.goto(f"{border_server}/directory/?place={place}")
         page.wait_for_function("() => /(found|encontrados)$/"
                                ".test(document.getElementById('result-status').textContent)")
-        assert section(page, "near") == ["Fake Connecticut Board", "Fake New Haven Group"]
+        assert section(page, "near") == ["Fake New Haven Group"]
+        assert section(page, "state") == ["Fake Connecticut Board"]
         if place == "es/location":  # the page's language all through
             title = page.locator("#near-title").inner_text()
             assert title.startswith("En persona a menos de 25 millas de su ubicación")
@@ -342,7 +350,10 @@ def test_near_a_state_line_only_the_state_the_place_is_in_serves_it(browser, bor
 def test_bodies_that_serve_part_of_the_state_come_apart_from_what_is_near(page, border_server):
     page.goto(f"{border_server}/directory/?place=10001")
     wait_count(page, 2)
-    assert section(page, "near") == ["Fake New York Board"]
+    assert section(page, "near") == []
+    assert section(page, "state") == ["Fake New York Board"]
+    assert page.locator("#state-title").inner_text() == \
+        "Serving all of New York (1): each one’s website says what is near you"
     assert page.locator("#part-title").inner_text() == \
         "Serving part of New York (1): each one’s website says which places"
     assert section(page, "part") == ["Fake New York Area"]
@@ -367,6 +378,8 @@ def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_h
     ("St. Louis, MO", "St. Louis, MO"), ("Boston, Massachusetts", "Boston, MA"),
     ("Ft Lauderdale FL", "Ft Lauderdale, FL"), ("Saint Louis MO", "Saint Louis, MO"),
     ("Winston-Salem, NC", "Winston-Salem, NC"), ("O’Fallon, MO", "O’Fallon, MO"),
+    # Typed in lower case, with letters beyond a–z: each word's first letter a capital, and no other.
+    ("mayagüez pr", "Mayagüez, PR"), ("cañon city, co", "Cañon City, CO"),
     # A town whose name ends in a state's is that town, as no "West New" is in New York.
     ("West New York", "West New York, NJ")])
 def test_a_town_is_found_as_people_write_it(page, border_server, place, label):

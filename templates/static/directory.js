@@ -412,8 +412,10 @@ async function findTown(town, named, state) {
   return { point: table[towns[0]].slice(0, 2), label: `${titleCase(town.trim())}, ${code}`, region: code, other };
 }
 
+// A town's name as typed, each word's first letter a capital: "mayagüez" is "Mayagüez" (a letter of any alphabet
+// continues a word, where \b knows only a–z and would write "MayagüEz").
 function titleCase(text) {
-  return text.replace(/\b\w/g, (c) => c.toUpperCase());
+  return text.replace(/(^|[^\p{L}\p{M}])(\p{L})/gu, (_match, before, letter) => before + letter.toUpperCase());
 }
 
 // ---------------------------------------------------------------- meeting times
@@ -635,6 +637,9 @@ const SORTS = {
   next: (a, b) => nextKey(a) - nextKey(b) || SORTS.distance(a, b),
 };
 
+// What is only online, then what some join online (a hybrid group), each A–Z.
+const ONLINE_FIRST = (a, b) => Number(b.onlineOnly) - Number(a.onlineOnly) || a.order - b.order;
+
 // Return the order of the results: "Best match" for "meets today" without words to match is the next
 // meeting first, as a person looking for one today expects.
 function sortFor(state) {
@@ -810,6 +815,18 @@ function moreButton(more) {
   return [paragraph];
 }
 
+// The sections of what serves a wider area than a place, after what is near it: [serves, heading id, heading].
+const WIDE_SECTIONS = [
+  ["statewide", "state-title",
+    (state, count) => _("Serving all of %(state)s (%(count)s): each one’s website says what is near you",
+      { state, count })],
+  ["part-of-state", "part-title",
+    (state, count) => _("Serving part of %(state)s (%(count)s): each one’s website says which places",
+      { state, count })],
+  ["nationwide", "nation-title",
+    (state, count) => _("Across the country (%(count)s): each one’s website says what is near you", { count })],
+];
+
 function resultsSection(id, title, ...content) {
   const section = element("section", { class: "results-section", "aria-labelledby": id });
   section.append(element("h3", { id }, title), ...content);
@@ -817,9 +834,9 @@ function resultsSection(id, title, ...content) {
 }
 
 // Render the results. With a place, honestly: what is in person within the distance first (nearest first,
-// unless another order is chosen), then the bodies that serve part of the place's state, then what anyone can
-// join online, each a section of its own; and when nothing is near, say so (findNearest then offers the nearest
-// farther away).
+// unless another order is chosen), then the bodies that serve all of the place's state, part of it or the whole
+// country, then what anyone can join online, each a section of its own; and when nothing is near, say so
+// (findNearest then offers the nearest farther away).
 function renderResults(results, compare, origin, state) {
   if (!origin) {
     if (!results.length) {
@@ -860,45 +877,53 @@ function renderResults(results, compare, origin, state) {
     resultsBox.replaceChildren(...sections, ...more);
     return;
   }
-  // Bodies that serve part of the visitor's state (with no one place to measure from) come apart from what is near:
-  // whether their part is the visitor's, only they can say.
+  // Bodies with no one place to measure from come apart from what is near, each kind in a section of its own: those
+  // that serve all of the visitor's state (online help for its people too), those that serve part of it (whether
+  // their part is the visitor's, only they can say), and those across the country, with groups in many places.
   // With "online only", everything found can be joined online, a hybrid group nearby too: one section.
   const only = state.online === "only";
-  const isPart = (r) => !only && !r.remote && r.serves === "part-of-state";
-  const near = only ? [] : results.filter((r) => !r.remote && !isPart(r));
-  const part = results.filter(isPart);
-  const online = only ? results : results.filter((r) => r.remote);
-  const nearOrder = compare === SORTS.relevance && !state.q.trim() ? SORTS.distance : compare;
-  const nearShown = topResults(near, nearOrder, shown);
-  const partShown = topResults(part, compare === SORTS.distance ? SORTS.name : compare, shown - nearShown.length);
-  const onlineShown = topResults(online, compare === SORTS.distance ? SORTS.name : compare,
-    Math.max(shown - nearShown.length - partShown.length, 0));
-  const key = [origin.label, state.radius, ...nearShown.map((r) => r.order), "|", ...partShown.map((r) => r.order),
-    "|", ...onlineShown.map((r) => r.order), results.length,
-    ...nearShown.concat(partShown, onlineShown).map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
+  const wideOf = (r) => (only ? "" : r.stateOnly ? "statewide" : r.remote ? "" : r.serves);
+  const near = only ? [] : results.filter((r) => !r.remote && !r.serves);
+  const wide = WIDE_SECTIONS.map(([serves]) => results.filter((r) => wideOf(r) === serves));
+  const online = only ? results : results.filter((r) => r.remote && !r.stateOnly);
+  // Without words to match, "Best match" is nearest first in person and A–Z elsewhere, as "Distance" is; online,
+  // what is only online comes before a group far away that some join online.
+  const plain = compare === SORTS.relevance && !state.q.trim();
+  const nearOrder = plain ? SORTS.distance : compare;
+  const otherOrder = plain || compare === SORTS.distance ? SORTS.name : compare;
+  const onlineOrder = otherOrder === SORTS.name ? ONLINE_FIRST : otherOrder;
+  let room = shown;
+  const take = (records, order) => {
+    const top = topResults(records, order, Math.max(room, 0));
+    room -= top.length;
+    return top;
+  };
+  const shownLists = [take(near, nearOrder), ...wide.map((records) => take(records, otherOrder)),
+    take(online, onlineOrder)];
+  const key = [origin.label, state.radius, ...shownLists.flatMap((list) => [...list.map((r) => r.order), "|"]),
+    results.length, ...shownLists.flat().map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
-  const [nearList, partList, onlineList] = resultLists([nearShown, partShown, onlineShown]);
+  const lists = resultLists(shownLists);
   const sections = [];
   if (state.online !== "only") {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
     const none = _("Nothing in person %(within)s matches.", { within });
-    sections.push(resultsSection("near-title", title, ...(near.length ? [nearList]
+    sections.push(resultsSection("near-title", title, ...(near.length ? [lists[0]]
       : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
   }
-  if (part.length) {
-    const title = _("Serving part of %(state)s (%(count)s): each one’s website says which places", {
-      state: vocabLabel("regions", origin.region), count: part.length });
-    sections.push(resultsSection("part-title", title, partList));
+  const place = vocabLabel("regions", origin.region);
+  for (const [i, [, id, words]] of WIDE_SECTIONS.entries()) {
+    if (wide[i].length) sections.push(resultsSection(id, words(place, wide[i].length), lists[i + 1]));
   }
   if (state.online !== "exclude" && (online.length || state.online === "only")) {
     const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
     const none = _("No online options match.");
     sections.push(resultsSection("online-title", title,
-      online.length ? onlineList : element("p", { class: "results-note" }, none)));
+      online.length ? lists[lists.length - 1] : element("p", { class: "results-note" }, none)));
   }
-  const left = results.length - nearShown.length - partShown.length - onlineShown.length;
+  const left = results.length - shownLists.flat().length;
   resultsBox.replaceChildren(...sections, ...moreButton(left));
 }
 
@@ -917,7 +942,9 @@ async function findNearest(state, origin, id) {
     const kept = records.map((r) => [r.distance, r.remote, r.score]);
     const base = baseFilter(wider, origin);
     const active = activeFacets(state);
-    const found = records.filter((r) => base(r) && !r.remote && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
+    // Only what meets at a place: what serves a state or the country has its own section already.
+    const found = records.filter((r) => base(r) && !r.remote && !r.serves
+      && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
     const nearest = topResults(found, SORTS.distance, 5);
     const cards = nearest.length ? cardList(nearest) : null;
     records.forEach((r, i) => { [r.distance, r.remote, r.score] = kept[i]; });
@@ -1007,11 +1034,14 @@ function vocabLabel(section, slug) {
 }
 
 // Return the filters in use as [field, value, words] for their chips.
-function chipList(state) {
+// The chips of the filters in use; a place that was not found has one that says so (the list is not near it).
+function chipList(state, placeFound = true) {
   const chips = [];
   if (state.q.trim()) chips.push(["q", "", `“${state.q.trim()}”`]);
   if (state.place.trim() || state.at) {
-    chips.push(["place", "", _("Within %(radius)s miles of %(place)s", { radius: state.radius, place: state.at ? _("your location") : state.place.trim() })]);
+    const place = state.at ? _("your location") : state.place.trim();
+    chips.push(["place", "", placeFound ? _("Within %(radius)s miles of %(place)s", { radius: state.radius, place })
+      : _("Place not found: %(place)s", { place })]);
   }
   if (state.region) chips.push(["region", "", vocabLabel("regions", state.region)]);
   if (state.city) chips.push(["city", "", state.city]);
@@ -1023,8 +1053,8 @@ function chipList(state) {
   return chips;
 }
 
-function renderChips(state) {
-  const chips = chipList(state);
+function renderChips(state, placeFound) {
+  const chips = chipList(state, placeFound);
   const removeWords = _(": remove this filter");
   const clearAll = _("Clear all");
   chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">${escapeHtml(removeWords)}</span></button></li>`).join("") +
@@ -1091,7 +1121,13 @@ async function run(state) {
   // On a phone the results' headings and the chip name the place: this line is shown there only when it
   // says something is wrong (it is still read out).
   placeStatus.classList.toggle("ok", Boolean(origin && !origin.missing));
-  if (origin && origin.missing) placeStatus.textContent = _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.", { place: origin.missing });
+  if (origin && origin.missing) {
+    placeStatus.textContent = /^\d{5}(-\d{4})?$/.test(origin.missing)
+      ? _("We could not find the ZIP code %(zip)s. Try a neighboring one, or a city and state such as “Hartford, CT”.",
+        { zip: origin.missing.slice(0, 5) })
+      : _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.",
+        { place: origin.missing });
+  }
   else if (origin) placeStatus.textContent = _("Showing distances from %(place)s.", { place: origin.label });
   else placeStatus.textContent = "";
   if (origin && origin.other) {
@@ -1160,10 +1196,10 @@ function show(records, state, origin, { complete, countsComplete }) {
     : ngettext("%(num)s listing so far; loading more…", "%(num)s listings so far; loading more…", results.length));
   showButton.textContent = results.length ? ngettext("Show %(num)s result", "Show %(num)s results", results.length)
     : _("Show results (none match)");
-  renderChips(state);
+  renderChips(state, Boolean(origin) || !(state.place.trim() || state.at));
   lastShown = { results, origin, state, complete };
   drawMap();
-  const placed = results.some((r) => !r.remote && r.serves !== "part-of-state");
+  const placed = results.some((r) => !r.remote && !r.serves); // near the place, not serving a wider area
   if (complete && origin && state.online !== "only" && !placed) findNearest(state, origin, id).catch(showFailure);
   if (complete && !results.length && state.q.trim() && !origin) {
     queryAsPlace(state, false).then((moved) => {
@@ -1263,7 +1299,8 @@ async function start() {
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
   }
   const regionSelect = form.elements.namedItem("region");
-  for (const [code, name] of vocab.regions) {
+  // In the alphabetical order of the page's language, as the state pages list them ("Carolina del Norte" under C).
+  for (const [code, name] of [...vocab.regions].sort((a, b) => a[1].localeCompare(b[1], LANG))) {
     if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
   }
   // An article in the page's language where it has a translation: [slug, title, summary, tags, types,
