@@ -391,3 +391,12 @@ def test_arizona_time_is_named_apart_from_the_mountain_time_of_its_neighbours():
     assert spanish.zone_name("America/Phoenix") == "hora de las Montañas Rocosas (Arizona)"
     assert spanish.zone_name("America/Denver") == "hora de las Montañas Rocosas"
     assert Language("en", "", gettext.NullTranslations()).zone_name("America/Phoenix") == "Mountain Time (Arizona)"
+
+
+def test_the_states_are_listed_in_the_alphabetical_order_of_the_pages_language(built):
+    """A Spanish reader looks for Carolina del Norte under C, not where North Carolina is."""
+    for page, first, second in (("regions/index.html", "Maine", "North Carolina"),
+                                ("es/regions/index.html", "Carolina del Norte", "Maine")):
+        labels = re.findall(r'<li><a href="/(?:es/)?regions/[a-z]+/"[^>]*>([^<]+?) <span', text(built, page))
+        assert len(labels) > 50 and labels == sorted(labels, key=str.casefold), page
+        assert labels.index(first) < labels.index(second), page

@@ -74,6 +74,12 @@ def test_every_page_shows_the_crisis_lines(pages):
             assert href in links, f"{path}: no link to {href}"
 
 
+def test_the_overdose_guide_calls_911_with_a_tap_in_each_language(pages):
+    """On a phone, at the worst moment, "call 911" is a link that dials it."""
+    for path in ("articles/what-to-do-in-an-overdose/index.html", "es/articles/what-to-do-in-an-overdose/index.html"):
+        assert "tel:911" in pages[path].links(), path
+
+
 def test_every_listing_and_article_has_a_page(starter_site, repo_root):
     content = repo_root / "content"
     for listing in sorted((content / "listings").rglob("*.yaml")):

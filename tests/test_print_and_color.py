@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import parse_page
+from helpers import build_listings, parse_page
 
 
 def read(site: Path, path: str) -> str:
@@ -30,6 +30,30 @@ def test_a_region_list_gives_name_schedule_address_phone_and_website(sample_site
                        "Time "
                        "Where 20 Market Street, San Francisco, CA 94105, and online Phone (415) 555-0142 "
                        "Website https://example.org/family"]
+
+
+def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_bare_path(tmp_path):
+    """A state's board has no one place: its entry says it serves all of the state (not "Where: IA"). A site that
+    does not know its domain prints no address ("/regions/ia/" means nothing on paper); the link to the list
+    promises only what every entry has."""
+    board = """\
+        name: Fake Iowa Board
+        kind: peer-program
+        support_types: [peer-specialist]
+        summary: A fictional certification board, used only by the test suite.
+        format: in-person
+        serves: statewide
+        location: {region: IA, country: US}
+        last_verified: 2026-06-01
+        source: https://example.org/fake-board
+    """
+    output = build_listings(tmp_path, {"ia/board.yaml": board}, "1796000000")
+    html = read(output, "/regions/ia/print/")
+    assert entry_texts(html) == ["Fake Iowa Board Where Serves all of Iowa Website https://example.org/fake-board"]
+    assert "1 listing in Iowa. Times change" in html and "/regions/ia/." not in html
+    region = read(output, "/regions/ia/")
+    assert "Printable list of the 1 listing</a>, with where it is and how to reach it." in region
+    assert "phone numbers" not in region
 
 
 def test_a_region_list_links_phones_and_websites(sample_site):
@@ -87,5 +111,8 @@ def test_colours_follow_the_system_setting(browser, sample_server, scheme, backg
     try:
         page.goto(sample_server + "/")
         assert styles(page, "body", "color", "background-color") == {"color": text, "background-color": background}
+        # A button styled as the main action has the accent's flat border, not the browser's bevel.
+        button = styles(page, "button.button", "border-top-style", "border-top-color", "background-color")
+        assert button["border-top-style"] == "solid" and button["border-top-color"] == button["background-color"]
     finally:
         page.close()
