@@ -54,6 +54,8 @@ def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_b
     region = read(output, "/regions/ia/")
     assert "Printable list of the 1 listing</a>, with where it is and how to reach it." in region
     assert "phone numbers" not in region
+    # Nothing in the state has a place to mark: no map to open (it would be an empty outline).
+    assert 'id="map"' not in region and "place-map" not in region
 
 
 def test_a_region_list_links_phones_and_websites(sample_site):
