@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -113,6 +114,16 @@ def with_file_fields(fields: Callable[[], tuple[FileField, ...]]):
         return cls
     return add
 
+
+
+def name_order(listing: Listing) -> tuple[str, str]:
+    """Return a listing's place in A–Z order: its name without accents or case, and without the punctuation it
+    may start with ("‘Ohana Coach Program" among the O's, not after the Z's); its slug breaks ties."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", listing.name.casefold()) if not unicodedata.combining(c))
+    return folded.lstrip(LEADING_MARKS), listing.slug
+
+
+LEADING_MARKS = "‘’'\"“”«¿¡([{-–—*#. "
 
 @dataclass(frozen=True)
 @with_file_fields(meeting_fields)
@@ -383,7 +394,7 @@ class Site:
         lists = [self.index["support_types"].get(slug, []) for slug in dict.fromkeys(article.support_types)]
         best = len([l for l in lists if l])
         by_score: dict[int, list[Listing]] = defaultdict(list)
-        merged = heapq.merge(*lists, key=lambda l: (l.name.casefold(), l.slug))
+        merged = heapq.merge(*lists, key=name_order)
         for _, group in itertools.groupby(merged, key=lambda l: l.slug):
             items = list(group)
             bucket = by_score[len(items)]

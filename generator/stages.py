@@ -19,7 +19,7 @@ from .geo import Gazetteer, place_listings
 from .i18n import check_catalogs, known_locale
 from .load import Found, SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
 from .markup import MarkdownRenderer
-from .model import Site
+from .model import Site, name_order
 from .schema_check import EDITOR_SCHEMA, listing_schema_for
 from .trees import build_lock, remove_leftovers
 from .validate import (check_unique_slugs, validate_article, validate_config, validate_listing,
@@ -163,7 +163,7 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
                                             problems)
     listings = check_unique_slugs(listings, "listing", problems)
     articles = check_unique_slugs(articles, "article", problems)
-    listings.sort(key=lambda l: (l.name.casefold(), l.slug))
+    listings.sort(key=name_order)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(config, taxonomy, listings, articles)
     check_site(site, problems)

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from generator.errors import ContentError
+from generator.model import name_order
 from generator.pipeline import build_site, gather_site
 from generator.render import render_site
 from helpers import (ONLINE, new_content, parse_page, run_build_py, snapshot, write_article, write_listing,
@@ -479,9 +480,18 @@ def test_related_listings_match_a_brute_force_ranking(repo_root):
     for article in site.articles:
         article = dataclasses.replace(article, related=())  # the automatic choice, not the article's own
         wanted = set(article.support_types)
-        ranked = sorted((-len(wanted & set(l.support_types)), l.name.casefold(), l.slug)
+        ranked = sorted((-len(wanted & set(l.support_types)), *name_order(l))
                         for l in site.listings if wanted & set(l.support_types))
         assert [l.slug for l in site.related_listings(article)] == [r[2] for r in ranked[:6]], article.slug
+
+
+def test_a_to_z_order_ignores_case_accents_and_a_leading_quotation_mark(tmp_path):
+    """"‘Ohana Coach Program" is among the O's, as a reader looks for it, not after "Young People"."""
+    content = new_content(tmp_path / "project")
+    for slug, name in (("young", "Young Fake Group"), ("ohana", "‘Ohana Fake Line"), ("eagle", "Élan Fake Group"),
+                       ("open", "open Fake Circle")):
+        write_listing(content, f"ct/{slug}.yaml", ONLINE.replace("Anytime Online Recovery Forum", name))
+    assert [l.slug for l in gather(content).listings] == ["eagle", "ohana", "open", "young"]
 
 
 def test_sitemap_splits_past_the_protocol_limit(repo_root, tmp_path, monkeypatch):
