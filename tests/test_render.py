@@ -156,6 +156,18 @@ def test_listing_page(built):
     assert "Tuesday" in page and "Eastern Time" in page
 
 
+def test_the_main_button_of_help_by_phone_does_not_say_join_online(tmp_path):
+    """A coaching line's link leads to the page with its number: "Join online (Phone)" promised something else."""
+    content = new_content(tmp_path / "project")
+    write_listing(content, "online/line.yaml", ONLINE.replace("platform: Web forum", "platform: Phone or text message"))
+    write_listing(content, "online/forum.yaml", ONLINE.replace("Anytime Online Recovery Forum", "Fake Forum"))
+    files = render(content)
+    line, forum = (read(files, f"listings/{slug}/index.html") for slug in ("line", "forum"))
+    assert 'href="https://example.org/forum" rel="noopener noreferrer">How to reach them by phone</a>' in line
+    assert "Join online" not in line
+    assert 'href="https://example.org/forum" rel="noopener noreferrer">Join online (Web forum)</a>' in forum
+
+
 def test_listing_schedule_rows_carry_what_listing_js_needs(built):
     page = read(built, "listings/hartford-tuesday/index.html")
     assert re.search(r'<script type="module" src="/static/listing\.[0-9a-f]{10}\.js"></script>', page)
