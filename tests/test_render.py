@@ -156,6 +156,12 @@ def test_listing_page(built):
     assert "Tuesday" in page and "Eastern Time" in page
 
 
+def test_the_language_filter_leaves_out_the_sites_own_language(built):
+    """Most listings say nothing of their language: "English" would have found the few that do, and hidden AA."""
+    page = read(built, "directory/index.html")
+    assert 'name="language" value="es"' in page and 'name="language" value="en"' not in page
+
+
 def test_the_main_button_of_help_by_phone_does_not_say_join_online(tmp_path):
     """A coaching line's link leads to the page with its number: "Join online (Phone)" promised something else."""
     content = new_content(tmp_path / "project")
