@@ -646,6 +646,27 @@ def test_keyboard_only(page, fake_directory):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
 
+def test_a_skip_link_after_the_search_takes_the_keyboard_past_the_filters_to_the_first_result(page, fake_directory):
+    """On a wide screen some 45 checkboxes and the map's markers come before the first listing."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_directory(page, fake_directory, "#q=group")
+    page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
+    page.focus("#f-q")
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "skip-results":
+            break
+    assert page.evaluate("document.activeElement.id") == "skip-results"
+    assert page.locator("#skip-results").is_visible() and page.locator("#skip-results").bounding_box()["width"] > 50
+    page.keyboard.press("Enter")
+    first = page.locator("#results .card-title a").first
+    assert page.evaluate("document.activeElement.outerHTML") == first.evaluate("el => el.outerHTML")
+    assert page.evaluate("location.hash") == "#q=group"  # the search stays in the address
+    page.focus("#f-q")
+    assert page.locator("#skip-results").bounding_box()["width"] <= 1  # out of sight until focused
+    assert_clean(page, fake_directory)
+
+
 def test_header_search_finds_articles_too(page, fake_directory):
     page.goto(f"{fake_directory}/")
     page.fill("#site-q", "fictional")

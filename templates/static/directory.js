@@ -1322,6 +1322,11 @@ async function start() {
   writeUrl(state, false); // a search that came in the query moves after '#'
   placePanel();
   WIDE.addEventListener("change", placePanel);
+  // The skip link moves the keyboard itself: following it would put "#results" in the address, where the search is.
+  document.getElementById("skip-results").addEventListener("click", (event) => {
+    event.preventDefault();
+    (resultsBox.querySelector("a[href]") || heading).focus();
+  });
   document.getElementById("f-open").addEventListener("click", () => { panel.showModal(); document.getElementById("f-close").focus(); });
   document.getElementById("f-close").addEventListener("click", () => closePanel(document.getElementById("f-open")));
   panel.addEventListener("cancel", (event) => { event.preventDefault(); closePanel(document.getElementById("f-open")); });
