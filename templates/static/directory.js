@@ -678,6 +678,8 @@ function label(section, position) {
 }
 
 function milesText(miles) {
+  // A listing placed at the very town typed (by its town's middle) is not "0.0 miles away".
+  if (miles < 0.1) return _("under 0.1 miles");
   return _("%(miles)s miles", { miles: miles < 10 ? miles.toLocaleString(LANG, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : Math.round(miles).toLocaleString(LANG) });
 }
 
