@@ -276,6 +276,8 @@ def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, pl
             ["Fake Hartford Group"], ["Fake Connecticut Area Service"], ["Fake Nationwide Houses"])
         assert page.locator("#nation-title").inner_text() == \
             "Across the country (1): each one’s website says what is near you"
+        # Under a section's heading (level 3), a card's title is a level 4 heading.
+        assert {title.get_attribute("aria-level") for title in page.locator("#results .card-title").all()} == {"4"}
     metas = page.locator("#results .card-meta").all_inner_texts()
     assert any("Nationwide" in meta for meta in metas)
     assert not [url for url in page.requests if not url.startswith(wide_server)]
@@ -284,6 +286,8 @@ def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, pl
 def test_a_state_filter_keeps_its_statewide_listings_and_the_nationwide_ones(page, wide_server):
     page.goto(f"{wide_server}/directory/?region=IA")
     wait_count(page, 2)
+    # One list, under the results' own heading: its cards' titles are the level 3 headings they are written as.
+    assert {title.get_attribute("aria-level") for title in page.locator("#results .card-title").all()} == {None}
     assert sorted(page.locator("#results .card-title").all_text_contents()) == [
         "Fake Iowa Certification Board", "Fake Nationwide Houses"]
     assert "Serves all of Iowa" in page.locator("#results .card").first.inner_text()

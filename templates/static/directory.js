@@ -765,7 +765,14 @@ function cardKey(record) {
 // Return a list of cards for each list of records. The cards already on the page are moved, and at most FIRST_CARDS
 // new ones are made now, more than a screen holds; the rest are made in the next task, so that a keystroke's first
 // results are on screen sooner, and a newer keystroke does not wait for cards nobody has scrolled to yet.
-function resultLists(groups) {
+// In sections (each with its own heading, a level 3 one), a card's title is a level 4 heading: a screen reader's list
+// of headings then tells the sections from the listings.
+function resultLists(groups, level = 3) {
+  const placed = (card) => {
+    const title = card.querySelector(".card-title");
+    if (level === 3) title.removeAttribute("aria-level"); else title.setAttribute("aria-level", String(level));
+    return card;
+  };
   clearTimeout(restTimer);
   const previous = cardsShown;
   cardsShown = new Map();
@@ -779,7 +786,7 @@ function resultLists(groups) {
       if (!card && budget === 0) { rest.push([list, records.slice(i)]); break; } // the rest of this list, in order
       if (!card) { card = renderCard(record); budget--; }
       cardsShown.set(key, card);
-      list.append(card);
+      list.append(placed(card));
     }
     return list;
   });
@@ -791,7 +798,7 @@ function resultLists(groups) {
           const key = cardKey(record);
           const card = previous.get(key) || renderCard(record);
           cardsShown.set(key, card);
-          list.append(card);
+          list.append(placed(card));
         }
       }
       // For the benchmark (bench/bench_search.py): the cards below the first screen, made after the update.
@@ -868,7 +875,7 @@ function renderResults(results, compare, origin, state) {
       return;
     }
     const onlineShown = visible.filter((r) => r.remote);
-    const [inPersonList, onlineList] = resultLists([visible.filter((r) => !r.remote), onlineShown]);
+    const [inPersonList, onlineList] = resultLists([visible.filter((r) => !r.remote), onlineShown], 4);
     const sections = [resultsSection("in-person-title", _("In person (%(count)s)", { count: results.length - online }),
       inPersonList)];
     // The online heading comes with the first online card (on a later page when the in-person ones fill this one).
@@ -907,7 +914,7 @@ function renderResults(results, compare, origin, state) {
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
-  const lists = resultLists(shownLists);
+  const lists = resultLists(shownLists, 4);
   const sections = [];
   if (state.online !== "only") {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
