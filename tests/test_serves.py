@@ -386,6 +386,8 @@ def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_h
     ("Winston-Salem, NC", "Winston-Salem, NC"), ("O’Fallon, MO", "O’Fallon, MO"),
     # Typed in lower case, with letters beyond a–z: each word's first letter a capital, and no other.
     ("mayagüez pr", "Mayagüez, PR"), ("cañon city, co", "Cañon City, CO"),
+    # Named in Spanish, as a Spanish speaker writes them.
+    ("Nueva York", "Nueva York, NY"), ("filadelfia, pa", "Filadelfia, PA"),
     # A town whose name ends in a state's is that town, as no "West New" is in New York.
     ("West New York", "West New York, NJ")])
 def test_a_town_is_found_as_people_write_it(page, border_server, place, label):

@@ -343,9 +343,13 @@ async function resolveOrigin(state) {
 // hyphens as spaces ("Winston-Salem" is "winston salem"), and "St", "Ft" and "Mt" as the words they stand for.
 const TOWN_WORDS = { st: "saint", ft: "fort", mt: "mount" };
 
+// Towns a Spanish speaker names in Spanish (no US town has these names): "Nueva York" is New York.
+const TOWN_NAMES = { "nueva york": "new york", "nueva orleans": "new orleans", filadelfia: "philadelphia" };
+
 function townKey(text) {
   const words = fold(text).replace(/[.'’-]/g, " ").split(/\s+/).filter(Boolean);
-  return words.map((word) => TOWN_WORDS[word] || word).join(" ");
+  const key = words.map((word) => TOWN_WORDS[word] || word).join(" ");
+  return TOWN_NAMES[key] || key;
 }
 
 // Split "Hartford, CT", "Hartford CT", "Boston, Massachusetts" or "Boston" into [town, state code or ""]; a state
