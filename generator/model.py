@@ -288,7 +288,10 @@ class SiteConfig:
     repository: str = ""  # https://github.com/owner/name, for "Suggest an edit" and "Report a problem"
     branch: str = "main"
     contact: str = ""  # an email address or an https:// page where corrections go when there is no repository
-    directory_list_limit: int = 1000  # above this, /directory/ links to browse pages instead of listing all
+    # Above this many listings, /directory/ links to the browse pages instead of listing every one: the list is for
+    # browsers without JavaScript, but every visitor downloads it (315 cards were 26 KB gzip, a page 90,000 px tall
+    # on a phone), and a state's or support type's page is where someone without the search would look.
+    directory_list_limit: int = 100
     # The title, tagline and description in the site's other languages: {code: {setting: words}}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 

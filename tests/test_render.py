@@ -18,7 +18,7 @@ from generator.model import name_order
 from generator.pipeline import build_site, gather_site
 from generator.render import render_site
 from helpers import (ONLINE, new_content, parse_page, run_build_py, snapshot, write_article, write_listing,
-                     write_sample_site)
+                     write_paging_listings, write_sample_site)
 
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -154,6 +154,16 @@ def test_listing_page(built):
         assert href in hrefs, href
     assert '<time datetime="2026-01-05">5 January 2026</time>' in page
     assert "Tuesday" in page and "Eastern Time" in page
+
+
+def test_a_directory_of_over_a_hundred_listings_leads_to_the_browse_pages_rather_than_listing_every_one(tmp_path):
+    """Every visitor downloads the list meant for browsers without JavaScript; past 100 cards it is the browse pages'
+    job (315 cards were 26 KB gzip, 90,000 px tall on a phone)."""
+    content = new_content(tmp_path / "project")
+    write_paging_listings(content, 101)
+    page = read(render(content), "directory/index.html")
+    assert "The directory holds 101 listings, too many for one page." in page
+    assert 'class="card"' not in page.split('<div id="results">')[1]
 
 
 def test_the_language_filter_leaves_out_the_sites_own_language(built):
