@@ -235,6 +235,15 @@ def test_when_nothing_is_near_the_page_says_so_and_offers_the_nearest(phone, fak
     assert all("miles away" not in text for text in online.locator(".card-meta").all_inner_texts())
 
 
+def test_the_nearest_farther_away_stops_at_250_miles(phone, fake_directory):
+    """From Anchorage the nearest fake group is in Austin, thousands of miles off: no help in person, so not offered
+    (from San Juan the starter site offered a group in Virginia, 1,485 miles away)."""
+    phone.goto(f"{fake_directory}/directory/?place=99501")
+    phone.wait_for_selector("#nearest .results-note")
+    assert phone.inner_text("#nearest") == "Nothing in person within 250 miles either."
+    assert phone.locator("#nearest .card").count() == 0
+
+
 def test_show_results_lands_on_the_count_and_the_first_results(phone, starter_server):
     phone.goto(f"{starter_server}/directory/")
     phone.wait_for_function("() => /listings found$/.test(document.getElementById('result-status').textContent)")

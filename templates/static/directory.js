@@ -942,8 +942,11 @@ function renderResults(results, compare, origin, state) {
 
 // When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
 // area, a step at a time) and offer them, with their distance, under the note that says so.
+// Not past 250 miles: a group 1,485 miles away (the nearest to San Juan on the mainland) is no help in person.
+const NEAREST_RADII = [50, 100, 250];
+
 async function findNearest(state, origin, id) {
-  for (const radius of [50, 100, 250, 500, 1000, 5000]) {
+  for (const radius of NEAREST_RADII) {
     if (radius <= +state.radius) continue;
     const wider = { ...state, radius: String(radius), online: "exclude" };
     const urls = shardLists(scopesFor(wider, origin), state.type).flat();
@@ -967,6 +970,12 @@ async function findNearest(state, origin, id) {
     const words = _("The nearest in person, farther away:");
     box.replaceChildren(element("p", { class: "results-note" }, words), cards);
     return;
+  }
+  const box = document.getElementById("nearest");
+  const farthest = NEAREST_RADII[NEAREST_RADII.length - 1];
+  if (box && id === runId) {
+    box.replaceChildren(element("p", { class: "results-note" },
+      _("Nothing in person within %(radius)s miles either.", { radius: farthest })));
   }
 }
 
