@@ -114,16 +114,21 @@ def with_file_fields(fields: Callable[[], tuple[FileField, ...]]):
         return cls
     return add
 
+# What a name may start with that A–Z order passes over.
+LEADING_MARKS = "‘’'\"“”«¿¡([{-–—*#. "
+
+
+def a_to_z(text: str) -> str:
+    """Return a name as A–Z order compares it: without accents or case, and without the punctuation it may start
+    with ("‘Ohana Coach Program" among the O's, not after the Z's; "Carolina del Norte" under C)."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+    return folded.lstrip(LEADING_MARKS)
 
 
 def name_order(listing: Listing) -> tuple[str, str]:
-    """Return a listing's place in A–Z order: its name without accents or case, and without the punctuation it
-    may start with ("‘Ohana Coach Program" among the O's, not after the Z's); its slug breaks ties."""
-    folded = "".join(c for c in unicodedata.normalize("NFD", listing.name.casefold()) if not unicodedata.combining(c))
-    return folded.lstrip(LEADING_MARKS), listing.slug
+    """Return a listing's place in A–Z order (a_to_z of its name); its slug breaks ties."""
+    return a_to_z(listing.name), listing.slug
 
-
-LEADING_MARKS = "‘’'\"“”«¿¡([{-–—*#. "
 
 @dataclass(frozen=True)
 @with_file_fields(meeting_fields)

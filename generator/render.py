@@ -27,7 +27,7 @@ from .files import Files
 from .geo import render_places
 from .i18n import CatalogProblem, Language, load_languages, script_text, template_functions
 from .load import display_path
-from .model import DAYS, Listing, Site, Taxonomy, Term
+from .model import DAYS, Listing, Site, Taxonomy, Term, a_to_z
 from .outputdir import MARKER, MARKER_TEXT
 from .paging import page_urls, paginate
 from .schema_check import listing_schema_for
@@ -39,8 +39,9 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES
 
 # What the search script's card is drawn from (the <template id="card-template"> of the directory): a listing
 # with every part of a card present and empty, so the card's markup is written once, in macros.html.
-BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", serves="", summary="", imported=None,
-                                last_verified=datetime.date.min, schedule=[SimpleNamespace(day="")],
+BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", serves="", for_its_state_only=False,
+                                summary="", imported=None, last_verified=datetime.date.min,
+                                schedule=[SimpleNamespace(day="")],
                                 support_types=[""], summary_in=lambda code: "", is_translated=lambda code, name: False)
 
 FACET_HEADINGS = {section.name: section.heading for section in BROWSED}  # of each facet's index page
@@ -354,6 +355,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
                        clock=language.clock,  # '19:00' → '7:00 PM', '7:00 p.m.'
                        term=lambda slug, section: term(taxonomy, section, slug),
                        directions=directions_href)
+    # The states and territories as (slug, term), A–Z by their names in the page's language, for every list of them.
+    regions = sorted(taxonomy.sections["regions"].items(), key=lambda item: a_to_z(item[1].label))
+    env.globals.update(regions_a_to_z=lambda: regions)
     return env
 
 

@@ -129,10 +129,11 @@ def description_words(listing: Listing) -> str:
     return new_words(texts, (listing.name, listing.organization, listing.city, listing.summary))
 
 
-def article_words(article: Article) -> str:
+def article_words(article: Article, tags: tuple[str, ...]) -> str:
     """Return the words of an article's text (as shown in one language: `article` is its `in_language`) that its
-    title, summary and tags do not hold: the directory finds it by them too ("narcan" finds the overdose guide)."""
-    return new_words([article.body_html.striptags()], (article.title, article.summary, *article.tags))
+    title, summary and `tags` (the article's as written, which the browser searches on every page) do not hold: the
+    directory finds it by them too ("narcan" finds the overdose guide)."""
+    return new_words([article.body_html.striptags()], (article.title, article.summary, *tags))
 
 
 def new_words(texts: list[str], known_texts: tuple[str, ...]) -> str:
@@ -143,6 +144,7 @@ def new_words(texts: list[str], known_texts: tuple[str, ...]) -> str:
     known = fold(" ".join(known_texts))
     kept = ""
     words = {AROUND.sub("", word) for word in fold(" ".join(texts)).split()}
+    words |= {word.replace("-", "") for word in words if "-" in word}  # "al-anon" found typed "alanon" too
     for word in sorted(words - {""}, key=lambda w: (-len(w), w)):
         if word not in known and word not in kept:
             kept += f" {word}"
@@ -228,7 +230,7 @@ def render_search_data(site: Site, prefix: str, pieces=None) -> Files:
     # directory fetches only when a visitor searches for words.
     article_texts = {}
     for code in site.config.languages:
-        text = compact_json([article_words(a.in_language(code)) for a in site.articles])
+        text = compact_json([article_words(a.in_language(code), a.tags) for a in site.articles])
         path = ADDRESSES.search_file(hashed_name(f"articles-words-{code}", text))
         files.append((output_file(path), text))
         article_texts[code] = url(prefix, path)

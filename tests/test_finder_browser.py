@@ -228,6 +228,7 @@ def test_when_nothing_is_near_the_page_says_so_and_offers_the_nearest(phone, fak
     assert phone.inner_text("#results .results-note") == "Nothing in person within 25 miles of ZIP code 04101 matches."
     nearest = phone.locator("#nearest .card")
     assert nearest.first.locator(".card-title").inner_text() == "Fake Boston Peer Center"
+    assert nearest.first.locator(".card-title").get_attribute("aria-level") == "4"  # under the section's heading
     assert "miles away" in nearest.first.locator(".card-meta").inner_text()
     # Online options are a section of their own, and never "N miles away".
     online = phone.locator("#results section:has(#online-title) .card")

@@ -664,7 +664,21 @@ def test_a_skip_link_after_the_search_takes_the_keyboard_past_the_filters_to_the
     assert page.evaluate("location.hash") == "#q=group"  # the search stays in the address
     page.focus("#f-q")
     assert page.locator("#skip-results").bounding_box()["width"] <= 1  # out of sight until focused
+    # Articles found come before the listings: the skip link lands on the first of them.
+    page.fill("#f-q", "fictional")
+    page.wait_for_selector("#article-results a")
+    page.locator("#skip-results").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent") == "Finding a fictional meeting"
     assert_clean(page, fake_directory)
+
+
+def test_a_filter_value_the_form_has_no_box_for_is_not_applied(page, fake_directory):
+    """The site's own language has no box (most listings say nothing of theirs): an old link or an embed that asks
+    for it does not filter the first view down, to drop the filter unseen at the first change."""
+    open_directory(page, fake_directory, "#language=en")
+    wait_count(page, 8)
+    assert page.locator(".chip").count() == 0
 
 
 def test_header_search_finds_articles_too(page, fake_directory):

@@ -394,3 +394,63 @@ def test_a_town_is_found_as_people_write_it(page, border_server, place, label):
     page.goto(f"{border_server}/directory/?place={place}")
     page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
     assert page.locator("#f-place-status").text_content() == f"Showing distances from {label}."
+
+
+def texas_listing(name: str, format_: str = "in-person", serves: str = "", city: str = "", region: str = "TX",
+                  also: str = "") -> str:
+    lines = [f"name: {name}", "kind: peer-program", "support_types: [peer-specialist]",
+             "summary: A clearly fake listing for the tests.", f"format: {format_}",
+             *([f"serves: {serves}"] if serves else []), "location:", *([f"  city: {city}"] if city else []),
+             f"  region: {region}", "  country: US", *([f"also_serves: [{also}]"] if also else []),
+             *(["online: {url: 'https://example.org/join'}"] if format_ != "in-person" else []),
+             "last_verified: 2026-11-01", "source: https://example.org/"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def texas_server(tmp_path_factory, serve_dir):
+    """Near Austin: a Texas board; a New Mexico region that also serves some of Texas; a hybrid group in Austin and
+    one in Dallas, 180 miles off; an online room; a Texas coaching line, online for Texans only."""
+    from helpers import build_listings
+
+    listings = {
+        "tx/board.yaml": texas_listing("Fake Texas Board", serves="statewide"),
+        "nm/region.yaml": texas_listing("Fake Rio Grande Region", serves="statewide", region="NM", also="TX"),
+        "tx/austin.yaml": texas_listing("Fake Austin Hybrid Group", "hybrid", city="Austin"),
+        "tx/dallas.yaml": texas_listing("Fake Dallas Hybrid Group", "hybrid", city="Dallas"),
+        "tx/line.yaml": texas_listing("Fake Texas Coaching Line", "online"),
+        "online/room.yaml": texas_listing("Fake Online Room", "online").replace(
+            "location:\n  region: TX\n  country: US\n", ""),
+    }
+    with serve_dir(build_listings(tmp_path_factory.mktemp("texas"), listings, "1796000000")) as url:
+        yield url
+
+
+def test_a_body_serving_all_of_another_state_and_some_of_this_one_is_among_those_serving_part_of_it(page, texas_server):
+    """From Austin, the New Mexico region (which also serves some of Texas) is not "Serving all of Texas"; the Texas
+    line for Texans is, as a body for all of the state."""
+    page.goto(f"{texas_server}/directory/#place=Austin,%20TX")
+    wait_count(page, 6)
+    assert section(page, "state") == ["Fake Texas Board", "Fake Texas Coaching Line"]
+    assert section(page, "part") == ["Fake Rio Grande Region"]
+    line = page.locator("#state-title + .cards .card", has_text="Fake Texas Coaching Line")
+    assert "For people in Texas" in line.locator(".card-meta").inner_text()
+    # Online from anywhere: only online first, then a group far away that some join online (A–Z within each).
+    assert page.locator("#online-title + .cards .card-title").all_text_contents() == [
+        "Fake Online Room", "Fake Dallas Hybrid Group"]
+
+
+def test_with_online_only_a_group_near_the_place_comes_first_and_the_states_own_line_keeps_its_section(
+        page, texas_server):
+    page.goto(f"{texas_server}/directory/#place=Austin,%20TX&online=only")
+    wait_count(page, 4)
+    assert page.locator("#online-title + .cards .card-title").all_text_contents() == [
+        "Fake Austin Hybrid Group", "Fake Online Room", "Fake Dallas Hybrid Group"]
+    assert section(page, "state") == ["Fake Texas Coaching Line"]
+    # With no place, the online heading does not say "from anywhere": the Texas line is among them, its card says
+    # whose it is.
+    page.goto(f"{texas_server}/directory/")
+    wait_count(page, 6)
+    assert page.locator("#online-title").inner_text() == "Online and by phone (2)"
+    card = page.locator("#results .card", has_text="Fake Texas Coaching Line")
+    assert "For people in Texas" in card.locator(".card-meta").inner_text()

@@ -71,7 +71,12 @@ const MAP_SETTLE_MS = 150;
 function stateFromParams(params) {
   const state = {};
   for (const [key, value] of Object.entries(DEFAULTS)) state[key] = params.get(key) ?? value;
-  for (const name of LIST_PARAMS) state[name] = params.getAll(name).filter(Boolean);
+  // Only values the form offers a box for: one it has none for (the site's own language, left out of the filters)
+  // would filter the first view, then drop away unseen with the first change.
+  for (const name of LIST_PARAMS) {
+    state[name] = params.getAll(name).filter((value) => value
+      && form.querySelector(`input[name="${name}"][value="${CSS.escape(value)}"]`));
+  }
   return state;
 }
 
@@ -174,7 +179,7 @@ function toRecord(row, ownSummary) {
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
     ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
-    cityFolded: "", states: null, nameFolded: "", stateOnly: false,
+    cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
@@ -192,6 +197,7 @@ function toRecord(row, ownSummary) {
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   record.nameFolded = fold(record.name);
+  if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
   return record;
 }
 
@@ -542,13 +548,16 @@ function wordsFilter(state) {
     `${tokens[i]}${token}`]);
   return (record) => {
     let score = 0;
+    const name = record.nameFolded;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (!record.haystack.includes(token) && !record.words.includes(token)) return false;
-      score += record.nameFolded.startsWith(token) || record.nameFolded.includes(spaced[i]) ? 3
-        : record.nameFolded.includes(token) ? 2 : 1;
+      // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
+      score += name.startsWith(token) || name.includes(spaced[i]) ? 3
+        : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
     }
-    for (const forms of pairs) if (forms.some((form) => record.nameFolded.includes(form))) score += 4;
+    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous".
+    for (const forms of pairs) if (forms.some((form) => name.startsWith(form) || name.includes(` ${form}`))) score += 4;
     record.score = score;
     return true;
   };
@@ -641,8 +650,15 @@ const SORTS = {
   next: (a, b) => nextKey(a) - nextKey(b) || SORTS.distance(a, b),
 };
 
-// What is only online, then what some join online (a hybrid group), each A–Z.
-const ONLINE_FIRST = (a, b) => Number(b.onlineOnly) - Number(a.onlineOnly) || a.order - b.order;
+// What meets near the place, nearest first (a hybrid group, with "online only"), then what is only online, then what
+// some join online from far away (a hybrid group elsewhere), each A–Z.
+const ONLINE_FIRST = (a, b) => a.remote - b.remote
+  || (a.remote ? Number(b.onlineOnly) - Number(a.onlineOnly) || a.order - b.order : SORTS.distance(a, b));
+
+// What meets near the place (not online from afar, and not a body that serves a wider area).
+function isNear(record) {
+  return !record.remote && !record.serves;
+}
 
 // Return the order of the results: "Best match" for "meets today" without words to match is the next
 // meeting first, as a person looking for one today expects.
@@ -707,6 +723,7 @@ function renderCard(record) {
   const place = record.serves === "nationwide" ? _("Nationwide")
     : record.serves === "part-of-state" ? _("Serves part of %(state)s", { state: vocabLabel("regions", record.region) })
     : record.serves ? _("Serves all of %(state)s", { state: vocabLabel("regions", record.region) })
+    : record.stateOnly ? _("For people in %(state)s", { state: vocabLabel("regions", record.region) })
     : [record.city, record.region].filter(Boolean).join(", ");
   const also = record.also?.length
     ? _("Also serves people in %(states)s", { states: record.also.map((code) => vocabLabel("regions", code)).join(", ") }) : "";
@@ -751,10 +768,18 @@ function tagOf(model, position) {
 let renderedKey = "";
 
 // The cards are made as elements and put on the page as they are: no HTML is written out and read back.
-function cardList(records) {
+function cardList(records, level = 3) {
   const list = document.importNode(CARD_LIST, false);
-  list.append(...records.map(renderCard));
+  list.append(...records.map((record) => titled(renderCard(record), level)));
   return list;
+}
+
+// In sections (each with its own heading, a level 3 one), a card's title is a level 4 heading: a screen reader's list
+// of headings then tells the sections from the listings.
+function titled(card, level) {
+  const title = card.querySelector(".card-title");
+  if (level === 3) title.removeAttribute("aria-level"); else title.setAttribute("aria-level", String(level));
+  return card;
 }
 
 // The result cards on the page, by what each shows (cardKey): a keystroke that keeps some listings in the results
@@ -769,14 +794,8 @@ function cardKey(record) {
 // Return a list of cards for each list of records. The cards already on the page are moved, and at most FIRST_CARDS
 // new ones are made now, more than a screen holds; the rest are made in the next task, so that a keystroke's first
 // results are on screen sooner, and a newer keystroke does not wait for cards nobody has scrolled to yet.
-// In sections (each with its own heading, a level 3 one), a card's title is a level 4 heading: a screen reader's list
-// of headings then tells the sections from the listings.
 function resultLists(groups, level = 3) {
-  const placed = (card) => {
-    const title = card.querySelector(".card-title");
-    if (level === 3) title.removeAttribute("aria-level"); else title.setAttribute("aria-level", String(level));
-    return card;
-  };
+  const placed = (card) => titled(card, level);
   clearTimeout(restTimer);
   const previous = cardsShown;
   cardsShown = new Map();
@@ -883,28 +902,34 @@ function renderResults(results, compare, origin, state) {
     const sections = [resultsSection("in-person-title", _("In person (%(count)s)", { count: results.length - online }),
       inPersonList)];
     // The online heading comes with the first online card (on a later page when the in-person ones fill this one).
+    // Not "from anywhere": with no place, help online for one state's people is among them (its card says whose).
     if (onlineShown.length) {
-      sections.push(resultsSection("online-title", _("Online and by phone, from anywhere (%(count)s)", { count: online }),
-        onlineList));
+      sections.push(resultsSection("online-title", _("Online and by phone (%(count)s)", { count: online }), onlineList));
     }
     resultsBox.replaceChildren(...sections, ...more);
     return;
   }
   // Bodies with no one place to measure from come apart from what is near, each kind in a section of its own: those
-  // that serve all of the visitor's state (online help for its people too), those that serve part of it (whether
-  // their part is the visitor's, only they can say), and those across the country, with groups in many places.
-  // With "online only", everything found can be joined online, a hybrid group nearby too: one section.
+  // that serve all of the visitor's state (and online help for its people), those that serve part of it (whether
+  // their part is the visitor's, only they can say; a body that serves all of another state and also some of this
+  // one is among them), and those across the country, with groups in many places. With "online only", everything
+  // found can be joined online, a hybrid group nearby too: one section, but for the help meant for this state.
   const only = state.online === "only";
-  const wideOf = (r) => (only ? "" : r.stateOnly ? "statewide" : r.remote ? "" : r.serves);
-  const near = only ? [] : results.filter((r) => !r.remote && !r.serves);
+  const wideOf = (r) => {
+    if (!r.stateOnly && (only || r.remote || !r.serves)) return "";
+    const serves = r.stateOnly ? "statewide" : r.serves;
+    return serves === "statewide" && r.region !== origin.region ? "part-of-state" : serves;
+  };
+  const near = only ? [] : results.filter((r) => isNear(r));
   const wide = WIDE_SECTIONS.map(([serves]) => results.filter((r) => wideOf(r) === serves));
-  const online = only ? results : results.filter((r) => r.remote && !r.stateOnly);
+  const online = results.filter((r) => (only || r.remote) && !r.stateOnly);
   // Without words to match, "Best match" is nearest first in person and A–Z elsewhere, as "Distance" is; online,
-  // what is only online comes before a group far away that some join online.
-  const plain = compare === SORTS.relevance && !state.q.trim();
+  // what meets nearby first (with "online only"), then what is only online, then groups far away that some join
+  // online. A chosen order ("Name", "Recently verified") is kept in every section.
+  const plain = (compare === SORTS.relevance && !state.q.trim()) || compare === SORTS.distance;
   const nearOrder = plain ? SORTS.distance : compare;
-  const otherOrder = plain || compare === SORTS.distance ? SORTS.name : compare;
-  const onlineOrder = otherOrder === SORTS.name ? ONLINE_FIRST : otherOrder;
+  const otherOrder = plain ? SORTS.name : compare;
+  const onlineOrder = plain ? ONLINE_FIRST : compare;
   let room = shown;
   const take = (records, order) => {
     const top = topResults(records, order, Math.max(room, 0));
@@ -913,24 +938,26 @@ function renderResults(results, compare, origin, state) {
   };
   const shownLists = [take(near, nearOrder), ...wide.map((records) => take(records, otherOrder)),
     take(online, onlineOrder)];
-  const key = [origin.label, state.radius, ...shownLists.flatMap((list) => [...list.map((r) => r.order), "|"]),
+  const key = [origin.label, origin.region, state.radius, state.online,
+    ...shownLists.flatMap((list) => [...list.map((r) => r.order), "|"]),
     results.length, ...shownLists.flat().map((r) => (r.schedule.length ? nextKey(r) : ""))].join(",");
   if (key === renderedKey) return;
   renderedKey = key;
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
   const lists = resultLists(shownLists, 4);
   const sections = [];
-  if (state.online !== "only") {
+  if (!only) {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
     const none = _("Nothing in person %(within)s matches.", { within });
     sections.push(resultsSection("near-title", title, ...(near.length ? [lists[0]]
       : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
   }
+  // Each other section's heading comes with its first card (on a later page when those above fill this one).
   const place = vocabLabel("regions", origin.region);
   for (const [i, [, id, words]] of WIDE_SECTIONS.entries()) {
-    if (wide[i].length) sections.push(resultsSection(id, words(place, wide[i].length), lists[i + 1]));
+    if (shownLists[i + 1].length) sections.push(resultsSection(id, words(place, wide[i].length), lists[i + 1]));
   }
-  if (state.online !== "exclude" && (online.length || state.online === "only")) {
+  if (state.online !== "exclude" && (shownLists[shownLists.length - 1].length || (only && !online.length))) {
     const title = _("Online and by phone, from anywhere (%(count)s)", { count: online.length });
     const none = _("No online options match.");
     sections.push(resultsSection("online-title", title,
@@ -959,10 +986,10 @@ async function findNearest(state, origin, id) {
     const base = baseFilter(wider, origin);
     const active = activeFacets(state);
     // Only what meets at a place: what serves a state or the country has its own section already.
-    const found = records.filter((r) => base(r) && !r.remote && !r.serves
+    const found = records.filter((r) => base(r) && isNear(r)
       && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
     const nearest = topResults(found, SORTS.distance, 5);
-    const cards = nearest.length ? cardList(nearest) : null;
+    const cards = nearest.length ? cardList(nearest, 4) : null;
     records.forEach((r, i) => { [r.distance, r.remote, r.score] = kept[i]; });
     if (!cards) continue;
     const box = document.getElementById("nearest");
@@ -1221,7 +1248,7 @@ function show(records, state, origin, { complete, countsComplete }) {
   renderChips(state, Boolean(origin) || !(state.place.trim() || state.at));
   lastShown = { results, origin, state, complete };
   drawMap();
-  const placed = results.some((r) => !r.remote && !r.serves); // near the place, not serving a wider area
+  const placed = results.some(isNear);
   if (complete && origin && state.online !== "only" && !placed) findNearest(state, origin, id).catch(showFailure);
   if (complete && !results.length && state.q.trim() && !origin) {
     queryAsPlace(state, false).then((moved) => {
@@ -1330,7 +1357,7 @@ async function start() {
   fetchJson(index.articles, new Map()).then((list) => {
     articles = list.map(([slug, title, summary, tags, types, translations]) => {
       const [shownTitle, shownSummary] = translations?.[LANG] || [title, summary];
-      const text = fold([shownTitle, shownSummary, ...tags].join(" "));
+      const text = joinedToo(fold([shownTitle, shownSummary, ...tags].join(" ")));
       return [slug, shownTitle, shownSummary, tags, types, text, fold(shownTitle), ""]; // its text's words to come
     });
     renderArticles(stateFromForm());
@@ -1346,8 +1373,9 @@ async function start() {
   WIDE.addEventListener("change", placePanel);
   // The skip link moves the keyboard itself: following it would put "#results" in the address, where the search is.
   document.getElementById("skip-results").addEventListener("click", (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    (resultsBox.querySelector("a[href]") || heading).focus();
+    (articleBox.querySelector("a[href]") || resultsBox.querySelector("a[href]") || heading).focus();
   });
   document.getElementById("f-open").addEventListener("click", () => { panel.showModal(); document.getElementById("f-close").focus(); });
   document.getElementById("f-close").addEventListener("click", () => closePanel(document.getElementById("f-open")));
