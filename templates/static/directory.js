@@ -345,6 +345,9 @@ async function resolveOrigin(state) {
   return origin;
 }
 
+// A ZIP code as typed, perhaps with its four more digits: "06510" or "06510-1234" (the first five kept).
+const ZIP = /^(\d{5})(?:-\d{4})?$/;
+
 // A town's name as the place files key it (generator/geo.py's town_key): folded, with full stops, apostrophes and
 // hyphens as spaces ("Winston-Salem" is "winston salem"), and "St", "Ft" and "Mt" as the words they stand for.
 const TOWN_WORDS = { st: "saint", ft: "fort", mt: "mount" };
@@ -389,7 +392,7 @@ async function findOrigin(state) {
   }
   const text = state.place.trim();
   if (!text) return null;
-  const zip = text.match(/^(\d{5})(?:-\d{4})?$/);
+  const zip = text.match(ZIP);
   if (zip) {
     const table = await fetchJson(`${index.places}zip/${zip[1].slice(0, 3)}.json`, placeCache).catch(() => ({}));
     const found = table[zip[1]];  // [lat, lng, state]
@@ -967,11 +970,11 @@ function renderResults(results, compare, origin, state) {
   resultsBox.replaceChildren(...sections, ...moreButton(left));
 }
 
-// When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
-// area, a step at a time) and offer them, with their distance, under the note that says so.
 // Not past 250 miles: a group 1,485 miles away (the nearest to San Juan on the mainland) is no help in person.
 const NEAREST_RADII = [50, 100, 250];
 
+// When nothing in person is within the distance, find the nearest farther away (loading the data of a wider
+// area, a step at a time) and offer them, with their distance, under the note that says so.
 async function findNearest(state, origin, id) {
   for (const radius of NEAREST_RADII) {
     if (radius <= +state.radius) continue;
@@ -1082,8 +1085,8 @@ function vocabLabel(section, slug) {
   return entry ? entry[1] : slug;
 }
 
-// Return the filters in use as [field, value, words] for their chips.
-// The chips of the filters in use; a place that was not found has one that says so (the list is not near it).
+// Return the filters in use as [field, value, words] for their chips; a place that was not found has one that says
+// so (the list is not near it).
 function chipList(state, placeFound = true) {
   const chips = [];
   if (state.q.trim()) chips.push(["q", "", `“${state.q.trim()}”`]);
@@ -1152,7 +1155,7 @@ function closePanel(then) {
 async function queryAsPlace(state, onlyZip) {
   const text = state.q.trim();
   if (!text || state.place.trim() || state.at) return false;
-  let found = /^\d{5}(-\d{4})?$/.test(text);
+  let found = ZIP.test(text);
   if (!found && !onlyZip) found = Boolean((await resolveOrigin({ ...state, place: text, at: "" }))?.point);
   if (!found) return false;
   form.elements.namedItem("place").value = text;
@@ -1171,7 +1174,7 @@ async function run(state) {
   // says something is wrong (it is still read out).
   placeStatus.classList.toggle("ok", Boolean(origin && !origin.missing));
   if (origin && origin.missing) {
-    placeStatus.textContent = /^\d{5}(-\d{4})?$/.test(origin.missing)
+    placeStatus.textContent = ZIP.test(origin.missing)
       ? _("We could not find the ZIP code %(zip)s. Try a neighboring one, or a city and state such as “Hartford, CT”.",
         { zip: origin.missing.slice(0, 5) })
       : _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.",
@@ -1305,7 +1308,7 @@ function showOnMap() {
 function update(push) {
   shown = PAGE_SIZE;
   let state = stateFromForm();
-  if (/^\d{5}(-\d{4})?$/.test(state.q.trim()) && !state.place.trim() && !state.at) {
+  if (ZIP.test(state.q.trim()) && !state.place.trim() && !state.at) {
     form.elements.namedItem("place").value = state.q.trim();
     form.elements.namedItem("q").value = "";
     state = stateFromForm();
