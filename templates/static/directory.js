@@ -547,8 +547,8 @@ function wordsFilter(state) {
   const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
   // Anonymous, which holds both words too): such a name comes first.
-  const pairs = tokens.slice(1).map((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
-    `${tokens[i]}${token}`]);
+  const pairs = tokens.slice(1).flatMap((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
+    `${tokens[i]}${token}`].map((form) => [form, ` ${form}`]));
   return (record) => {
     let score = 0;
     const name = record.nameFolded;
@@ -559,8 +559,13 @@ function wordsFilter(state) {
       score += name.startsWith(token) || name.includes(spaced[i]) ? 3
         : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
     }
-    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous".
-    for (const forms of pairs) if (forms.some((form) => name.startsWith(form) || name.includes(` ${form}`))) score += 4;
+    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous". (Each pair's forms are three
+    // in a row; one found is enough.)
+    for (let i = 0; i < pairs.length; i += 3) {
+      for (let j = i; j < i + 3; j++) {
+        if (name.startsWith(pairs[j][0]) || name.includes(pairs[j][1])) { score += 4; break; }
+      }
+    }
     record.score = score;
     return true;
   };
@@ -780,8 +785,10 @@ function cardList(records, level = 3) {
 // In sections (each with its own heading, a level 3 one), a card's title is a level 4 heading: a screen reader's list
 // of headings then tells the sections from the listings.
 function titled(card, level) {
+  if ((card.titleLevel || 3) === level) return card; // as it is: no need to touch the page
   const title = card.querySelector(".card-title");
   if (level === 3) title.removeAttribute("aria-level"); else title.setAttribute("aria-level", String(level));
+  card.titleLevel = level;
   return card;
 }
 
