@@ -52,7 +52,7 @@ def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_b
     assert entry_texts(html) == ["Fake Iowa Board Where Serves all of Iowa Website https://example.org/fake-board"]
     assert "1 listing in Iowa. Times change" in html and "/regions/ia/." not in html
     region = read(output, "/regions/ia/")
-    assert "Printable list of the 1 listing</a>, with where it is and how to reach it." in region
+    assert "Printable list</a> of the one listing, with where it is and how to reach it." in region
     assert "phone numbers" not in region
     # Nothing in the state has a place to mark: no map to open (it would be an empty outline).
     assert 'id="map"' not in region and "place-map" not in region
