@@ -6,7 +6,6 @@ nobody's addresses leave the machine.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import NamedTuple
 from .addresses import ADDRESSES, output_file
 from .errors import Problems
 from .files import Files
-from .model import Listing
+from .model import Listing, unaccented
 
 
 @dataclass(frozen=True)
@@ -113,8 +112,7 @@ TOWN_WORDS = {"st": "saint", "ft": "fort", "mt": "mount"}
 
 
 def town_key(name: str) -> str:
-    folded = "".join(c for c in unicodedata.normalize("NFD", name.casefold()) if not unicodedata.combining(c))
-    return " ".join(TOWN_WORDS.get(word, word) for word in re.sub(r"[.'’-]", " ", folded).split())
+    return " ".join(TOWN_WORDS.get(word, word) for word in re.sub(r"[.'’-]", " ", unaccented(name)).split())
 
 
 class Gazetteer:

@@ -118,11 +118,15 @@ def with_file_fields(fields: Callable[[], tuple[FileField, ...]]):
 LEADING_MARKS = "‘’'\"“”«¿¡([{-–—*#. "
 
 
+def unaccented(text: str) -> str:
+    """Return text without case or accents ("Mayagüez" is "mayaguez"): how names are compared and keyed."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+
+
 def a_to_z(text: str) -> str:
     """Return a name as A–Z order compares it: without accents or case, and without the punctuation it may start
     with ("‘Ohana Coach Program" among the O's, not after the Z's; "Carolina del Norte" under C)."""
-    folded = "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
-    return folded.lstrip(LEADING_MARKS)
+    return unaccented(text).lstrip(LEADING_MARKS)
 
 
 def name_order(listing: Listing) -> tuple[str, str]:
