@@ -1041,11 +1041,15 @@ function renderArticles(state) {
   const tokens = queryWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
   loadArticleWords();
-  const found = articles.filter(([, , , , , text, , words]) => tokens.every((t) => text.includes(t) || words.includes(t)));
-  // Those whose titles hold every word first, then those whose summaries or tags do, then those only their texts do.
-  const rank = (article) => (tokens.every((t) => article[6].includes(t)) ? 0
-    : tokens.every((t) => article[5].includes(t)) ? 1 : 2);
-  found.sort((a, b) => rank(a) - rank(b));
+  // Those whose titles hold every word first, then those whose summaries or tags do, then those only their texts do
+  // (each article's rank worked out once, not at every comparison of the sort; the sort keeps the date order within).
+  const ranked = [];
+  for (const article of articles) {
+    const [, , , , , text, title, words] = article;
+    if (!tokens.every((t) => text.includes(t) || words.includes(t))) continue;
+    ranked.push([tokens.every((t) => title.includes(t)) ? 0 : tokens.every((t) => text.includes(t)) ? 1 : 2, article]);
+  }
+  const found = ranked.sort((a, b) => a[0] - b[0]).map(([, article]) => article);
   const key = found.map(([slug]) => slug).join(" ");
   const all = articlesOpened === key || found.length <= ARTICLES_SHOWN + 1; // a button to show one more is no help
   const shownKey = `${key}${all ? " +" : ""}`;
