@@ -358,6 +358,10 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     # The states and territories as (slug, term), A–Z by their names in the page's language, for every list of them.
     regions = sorted(taxonomy.sections["regions"].items(), key=lambda item: a_to_z(item[1].label))
     env.globals.update(regions_a_to_z=lambda: regions)
+    # The terms a filter offers, as (slug, term): not the site's own language, which most listings leave unsaid
+    # ("English" would have found the few that say it and hidden the rest).
+    env.globals.update(filter_terms=lambda name: [(slug, t) for slug, t in taxonomy.sections[name].items()
+                                                  if not (name == "languages" and slug == site.config.language)])
     return env
 
 
