@@ -211,6 +211,70 @@ def test_a_word_only_a_description_has_finds_its_listing_once_a_visitor_types(pa
     assert_clean(page, fake_directory)
 
 
+def searched_texts(base: str) -> dict[str, tuple[str, str]]:
+    """Return {listing name: (its text as the search reads it, its description words)}, from the served data, as
+    directory.js's toRecord and loadWords put them together: name, organization, town and summary folded, each
+    hyphened word also written as one."""
+    import json
+    import urllib.request
+
+    from generator.search_data import fold
+
+    def get(path):
+        return json.load(urllib.request.urlopen(f"{base}{path}"))
+
+    index = get("/search/index.json")
+    texts = {}
+    for scope in index["scopes"].values():
+        for chunks in scope["shards"].values():
+            for url in chunks:
+                words = get(url.replace(".json", ".words.json"))
+                for row, extra in zip(get(url), words):
+                    record = dict(zip(index["fields"], row))
+                    text = fold(" ".join(record[f] or "" for f in ("name", "organization", "city", "summary")))
+                    joined = " ".join(w.replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", text))
+                    texts[record["name"]] = (f"{text} {joined}", extra or "")
+    return texts
+
+
+def test_words_of_one_or_two_letters_find_what_reading_the_text_finds(page, fake_directory):
+    """A search's first letters are found from which letters, and pairs of letters in a row, each listing's text
+    holds (directory.js's lettersOf), without reading the text: they must find what reading it finds. Every letter,
+    every pair of letters that some listing's text has, pairs none has, and words with other characters."""
+    texts = searched_texts(fake_directory)
+    assert len(texts) == 8
+    pairs = sorted({text[i:i + 2] for both in texts.values() for text in both for i in range(len(text) - 1)
+                    if text[i:i + 2].isalpha() and text[i:i + 2].isascii()})
+    queries = [*"abcdefghijklmnopqrstuvwxyz", *pairs, "qz", "xj", "zv", "ic&rc", "24/7", "al-", "1", "k t", "ga ce"]
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    page.fill("#f-q", "gardening")  # the description words, fetched now: each search below is one update
+    wait_count(page, 1)
+
+    def search(query: str) -> list[str]:
+        """Type the query; return the names of the one update it makes (the page's measure of it marks its end)."""
+        page.evaluate("() => performance.clearMeasures('directory-update')")
+        page.fill("#f-q", query)
+        page.wait_for_function("() => performance.getEntriesByName('directory-update').length > 0")
+        return names(page)
+
+    wrong = []
+    for query in queries:
+        tokens = [re.sub(r"^\W+|\W+$", "", token) for token in query.split()]  # "al-" is "al", as typed words are
+        expected = sorted(name for name, (text, words) in texts.items()
+                          if all(token in text or token in words for token in tokens))
+        found = sorted(search(query))
+        if found != expected:
+            wrong.append((query, found, expected))
+    assert len(queries) > 100
+    assert wrong == []
+    # How well the name matches orders them: a letter that starts a word of one name puts it before names that only
+    # hold the letter.
+    assert search("t")[0] == "Fake Hartford Tuesday Group"
+    assert search("e")[0] == "Fake Austin Evening Group"
+    assert_clean(page, fake_directory)
+
+
 def test_an_article_is_found_by_a_word_only_its_text_has_once_a_visitor_types(page, fake_directory):
     """As a frightened visitor types "narcan" for the overdose guide, whose text names it: the words of the
     articles' texts come in a file of their own, fetched only once words are typed."""

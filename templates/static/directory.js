@@ -170,7 +170,8 @@ function fetchJson(url, cache) {
 // A listing as the search holds it. Every record is made by this one object literal, so all share one shape and
 // reading a field is quick; records filled field by field from index.json's list become hash tables in V8, and
 // filtering them is three to six times slower.
-function toRecord(row, ownSummary) {
+// `pairs` and `at`: where in its shard's typed array the record's pairs of letters are kept (lettersOf).
+function toRecord(row, ownSummary, pairs, at) {
   const field = (name) => row[index.at[name]];
   const record = {
     order: field("order"), slug: field("slug"), name: field("name"), city: field("city"), region: field("region"),
@@ -180,6 +181,7 @@ function toRecord(row, ownSummary) {
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
     ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
     cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
+    letters: 0, pairs, pairsAt: at, nameLetters: 0, nameStarts: 0, // what letters its text and name hold (lettersOf)
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
@@ -198,6 +200,9 @@ function toRecord(row, ownSummary) {
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   record.nameFolded = fold(record.name);
   if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
+  record.letters = lettersOf(record.haystack, pairs, at);
+  record.nameLetters = lettersOf(record.nameFolded);
+  record.nameStarts = lettersOf(record.nameFolded, null, 0, true);
   return record;
 }
 
@@ -212,8 +217,10 @@ async function loadShards(urls) {
       // with it by a page in a language they are in; without them the cards show the summaries as written.
       const own = index.summaries?.includes(LANG)
         ? fetchJson(url.replace(/\.json$/, `.${LANG}.json`), new Map()).catch(() => null) : null;
-      shardCache.set(url, Promise.all([fetchJson(url, new Map()), own])
-        .then(([rows, summaries]) => rows.map((row, i) => toRecord(row, summaries?.[i]))));
+      shardCache.set(url, Promise.all([fetchJson(url, new Map()), own]).then(([rows, summaries]) => {
+        const pairs = new Int32Array(rows.length * PAIR_WORDS); // one array for the shard: see lettersOf
+        return rows.map((row, i) => toRecord(row, summaries?.[i], pairs, i * PAIR_WORDS));
+      }));
     }
     return shardCache.get(url);
   }));
@@ -240,7 +247,11 @@ function loadWords(urls) {
     let added = false;
     loaded.forEach(([records, words], i) => {
       if (wordsIn.has(urls[i])) return;
-      records.forEach((record, j) => { if (words[j]) record.words = words[j]; });
+      records.forEach((record, j) => {
+        if (!words[j]) return;
+        record.words = words[j];
+        record.letters |= lettersOf(words[j], record.pairs, record.pairsAt);
+      });
       wordsIn.add(urls[i]);
       added = true;
     });
@@ -289,6 +300,49 @@ function fold(text) {
 function joinedToo(text) {
   const hyphened = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu);
   return hyphened ? `${text} ${hyphened.map((word) => word.replaceAll("-", "")).join(" ")}` : text;
+}
+
+// A record's letters, for the words test: which letters a–z its text holds (bit i for the letter i, a 26-bit mask,
+// returned) and which pairs of them come in a row (bit 26 × first + second of the 676 from `at` in `pairs`, a typed
+// array for its shard). A word of one letter, or of two, is then found by testing a bit instead of reading the text:
+// the first letters of a search test every record loaded, so most of their time went there. A longer word is read
+// only in the records that hold all its pairs. With `starts`, only the letters that begin a word.
+const PAIR_WORDS = 22; // 676 bits, in 32-bit words
+
+function lettersOf(text, pairs = null, at = 0, starts = false) {
+  let letters = 0;
+  let previous = -1;
+  for (let i = 0; i < text.length; i++) {
+    const letter = text.charCodeAt(i) - 97;
+    if (letter < 0 || letter > 25) { previous = starts && text.charCodeAt(i) !== 32 ? 26 : -1; continue; }
+    if (!starts || previous === -1) letters |= 1 << letter;
+    if (pairs && previous >= 0) {
+      const pair = previous * 26 + letter;
+      pairs[at + (pair >>> 5)] |= 1 << (pair & 31);
+    }
+    previous = letter;
+  }
+  return letters;
+}
+
+// How the words test finds a word typed (wordsFilter): the bit of its one letter; or the bits of its pairs of letters
+// a–z, which decide alone for a word of two letters (and for no other: "a-z" holds no pair, and "alanon" holds the
+// pairs of "al" and "anon" without either word).
+function letterTest(token) {
+  const pairs = []; // [word of the 22, bit] for each pair
+  for (let i = 0; i + 1 < token.length; i++) {
+    const first = token.charCodeAt(i) - 97;
+    const second = token.charCodeAt(i + 1) - 97;
+    if (first < 0 || first > 25 || second < 0 || second > 25) continue;
+    const pair = first * 26 + second;
+    pairs.push(pair >>> 5, 1 << (pair & 31));
+  }
+  const letter = token.length === 1 ? token.charCodeAt(0) - 97 : -1;
+  return {
+    bit: letter >= 0 && letter < 26 ? 1 << letter : 0,
+    pairs,
+    decided: token.length === 2 && pairs.length === 2,
+  };
 }
 
 // The words a visitor typed, folded, without the punctuation around them ("(aa)," is "aa"; "ic&rc" stays whole),
@@ -549,12 +603,21 @@ function wordsFilter(state) {
   // Anonymous, which holds both words too): such a name comes first.
   const pairs = tokens.slice(1).flatMap((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
     `${tokens[i]}${token}`].map((form) => [form, ` ${form}`]));
+  const tests = tokens.map(letterTest);
   return (record) => {
     let score = 0;
     const name = record.nameFolded;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
-      if (!record.haystack.includes(token) && !record.words.includes(token)) return false;
+      const test = tests[i];
+      if (test.bit) { // one letter: its bits say whether the text holds it, and where in the name
+        if ((record.letters & test.bit) === 0) return false;
+        score += record.nameStarts & test.bit ? 3 : record.nameLetters & test.bit ? 2 : 1;
+        continue;
+      }
+      const { pairs: bits, pairsAt: at } = record;
+      for (let k = 0; k < test.pairs.length; k += 2) if ((bits[at + test.pairs[k]] & test.pairs[k + 1]) === 0) return false;
+      if (!test.decided && !record.haystack.includes(token) && !record.words.includes(token)) return false;
       // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
       score += name.startsWith(token) || name.includes(spaced[i]) ? 3
         : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
@@ -616,12 +679,16 @@ function filterRecords(records, state, origin) {
   const words = wordsFilter(state);
   const active = activeFacets(state);
   const results = [];
+  const facets = active.map(([facet]) => facet);
+  const wanted = active.map(([, bits]) => bits);
   const candidates = candidatesFor(records, state, origin);
   const passed = lastPass.passed;
-  outer: for (const record of candidates) {
+  // Plain counted loops: this one runs over every record loaded at a search's first letter.
+  outer: for (let i = 0; i < candidates.length; i++) {
+    const record = candidates[i];
     if (!words(record)) continue;
     passed.push(record);
-    for (const [facet, wanted] of active) if ((record.masks[facet] & wanted) === 0) continue outer;
+    for (let f = 0; f < facets.length; f++) if ((record.masks[facets[f]] & wanted[f]) === 0) continue outer;
     results.push(record);
   }
   return { results, passed };
