@@ -362,6 +362,9 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     # ("English" would have found the few that say it and hidden the rest).
     env.globals.update(filter_terms=lambda name: [(slug, t) for slug, t in taxonomy.sections[name].items()
                                                   if not (name == "languages" and slug == site.config.language)])
+    # Whether some listing has a term. The directory hides the box of one none has ("Sober companion (0)" promised
+    # what nothing holds) unless an address chooses it, and the embed builder leaves it out.
+    env.globals.update(term_used=lambda name, slug: bool(site.index[name].get(slug)))
     return env
 
 

@@ -172,6 +172,21 @@ def test_the_language_filter_leaves_out_the_sites_own_language(built):
     assert 'name="language" value="es"' in page and 'name="language" value="en"' not in page
 
 
+def test_a_term_no_listing_has_is_a_hidden_box_in_the_filters_left_out_of_the_embed_builder_and_keeps_its_page(built):
+    """"Sober companion (0)" offered a filter behind which nothing could be found. Its box stays, hidden, for an
+    address that chooses it (the stylesheet shows it then, to be unchecked); its browse page asks for a listing."""
+    used = {"12-step", "mutual-aid", "smart-recovery", "family-support"}  # the sample listings' types
+    unused = {"peer-specialist", "sober-companion", "harm-reduction", "faith-based"}
+    directory = read(built, "directory/index.html")
+    boxes = {slug: bool(hidden) for hidden, slug in re.findall(
+        r'<li( class="unused")?><label><input type="checkbox" name="type" value="([a-z0-9-]+)"', directory)}
+    assert {slug for slug in used | unused if boxes[slug]} == unused
+    widget = read(built, "widget/index.html")
+    offered = set(re.findall(r'<option value="([a-z0-9-]+)"', widget))
+    assert used <= offered and not unused & offered
+    assert "No listings here yet." in read(built, "support-types/sober-companion/index.html")
+
+
 def test_the_main_button_of_help_by_phone_does_not_say_join_online(tmp_path):
     """A coaching line's link leads to the page with its number: "Join online (Phone)" promised something else."""
     content = new_content(tmp_path / "project")

@@ -70,6 +70,7 @@ FAKE_LISTINGS = {
         description: Volunteers also keep a **gardening** circle, and the center’s kitchen is open on weekdays (IC&RC, 24/7).
         format: in-person
         location: {city: Boston, region: MA, postal_code: "02108"}
+        cost: donation
         last_verified: 2026-06-01
         source: https://example.org/fake-boston
     """,
@@ -743,6 +744,31 @@ def test_a_filter_value_the_form_has_no_box_for_is_not_applied(page, fake_direct
     open_directory(page, fake_directory, "#language=en")
     wait_count(page, 8)
     assert page.locator(".chip").count() == 0
+
+
+def test_a_type_no_listing_has_gets_no_box_until_an_address_chooses_it(page, fake_directory):
+    """"Sober companion (0)" offered what nothing here holds. A link that asks for it still gets what it asked for,
+    none, with the box shown checked and a chip, to take it off."""
+    def option(slug):
+        return page.locator(f'fieldset[data-facet="type"] li:has(input[value="{slug}"])')
+
+    def open_filters():
+        page.evaluate("document.getElementById('more-filters').open = true")
+
+    open_directory(page, fake_directory)
+    wait_count(page, 8)
+    open_filters()
+    assert option("12-step").is_visible()
+    assert option("sober-companion").count() == 1 and not option("sober-companion").is_visible()
+    open_directory(page, fake_directory, "#type=sober-companion")
+    wait_count(page, 0)
+    open_filters()
+    assert option("sober-companion").is_visible() and option("sober-companion").locator("input").is_checked()
+    assert page.locator(".chip").count() == 1
+    option("sober-companion").locator("input").uncheck()
+    wait_count(page, 8)
+    assert not option("sober-companion").is_visible()
+    assert_clean(page, fake_directory)
 
 
 def test_header_search_finds_articles_too(page, fake_directory):
