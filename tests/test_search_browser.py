@@ -952,6 +952,21 @@ def test_sort_by_name_and_by_most_recently_verified(page, fake_directory):
     assert names(page) == sorted(names(page))
 
 
+@pytest.mark.parametrize("path, first, second", [("/directory/", "Maine", "North Carolina"),
+                                                  ("/es/directory/", "Carolina del Norte", "Maine")])
+def test_the_state_filter_lists_the_states_a_to_z_in_the_pages_language_each_with_its_count(page, starter_server,
+                                                                                           path, first, second):
+    """As the state pages list them: a Spanish reader looks for Carolina del Norte under C."""
+    page.goto(f"{starter_server}{path}")
+    page.wait_for_selector("#filters:not([hidden])")
+    page.wait_for_function("document.querySelector('#f-region option:last-child').text.endsWith(')')")
+    options = page.locator("#f-region option").all_text_contents()[1:]
+    assert len(options) >= 50 and all(re.fullmatch(r".+ \(\d+\)", text) for text in options), options
+    names = [text.rsplit(" (", 1)[0] for text in options]
+    assert names.index(first) < names.index(second)
+    assert page.console_errors == []
+
+
 def test_without_any_schedule_there_is_no_day_filter_and_an_old_today_link_still_lists(page, starter_server):
     page.goto(f"{starter_server}/directory/?today=1")
     page.wait_for_selector("#filters:not([hidden])")

@@ -1428,10 +1428,11 @@ async function start() {
   for (const [section, labels] of Object.entries(index.labels?.[LANG] || {})) { // the terms in the page's language
     vocab[section] = vocab[section].map(([slug, name], i) => [slug, labels[i] || name]);
   }
-  const regionSelect = form.elements.namedItem("region");
-  // In the alphabetical order of the page's language, as the state pages list them ("Carolina del Norte" under C).
-  for (const [code, name] of [...vocab.regions].sort((a, b) => a[1].localeCompare(b[1], LANG))) {
-    if (index.scopes[code]) regionSelect.add(new Option(`${name} (${index.scopes[code].count})`, code));
+  // The page lists the states A–Z in its language ("Carolina del Norte" under C), in the order the state pages
+  // have (render.py's regions_a_to_z); each gets its count here, and those without a listing go.
+  for (const option of [...form.elements.namedItem("region").options].slice(1)) {
+    const scope = index.scopes[option.value];
+    if (scope) option.text = `${option.text} (${scope.count})`; else option.remove();
   }
   // An article in the page's language where it has a translation: [slug, title, summary, tags, types,
   // {code: [title, summary]}], kept with its words folded for the search, and its title's.
