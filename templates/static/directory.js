@@ -202,7 +202,7 @@ function toRecord(row, ownSummary, pairs, at) {
   if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
   record.letters = lettersOf(record.haystack, pairs, at);
   record.nameLetters = lettersOf(record.nameFolded);
-  record.nameStarts = lettersOf(record.nameFolded, null, 0, true);
+  record.nameStarts = wordStarts(record.nameFolded);
   return record;
 }
 
@@ -306,21 +306,32 @@ function joinedToo(text) {
 // returned) and which pairs of them come in a row (bit 26 × first + second of the 676 from `at` in `pairs`, a typed
 // array for its shard). A word of one letter, or of two, is then found by testing a bit instead of reading the text:
 // the first letters of a search test every record loaded, so most of their time went there. A longer word is read
-// only in the records that hold all its pairs. With `starts`, only the letters that begin a word.
+// only in the records that hold all its pairs.
 const PAIR_WORDS = 22; // 676 bits, in 32-bit words
 
-function lettersOf(text, pairs = null, at = 0, starts = false) {
+function lettersOf(text, pairs = null, at = 0) {
   let letters = 0;
   let previous = -1;
   for (let i = 0; i < text.length; i++) {
     const letter = text.charCodeAt(i) - 97;
-    if (letter < 0 || letter > 25) { previous = starts && text.charCodeAt(i) !== 32 ? 26 : -1; continue; }
-    if (!starts || previous === -1) letters |= 1 << letter;
+    if (letter < 0 || letter > 25) { previous = -1; continue; }
+    letters |= 1 << letter;
     if (pairs && previous >= 0) {
       const pair = previous * 26 + letter;
       pairs[at + (pair >>> 5)] |= 1 << (pair & 31);
     }
     previous = letter;
+  }
+  return letters;
+}
+
+// The letters a–z that begin a word of the text, at its start or after a space: a one-letter word's match of a name
+// scores as wordsFilter's test of a longer one does (the name starts with it, or holds it after a space).
+function wordStarts(text) {
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const letter = text.charCodeAt(i) - 97;
+    if (letter >= 0 && letter < 26 && (i === 0 || text.charCodeAt(i - 1) === 32)) letters |= 1 << letter;
   }
   return letters;
 }
