@@ -2,6 +2,7 @@
 
     make bench-search [BENCH_ARGS="--listings 20000"]
     python -m bench.bench_search [--listings 100000] [--spanish] [--keep] [--content DIR] [--site DIR]
+    python -m bench.bench_search --site DIR --typing-only 4   # the typing alone, run by run
 
 1. Writes a synthetic directory (bench/synth.py) into a temporary folder and builds it with
    `build.py build`, timing the build and recording its peak memory.
@@ -414,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-profile", action="store_true", help="skip the analysis of missed targets")
     parser.add_argument("--spanish", action="store_true", help="a directory in English and Spanish, every summary in "
                         "both: bytes on each language's directory, typing on the Spanish one")
+    parser.add_argument("--typing-only", type=int, metavar="N", help="only type the first typing run's texts (in "
+                        "California) N times and print each run's p50 / p95 / max, writing no table: to compare two "
+                        "builds (--site) run by run, since one run's p95 rests on its three slowest keystrokes")
     parser.add_argument("--results", type=Path, help="where to write the Markdown table (default "
                         "bench/results-search.md, or results-search-spanish.md with --spanish)")
     args = parser.parse_args(argv)
@@ -466,6 +470,14 @@ def main(argv: list[str] | None = None) -> int:
         with serve(site) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             machine = machine_info(browser.version)
+            if args.typing_only:
+                label, query, texts = TYPING_RUNS[0]
+                for run in range(1, args.typing_only + 1):
+                    s = type_and_measure(browser, base, label, query, texts, directory=directories[-1])["samples"]
+                    print(f"{label}, run {run}: p50 {percentile(s, 50):.1f} / p95 {percentile(s, 95):.1f} / max "
+                          f"{max(s) if s else float('nan'):.1f} ms ({len(s)} keystrokes)", flush=True)
+                browser.close()
+                return 0
             byte_rows = []
             for directory, (label, query, target) in ((d, q) for d in directories for q in BYTE_QUERIES):
                 started = time.perf_counter()
