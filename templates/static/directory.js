@@ -181,7 +181,7 @@ function toRecord(row, ownSummary, pairs, at) {
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
     ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
     cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
-    letters: 0, pairs, pairsAt: at, nameLetters: 0, nameStarts: 0, // what letters its text and name hold (lettersOf)
+    letters: 0, letterPairs: pairs, pairsAt: at, nameLetters: 0, nameStarts: 0, // what its text and name hold (lettersOf)
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
@@ -250,7 +250,7 @@ function loadWords(urls) {
       records.forEach((record, j) => {
         if (!words[j]) return;
         record.words = words[j];
-        record.letters |= lettersOf(words[j], record.pairs, record.pairsAt);
+        record.letters |= lettersOf(words[j], record.letterPairs, record.pairsAt);
       });
       wordsIn.add(urls[i]);
       added = true;
@@ -612,7 +612,7 @@ function wordsFilter(state) {
   const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
   // Anonymous, which holds both words too): such a name comes first.
-  const pairs = tokens.slice(1).flatMap((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
+  const twoWords = tokens.slice(1).flatMap((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
     `${tokens[i]}${token}`].map((form) => [form, ` ${form}`]));
   const tests = tokens.map(letterTest);
   return (record) => {
@@ -626,18 +626,18 @@ function wordsFilter(state) {
         score += record.nameStarts & test.bit ? 3 : record.nameLetters & test.bit ? 2 : 1;
         continue;
       }
-      const { pairs: bits, pairsAt: at } = record;
+      const { letterPairs: bits, pairsAt: at } = record;
       for (let k = 0; k < test.pairs.length; k += 2) if ((bits[at + test.pairs[k]] & test.pairs[k + 1]) === 0) return false;
       if (!test.decided && !record.haystack.includes(token) && !record.words.includes(token)) return false;
       // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
       score += name.startsWith(token) || name.includes(spaced[i]) ? 3
         : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
     }
-    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous". (Each pair's forms are three
-    // in a row; one found is enough.)
-    for (let i = 0; i < pairs.length; i += 3) {
+    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous". (Each two words' forms are
+    // three in a row; one found is enough.)
+    for (let i = 0; i < twoWords.length; i += 3) {
       for (let j = i; j < i + 3; j++) {
-        if (name.startsWith(pairs[j][0]) || name.includes(pairs[j][1])) { score += 4; break; }
+        if (name.startsWith(twoWords[j][0]) || name.includes(twoWords[j][1])) { score += 4; break; }
       }
     }
     record.score = score;
