@@ -14,6 +14,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -174,6 +175,38 @@ def all_pages(site: Path, first_language: bool = False) -> list[str]:
     return [path for path in (url_path(site, f) for f in sorted(site.rglob("*.html"))) if not path.startswith(apart)]
 
 
+_SCRIPT_SRC = re.compile(rb'<script[^>]*\ssrc="([^"]+)"')
+
+
+def browser_sample(site: Path, first_language: bool = False, per_group: int = 8) -> list[str]:
+    """Return the URL paths a browser visit must see for a site's pages to be checked, without visiting them all.
+
+    Pages are grouped by template and by the scripts they load, since what a page asks for besides its HTML
+    (checked statically on every page by off_origin_resources) comes from its scripts. A group of at most
+    `per_group` pages is visited whole; a larger one (the listing pages, the region pages) by `per_group`
+    pages spread evenly over it, its largest page among them. The result is sorted, so it is stable.
+    """
+    apart = tuple(f"/{name}/" for name in language_folders(site)) if first_language else ()
+    groups: dict[tuple[str, tuple[bytes, ...]], list[tuple[str, int]]] = {}
+    for html_file in sorted(site.rglob("*.html")):
+        path = url_path(site, html_file)
+        if path.startswith(apart):
+            continue
+        html = html_file.read_bytes()
+        found = _TEMPLATE_MARK.search(html)
+        key = (found.group(1).decode() if found else "", tuple(sorted(_SCRIPT_SRC.findall(html))))
+        groups.setdefault(key, []).append((path, len(html)))
+    chosen: set[str] = set()
+    for pages in groups.values():
+        if len(pages) <= per_group:
+            chosen.update(path for path, _ in pages)
+            continue
+        chosen.add(max(pages, key=lambda page: page[1])[0])
+        step = len(pages) / (per_group - 1)
+        chosen.update(pages[int(i * step)][0] for i in range(per_group - 1))
+    return sorted(chosen)
+
+
 # --------------------------------------------------------------------------- accessibility
 
 
@@ -330,6 +363,76 @@ def off_origin_requests(urls: list[str], origin: str) -> list[str]:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+#: The attributes through which a browser fetches something by itself, without a click: (tag, attribute).
+#: A <link> counts for the relations in FETCHING_LINKS; canonical, alternate and the like only name an address.
+FETCHING_ATTRIBUTES = {
+    ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
+    ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"), ("iframe", "src"),
+    ("frame", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("image", "href"),
+    ("image", "xlink:href"), ("use", "href"), ("use", "xlink:href"), ("link", "href"), ("link", "imagesrcset"),
+}
+FETCHING_LINKS = {"stylesheet", "icon", "apple-touch-icon", "manifest", "preload", "modulepreload", "prefetch",
+                  "preconnect", "dns-prefetch", "prerender", "mask-icon"}
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+_CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""")
+
+
+class _AllTags(HTMLParser):
+    """Every start tag and its attributes, those inside <template> too: a script may clone them into the page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def _elsewhere(address: str) -> bool:
+    """True for an address on another origin: a scheme that reaches the network, or a scheme-relative //host."""
+    address = address.strip()
+    scheme = urlsplit(address).scheme.lower()
+    return address.startswith("//") or (bool(scheme) and scheme not in LOCAL_SCHEMES)
+
+
+def _candidates(attribute: str, value: str) -> list[str]:
+    """The addresses in an attribute's value: each candidate of a srcset, or the value itself."""
+    if attribute.endswith("srcset"):
+        return [part.split()[0] for part in value.split(",") if part.split()]
+    return [value]
+
+
+def off_origin_resources(html: str) -> list[str]:
+    """Return what a page's HTML makes the browser fetch from another origin: every script, stylesheet, icon,
+    preload, image, frame or media source whose address names a host (inline style attributes and <style>
+    elements are reported by inline_code_problems; a plain link is a visitor's choice, not a request)."""
+    parser = _AllTags()
+    parser.feed(html)
+    parser.close()
+    problems = []
+    for tag, attrs in parser.tags:
+        if tag == "link" and not FETCHING_LINKS & set(attrs.get("rel", "").lower().split()):
+            continue
+        if tag == "input" and attrs.get("type", "").lower() != "image":
+            continue
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
+            target = re.search(r"url\s*=\s*['\"]?([^'\"]+)", attrs.get("content", ""), re.IGNORECASE)
+            if target and _elsewhere(target.group(1)):
+                problems.append(f"<meta http-equiv=refresh> {target.group(1)}")
+            continue
+        for attribute, value in attrs.items():
+            if (tag, attribute) in FETCHING_ATTRIBUTES:
+                problems += [f"<{tag} {attribute}> {address}" for address in _candidates(attribute, value)
+                             if _elsewhere(address)]
+    return problems
+
+
+def css_off_origin_resources(css: str) -> list[str]:
+    """Return the url(...) and @import addresses of a stylesheet that name another origin."""
+    return [f"url {address}" for address in _CSS_URL.findall(css) + _CSS_IMPORT.findall(css) if _elsewhere(address)]
 
 
 def cookie_problems(context, page) -> list[str]:

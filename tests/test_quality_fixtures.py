@@ -111,6 +111,43 @@ def test_inline_code_check_reports_every_kind_of_inline_code():
     assert found == ["inline <script> {}", "<style> element", "<p onclick=…> inline event handler"]
 
 
+def test_resource_check_reports_the_stylesheet_from_another_origin():
+    found = quality.off_origin_resources((BROKEN / "index.html").read_text(encoding="utf-8"))
+    assert found == ["<link href> https://fonts.other-origin.test/font.css"]
+
+
+def test_resource_check_reads_srcset_templates_and_refresh_and_lets_links_and_data_be():
+    html = ('<img srcset="/a.png 1x, https://cdn.other-origin.test/b.png 2x" alt="">'
+            '<template><script src="//cdn.other-origin.test/x.js"></script></template>'
+            '<meta http-equiv="refresh" content="0; URL=\'https://other-origin.test/\'">'
+            '<link rel="canonical" href="https://other-origin.test/"><link rel="alternate" hreflang="es" href="https://x.test/es/">'
+            '<a href="https://other-origin.test/">a link</a><img src="data:image/gif;base64,R0lGOD" alt="">'
+            '<input type="text" src="https://other-origin.test/ignored"><link rel="icon" href="/favicon.svg">')
+    assert quality.off_origin_resources(html) == [
+        "<img srcset> https://cdn.other-origin.test/b.png", "<script src> //cdn.other-origin.test/x.js",
+        "<meta http-equiv=refresh> https://other-origin.test/"]
+    assert quality.css_off_origin_resources(
+        "@import 'https://fonts.other-origin.test/a.css'; b { background: url(/x.svg) } i { src: url('//f.test/f.woff2') }"
+    ) == ["url //f.test/f.woff2", "url https://fonts.other-origin.test/a.css"]
+
+
+def test_browser_sample_keeps_every_template_and_set_of_scripts_and_spreads_over_large_groups(tmp_path):
+    def page(path: str, template: str, scripts: list[str], padding: int = 0) -> None:
+        target = tmp_path / path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tags = "".join(f'<script src="{src}"></script>' for src in scripts)
+        target.write_text(f'<html lang="en"><head>{tags}</head><body data-template="{template}">{"x" * padding}')
+    page("", "home.html", ["/a.js"])
+    for n in range(20):
+        page(f"listings/l{n:02}", "listing.html", ["/a.js"], padding=100 if n == 13 else n)
+    page("listings/with-map", "listing.html", ["/a.js", "/map.js"])
+    sample = quality.browser_sample(tmp_path, per_group=5)
+    listings = [p for p in sample if p.startswith("/listings/l")]
+    assert "/" in sample and "/listings/with-map/" in sample
+    assert len(listings) == 5 and "/listings/l13/" in listings  # the largest, and four spread over the group
+    assert listings[0] == "/listings/l00/" and "/listings/l15/" in listings
+
+
 def test_inline_code_check_allows_json_ld_data_blocks():
     html = '<script type="application/ld+json">{"@type": "Organization"}</script>'
     assert quality.inline_code_problems(html) == []
