@@ -191,14 +191,14 @@ def write_paging_listings(content: Path, count: int = 110) -> None:
         write_file(content / "listings" / "tx" / f"fake-paging-{n:03d}.yaml", "\n".join(lines) + "\n")
 
 
-def run_build_py(*args: str, cwd: Path, timeout: float = 20, **env_vars: str) -> subprocess.CompletedProcess:
+def run_build_py(*args: str, cwd: Path, timeout: float = 90, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `python build.py ARGS` in `cwd` and return the finished process (text output)."""
     env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8", **env_vars}
     return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env, encoding="utf-8")
 
 
-def check_problems(project: Path, *args: str, timeout: float = 20) -> list[str]:
+def check_problems(project: Path, *args: str, timeout: float = 90) -> list[str]:
     """Run `build.py check --content content` in a scratch project that has errors.
 
     Assert what every failing check must do: exit 1, no traceback, nothing on stdout, a final count

@@ -23,7 +23,7 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for(predicate, timeout: float = 15.0) -> bool:
+def wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
