@@ -85,21 +85,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-#: The test files that take longest (one process, 7 December: 47-131 s each), run first. On two processes
-#: (`make test`) each file goes to the first process free, in this order; when the longest come last in the
-#: alphabet, one process runs them alone at the end while the other waits. The order changes nothing else.
-LONGEST_FIRST = ("test_quality_pages.py", "test_incremental.py", "test_search_browser.py",
-                 "test_filter_combinations_browser.py", "test_cache_damage.py", "test_quality_lighthouse.py",
-                 "test_bench.py", "test_serves.py", "test_contributors.py", "test_publish.py")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses the ``browser`` fixture, so ``-m "not browser"`` works; put the longest files first."""
+    """Mark every test that uses the ``browser`` fixture, so ``-m "not browser"`` works."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
 # --------------------------------------------------------------------------- site
