@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 from generator.i18n import Language
@@ -244,6 +245,37 @@ def yaml_sections(content: Path) -> list:
     import yaml
 
     return [terms for terms in yaml.safe_load((content / "taxonomy.yaml").read_text(encoding="utf-8")).values()]
+
+
+def catalog_ids(path: Path) -> set[str]:
+    with path.open("rb") as file:
+        return {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(file) if message.id}
+
+
+def test_the_catalog_template_holds_the_text_of_the_code_as_it_is_now(tmp_path):
+    """`make messages` was run after the last change of interface text: extracting again adds and drops nothing."""
+    fresh = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(REPO_ROOT / "templates/locales/babel.cfg"),
+                                "-o", str(fresh), "--no-location", "--omit-header", str(REPO_ROOT)])
+    committed = catalog_ids(REPO_ROOT / "templates/locales/messages.pot")
+    assert catalog_ids(fresh) == committed, "run `make messages` and translate what it adds"
+
+
+# A script's text for the catalog: the first argument of _() or ngettext(), as a plain string literal.
+COMMENT_LINE = re.compile(r"^\s*//.*$", re.MULTILINE)
+SCRIPT_TEXT = re.compile(r"""(?<![\w.$])(?:_|ngettext)\(\s*(["'])((?:\\.|(?!\1).)*)\1""")
+
+
+def test_every_text_a_script_translates_is_in_the_catalog():
+    """Babel's reader of scripts skips a call inside a template literal's ${…}: read the scripts apart, so that
+    no text meant to be translated is left out of the catalog (and so shown in English on a Spanish page)."""
+    committed = catalog_ids(REPO_ROOT / "templates/locales/messages.pot")
+    scripts = [path for path in sorted((REPO_ROOT / "templates/static").rglob("*.js")) if "vendor" not in path.parts]
+    code = {path.name: COMMENT_LINE.sub("", path.read_text(encoding="utf-8")) for path in scripts}
+    calls = [(name, json.loads(f'"{match[2]}"') if match[1] == '"' else match[2])
+             for name, text in code.items() for match in SCRIPT_TEXT.finditer(text)]
+    assert len(calls) > 80 and {"directory.js", "map.js"} <= {name for name, _ in calls}
+    assert [(name, words) for name, words in calls if words not in committed] == []
 
 
 def test_a_catalog_lacking_text_is_warned_of_at_its_line(tmp_path):

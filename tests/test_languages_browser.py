@@ -1,6 +1,8 @@
 """The Spanish site in real Chromium: a search by ZIP code, the scripts' text in Spanish, and the language switch."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.pipeline import build_site
@@ -62,9 +64,11 @@ def test_the_language_switch_keeps_the_page_and_its_filters(page, spanish_site):
     page.goto(f"{spanish_site}/es/directory/?type=12-step")
     page.wait_for_selector("#filters:not([hidden])")
     status_is(page, "3 listados encontrados")
+    assert page.inner_text("#f-open") == "Filtros (1 en uso)"  # how many filters the closed panel holds
     page.click(".language-switch a[hreflang='en']")
     page.wait_for_url(f"{spanish_site}/directory/#type=12-step")
     status_is(page, "3 listings found")
+    assert page.inner_text("#f-open") == "Filters (1 in use)"
     assert page.locator("html").get_attribute("lang") == "en"
     page.click(".language-switch a[hreflang='es']")
     page.wait_for_url(f"{spanish_site}/es/directory/#type=12-step")
@@ -173,6 +177,18 @@ def test_the_map_s_panel_shows_the_summary_in_spanish(browser, spanish_site, add
         spanish = "Una reunión semanal de doce pasos, inventada para las pruebas."
         assert seen["Fake Hartford Tuesday Group"] == (spanish, None)
         assert all(lang == "en" for title, (_, lang) in seen.items() if title != "Fake Hartford Tuesday Group"), seen
+    finally:
+        context.close()
+
+
+def test_the_map_s_note_says_where_it_is_centred_in_spanish(browser, spanish_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{spanish_site}/es/directory/?place=Hartford,+CT")
+        page.wait_for_selector("#map .map-marker")
+        note = page.inner_text("#map .map-note")
+        assert re.fullmatch(r"\d+ listados? en el mapa alrededor de Hartford, CT(; .+ solo en la lista)?\.", note), note
     finally:
         context.close()
 

@@ -1201,7 +1201,7 @@ function renderChips(state, placeFound) {
   chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">${escapeHtml(removeWords)}</span></button></li>`).join("") +
     (chips.length > 1 ? `<li><button type="reset" class="chip chip-clear" id="f-clear">${escapeHtml(clearAll)}</button></li>` : "");
   const inPanel = chips.filter(([name]) => name !== "q" && name !== "place").length;
-  activeCount.textContent = inPanel ? ` (${inPanel} in use)` : "";
+  activeCount.textContent = inPanel ? " " + ngettext("(%(num)s in use)", "(%(num)s in use)", inPanel) : "";
 }
 
 // Take one filter away, as its chip's ✕ asks, and keep the keyboard where it was.

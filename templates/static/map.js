@@ -418,7 +418,7 @@ export async function createMap(box, { atlas, label, card, list, still = false }
 
 function noteText(shown, away, origin) {
   const on = ngettext("%(num)s listing on the map", "%(num)s listings on the map", shown);
-  const where = origin ? ` ${_("around %(place)s", { place: origin.label })}` : "";
+  const where = origin ? " " + _("around %(place)s", { place: origin.label }) : "";
   const off = away ? ngettext("; %(num)s more (online, or serving a wider area) is in the list only",
     "; %(num)s more (online, or serving a wider area) are in the list only", away) : "";
   return `${on}${where}${off}.`;
