@@ -80,7 +80,7 @@ test-clock: $(TEST_REQ_STAMP) tools ## Run the suite (browser tests aside) with 
 	@for days in $(CLOCK_SHIFTS); do \
 		when=$$(date -u -d "$$days days" '+%F %T'); \
 		echo "== the suite with the clock at $$when UTC ($$days days)"; \
-		datefudge "$$when" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+		datefudge "$$when" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
 	done
 
 .PHONY: apt-datefudge
@@ -112,7 +112,7 @@ serve: $(REQ_STAMP) ## Build and serve with live reload (default http://127.0.0.
 	$(PY) build.py serve --host $(HOST) --port $(PORT)
 
 test: $(TEST_REQ_STAMP) chromium tools ## Install test requirements, Chromium and the checkers, run pytest
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(TEST_REQ_STAMP) chromium hugo ## Benchmark build speed at 1,000/10,000/100,000 listings (BENCH_ARGS="--sizes 1000,10000 --repeat 3")
 	$(PY) -m bench.bench_build $(BENCH_ARGS)

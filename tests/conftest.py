@@ -86,10 +86,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses the ``browser`` fixture, so ``-m "not browser"`` works."""
+    """Mark every test that uses the ``browser`` fixture, so ``-m "not browser"`` works.
+
+    On more than one process (``make test PYTEST_WORKERS=2``, ``--dist loadgroup``), a test file runs whole on
+    one process, and every file that drives Chromium runs on the same one: browser tests never share the cores
+    with another Chromium, only with the builds and checks of the other files.
+    """
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    browser_files = {item.path for item in items if item.get_closest_marker("browser")}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("browser" if item.path in browser_files else item.path.name))
 
 
 # --------------------------------------------------------------------------- site
