@@ -58,6 +58,24 @@ def test_use_my_location_on_the_home_page(browser, fake_directory):
         context.close()
 
 
+def test_without_javascript_the_directory_offers_the_states_first_on_a_phone(browser, fake_directory):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{fake_directory}/directory/")
+        summaries = page.locator("#browse summary")
+        assert summaries.all_inner_texts()[0] == "State"
+        state = summaries.first
+        assert state.is_visible() and state.bounding_box()["y"] + state.bounding_box()["height"] < PHONE["height"]
+        state.click()
+        first = page.locator("#browse details").first.locator("a").first
+        assert first.is_visible()
+        first.click()
+        assert "/regions/" in page.url
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_home_page_leads_to_the_states_not_to_a_box_that_cannot_work(browser, fake_directory):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
