@@ -214,12 +214,14 @@ def script_messages(templates: Path) -> list[str | tuple[str, str]]:
     found: dict[str | tuple[str, str], None] = {}
     for path in sorted((templates / "static").glob("*.js")):
         with path.open("rb") as file:
-            for _, message, _, _ in extract("javascript", file, keywords=SCRIPT_KEYWORDS):
+            for _, message, _, _ in extract("javascript", file, keywords=SCRIPT_KEYWORDS, options=SCRIPT_OPTIONS):
                 found[message] = None
     return list(found)
 
 
 SCRIPT_KEYWORDS = {"_": None, "ngettext": (1, 2)}
+# Read the calls inside a template literal's ${…} too, which Babel skips otherwise (as templates/locales/babel.cfg).
+SCRIPT_OPTIONS = {"parse_template_string": True}
 
 
 def _plural_categories(locale: Locale) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-from generator.i18n import Language
+from generator.i18n import Language, script_messages
 from generator.pipeline import build_site
 from helpers import (ONLINE, REPO_ROOT, check_problems, html_pages, new_content, parse_page, run_build_py,
                      write_listing, write_sample_site)
@@ -276,6 +276,22 @@ def test_every_text_a_script_translates_is_in_the_catalog():
              for name, text in code.items() for match in SCRIPT_TEXT.finditer(text)]
     assert len(calls) > 80 and {"directory.js", "map.js"} <= {name for name, _ in calls}
     assert [(name, words) for name, words in calls if words not in committed] == []
+    shipped = {message if isinstance(message, str) else message[0] for message in script_messages(REPO_ROOT / "templates")}
+    assert [(name, words) for name, words in calls if words not in shipped] == []  # what the build gives the pages
+
+
+def test_a_text_marked_inside_a_template_literal_reaches_the_catalog_and_the_page(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "note.js").write_text(
+        'export const note = (n, place) => `${ngettext("%(num)s fake", "%(num)s fakes", n)}'
+        '${place ? ` ${_("around %(place)s", { place })}` : ""}.`;\n', encoding="utf-8")
+    assert script_messages(tmp_path) == [("%(num)s fake", "%(num)s fakes"), "around %(place)s"]
+    config = tmp_path / "babel.cfg"
+    config.write_text((REPO_ROOT / "templates/locales/babel.cfg").read_text(encoding="utf-8").replace(
+        "templates/static/", "static/"), encoding="utf-8")
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(config), "-o", str(tmp_path / "messages.pot"),
+                                "--omit-header", str(tmp_path)])
+    assert catalog_ids(tmp_path / "messages.pot") == {"%(num)s fake", "around %(place)s"}
 
 
 def test_a_catalog_lacking_text_is_warned_of_at_its_line(tmp_path):
