@@ -385,6 +385,13 @@ class Site:
         """Return what anyone can join online: online and hybrid listings, less those for one state's people."""
         return [listing for listing in self.listings if listing.is_online and not listing.for_its_state_only]
 
+    @cached_property
+    def nationwide_listings(self) -> list[Listing]:
+        """Return the bodies that meet in person across the country (groups in many states, its website says
+        where): each state's page offers them after its own listings, as the directory does near a place. One that
+        also meets online is among the online listings instead, as it is in the directory."""
+        return [listing for listing in self.listings if listing.serves == "nationwide" and not listing.is_online]
+
     def online_by_support_type(self) -> list[tuple[Term, list[Listing]]]:
         """Return (support type, online listings of that type) for every type that has any."""
         groups = [(t, [l for l in self.online_listings if t.slug in l.support_types])

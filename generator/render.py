@@ -511,11 +511,15 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
         jobs.append(Job(job_name(env, f"facet/{folder}"), keys.of(keys.counts),
                         partial(_pages, env, "facet_index.html", addresses.facet_index(section), section=section,
                                 heading=heading, terms=terms)))
+        # A state's first page also offers what meets across the country (its key names them, as each page's
+        # key does its own listings).
+        nationwide = site.nationwide_listings if section == "regions" else []
+        across = ",".join(l.digest for l in nationwide)
         for t in terms:
             count = online.get(t.slug, 0) if section == "support_types" else 0
             jobs += plan_paginated(env, keys, "facet.html", addresses.term_page(section, t.slug),
-                                   site.index[section].get(t.slug, []), str(count), section=section, heading=heading,
-                                   term=t, online_count=count)
+                                   site.index[section].get(t.slug, []), f"{count}/{across}", section=section,
+                                   heading=heading, term=t, online_count=count, nationwide=nationwide)
     jobs += plan_paginated(env, keys, "online.html", addresses.online(), site.online_listings,
                            repr(sorted(online.items())), groups=groups)
     for t, listings in groups:
@@ -542,9 +546,11 @@ def _pages(env: Environment, template: str, site_path: str, **context) -> Files:
 
 def plan_region_print_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     """Return a compact, printable list (name, schedule, address, phone, website) for each region with listings."""
-    return [Job(job_name(env, f"print/{t.slug}"), keys.of(*(l.digest for l in listings)),
+    nationwide = site.nationwide_listings
+    return [Job(job_name(env, f"print/{t.slug}"), keys.of(*(l.digest for l in listings), "/",
+                                                          *(l.digest for l in nationwide)),
                 partial(_pages, env, "region_print.html", addresses_of(env).region_print(t.slug), term=t,
-                        listings=listings), shows=len(listings))
+                        listings=listings, nationwide=nationwide), shows=len(listings) + len(nationwide))
             for t in taxonomy_of(env).regions.values() if (listings := site.index["regions"].get(t.slug))]
 
 

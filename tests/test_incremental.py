@@ -133,6 +133,25 @@ def test_an_edit_rewrites_only_the_files_it_changes(site, tmp_path):
     assert len(untouched_pages) >= 50
 
 
+def test_an_edit_to_what_meets_across_the_country_remakes_every_states_page(site, tmp_path):
+    """Each state's page (and printable list) offers the bodies that meet across the country: an edit to one that
+    changes no count must still reach them all."""
+    content, templates, output = site
+    nationwide = content / "listings" / "national" / "fake-nationwide-fellowship.yaml"
+    nationwide.parent.mkdir(parents=True, exist_ok=True)
+    nationwide.write_text("name: Fake Nationwide Fellowship\nkind: peer-program\nsupport_types: [mutual-aid]\n"
+                          "summary: A fictional fellowship with groups in many states.\nformat: in-person\n"
+                          "serves: nationwide\ncontact: {website: https://example.org/nationwide}\n"
+                          "last_verified: 2026-03-01\nsource: https://example.org/nationwide\n", encoding="utf-8")
+    build_site(content, output, templates=templates)
+    replace_line(nationwide, "summary", '"A changed summary for the fictional fellowship."')
+    build_site(content, output, templates=templates)
+    assert snapshot(output) == cold(content, templates, tmp_path / "cold")
+    states = [p for p in output.glob("regions/*/index.html")]
+    assert len(states) > 40
+    assert all("A changed summary for the fictional fellowship." in p.read_text(encoding="utf-8") for p in states)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_files_whose_bytes_did_not_change_keep_their_time(site, monkeypatch, workers):
     """Pages are compared before they are staged, open data files streamed in parts after (on workers,

@@ -20,7 +20,7 @@ def entry_texts(html: str) -> list[str]:
     """Return the text of each entry of a printable list, whitespace collapsed."""
     import re
 
-    items = re.findall(r"<li>\s*<h2>(.*?)</dl>\s*</li>", html, re.S)
+    items = re.findall(r"<li>\s*<h[23]>(.*?)</dl>\s*</li>", html, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
@@ -47,9 +47,14 @@ def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_b
         last_verified: 2026-06-01
         source: https://example.org/fake-board
     """
-    output = build_listings(tmp_path, {"ia/board.yaml": board}, "1796000000")
+    nationwide = board.replace("Fake Iowa Board", "Fake Nationwide Fellowship").replace(
+        "serves: statewide\n        location: {region: IA, country: US}", "serves: nationwide")
+    output = build_listings(tmp_path, {"ia/board.yaml": board, "national/fellowship.yaml": nationwide}, "1796000000")
     html = read(output, "/regions/ia/print/")
-    assert entry_texts(html) == ["Fake Iowa Board Where Serves all of Iowa Website https://example.org/fake-board"]
+    # After the state's own, under a heading of their own, what meets across the country.
+    assert entry_texts(html) == ["Fake Iowa Board Where Serves all of Iowa Website https://example.org/fake-board",
+                                 "Fake Nationwide Fellowship Where Nationwide Website https://example.org/fake-board"]
+    assert html.index("Fake Iowa Board") < html.index("Across the country (1)") < html.index("Fake Nationwide")
     assert "1 listing in Iowa. Times change" in html and "/regions/ia/." not in html
     region = read(output, "/regions/ia/")
     assert "Printable list</a> of the one listing, with where it is and how to reach it." in region

@@ -252,6 +252,53 @@ def test_online_help_for_one_states_people_is_on_its_state_page_not_the_online_p
     assert "Online and hybrid (2)" in read(files, "directory/index.html")
 
 
+NATIONWIDE = """\
+    name: Fake Coast to Coast Fellowship
+    kind: peer-program
+    support_types: [mutual-aid]
+    summary: A fictional fellowship with groups in many states.
+    format: in-person
+    serves: nationwide
+    contact:
+      website: https://example.org/coast-to-coast
+    last_verified: 2026-02-10
+    source: https://example.org/coast-to-coast/about
+"""
+
+
+def test_every_state_page_offers_what_meets_across_the_country_after_its_own(tmp_path):
+    """A visitor who lands on a thin state's page (or on one with none yet) also learns of the bodies with groups in
+    many states, as the directory shows them near a place: in their own section after the state's listings, on its
+    first page and in its printable list. What also meets online stays with the online listings, as it does in the
+    directory; later pages of a long state do not repeat the section."""
+    content = new_content(tmp_path / "project")
+    write_sample_site(content)
+    write_paging_listings(content, 60)
+    with (content / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write("languages: [en, es]\n")
+    write_listing(content, "national/coast.yaml", NATIONWIDE)
+    write_listing(content, "national/hybrid.yaml", NATIONWIDE.replace("Fake Coast to Coast Fellowship",
+                  "Fake Hybrid Nationwide Program").replace("format: in-person", "format: hybrid\n    online:\n"
+                  "      url: https://example.org/hybrid-nation/join"))
+    files = render(content)
+    heading = "Across the country (1): each one’s website says what is near you"
+    for path in ("regions/ct/index.html", "regions/ny/index.html", "regions/tx/index.html",
+                 "regions/ct/print/index.html", "regions/tx/print/index.html"):
+        page = read(files, path)
+        assert heading in page, path
+        assert "Fake Coast to Coast Fellowship" in page, path
+        assert "Fake Hybrid Nationwide Program" not in page, path
+    ct = read(files, "regions/ct/index.html")
+    assert ct.index("Hartford Tuesday Night Group") < ct.index(heading) < ct.index("Fake Coast to Coast Fellowship")
+    assert "Fake Coast to Coast Fellowship" not in read(files, "regions/tx/page/2/index.html")
+    assert "Fake Hybrid Nationwide Program" in read(files, "online/index.html")
+    # Its own level-2 section, the cards' names under it; in Spanish, as the directory's script words it.
+    assert f'<h2 id="nation-title">{heading}</h2>' in ct
+    assert re.search(r'<h3[^>]*>\s*<a [^>]*>Fake Coast to Coast Fellowship</a>', ct[ct.index(heading):])
+    assert "En todo el país (1): el sitio web de cada uno indica qué hay cerca de usted" in read(
+        files, "es/regions/ct/index.html")
+
+
 @pytest.mark.parametrize("path, present, absent", [
     ("regions/ct/index.html", ["Hartford Tuesday Night Group"], ["Bay Area Family Circle"]),
     ("regions/ca/index.html", ["Bay Area Family Circle"], ["Hartford Tuesday Night Group"]),
