@@ -147,7 +147,12 @@ def test_pages_say_what_a_listing_serves(wide_site):
     assert [(l["name"], l["also_serves"]) for l in state_file["listings"]] == [("Fake Michigan Area", ["WI"])]
     iowa = (wide_site / "regions" / "ia" / "index.html").read_text()
     assert "Fake Iowa Certification Board" in iowa and "Serves all of Iowa" in iowa
-    assert not any("Fake Nationwide Houses" in page.read_text() for page in (wide_site / "regions").glob("*/index.html"))
+    # Not any state's own listing (its office's state's neither): on every state's page it is only in the section
+    # of what meets across the country, after the state's own.
+    for page in (wide_site / "regions").glob("*/index.html"):
+        text = page.read_text()
+        assert text.index('id="nation-title"') < text.index("Fake Nationwide Houses"), page
+    assert "1 listing" in iowa and "2 listings" not in iowa
 
 
 def test_the_search_data_gives_them_no_point_and_the_country_its_own_scope(wide_site):
