@@ -94,7 +94,7 @@ async function settle(w, type, timeout) {
     online: doc.getElementById("f-online")?.value ?? null,
     types: [...doc.querySelectorAll('fieldset[data-facet="type"] input:checked')].map((box) => box.value),
   });
-  while (!(/ found$/.test(status()) && (!type || countOf()))) {
+  while (!(/ found(,|$)/.test(status()) && (!type || countOf()))) {
     if (performance.now() > end) { timeouts++; return snapshot(true); }
     await sleep(5);
   }
@@ -218,7 +218,8 @@ def problems(site: Path, combos: list[tuple[str, str, str]], seen: list[dict]) -
         rest = len(names) - PAGE_SIZE
         want = {"status": f"{len(names)} {'listing' if len(names) == 1 else 'listings'} found",
                 "titles": names[:PAGE_SIZE],
-                "more": f"Show {min(rest, PAGE_SIZE)} more of {rest} remaining" if rest > 0 else None,
+                "more": (f"Show {PAGE_SIZE} more of {rest} remaining" if rest > PAGE_SIZE else
+                         "Show the last one" if rest == 1 else f"Show the last {rest}") if rest > 0 else None,
                 "typeCount": f"({len(names)})" if type_ else None,
                 "region": region, "online": online, "types": [type_] if type_ else [],
                 "timedOut": False}
@@ -370,8 +371,10 @@ def test_a_place_finds_what_is_near_in_files_other_states_share(tabs, fake_site,
         page = tabs()
         page.goto(f"{url}/directory/?place=06103&online={online}")
         count = sum(len(names) for names in sections.values())
+        # Near a place the count goes on to say how many of them meet in person within the distance.
+        near = f", {len(sections['near-title'])} in person within 25 miles" if online != "only" else ""
         page.wait_for_function("([text]) => document.getElementById('result-status').textContent === text",
-                               arg=[f"{count} listings found"])
+                               arg=[f"{count} listings found{near}"])
         shown = {heading: sorted(page.locator(f"#results section:has(#{heading}) .card-title").all_text_contents())
                  for heading in ("near-title", "part-title", "online-title")}
         assert {heading: names for heading, names in shown.items() if names} == sections

@@ -265,7 +265,7 @@ def test_the_nearest_farther_away_stops_at_250_miles(phone, fake_directory):
 
 def test_show_results_lands_on_the_count_and_the_first_results(phone, starter_server):
     phone.goto(f"{starter_server}/directory/")
-    phone.wait_for_function("() => /listings found$/.test(document.getElementById('result-status').textContent)")
+    phone.wait_for_function("() => /listings found(,|$)/.test(document.getElementById('result-status').textContent)")
     phone.click("#f-open")
     phone.check('input[name=type][value="12-step"]')
     phone.wait_for_timeout(300)

@@ -267,7 +267,7 @@ def test_near_a_place_with_a_page_of_groups_in_person_the_online_options_wait_th
     # Austin has more in-person groups than a page holds; the online options come after them, on "Show more"
     # (once the first page is full of in-person results, none of them fits on it).
     page.goto(f"{paged_server}/directory/?place=Austin,+TX")
-    page.wait_for_function("() => /listings found$/.test(document.getElementById('result-status').textContent)")
+    page.wait_for_function("() => /listings found(,|$)/.test(document.getElementById('result-status').textContent)")
     assert page.locator("#near-title").inner_text().startswith("In person within 25 miles of Austin, TX (11")
     assert page.locator("#near-title + .cards .card").count() == PAGE_SIZE
     # The online section's heading comes with its first card: no heading over an empty list on this page.
@@ -303,4 +303,5 @@ def test_a_keystroke_keeps_the_cards_still_shown_makes_the_rest_and_show_more_le
     assert page.evaluate("document.activeElement.textContent.trim()") == "Fake Paging Group 051"
     titles = page.locator("#results .card-title").all_text_contents()
     assert [t.strip() for t in titles] == [f"Fake Paging Group {n:03d}" for n in range(1, 101)]
+    assert page.locator("#show-more").text_content() == "Show the last 10"  # not "10 more of 10 remaining"
     assert page.console_errors == []

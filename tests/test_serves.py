@@ -283,6 +283,16 @@ def test_near_a_place_the_listings_that_serve_it_are_found(page, wide_server, pl
             "Across the country (1): each one’s website says what is near you"
         # Under a section's heading (level 3), a card's title is a level 4 heading.
         assert {title.get_attribute("aria-level") for title in page.locator("#results .card-title").all()} == {"4"}
+    if place == "Des Moines, IA":
+        # Nothing near: the count says so, and what serves Iowa comes before the search for the nearest farther
+        # away (none within 250 miles here), which comes before what meets across the country.
+        assert page.inner_text("#result-status") == "2 listings found, none in person within 25 miles"
+        assert page.inner_text("#results .results-note") == (
+            "Nothing in person within 25 miles of Des Moines, IA matches. Below: what serves Iowa.")
+        page.wait_for_selector("#nearest .results-note")
+        order = page.evaluate("() => [...document.querySelectorAll('#results > *')].map((e) => e.id"
+                              " || e.querySelector('h3').id)")
+        assert order == ["near-title", "state-title", "nearest", "nation-title"]
     metas = page.locator("#results .card-meta").all_inner_texts()
     assert any("Nationwide" in meta for meta in metas)
     assert not [url for url in page.requests if not url.startswith(wide_server)]
@@ -345,7 +355,7 @@ def test_near_a_state_line_only_the_state_the_place_is_in_serves_it(browser, bor
             page.locator("#f-near").click()
         else:
             page.goto(f"{border_server}/directory/?place={place}")
-        page.wait_for_function("() => /(found|encontrados)$/"
+        page.wait_for_function("() => /(found|encontrados)(,|$)/"
                                ".test(document.getElementById('result-status').textContent)")
         assert section(page, "near") == ["Fake New Haven Group"]
         assert section(page, "state") == ["Fake Connecticut Board"]
@@ -381,7 +391,7 @@ def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_h
     assert status.is_visible()
     # The state chosen in the filters decides, and then there is nothing to say.
     page.goto(f"{border_server}/directory/?place=Portland&region=ME")
-    page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
+    page.wait_for_function("() => /found(,|$)/.test(document.getElementById('result-status').textContent)")
     assert page.locator("#near-title").inner_text().startswith("In person within 25 miles of Portland, ME")
 
 
@@ -397,7 +407,7 @@ def test_a_town_without_its_state_is_the_largest_of_the_name_and_the_page_says_h
     ("West New York", "West New York, NJ")])
 def test_a_town_is_found_as_people_write_it(page, border_server, place, label):
     page.goto(f"{border_server}/directory/?place={place}")
-    page.wait_for_function("() => /found$/.test(document.getElementById('result-status').textContent)")
+    page.wait_for_function("() => /found(,|$)/.test(document.getElementById('result-status').textContent)")
     assert page.locator("#f-place-status").text_content() == f"Showing distances from {label}."
 
 

@@ -929,7 +929,9 @@ function element(tag, attributes, text) {
 
 function moreButton(more) {
   if (!more) return [];
-  const words = _("Show %(count)s more of %(remaining)s remaining", { count: Math.min(more, PAGE_SIZE), remaining: more });
+  // The last few are all of what remains: "Show the last 4", not "Show 4 more of 4 remaining".
+  const words = more > PAGE_SIZE ? _("Show %(count)s more of %(remaining)s remaining", { count: PAGE_SIZE, remaining: more })
+    : ngettext("Show the last one", "Show the last %(num)s", more);
   const paragraph = element("p", {});
   paragraph.append(element("button", { type: "button", class: "button secondary", id: "show-more" }, words));
   return [paragraph];
@@ -1034,15 +1036,21 @@ function renderResults(results, compare, origin, state) {
   const within = _("within %(radius)s miles of %(place)s", { radius: state.radius, place: origin.label });
   const lists = resultLists(shownLists, 4);
   const sections = [];
+  const place = vocabLabel("regions", origin.region);
+  // What serves the visitor's state, all of it or part, when any of it is on this page.
+  const ownState = shownLists[1].length + shownLists[2].length > 0;
   if (!only) {
     const title = _("In person %(within)s (%(count)s)", { within, count: near.length });
-    const none = _("Nothing in person %(within)s matches.", { within });
+    const none = _("Nothing in person %(within)s matches.", { within })
+      + (ownState ? ` ${_("Below: what serves %(state)s.", { state: place })}` : "");
     sections.push(resultsSection("near-title", title, ...(near.length ? [lists[0]]
-      : [element("p", { class: "results-note" }, none), element("div", { id: "nearest" })])));
+      : [element("p", { class: "results-note" }, none)])));
   }
-  // Each other section's heading comes with its first card (on a later page when those above fill this one).
-  const place = vocabLabel("regions", origin.region);
-  for (const [i, [, id, words]] of WIDE_SECTIONS.entries()) {
+  // Each other section's heading comes with its first card (on a later page when those above fill this one). With
+  // nothing near, the nearest farther away (findNearest) come after what serves the visitor's state: a group two
+  // states away is less help than the state's own fellowships, whose websites know its towns.
+  for (const [i, [serves, id, words]] of WIDE_SECTIONS.entries()) {
+    if (serves === "nationwide" && !only && !near.length) sections.push(element("div", { id: "nearest" }));
     if (shownLists[i + 1].length) sections.push(resultsSection(id, words(place, wide[i].length), lists[i + 1]));
   }
   if (state.online !== "exclude" && (shownLists[shownLists.length - 1].length || (only && !online.length))) {
@@ -1082,8 +1090,7 @@ async function findNearest(state, origin, id) {
     if (!cards) continue;
     const box = document.getElementById("nearest");
     if (!box) return;
-    const words = _("The nearest in person, farther away:");
-    box.replaceChildren(element("p", { class: "results-note" }, words), cards);
+    box.replaceChildren(resultsSection("nearest-title", _("The nearest in person, farther away"), cards));
     return;
   }
   const box = document.getElementById("nearest");
@@ -1325,6 +1332,17 @@ async function run(state) {
   }
 }
 
+// The count of what was found; with a place, also how many of them meet in person within the distance, which the
+// sections below tell apart from what serves the state or the country or meets online (a bare "54 found" over
+// "In person within 25 miles (0)" reads as a contradiction).
+function foundText(results, state, origin) {
+  const found = ngettext("%(num)s listing found", "%(num)s listings found", results.length);
+  if (!origin || state.online === "only" || !results.length) return found;
+  const near = results.filter(isNear).length;
+  return near ? _("%(found)s, %(near)s in person within %(radius)s miles", { found, near, radius: state.radius })
+    : _("%(found)s, none in person within %(radius)s miles", { found, radius: state.radius });
+}
+
 function show(records, state, origin, { complete, countsComplete }) {
   const id = runId;
   const started = performance.now();
@@ -1333,7 +1351,7 @@ function show(records, state, origin, { complete, countsComplete }) {
   renderResults(results, sortFor(state), origin, state);
   renderArticles(state);
   heading.textContent = _("Results");
-  announce(complete ? ngettext("%(num)s listing found", "%(num)s listings found", results.length)
+  announce(complete ? foundText(results, state, origin)
     : ngettext("%(num)s listing so far; loading more…", "%(num)s listings so far; loading more…", results.length));
   showButton.textContent = results.length ? ngettext("Show %(num)s result", "Show %(num)s results", results.length)
     : _("Show results (none match)");
