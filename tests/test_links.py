@@ -9,7 +9,7 @@ import pytest
 from helpers import html_pages, parse_page, run_build_py
 
 IGNORED_SCHEMES = {"tel", "mailto", "sms"}
-CRISIS_LINKS = ("tel:988", "tel:+18006624357")
+CRISIS_LINKS = ("tel:911", "tel:988", "tel:+18006624357")  # 911 too: "In an emergency, call 911" dials it
 
 
 @pytest.fixture(scope="module")
