@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 from typing import Callable, Iterator
 
 from babel.numbers import format_decimal
@@ -354,7 +354,7 @@ def make_environment(templates: Path, site: Site, assets: dict[str, tuple[str, b
     env.filters.update(date_long=lambda day: language.date_long(_as_date(day)), zone_name=language.zone_name,
                        clock=language.clock,  # '19:00' → '7:00 PM', '7:00 p.m.'
                        term=lambda slug, section: term(taxonomy, section, slug),
-                       directions=directions_href)
+                       directions=directions_href, site_name=site_name)
     # The states and territories as (slug, term), A–Z by their names in the page's language, for every list of them.
     regions = sorted(taxonomy.sections["regions"].items(), key=lambda item: a_to_z(item[1].label))
     env.globals.update(regions_a_to_z=lambda: regions)
@@ -435,6 +435,13 @@ def correction_url(site: Site, listing: Listing) -> str:
     """Return where to send a correction to a listing when there is no repository: the contact, by name."""
     page = f"Page: {site.config.absolute_url(listing.url)}\n\n" if site.config.is_absolute else ""
     return contact_url(site, f"Correction: {listing.name}", f"{page}What is wrong or out of date:\n")
+
+
+def site_name(url: str) -> str:
+    """Return the name a website goes by in its address, for a link's words: 'https://www.aa-montana.org/x' →
+    'aa-montana.org'."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def directions_href(listing: Listing) -> str:

@@ -232,6 +232,23 @@ def test_on_a_phone_every_action_is_a_44px_target_and_nothing_scrolls_sideways(v
     assert quality.axe_violations(page) == []
 
 
+def test_on_a_phone_the_way_in_is_in_the_first_screen_before_share_and_print(visitor, listing_site):
+    """The group's website (where its meetings are) and its phone number are buttons under the summary, in the
+    first screen, before sharing and printing; the full addresses are still under "How to take part"."""
+    page = visitor(listing_site + ELM, init=WITH_SHARE)
+    visit = page.locator(".listing-go a", has_text="Visit example.org")
+    call = page.locator(".listing-go a", has_text="Call (860) 555-0123")
+    assert visit.get_attribute("href") == "https://example.org/fake-elm-street"
+    assert call.get_attribute("href") == "tel:+1-860-555-0123"
+    for link in (visit, call):
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["y"] + box["height"] <= PHONE["height"], box
+    assert visit.bounding_box()["y"] < page.locator(".listing-actions").bounding_box()["y"]
+    # A listing with no website, phone or online link of its own has no such line.
+    page = visitor(listing_site + HARBOR, init=WITH_SHARE)
+    assert page.locator(".listing-go").count() == 0 and page.locator(".listing-actions").count() == 1
+
+
 def test_on_a_desktop_nothing_scrolls_sideways_and_axe_finds_nothing(visitor, listing_site):
     page = visitor(listing_site + ELM, viewport=DESKTOP, init=WITHOUT_SHARE,
                    permissions=["clipboard-read", "clipboard-write"])

@@ -102,5 +102,6 @@ if (header) {
     // Once a minute, so "Meeting now" comes and goes while the page stays open.
     window.setInterval(() => showNextMeeting(line, schedule), 60000);
   }
-  after.after(actionBar());
+  // Sharing and printing come after the way in (the page's own .listing-go), where the page has one.
+  (header.querySelector(".listing-go") || after).after(actionBar());
 }
