@@ -783,9 +783,10 @@ function label(section, position) {
   return entry ? entry[1] : "";
 }
 
+// "" for a listing at the very point the distance is measured from: most often one placed by its town's middle,
+// found from that town typed, which "under 0.1 miles away" would put next door (the card names its town instead).
 function milesText(miles) {
-  // A listing placed at the very town typed (by its town's middle) is not "0.0 miles away".
-  if (miles < 0.1) return _("under 0.1 miles");
+  if (miles < 0.1) return "";
   return _("%(miles)s miles", { miles: miles < 10 ? miles.toLocaleString(LANG, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : Math.round(miles).toLocaleString(LANG) });
 }
 
@@ -814,7 +815,8 @@ function renderCard(record) {
   const also = record.also?.length
     ? _("Also serves people in %(states)s", { states: record.also.map((code) => vocabLabel("regions", code)).join(", ") }) : "";
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
-  const distance = record.distance != null && !record.remote ? _("%(distance)s away", { distance: milesText(record.distance) }) : "";
+  const miles = record.distance != null && !record.remote ? milesText(record.distance) : "";
+  const distance = miles ? _("%(distance)s away", { distance: miles }) : "";
   const meta = [label("kinds", record.kind), label("formats", record.format), place, also, distance].filter(Boolean);
   const weekly = weeklyText(record);
   const item = CARD_ITEM.cloneNode(true);
