@@ -43,7 +43,10 @@ def test_a_spanish_search_by_zip_code_answers_in_spanish(page, spanish_site):
     assert page.locator("#f-chips .chip").first.text_content().startswith("A menos de 25 millas de 06103")
     card = page.locator("#results .card", has_text="Fake Hartford Tuesday Group")
     meta = card.locator(".card-meta").text_content()
-    assert "Grupo local" in meta and "En persona" in meta and "a menos de 0,1 millas" in meta
+    # At the ZIP code's own point it names its town, not a distance; one farther off gives it in Spanish words.
+    assert "Grupo local" in meta and "En persona" in meta and "Hartford, CT" in meta and "millas" not in meta
+    farther = page.locator("#results .card", has_text="Fake Springfield Family Circle").locator(".card-meta")
+    assert re.search(r"a \d+(,\d)? millas", farther.text_content()), farther.text_content()
     assert card.locator(".card-times").text_content().startswith("Se reúne: martes 7:00\u00a0p.m.–8:00\u00a0p.m.")
     assert card.locator(".tag").first.text_content() == "Doce pasos"
     assert card.locator(".tag").first.get_attribute("href") == "/es/support-types/12-step/"
