@@ -224,7 +224,8 @@ def test_the_filter_panel_covers_the_results_and_shows_them_with_their_count(pho
     assert phone.locator("#filter-panel").is_hidden()
     assert phone.evaluate("document.activeElement.id") == "results-title"
     assert sorted(names(phone)) == ["Fake Boston Peer Center", "Fake Capitol Peer Program"]
-    assert phone.inner_text("#f-open") == "Filters (2 in use)"
+    # The distance chosen in the panel counts, as its chip shows it: three chips, three in use.
+    assert phone.inner_text("#f-open") == "Filters (3 in use)"
     chips = phone.locator("#f-chips .chip > span:first-child").all_text_contents()
     assert chips == ["Within 100 miles of 06103", "In person only", "Peer specialist"]
     assert phone.inner_text("#f-clear") == "Clear all"

@@ -1209,7 +1209,11 @@ function renderChips(state, placeFound) {
   const clearAll = _("Clear all");
   chipsBox.innerHTML = chips.map(([name, value, words]) => `<li><button type="button" class="chip" data-remove="${escapeHtml(name)}" data-value="${escapeHtml(value)}"><span>${escapeHtml(words)}</span><span aria-hidden="true">✕</span><span class="visually-hidden">${escapeHtml(removeWords)}</span></button></li>`).join("") +
     (chips.length > 1 ? `<li><button type="reset" class="chip chip-clear" id="f-clear">${escapeHtml(clearAll)}</button></li>` : "");
-  const inPanel = chips.filter(([name]) => name !== "q" && name !== "place").length;
+  // What the panel sets: the place is typed above it, but a distance other than the usual one is chosen in it (the
+  // place's chip, "Within 100 miles of …", shows both).
+  const placed = chips.some(([name]) => name === "place");
+  const inPanel = chips.filter(([name]) => name !== "q" && name !== "place").length
+    + (placed && state.radius !== DEFAULTS.radius ? 1 : 0);
   activeCount.textContent = inPanel ? " " + ngettext("(%(num)s in use)", "(%(num)s in use)", inPanel) : "";
 }
 
