@@ -240,6 +240,18 @@ def test_the_filter_panel_covers_the_results_and_shows_them_with_their_count(pho
     assert phone.evaluate("document.activeElement.id") == "f-open"
 
 
+def test_a_support_types_page_leads_to_the_directory_with_that_type_chosen(phone, fake_directory):
+    """A support type's page lists the whole country A–Z; its link opens the directory with the type chosen, the same
+    listings, ready for a place."""
+    phone.goto(f"{fake_directory}/support-types/peer-specialist/")
+    listed = sorted(phone.locator("main .card-title").all_text_contents())
+    assert len(listed) >= 2
+    phone.click("text=Search the directory")
+    phone.wait_for_function("() => /listings? found(,|$)/.test(document.getElementById('result-status').textContent)")
+    assert phone.locator("#f-chips .chip > span:first-child").all_text_contents() == ["Peer specialist"]
+    assert sorted(t.strip() for t in names(phone)) == [t.strip() for t in listed]
+
+
 def test_when_nothing_is_near_the_page_says_so_and_offers_the_nearest(phone, fake_directory):
     phone.goto(f"{fake_directory}/directory/?place=04101")  # Portland, Maine: nothing in person here is near
     phone.wait_for_selector("#nearest .card")
