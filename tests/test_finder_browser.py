@@ -44,6 +44,36 @@ def test_where_are_you_on_the_home_page_leads_to_the_nearest_help_without_tellin
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_the_home_pages_box_left_empty_asks_for_a_place_and_stays(phone, fake_directory):
+    phone.goto(f"{fake_directory}/")
+    phone.click("#where button[type=submit]")
+    phone.wait_for_function("document.getElementById('w-status').textContent !== ''")
+    assert phone.inner_text("#w-status") == "Type a ZIP code or a town first."
+    assert phone.evaluate("document.activeElement.id") == "w-place"
+    assert phone.url == f"{fake_directory}/"
+
+
+@pytest.mark.parametrize("typed, meant", [("Hartfrod", "Hartford, CT"), ("Sprngfield, MA", "Springfield, MA"),
+                                          ("Qzxqzx", None)])
+def test_a_mistyped_town_is_answered_with_the_town_it_likely_meant(phone, fake_directory, typed, meant):
+    """A town not found offers the likeliest one (the largest of the name when no state is given), one tap away;
+    a name like no town's offers nothing."""
+    phone.goto(f"{fake_directory}/directory/?place={typed}")
+    phone.wait_for_function("document.getElementById('f-place-status').textContent.startsWith('We could not find')")
+    if meant is None:
+        phone.wait_for_timeout(500)  # the town files are here: an offer would have come with the note
+        assert phone.locator("#f-place-status .suggestion").count() == 0
+        return
+    offer = phone.locator("#f-place-status .suggestion")
+    assert offer.inner_text() == f"Did you mean {meant}?"
+    assert offer.bounding_box()["height"] >= 44
+    offer.click()
+    phone.wait_for_function("([meant]) => document.getElementById('near-title')?.textContent.includes(meant)",
+                            arg=[meant])
+    assert phone.input_value("#f-place") == meant
+    assert phone.locator("#f-place-status .suggestion").count() == 0
+
+
 def test_use_my_location_on_the_home_page(browser, fake_directory):
     context = browser.new_context(viewport=PHONE, geolocation={"latitude": 42.36, "longitude": -71.06},
                                   permissions=["geolocation"])

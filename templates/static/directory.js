@@ -448,6 +448,43 @@ function townAndState(text) {
   return [text, ""];
 }
 
+// How many single-letter edits (insert, delete, change) turn `a` into `b`, counted only up to `most` (one more means
+// "more than that").
+function editsBetween(a, b, most) {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...next) > most) return most + 1;
+    row = next;
+  }
+  return row[b.length];
+}
+
+// The town a place not found most likely meant, as "Missoula, MT": a town of the same first letter (its file is
+// already here) within one edit of a short name or two of a longer one, in the state named if one was; the fewest
+// edits, then the largest. null if none.
+async function likelyTown(text) {
+  const [town, named] = townAndState(text);
+  const city = townKey(town);
+  if (city.length < 4) return null;
+  const most = city.length < 7 ? 1 : 2;
+  const initial = /^[a-z]/.test(city) ? city[0] : "_";
+  const table = await fetchJson(`${index.places}city/${initial}.json`, placeCache).catch(() => ({}));
+  let best = null;
+  for (const [key, [, , size]] of Object.entries(table)) {
+    const [name, code] = key.split("|");
+    if (named && code !== named) continue;
+    const edits = editsBetween(name, city, most);
+    if (edits > most || (best && (edits > best.edits || (edits === best.edits && size <= best.size)))) continue;
+    best = { edits, size, label: `${titleCase(name)}, ${code}` };
+  }
+  return best && best.label;
+}
+
 async function findOrigin(state) {
   if (state.at) {
     const [lat, lng, code] = state.at.split(",");
@@ -1265,6 +1302,19 @@ async function queryAsPlace(state, onlyZip) {
   return true;
 }
 
+// A typo's likely town, offered under the note that the place was not found: one tap searches near it.
+async function offerTown(text, id) {
+  const town = await likelyTown(text);
+  if (!town || id !== runId) return;
+  const button = element("button", { type: "button", class: "button secondary suggestion" },
+    _("Did you mean %(place)s?", { place: town }));
+  button.addEventListener("click", () => {
+    form.elements.namedItem("place").value = town;
+    update(true).then(() => form.elements.namedItem("place").focus());
+  });
+  placeStatus.append(" ", button);
+}
+
 // ---------------------------------------------------------------- the main loop
 
 async function run(state) {
@@ -1281,6 +1331,7 @@ async function run(state) {
         { zip: origin.missing.slice(0, 5) })
       : _("We could not find “%(place)s”. Try a 5-digit ZIP code, or a city and state such as “Hartford, CT”.",
         { place: origin.missing });
+    if (!ZIP.test(origin.missing)) offerTown(origin.missing, id).catch(showFailure);
   }
   else if (origin) placeStatus.textContent = _("Showing distances from %(place)s.", { place: origin.label });
   else placeStatus.textContent = "";

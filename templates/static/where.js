@@ -15,8 +15,12 @@ if (form) {
   const status = document.getElementById("w-status");
   form.addEventListener("submit", (event) => {
     const place = form.elements.namedItem("place").value.trim();
-    if (!place) return; // nothing typed: the directory as it is
     event.preventDefault();
+    if (!place) { // nothing typed: say what is needed here, rather than open the whole country's list
+      status.textContent = _("Type a ZIP code or a town first.");
+      form.elements.namedItem("place").focus();
+      return;
+    }
     goTo({ place, sort: "distance" });
   });
   if ("geolocation" in navigator) {
