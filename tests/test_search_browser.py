@@ -213,10 +213,21 @@ def test_a_word_only_a_description_has_finds_its_listing_once_a_visitor_types(pa
     assert_clean(page, fake_directory)
 
 
+SMALL_WORDS = {"of", "and", "the", "for", "in", "de", "del", "la", "las", "el", "los", "y", "en"}
+
+
+def initials_of(text: str) -> str:
+    """A body's initials as directory.js's initialsOf makes them: 'aa' for 'Alcoholics Anonymous: Montana Area 40'."""
+    from generator.search_data import fold
+
+    words = [word for word in fold(text).split(":")[0].split() if re.match("[a-z]", word) and word not in SMALL_WORDS]
+    return "".join(word[0] for word in words) if len(words) > 1 else ""
+
+
 def searched_texts(base: str) -> dict[str, tuple[str, str]]:
     """Return {listing name: (its text as the search reads it, its description words)}, from the served data, as
-    directory.js's toRecord and loadWords put them together: name, organization, town and summary folded, each
-    hyphened word also written as one."""
+    directory.js's toRecord and loadWords put them together: name, organization, town and summary folded, then the
+    initials of the name and of the organization, each hyphened word also written as one."""
     import json
     import urllib.request
 
@@ -233,7 +244,10 @@ def searched_texts(base: str) -> dict[str, tuple[str, str]]:
                 words = get(url.replace(".json", ".words.json"))
                 for row, extra in zip(get(url), words):
                     record = dict(zip(index["fields"], row))
-                    text = fold(" ".join(record[f] or "" for f in ("name", "organization", "city", "summary")))
+                    initials = " ".join(dict.fromkeys(filter(None, (initials_of(record["name"]),
+                                                                     initials_of(record.get("organization") or "")))))
+                    text = fold(" ".join([*(record[f] or "" for f in ("name", "organization", "city", "summary")),
+                                          "", initials]))
                     joined = " ".join(w.replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", text))
                     texts[record["name"]] = (f"{text} {joined}", extra or "")
     return texts
@@ -1011,3 +1025,49 @@ def test_the_preloaded_index_and_modules_are_fetched_once(page, fake_directory):
     assert fetched.count("/search/index.json") == 1
     modules = [url for url in fetched if url.startswith("/static/") and url.endswith(".js")]
     assert len(modules) == len(set(modules)) and any("/text." in url for url in modules)
+
+
+INITIALS = {
+    "nv/na.yaml": ("Narcotics Anonymous: Fake Sagebrush Region", "Narcotics Anonymous",
+                   "A fictional regional service body used only by the test suite."),
+    "nv/national.yaml": ("Fake National Peer Network", "", "A fictional network whose name holds the letters."),
+    "nv/banana.yaml": ("Fake Banana Street Circle", "", "A fictional circle whose name holds them inside a word."),
+    "nv/aa.yaml": ("Alcoholics Anonymous: Fake Sagebrush Area", "Alcoholics Anonymous",
+                   "A fictional general service area used only by the test suite."),
+    "nv/saara.yaml": ("Fake SAARA Coalition", "", "A fictional coalition whose name holds two a's in a row."),
+    # Both say "veterans"; only the second, later in A–Z, is tagged with that audience.
+    "nv/board.yaml": ("Fake Aspen Board", "", "A fictional board whose members include veterans."),
+    "nv/line.yaml": ("Fake Zephyr Line", "", "A fictional peer line for veterans.\n        audience: [veterans]"),
+}
+
+
+@pytest.fixture(scope="module")
+def initials_site(tmp_path_factory, serve_dir):
+    listings = {path: textwrap.dedent(f"""\
+        name: "{name}"
+        kind: peer-program
+        support_types: [mutual-aid]
+        summary: {summary}
+        format: in-person
+        serves: statewide
+        location: {{region: NV, country: US}}
+        {f"organization: {organization}" if organization else ""}
+        last_verified: 2026-11-01
+        source: https://example.org/
+        """) for path, (name, organization, summary) in INITIALS.items()}
+    with serve_dir(build_listings(tmp_path_factory.mktemp("initials"), listings, "1796000000")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("typed, first, found", [
+    # The body whose initials are typed comes first, above names that only hold the letters.
+    ("NA", "Narcotics Anonymous: Fake Sagebrush Region", 7),
+    # Its text holds no "aa": its initials find it, and put it above SAARA, whose name holds the letters.
+    ("aa", "Alcoholics Anonymous: Fake Sagebrush Area", 2),
+    # A word that names an audience: what is tagged with it comes before what only says it.
+    ("veteran", "Fake Zephyr Line", 2),
+])
+def test_a_bodys_initials_or_what_it_is_tagged_with_put_it_first(page, initials_site, typed, first, found):
+    open_directory(page, initials_site, f"?q={typed}")
+    wait_count(page, found)
+    assert names(page)[0] == first

@@ -179,15 +179,18 @@ function toRecord(row, ownSummary, pairs, at) {
     languages: field("languages"), cost: field("cost"), days: field("days"), lat: field("lat"), lng: field("lng"),
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
-    ownSummary: ownSummary || "", haystack: "", words: "", masks: null, joinable: false, onlineOnly: false,
+    ownSummary: ownSummary || "", haystack: "", words: "", initials: "", masks: null, joinable: false, onlineOnly: false,
     cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
     letters: 0, letterPairs: pairs, pairsAt: at, nameLetters: 0, nameStarts: 0, // what its text and name hold (lettersOf)
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
   // A summary translated into the page's language is shown, and searched with the one as written.
+  // Its initials too ("aa", "na"), which its text may not hold: a search for them finds it, and puts it first.
+  const initials = [...new Set([initialsOf(record.name), initialsOf(record.organization)])].filter(Boolean).join(" ");
+  record.initials = initials && ` ${initials} `;
   record.haystack = joinedToo(fold([record.name, record.organization, record.city, record.summary,
-    record.ownSummary].join(" ")));
+    record.ownSummary, initials].join(" ")));
   // One bitmask per facet (bit i = the term at vocabulary position i): matching and counting become bit tests.
   record.masks = FACETS.map(([, , name]) => toMask(field(name)));
   const format = vocab.formats[record.format]?.[0];
@@ -294,6 +297,16 @@ function shardLists(scopes, types) {
 // As generator/search_data.py's fold(): accents dropped, lower case, a curly apostrophe (as phones type it) straight.
 function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[‘’]/g, "'").toLowerCase();
+}
+
+// The initials a body goes by, folded, as people type them: "aa" for "Alcoholics Anonymous: Montana Area 40" (the
+// name before its colon) and for the organization "Alcoholics Anonymous"; "" for a name of one word. Small words
+// ("of", "de") have none. (tests/test_search_browser.py's searched_texts reads a record's text the same way.)
+const SMALL_WORDS = new Set(["of", "and", "the", "for", "in", "de", "del", "la", "las", "el", "los", "y", "en"]);
+
+function initialsOf(text) {
+  const words = fold(text).split(":")[0].split(/\s+/).filter((word) => /^[a-z]/.test(word) && !SMALL_WORDS.has(word));
+  return words.length > 1 ? words.map((word) => word[0]).join("") : "";
 }
 
 // Folded text with each hyphened word also written as one: "al-anon" is found by "alanon" too, as people type it.
@@ -643,9 +656,31 @@ function placeFilter(state, origin) {
   };
 }
 
-// The words test: every word typed is in the record's text; it sets how well the name matches (record.score).
+// For a word typed, the terms of each filter it names, as the facets' masks ("veteran" names the audience
+// "Veterans", "family" the support type "Family support" and the audience "Families"): a word and a label's word
+// that share their first five letters and differ by at most one more. null for a word shorter than five letters.
+function termsNamed(token) {
+  if (token.length < 5) return null;
+  const names = (word) => {
+    let same = 0;
+    while (same < word.length && same < token.length && word[same] === token[same]) same++;
+    return same >= 5 && same >= Math.min(word.length, token.length) - 1;
+  };
+  const masks = FACETS.map(([, section]) => {
+    let mask = 0;
+    (section ? vocab[section] : []).forEach((entry, position) => {
+      if (position < 31 && fold(entry[1]).split(/\s+/).some(names)) mask |= 1 << position;
+    });
+    return mask;
+  });
+  return masks.some(Boolean) ? masks : null;
+}
+
+// The words test: every word typed is in the record's text; it sets how well the name matches (record.score), and a
+// listing tagged with what a word names (its audience, its support type) comes before one whose text only says it.
 function wordsFilter(state) {
   const tokens = queryWords(state.q);
+  const named = tokens.map(termsNamed);
   const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
   // Anonymous, which holds both words too): such a name comes first.
@@ -669,6 +704,9 @@ function wordsFilter(state) {
       // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
       score += name.startsWith(token) || name.includes(spaced[i]) ? 3
         : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
+      // The body's initials, typed as a word ("na"): above a name that only holds the letters ("National").
+      if (record.initials && record.initials.includes(`${spaced[i]} `)) score += 3;
+      if (named[i] && named[i].some((mask, f) => (record.masks[f] & mask) !== 0)) score += 2;
     }
     // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous". (Each two words' forms are
     // three in a row; one found is enough.)
