@@ -59,6 +59,10 @@ def make_parser() -> argparse.ArgumentParser:
                          help="folder with the Jinja templates and static/ (default: the generator's templates)")
         sub.add_argument("--jobs", type=int, default=None, metavar="N",
                          help="render on N processes (default: one per CPU core)")
+    check.add_argument("--strict-since", default=None, metavar="REF",
+                       help="treat warnings as errors only in files changed since the git commit REF, e.g. a pull "
+                            "request's base (origin/main): a listing elsewhere that falls due for re-verification "
+                            "then fails no one's pull request")
     check.add_argument("--repository", default=None, metavar="URL",  # as build gets it: the same warnings
                        help="GitHub repository for edit and report links (default: from content/site.yaml)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
@@ -121,10 +125,20 @@ def main(argv: list[str] | None = None) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from .pipeline import gather_site
 
+    strict = args.strict
+    if args.strict_since and not strict:
+        from .gitfiles import GitError, changed_since
+
+        try:
+            changed = changed_since(args.strict_since)
+        except GitError as exc:
+            print(f"check: --strict-since {args.strict_since}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        strict = lambda problem: Path(problem.path).resolve() in changed  # noqa: E731
     result = gather_site(args.content, repository=args.repository)
     if result.problems:
-        print_problems(result.problems, args.format, args.strict)
-    fatal = result.problems if args.strict else result.errors
+        print_problems(result.problems, args.format, strict)
+    fatal = [p for p in result.problems if p.is_error or (strict(p) if callable(strict) else strict)]
     if fatal or result.site is None:
         return EXIT_CONTENT
     site = result.site

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -14,22 +14,27 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def print_problems(problems: list[Problem], style: str = "text", strict: bool = False, limit: int = 0) -> None:
+def print_problems(problems: list[Problem], style: str = "text", strict: bool | Callable[[Problem], bool] = False,
+                   limit: int = 0) -> None:
     """Print problems one per line (to stderr, or as annotations to stdout for GitHub), then a count.
 
-    With `limit`, print at most that many and say how to see the rest.
+    `strict` makes warnings errors: all of them, or those it returns True for (--strict-since: the files a pull
+    request changes). With `limit`, print at most that many and say how to see the rest.
     """
+    fails = strict if callable(strict) else (lambda problem: strict)
     shown = problems[:limit] if limit else problems
     for problem in shown:
         if style == "github":
-            print(github_annotation(problem, strict))
+            print(github_annotation(problem, fails(problem)))
         else:
             print(problem, file=sys.stderr)
     if len(shown) < len(problems):
         print(f"… and {len(problems) - len(shown):,} more; `python build.py check` lists them all", file=sys.stderr)
     errors = sum(p.is_error for p in problems)
     warnings = plural(len(problems) - errors, "warning")
-    fatal = " (errors, with --strict)" if strict and len(problems) > errors else ""
+    failing = sum(not p.is_error and fails(p) for p in problems)
+    fatal = "" if not failing else " (errors, with --strict)" if failing == len(problems) - errors \
+        else f" ({failing} of them errors, in files changed since --strict-since)"
     print(f"{plural(errors, 'error')}, {warnings}{fatal}", file=sys.stderr)
 
 

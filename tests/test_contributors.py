@@ -182,24 +182,60 @@ def run_workflow_command(command: str, cwd, **env) -> subprocess.CompletedProces
 GITHUB_ENV = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "example-org/directory"}
 
 
+def git(project, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Fake", "-c", "user.email=fake@example.org", *args], cwd=project,
+                   check=True, capture_output=True)
+
+
 def test_pull_request_workflow_annotates_each_problem_on_its_line(project, content):
+    """A pull request fails on an error anywhere and on a warning in a file it changes; a warning in a file it left
+    alone (a listing that fell due for re-verification since) is shown, and fails no one."""
     command = workflow_step("check.yml", "build.py check")
-    assert command == ('python build.py check --strict --format github '
-                       '--repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"')
+    assert command == ('python build.py check --format github --repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" '
+                       '${GITHUB_BASE_REF:+--strict-since "origin/$GITHUB_BASE_REF"}')
+    write_listing(content, "online/old.yaml", dedent(ONLINE).replace("2026-02-10", "2024-01-01"))
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    git(project, "update-ref", "refs/remotes/origin/main", "HEAD")  # as actions/checkout fetches the base
+    git(project, "checkout", "-q", "-b", "contributor")
     write_listing(content, "ct/bad.yaml", dedent(IN_PERSON).replace("local-group", "local-grop")
                   .replace("860-555-0100", "860-555-010"))
-    write_listing(content, "online/old.yaml", dedent(ONLINE).replace("2026-02-10", "2024-01-01"))
-    result = run_workflow_command(command, project, **GITHUB_ENV)
+    write_listing(content, "online/also-old.yaml", other_online(name="Also Old").replace("2026-02-10", "2024-01-01"))
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the pull request")
+    stale = ("more than 12 months ago — check the facts against the source, then set last_verified to the date you "
+             "checked")
+    result = run_workflow_command(command, project, GITHUB_BASE_REF="main", **GITHUB_ENV)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::error file=content/listings/ct/bad.yaml,line=2,title=kind::unknown kind 'local-grop' — did you mean "
         "'local-group'?",
         "::error file=content/listings/ct/bad.yaml,line=15,title=contact.phone::'860-555-010' is not a valid phone "
         'number — check the digits and include the area code, e.g. phone: "+1-860-244-3343"',
-        "::error file=content/listings/online/old.yaml,line=13,title=last_verified::last verified 2024-01-01, more "
-        "than 12 months ago — check the facts against the source, then set last_verified to the date you checked",
+        f"::error file=content/listings/online/also-old.yaml,line=13,title=last_verified::last verified 2024-01-01, "
+        f"{stale}",
+        f"::warning file=content/listings/online/old.yaml,line=13,title=last_verified::last verified 2024-01-01, "
+        f"{stale}",
     ]
-    assert result.stderr == "2 errors, 1 warning (errors, with --strict)\n"
+    assert result.stderr == "2 errors, 2 warnings (1 of them errors, in files changed since --strict-since)\n"
+    # The pull request mended: what it left alone is still shown, and passes.
+    (content / "listings" / "ct" / "bad.yaml").unlink()
+    (content / "listings" / "online" / "also-old.yaml").unlink()
+    git(project, "commit", "-q", "-am", "mended")
+    result = run_workflow_command(command, project, GITHUB_BASE_REF="main", **GITHUB_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("::warning file=content/listings/online/old.yaml,line=13,")
+    # On main (a push: no base), warnings are shown and fail nothing.
+    assert run_workflow_command(command, project, **GITHUB_ENV).returncode == 0
+
+
+def test_strict_since_an_unknown_commit_says_what_to_do(project, content):
+    git(project, "init", "-q", "-b", "main")
+    result = run_build_py("check", "--content", "content", "--strict-since", "origin/nowhere", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("check: --strict-since origin/nowhere: git cannot compare with it (")
+    assert "fetch it first (e.g. `git fetch origin main`), or leave the option out" in result.stderr
 
 
 def test_annotations_escape_what_github_would_misread(project, content):
