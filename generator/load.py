@@ -123,8 +123,23 @@ def _classify(entry: os.DirEntry, shown: str, suffixes: tuple[str, ...], problem
             suffix = next(s for s in suffixes if name.lower().endswith(s))
             problems.add(shown, 0, "(file name)", f"'{name[-len(suffix):]}' must be lowercase — rename the file to "
                                                   f"'{name[:-len(suffix)]}{suffix}'")
+        elif (stem := _meant_as_content(name, suffixes)) is not None:
+            problems.add(shown, 0, "(file name)", f"is not read as a {noun}: its name must end in '{suffixes[0]}' — "
+                                                  f"rename the file to '{stem}{suffixes[0]}'")
         return None
     return _file_stat(entry, shown, problems, noun)
+
+
+def _meant_as_content(name: str, suffixes: tuple[str, ...]) -> str | None:
+    """Return the name, less what it ends in, of a file that was surely meant as a content file but is not named as
+    one: no ending at all ('my-group', as GitHub's editor lets a file be named) or a text file's ('my-group.txt',
+    'my-group.yaml.txt'); None for anything else (an editor's backup, a README), which is passed over."""
+    if "." not in name:
+        return name
+    if name.lower().endswith(".txt"):
+        stem = name[:-4]
+        return next((stem[:-len(s)] for s in suffixes if stem.lower().endswith(s)), stem) or None
+    return None
 
 
 def _file_stat(entry: os.DirEntry, shown: str, problems: Problems, noun: str) -> os.stat_result | None:

@@ -127,7 +127,15 @@ def test_hidden_files_and_editor_backups_are_passed_over(project, content):
                        "rename the file to 'new-line.yaml' (lowercase letters, digits, hyphens)"),
     ("\x1b[2J.yaml", "content/listings/ct/\\x1b[2J.yaml:1: (file name): '\\x1b[2J' cannot be a web address — "
                      "rename the file to '2j.yaml' (lowercase letters, digits, hyphens)"),
-], ids=["dot-yaml", "dot-yml", "uppercase-extension", "space", "non-ascii", "line-break", "escape-sequence"])
+    # Meant as a listing, named so that it would be passed over in silence (the count one short, the site without it).
+    ("my-group", "content/listings/ct/my-group: (file name): is not read as a listing: its name must end in '.yaml' "
+                 "— rename the file to 'my-group.yaml'"),
+    ("my-group.txt", "content/listings/ct/my-group.txt: (file name): is not read as a listing: its name must end in "
+                     "'.yaml' — rename the file to 'my-group.yaml'"),
+    ("my-group.yaml.txt", "content/listings/ct/my-group.yaml.txt: (file name): is not read as a listing: its name "
+                          "must end in '.yaml' — rename the file to 'my-group.yaml'"),
+], ids=["dot-yaml", "dot-yml", "uppercase-extension", "space", "non-ascii", "line-break", "escape-sequence",
+        "no-ending", "text-file", "yaml-then-text"])
 def test_file_names_that_are_not_slugs(project, content, name, expected):
     write_listing(content, f"ct/{name}", GOOD)
     assert check_problems(project) == [expected]
