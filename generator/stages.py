@@ -214,6 +214,7 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
         problems.add(path, doc.line_of(("repository",)), "repository",
                      f"'{value}' is not a GitHub repository address — write it as https://github.com/owner/name "
                      "(edit and report links need GitHub), or leave it out", severity="warning")
+    check_base_url(doc, config, path, problems)
     check_languages(doc, path, problems)
     check_setting_translations(doc, config, path, problems)
     contact = doc.data.get("contact") if doc else None
@@ -223,6 +224,18 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
                      "corrections@example.org or https://example.org/contact")
     elif not config.repository and not config.contact:
         problems.add(path, 0, "contact", NO_CONTACT.format(path=path), severity="warning")
+
+
+def check_base_url(doc, config, path: str, problems: Problems) -> None:
+    """Record a base URL that is neither a full address nor a path from the root: 'example.org' would be taken as
+    a folder, and every link, the sitemap and the canonical addresses would start with '/example.org/'."""
+    value = config.base_url
+    if config.is_absolute or value.startswith("/"):
+        return
+    given = doc.data.get("base_url") if doc else None
+    where, line = (path, doc.line_of(("base_url",))) if given is not None and str(given) == value else ("--base-url", 0)
+    problems.add(where, line, "base_url", f"'{value}' is neither a full address nor a path — write the site's "
+                 f"address in full, e.g. https://{value.strip('/')}/, or a path from the root such as /directory/")
 
 
 def check_languages(doc, path: str, problems: Problems) -> None:

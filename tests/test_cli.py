@@ -55,8 +55,10 @@ PLAIN_HELP = ("--plain build with the stages alone: no cache, one process, none 
               "[--plain]",
      [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP,
       TEMPLATES_HELP, JOBS_HELP, NO_CACHE_HELP, PLAIN_HELP]),
-    ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}] [--repository URL]",
-     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, REPOSITORY_HELP]),
+    ("check", "usage: build.py check [-h] [--content DIR] [--strict] [--format {text,github}] [--strict-since REF] "
+              "[--repository URL]",
+     [CONTENT_HELP, STRICT_HELP, FORMAT_HELP, REPOSITORY_HELP,
+      "--strict-since REF treat warnings as errors only in files changed since the git commit REF"]),
     ("serve", "usage: build.py serve [-h] [--content DIR] [--output DIR] [--overwrite] [--base-url URL] "
               "[--repository URL] [--templates DIR] [--jobs N] [--host HOST] [--port PORT]",
      [CONTENT_HELP, OUTPUT_HELP, OVERWRITE_HELP, BASE_URL_HELP, REPOSITORY_HELP, TEMPLATES_HELP, JOBS_HELP,
@@ -126,6 +128,29 @@ def test_build_on_a_clean_project(project, sample_content):
     assert re.fullmatch(r"Built 3 listings and 2 articles into site/ in \d+\.\d\d s\.\n", result.stdout)
     assert (project / "site" / "listings" / "anytime-forum" / "index.html").is_file()
     assert "<loc>https://example.org/dir/listings/anytime-forum/</loc>" in (project / "site" / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize("where", ["site.yaml", "option"])
+def test_a_base_url_without_its_scheme_is_an_error_naming_the_fix(project, sample_content, where):
+    """'example.org' would be taken as a folder: every link, the sitemap and the canonical addresses would start
+    with '/example.org/'."""
+    fix = ("base_url: 'www.example.org' is neither a full address nor a path — write the site's address in full, "
+           "e.g. https://www.example.org/, or a path from the root such as /directory/")
+    if where == "site.yaml":
+        with (sample_content / "site.yaml").open("a", encoding="utf-8") as file:
+            file.write("base_url: www.example.org\n")
+        checked = run_build_py("check", "--content", "content", cwd=project)
+        assert checked.returncode == 1 and f"content/site.yaml:2: {fix}" in checked.stderr, checked.stderr
+        options = []
+    else:
+        options = ["--base-url", "www.example.org"]
+    result = run_build_py("build", "--content", "content", "--output", "site", *options, cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert fix in result.stderr
+    assert not (project / "site").exists()
+    # A path from the root is a site in a folder of its host, as before.
+    assert run_build_py("build", "--content", "content", "--output", "site", "--base-url", "/dir/",
+                        cwd=project).returncode == 0
 
 
 def test_missing_content_folder(project):
