@@ -35,6 +35,9 @@ def check_output(output: str, content: Path, templates: Path | None = None, over
     """Return `output` as a Path when a build may replace it; else raise OutputRefused."""
     if not output:
         raise OutputRefused("no folder given — name the folder to build into, e.g. --output output")
+    # '~/site' is the home folder's 'site', as a shell would read it: the shell leaves it as typed after '=' or in
+    # quotes, and a folder named '~' made here would invite 'rm -rf ~' to clear it away.
+    output = os.path.expanduser(output)
     real = os.path.realpath(output)
     refused = next(_protected(real, content, templates), None)
     if refused:

@@ -158,6 +158,19 @@ def test_the_home_folder_is_refused(project, site_content):
         "build.py: --output home: that holds your home folder" + SUGGEST
 
 
+def test_a_tilde_is_the_home_folder_as_a_shell_reads_it(project, site_content):
+    """After '=' or in quotes the shell leaves '~' as typed: '--output=~/site' once made a folder named '~' in the
+    project (and said it built into ~/site/), which 'rm -rf ~' would then have cleared with the home folder."""
+    home = project / "home"
+    home.mkdir()
+    result = run_build_py("build", "--content", "content", "--output=~/site", cwd=project, HOME=str(home))
+    assert result.returncode == 0, result.stderr
+    assert (home / "site" / "index.html").is_file() and not (project / "~").exists()
+    assert f" into {home}/site/ in " in result.stdout
+    assert refused(project, "--output", "~", "--overwrite", HOME=str(home)) == \
+        "build.py: --output ~: that is your home folder" + SUGGEST
+
+
 def test_the_root_folder_is_refused(project, site_content):
     assert refused(project, "--output", "/", "--overwrite") == \
         "build.py: --output /: that is the root folder /" + SUGGEST
