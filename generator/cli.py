@@ -216,7 +216,12 @@ def _up_to_date(args: argparse.Namespace, stamp: str, started: float) -> bool:
 def run_serve(args: argparse.Namespace) -> int:
     if not output_allowed(args):
         return EXIT_USAGE
-    from .serve import serve  # livereload is only needed here
+    from .serve import port_problem, serve  # livereload is only needed here
+
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(f"build.py serve: {problem}", file=sys.stderr)
+        return EXIT_USAGE
 
     return serve(args.content, args.output, args.base_url, args.host, args.port, args.repository, args.templates,
                  args.jobs)

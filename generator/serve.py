@@ -1,6 +1,7 @@
 """Local preview: build, serve the output with live reload, rebuild when content or templates change."""
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -184,6 +185,29 @@ class EventWatcher:
             return None, None
         self.filepath = sorted(changed)[0]
         return self.filepath, None
+
+
+def port_problem(host: str, port: int) -> str:
+    """Return why the server could not listen at host:port (another server has it, say), or "" when it can; asked
+    before the build, so that a busy port is one line rather than a traceback after it."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        return f"{host} is not an address this computer has ({getattr(exc, 'strerror', None) or exc}) — use " \
+               "--host 127.0.0.1"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: a closed one's wait is fine
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} is in use (another server, or `make serve` already running) — stop it, or " \
+                       f"pass --port {port + 1 if port < 65535 else 8000}"
+            return f"cannot listen on {host}:{port} ({exc.strerror}) — pass another --port, e.g. 8000"
+    return ""
 
 
 def serve(content: Path, output: Path, base_url: str | None, host: str, port: int,

@@ -98,3 +98,19 @@ def test_stopping_waits_for_a_build_under_way_but_not_forever(monkeypatch):
     assert rebuilds.stop() is False
     release.set()
     assert rebuilds.stop() is True
+
+
+def test_a_port_in_use_is_one_line_before_any_build(project, sample_content):
+    """`make serve` run twice, or another server on the port: one line saying what to do, not a traceback after a
+    build."""
+    from helpers import run_build_py
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_build_py("serve", "--content", "content", "--output", "site", "--port", str(port), cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == (f"build.py serve: port {port} is in use (another server, or `make serve` already "
+                             f"running) — stop it, or pass --port {port + 1}\n")
+    assert not (project / "site").exists()
