@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..digest import DEFAULT_TEMPLATES
@@ -492,11 +493,18 @@ def _source(records: list[Record], settings: Settings) -> str:
     return next((r.organization_url for r in records if _URL.match(r.organization_url)), "")
 
 
+def public_feed(feed: str) -> str:
+    """Return the feed as listings and the open data name it: its address, or a file's name alone. A file's path
+    would publish where it lay on the importer's computer ('/home/<name>/Downloads/…'), and mark every listing
+    changed when the same file is imported from another folder."""
+    return feed if _URL.match(feed) else Path(feed).name
+
+
 def _provenance(records: list[Record], settings: Settings, organization: str) -> dict:
     provenance: dict = {"from": settings.name}
     if organization:
         provenance["organization"] = organization
-    provenance["feed"] = settings.feed
+    provenance["feed"] = public_feed(settings.feed)
     provenance["ids"] = [record.id or f"#{record.index + 1}" for record in records]
     dates = [record.updated for record in records if record.updated]
     if dates:

@@ -29,7 +29,7 @@ from ..model import Taxonomy
 from ..phone import parse_phone
 from ..validate import suggest_slug, validate_listing
 from ..yamlfile import YamlProblem, read_yaml
-from .listings import Built, Planned, Settings
+from .listings import Built, Planned, Settings, public_feed
 from .records import Refusal
 
 STATE_FORMAT = 1
@@ -92,7 +92,7 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
     old = state["listings"]
     files = _listing_files(content)
     plan = Plan(refusals=list(built.refusals),
-                state={"format": STATE_FORMAT, "source": settings.name, "feed": settings.feed, "listings": {}})
+                state={"format": STATE_FORMAT, "source": settings.name, "feed": public_feed(settings.feed), "listings": {}})
     by_key = {entry["key"]: slug for slug, entry in old.items() if isinstance(entry, dict) and "key" in entry}
     taken = set(files) | set(old)
     folder = content / "listings" / settings.name
