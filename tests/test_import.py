@@ -480,6 +480,17 @@ def test_the_listing_page_says_where_an_imported_listing_came_from(imported: Pat
     assert calendar.count("BEGIN:VEVENT") == 3
 
 
+def test_the_scheduled_workflow_pushes_and_opens_its_pull_request_with_a_token_that_starts_its_checks(repo_root):
+    """GitHub starts no workflow for what the workflow's own token pushes or opens: the branch is pushed (through
+    the checkout's credentials) and the pull request opened with IMPORT_TOKEN where the repository has one."""
+    jobs = yaml.safe_load((repo_root / ".github/workflows/import.yml").read_text(encoding="utf-8"))["jobs"]
+    steps = jobs["import"]["steps"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    opener = next(step for step in steps if "gh pr create" in step.get("run", ""))
+    wanted = "${{ secrets.IMPORT_TOKEN || github.token }}"
+    assert (checkout["with"]["token"], opener["env"]["GH_TOKEN"]) == (wanted, wanted)
+
+
 def test_the_scheduled_workflow_imports_the_configured_sources_for_a_pull_request(project, content, feed, tmp_path):
     from test_contributors import run_workflow_command, workflow_step
 
