@@ -92,8 +92,10 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--name", metavar="NAME", help="short name of the source, e.g. example-intergroup: its "
                                                      "listings go in content/listings/NAME/ (default: from SOURCE)")
     imp.add_argument("--organization", metavar="TEXT", help="who publishes the source, shown on each listing")
-    imp.add_argument("--support-types", metavar="SLUGS", default="12-step",
-                     help="support types of every imported listing, comma-separated (default: 12-step)")
+    imp.add_argument("--support-types", metavar="SLUGS", default=None,
+                     help="support types of every imported listing, comma-separated (default: 12-step for "
+                          "meeting lists; for HSDS, whose services are of many kinds, what each service's own "
+                          "terms say, and this is needed for one that says none)")
     imp.add_argument("--source-url", metavar="URL",
                      help="page where people can check the facts, for records without a page of their own")
     imp.add_argument("--region", metavar="ST", help="state to assume for records that give none, e.g. CT")

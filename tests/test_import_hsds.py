@@ -89,7 +89,8 @@ def test_a_service_at_a_place_gives_one_record_per_weekly_schedule_row():
         "description": "Bring a friend.", "organization": "Example Recovery Center",
         "contact": {"website": "https://example.org/peer-group", "email": "group@example.org",
                     "phone": "(860) 555-0101 ext. 12"},
-        "cost": "free", "support_types": ["mutual-aid"], "audience": ["women"], "languages": ["es"]}
+        "cost": "free", "kind": "peer-program",  # a service is a program unless its own terms say otherwise
+        "support_types": ["mutual-aid"], "audience": ["women"], "languages": ["es"]}
     assert any("UTC offsets" in note for note in read.notes)  # timezone -5 is not kept
 
 

@@ -230,7 +230,15 @@ def test_another_sources_areas_outside_the_taxonomy_are_left_out_not_fatal(tmp_p
     ]
     (tmp_path / "services.json").write_text(json.dumps(services), encoding="utf-8")
     content = new_content(tmp_path)
+    # Another source's services give none of this directory's support types: the import asks to be told one,
+    # rather than calling them 12-step, and writes nothing.
     result = run_build_py("import", "hsds", "services.json", "--content", "content", "--name", "other", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("2 services give no support type of this directory's (e.g. the first, 'Example Ontario Online "
+            "Service') — say which they are with --support-types") in result.stderr
+    assert not (content / "listings" / "other").exists()
+    result = run_build_py("import", "hsds", "services.json", "--content", "content", "--name", "other",
+                          "--support-types", "peer-specialist", cwd=tmp_path)
     assert result.returncode == 0 and "2 added" in result.stdout, result.stdout + result.stderr
     assert "served region 'ON'" in result.stdout  # counted as what could not be kept
     found = {}
@@ -239,6 +247,8 @@ def test_another_sources_areas_outside_the_taxonomy_are_left_out_not_fatal(tmp_p
         found[data["name"]] = data
     online, lakes = found["Example Ontario Online Service"], found["Example Lakes Area Service"]
     assert "serves" not in online and online["format"] == "online"
+    # A service, with a place or not, is a program: not an "online forum", nor 12-step unless told.
+    assert (online["kind"], online["support_types"]) == ("peer-program", ["peer-specialist"])
     assert (lakes["serves"], lakes["format"], lakes["location"]) == ("statewide", "in-person",
                                                                      {"region": "MI", "country": "US"})
     assert "also_serves" not in lakes and "appointment" not in lakes.get("description", "")

@@ -10,7 +10,7 @@ from ..errors import did_you_mean
 from ..newlisting import NewListingError, load_taxonomy
 from ..validate import languages_of, suggest_slug
 from ..yamlfile import YamlProblem, read_yaml
-from .config import ConfigError, SourceConfig, load_sources
+from .config import ConfigError, SourceConfig, default_support_types, load_sources
 from .listings import Settings
 from .records import SourceError
 from .run import FORMATS, FetchError, import_source, report_lines
@@ -61,7 +61,8 @@ def _sources(args: argparse.Namespace) -> list[SourceConfig]:
     name = args.name or _default_name(args.source)
     if suggest_slug(name) != name:
         raise ConfigError(f"--name '{name}' must be lowercase letters, digits and hyphens, e.g. {suggest_slug(name)}")
-    types = [slug.strip() for slug in args.support_types.split(",") if slug.strip()]
+    types = ([slug.strip() for slug in args.support_types.split(",") if slug.strip()] if args.support_types is not None
+             else default_support_types(args.format))
     return [SourceConfig(name, args.format, args.source, args.formats or "", args.organization or "", types,
                          args.source_url or "", (args.region or "").upper(), args.timezone or "",
                          args.removed or "flag")]

@@ -33,6 +33,13 @@ class SourceConfig:
     removed: str = "flag"
 
 
+def default_support_types(fmt: str) -> list[str]:
+    """Return the support types an import gives every listing when none are asked for: 12-step for the meeting
+    lists (Meeting Guide, BMLT, spreadsheets), none for HSDS, whose services (counselling, housing, peer programs)
+    say what they are in their own terms or need --support-types."""
+    return [] if fmt == "hsds" else ["12-step"]
+
+
 def load_sources(content: Path, formats: dict) -> list[SourceConfig]:
     """Return the configured sources; ConfigError naming the file, entry and fix when one is wrong."""
     path = content / "imports.yaml"
@@ -66,7 +73,7 @@ def _source(entry: object, i: int, shown: str, formats: dict) -> SourceConfig:
         raise ConfigError(f"{where}: unknown format '{entry['format']}' — use one of: {', '.join(formats)}")
     if entry.get("removed", "flag") not in REMOVED_CHOICES:
         raise ConfigError(f"{where}: removed must be one of: {', '.join(REMOVED_CHOICES)}")
-    types = entry.get("support_types", ["12-step"])
+    types = entry.get("support_types", default_support_types(entry["format"]))
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise ConfigError(f"{where}: support_types must be a list, e.g. [12-step]")
     values = {key: str(entry[key]) for key in KEYS if key in entry and key != "support_types"}

@@ -113,6 +113,12 @@ def import_source(content: Path, fmt: str, source: str, settings: Settings, taxo
         raise SourceError(f"{settings.feed} has no meetings at all, where the last import made {plural(known, 'listing')}: "
                           "a failing server or a wrong query often looks like this — if the source really is empty "
                           "now, run again with --allow-empty")
+    if not settings.support_types and (untyped := [r for r in read.records if not r.listing.get("support_types")]):
+        raise SourceError(f"{settings.feed}: {plural(len(untyped), 'service')} give no support type of this "
+                          "directory's (e.g. the first, '" + (untyped[0].name or untyped[0].id) + "') — say which "
+                          "they are with --support-types (or support_types in content/imports.yaml), e.g. "
+                          "--support-types peer-specialist,recovery-community; 12-step, the default for meeting "
+                          "lists, would mislabel most services")
     built = build_listings(read, settings, taxonomy)
     if any(not planned.data["source"] for planned in built.listings):
         raise SourceError(f"{settings.feed}: some meetings have no page of their own (no `url`), so there is no "
