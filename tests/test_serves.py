@@ -237,6 +237,10 @@ def test_another_sources_areas_outside_the_taxonomy_are_left_out_not_fatal(tmp_p
     assert ("2 services give no support type of this directory's (e.g. the first, 'Example Ontario Online "
             "Service') — say which they are with --support-types") in result.stderr
     assert not (content / "listings" / "other").exists()
+    # (A site in English and Spanish: a service's summary is its own words, which no sentence of the import's in
+    # Spanish, "… se reúne en línea, según …", would say; its Spanish page shows them, marked as written.)
+    with (content / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write("languages: [en, es]\n")
     result = run_build_py("import", "hsds", "services.json", "--content", "content", "--name", "other",
                           "--support-types", "peer-specialist", cwd=tmp_path)
     assert result.returncode == 0 and "2 added" in result.stdout, result.stdout + result.stderr
@@ -249,6 +253,7 @@ def test_another_sources_areas_outside_the_taxonomy_are_left_out_not_fatal(tmp_p
     assert "serves" not in online and online["format"] == "online"
     # A service, with a place or not, is a program: not an "online forum", nor 12-step unless told.
     assert (online["kind"], online["support_types"]) == ("peer-program", ["peer-specialist"])
+    assert "translations" not in online and "translations" not in lakes
     assert (lakes["serves"], lakes["format"], lakes["location"]) == ("statewide", "in-person",
                                                                      {"region": "MI", "country": "US"})
     assert "also_serves" not in lakes and "appointment" not in lakes.get("description", "")

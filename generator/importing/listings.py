@@ -219,7 +219,9 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
         data.pop("location", None)  # the whole country: no state, and no town to look for it near
     elif data.get("serves"):
         _served_states(data, taxonomy, unmapped)
-    if translated:
+    # A summary the source wrote itself (an HSDS service's description) is not what the sentences made in the other
+    # languages say ("… meets online, as listed by …"): those pages show the source's own words, marked as such.
+    if translated and not first.listing.get("summary"):
         data["translations"] = translated
     data["source"] = _source(records, settings)
     data["imported"] = _provenance(records, settings, organization)
