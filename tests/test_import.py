@@ -146,6 +146,23 @@ def test_one_listing_per_group_at_a_place_each_passing_check(imported: Path, pro
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_an_import_again_without_the_first_ones_options_takes_them_again(imported: Path, feed: Path, capsys):
+    """Run again from the shell's history without --organization, it once dropped the organization from every
+    listing ("0 added, 4 changed") without a word; it now takes the last import's and says so."""
+    bare = ["import", "meeting-guide", str(feed), "--content", str(imported), "--name", "example-intergroup"]
+    assert main(bare) == 0
+    out = capsys.readouterr().out
+    assert "example-intergroup: as at its last import: --organization 'Example Intergroup'" in out
+    assert "0 added, 0 changed" in out
+    assert listing(imported, "example-serenity-group-hartford")["imported"]["organization"] == "Example Intergroup"
+    # Told otherwise, it does as told (and remembers that).
+    assert main([*bare, "--organization", "Example Central Office"]) == 0
+    out = capsys.readouterr().out
+    assert "as at its last import" not in out and "0 added, 4 changed" in out
+    assert main(bare) == 0
+    assert "--organization 'Example Central Office'" in capsys.readouterr().out
+
+
 def test_the_summary_is_written_in_each_of_the_sites_languages(content: Path, feed: Path, project: Path, capsys):
     # A site in English only: the summary in English, and no translations.
     assert run_import(content, feed) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from .config import ConfigError, SourceConfig, default_support_types, load_sourc
 from .listings import Settings
 from .records import SourceError
 from .run import FORMATS, FetchError, import_source, report_lines
-from .sync import StateError, apply_plan
+from .sync import StateError, apply_plan, load_state
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -61,11 +62,32 @@ def _sources(args: argparse.Namespace) -> list[SourceConfig]:
     name = args.name or _default_name(args.source)
     if suggest_slug(name) != name:
         raise ConfigError(f"--name '{name}' must be lowercase letters, digits and hyphens, e.g. {suggest_slug(name)}")
-    types = ([slug.strip() for slug in args.support_types.split(",") if slug.strip()] if args.support_types is not None
-             else default_support_types(args.format))
-    return [SourceConfig(name, args.format, args.source, args.formats or "", args.organization or "", types,
-                         args.source_url or "", (args.region or "").upper(), args.timezone or "",
+    # What the last import of this source was told and this one is not (--organization…), it is told again.
+    last = _last_options(args.content, name)
+    given = {"organization": args.organization, "source_url": args.source_url, "region": args.region,
+             "timezone": args.timezone,
+             "support_types": None if args.support_types is None
+             else [slug.strip() for slug in args.support_types.split(",") if slug.strip()]}
+    taken = {key: last[key] for key, value in given.items() if value is None and last.get(key)
+             and not (key == "support_types" and last[key] == default_support_types(args.format))}
+    if taken:
+        said = ", ".join(f"--{key.replace('_', '-')} {shlex.quote(','.join(v) if isinstance(v, list) else v)}"
+                         for key, v in taken.items())
+        print(f"{name}: as at its last import: {said}")
+    values = {key: value if value is not None else taken.get(key) for key, value in given.items()}
+    types = values["support_types"] if values["support_types"] is not None else default_support_types(args.format)
+    return [SourceConfig(name, args.format, args.source, args.formats or "", values["organization"] or "", types,
+                         values["source_url"] or "", (values["region"] or "").upper(), values["timezone"] or "",
                          args.removed or "flag")]
+
+
+def _last_options(content: Path, name: str) -> dict:
+    """Return the options the source's last import was given (its state file's), {} when there are none to read."""
+    try:
+        options = load_state(content, name).get("options")
+    except StateError:
+        return {}  # the import itself says what is wrong with the file
+    return options if isinstance(options, dict) else {}
 
 
 def _default_name(source: str) -> str:

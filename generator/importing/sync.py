@@ -84,6 +84,18 @@ def load_state(content: Path, name: str) -> dict:
     return state
 
 
+REMEMBERED = ("organization", "support_types", "source_url", "region", "timezone")
+
+
+def remembered_options(settings: Settings) -> dict:
+    """Return what the person importing said about the source (--organization and the like), for the state file:
+    the next import of the source from the command line takes them again where it is not told otherwise, so that
+    forgetting one does not silently rewrite every listing without it."""
+    values = {key: getattr(settings, key) for key in REMEMBERED}
+    values["support_types"] = list(values["support_types"])
+    return {key: value for key, value in values.items() if value}
+
+
 def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonomy, removed: str = "flag",
               state: dict | None = None) -> Plan:
     """Return what importing `built` would do to content/, checking every file it would write (`state`: the
@@ -92,7 +104,8 @@ def plan_sync(content: Path, built: Built, settings: Settings, taxonomy: Taxonom
     old = state["listings"]
     files = _listing_files(content)
     plan = Plan(refusals=list(built.refusals),
-                state={"format": STATE_FORMAT, "source": settings.name, "feed": public_feed(settings.feed), "listings": {}})
+                state={"format": STATE_FORMAT, "source": settings.name, "feed": public_feed(settings.feed),
+                       "options": remembered_options(settings), "listings": {}})
     by_key = {entry["key"]: slug for slug, entry in old.items() if isinstance(entry, dict) and "key" in entry}
     taken = set(files) | set(old)
     folder = content / "listings" / settings.name
