@@ -141,7 +141,12 @@ def _explain(error: jsonschema.ValidationError):
                 yield where + (name,), where + (name,), f"unknown field '{name}'{did_you_mean(name, known)}"
     elif kind == "type":
         expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
-        yield where, where, f"must be {_TYPE_NAMES.get(expected, expected)}, not {_describe(value)} — {fix}"
+        if expected == "string" and isinstance(value, bool):
+            # `languages: [en, no]` (Norwegian): YAML reads yes, no, on, off, true and false as true or false.
+            yield where, where, (f"must be text, not {_describe(value)}: YAML reads the words yes, no, on, off, true "
+                                 "and false as true or false — put the word in quotes, e.g. \"no\"")
+        else:
+            yield where, where, f"must be {_TYPE_NAMES.get(expected, expected)}, not {_describe(value)} — {fix}"
     elif kind == "pattern" and isinstance(value, str) and _bad_scheme(value, error.validator_value):
         yield where, where, (f"'{_short(value)}' uses the '{_SCHEME.match(value).group(1)}:' scheme, which is not "
                              f"allowed — {fix}")

@@ -193,3 +193,25 @@ def test_patterns_become_formats_that_search_as_jsonschema_does():
     website = fast["properties"]["contact"]["properties"]["website"]
     assert "pattern" not in website and website["format"] in formats
     assert formats[website["format"]]("https://example.org/$x\n")
+
+
+def test_a_word_yaml_reads_as_true_or_false_is_named_with_the_fix():
+    """`languages: [en, no]` (Norwegian): YAML reads 'no' as false; 'must be text, not false' alone leaves a
+    contributor lost."""
+    doc = read_yaml(dedent("""\
+        name: Fake Fjord Group
+        kind: local-group
+        support_types: [12-step]
+        summary: A fictional meeting used only by the test suite.
+        format: online
+        online:
+          url: https://example.org/join
+        languages: [en, no]
+        last_verified: 2026-01-05
+        source: https://example.org/
+    """).encode())
+    problems = Problems()
+    assert check_schema(doc, "listing.schema.json", "x.yaml", problems) is False
+    assert [str(p) for p in problems.items] == [
+        "x.yaml:8: languages[1]: must be text, not false (true/false): YAML reads the words yes, no, on, off, true "
+        'and false as true or false — put the word in quotes, e.g. "no"']
