@@ -273,16 +273,36 @@ def _check_meeting(doc: Document, path: str, i: int, meeting: dict, taxonomy: Ta
     zone = meeting.get("timezone")
     if isinstance(zone, str) and zone not in _timezones():
         problems.add(path, doc.line_of(("schedule", i, "timezone")), f"schedule[{i}].timezone",
-                     f"unknown timezone '{zone}'{_timezone_hint(zone)}")
+                     f"unknown timezone '{zone}'{timezone_hint(zone)}")
     if meeting.get("start") and meeting.get("start") == meeting.get("end"):
         problems.add(path, doc.line_of(("schedule", i, "end")), f"schedule[{i}].end",
                      "ends when it starts — give the real end time, or leave end out")
 
 
+# What people call the zones of the United States, and the IANA name of each (the old aliases, US/Eastern and the
+# like, are not offered: they are kept for old systems only).
+ZONE_WORDS = {"eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
+              "pacific": "America/Los_Angeles", "alaska": "America/Anchorage", "hawaii": "Pacific/Honolulu",
+              "arizona": "America/Phoenix", "atlantic": "America/Puerto_Rico"}
+ZONE_ABBREVIATIONS = {"e": "eastern", "c": "central", "m": "mountain", "p": "pacific"}
+
+
 @lru_cache(maxsize=256)  # compared with ~600 names; the same misspelling tends to repeat across files
-def _timezone_hint(zone: str) -> str:
-    close = difflib.get_close_matches(zone, sorted(_timezones()), n=1, cutoff=0.6)
+def timezone_hint(zone: str) -> str:
+    """Return ' — did you mean …?' (or how to write one) for a name that is not an IANA time zone."""
+    word = zone.strip().lower().removesuffix(" time").removesuffix(" standard").removesuffix(" daylight")
+    abbreviation = re.fullmatch(r"([ecmp])[sd]?t", word)
+    word = ZONE_ABBREVIATIONS[abbreviation.group(1)] if abbreviation else word
+    if word in ZONE_WORDS:
+        return f" — did you mean '{ZONE_WORDS[word]}'?"
+    names = sorted(name for name in _timezones() if "/" in name and not name.startswith(("US/", "Etc/", "SystemV/")))
+    close = difflib.get_close_matches(zone, names, n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else " — use an IANA name such as America/New_York or America/Chicago"
+
+
+def is_timezone(zone: str) -> bool:
+    return zone in _timezones()
+
 
 
 @lru_cache(maxsize=1)

@@ -721,3 +721,14 @@ def test_listing_files_are_the_same_bytes_whichever_yaml_emitter_writes_them(imp
             texts.append(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
                                    default_flow_style=False, width=10_000))
         assert texts[0] == texts[1], path
+
+
+@pytest.mark.parametrize("given, meant", [("Eastern", "America/New_York"), ("CST", "America/Chicago"),
+                                          ("Pacific Time", "America/Los_Angeles"), ("America/Chicag", "America/Chicago")])
+def test_a_time_zone_that_is_not_one_is_said_once_before_reading_the_source(content: Path, feed: Path, capsys,
+                                                                            given, meant):
+    """Once it was refused record by record, with the old alias US/Eastern suggested: once now, with the name."""
+    assert run_import(content, feed, "--timezone", given) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: example-intergroup: '{given}' is not a time zone name — did you mean '{meant}'?\n"
+    assert not (content / "listings" / "example-intergroup").exists()

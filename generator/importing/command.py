@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
 from ..newlisting import NewListingError, load_taxonomy
-from ..validate import languages_of, suggest_slug
+from ..validate import is_timezone, languages_of, suggest_slug, timezone_hint
 from ..yamlfile import YamlProblem, read_yaml
 from .config import ConfigError, SourceConfig, default_support_types, load_sources
 from .listings import Settings
@@ -33,6 +33,11 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for config in sources:
+        if config.timezone and not is_timezone(config.timezone):
+            # Said once, before reading the source: not once for every record that would take it.
+            print(f"error: {config.name}: '{config.timezone}' is not a time zone name{timezone_hint(config.timezone)}",
+                  file=sys.stderr)
+            return EXIT_USAGE
         unknown = [slug for slug in config.support_types if slug not in taxonomy.support_types]
         if unknown:
             print(f"error: {config.name}: unknown support type '{unknown[0]}'"
