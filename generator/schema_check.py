@@ -141,7 +141,11 @@ def _explain(error: jsonschema.ValidationError):
                 yield where + (name,), where + (name,), f"unknown field '{name}'{did_you_mean(name, known)}"
     elif kind == "type":
         expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
-        if expected == "string" and isinstance(value, bool):
+        if expected == "array" and isinstance(value, str) and "," in value:
+            # `support_types: 12-step, family-support`: the values are right, the brackets are missing.
+            yield where, where, (f"must be a list, not {_describe(value)} — put the values in square brackets: "
+                                 f"[{_short(value)}]")
+        elif expected == "string" and isinstance(value, bool):
             # `languages: [en, no]` (Norwegian): YAML reads yes, no, on, off, true and false as true or false.
             yield where, where, (f"must be text, not {_describe(value)}: YAML reads the words yes, no, on, off, true "
                                  "and false as true or false — put the word in quotes, e.g. \"no\"")

@@ -146,12 +146,19 @@ def _errors_since(problems: Problems, start: int) -> bool:
     return any(problem.is_error for problem in problems.items[start:])
 
 
+LIST_FIELDS = frozenset(field.name for field in listing_fields() if field.shape == "list")
+
+
 def _check_vocabulary(doc: Document, path: str, taxonomy: Taxonomy, problems: Problems) -> None:
     """Record every value that is not a term of its taxonomy section, with a did-you-mean."""
     for section in TOP_LEVEL:
         field = section.field
         value = doc.data.get(field)
-        values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        # A list written without its brackets ("12-step, family-support", which the schema check names) is read as
+        # its values: one of them misspelled is named, and 'family-support' is not offered for the whole.
+        many = section.field in LIST_FIELDS
+        values = (value if isinstance(value, list) else [part.strip() for part in value.split(",") if part.strip()]
+                  if isinstance(value, str) and many else [value] if isinstance(value, str) else [])
         known = list(taxonomy.sections[section.name])
         for i, item in enumerate(values):
             if isinstance(item, str) and item not in known:

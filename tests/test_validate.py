@@ -513,3 +513,19 @@ def test_the_contact_setting_is_an_email_address_or_an_https_page(value, kept):
     from generator.validate import contact_address
 
     assert contact_address(value) == kept
+
+
+@pytest.mark.parametrize("line, expected", [
+    # The values right, the brackets missing: one line, with the fix in their own words.
+    ("support_types: 12-step, family-support",
+     ["support_types: must be a list, not '12-step, family-support' — put the values in square brackets: "
+      "[12-step, family-support]"]),
+    # One of them misspelled is named itself (not 'family-support' offered for the whole, which drops 12-step).
+    ("support_types: 12-step, family-suport",
+     ["support_types: must be a list, not '12-step, family-suport' — put the values in square brackets: "
+      "[12-step, family-suport]",
+      "support_types: unknown support type 'family-suport' — did you mean 'family-support'?"]),
+])
+def test_a_list_written_without_its_brackets(project, content, line, expected):
+    write_listing(content, "ct/group.yaml", good_with(support_types=line))
+    assert check_problems(project) == [f"content/listings/ct/group.yaml:3: {problem}" for problem in expected]
