@@ -250,7 +250,7 @@ def test_on_a_site_in_spanish_first_the_summary_is_spanish_and_the_english_is_it
 def test_the_report_lists_each_file_every_refusal_and_every_code_without_a_term(content: Path, feed: Path, capsys):
     assert run_import(content, feed, "--dry-run") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"example-intergroup: 5 records from {feed} → 4 listings"
+    assert out[0] == f"example-intergroup: 9 records from {feed} → 4 listings"  # the 4 refused too
     assert f"  + {content}/listings/example-intergroup/example-serenity-group-hartford.yaml (3 meetings)" in out
     refusals = out.index("Not imported: 4 records")
     assert out[refusals + 1:refusals + 5] == [f"  {line}" for line in EXPECTED_REFUSALS]
@@ -468,7 +468,7 @@ def test_configured_sources_import_with_all_and_write_a_summary(content: Path, f
     summary = tmp_path / "summary.md"
     assert main(["import", "--all", "--content", str(content), "--summary", str(summary)]) == 0
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## What the scheduled import changed\n\n```\nexample-intergroup: 5 records")
+    assert text.startswith("## What the scheduled import changed\n\n```\nexample-intergroup: 9 records")
     assert "4 added, 0 changed, 4 records not imported" in text
 
 

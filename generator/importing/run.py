@@ -134,8 +134,10 @@ def plural(count: int, noun: str) -> str:
 def report_lines(outcome: Outcome, settings: Settings, dry_run: bool, verbose: bool = True) -> list[str]:
     """Return the import's report: per file what happens, the refused records, unmapped codes and counts."""
     plan, built = outcome.plan, outcome.built
-    lines = [f"{settings.name}: {plural(len(outcome.read.records), 'record')} from {settings.feed} → "
-             f"{plural(len(built.listings), 'listing')}"]
+    # Every record the source holds, those refused as it was read too: "572 records" of a file of 693 read as
+    # though the rest were not there (they are counted under "Not imported" below).
+    read = len(outcome.read.records) + len(outcome.read.refusals)
+    lines = [f"{settings.name}: {plural(read, 'record')} from {settings.feed} → {plural(len(built.listings), 'listing')}"]
     marks = {"add": "+", "change": "~", "conflict": "!", "removed": "-", "flagged": "?", "gone": "?",
              "skipped": "="}
     for change in plan.changes:
