@@ -33,8 +33,8 @@ def print_problems(problems: list[Problem], style: str = "text", strict: bool | 
     errors = sum(p.is_error for p in problems)
     warnings = plural(len(problems) - errors, "warning")
     failing = sum(not p.is_error and fails(p) for p in problems)
-    fatal = "" if not failing else " (errors, with --strict)" if failing == len(problems) - errors \
-        else f" ({failing} of them errors, in files changed since --strict-since)"
+    fatal = "" if not failing else f" ({failing} of them errors, in files changed since --strict-since)" \
+        if callable(strict) else " (errors, with --strict)"
     print(f"{plural(errors, 'error')}, {warnings}{fatal}", file=sys.stderr)
 
 

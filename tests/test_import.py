@@ -161,6 +161,13 @@ def test_an_import_again_without_the_first_ones_options_takes_them_again(importe
     assert "as at its last import" not in out and "0 added, 4 changed" in out
     assert main(bare) == 0
     assert "--organization 'Example Central Office'" in capsys.readouterr().out
+    # A state file edited by hand to hold what no option could give is read for what it can: nothing here.
+    state = imported / "imports" / "example-intergroup.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["options"] = {"organization": ["not", "text"], "support_types": "12-step"}
+    state.write_text(json.dumps(data), encoding="utf-8")
+    assert main(bare) == 0
+    assert "as at its last import" not in capsys.readouterr().out
 
 
 def test_the_summary_is_written_in_each_of_the_sites_languages(content: Path, feed: Path, project: Path, capsys):

@@ -92,7 +92,12 @@ def _last_options(content: Path, name: str) -> dict:
         options = load_state(content, name).get("options")
     except StateError:
         return {}  # the import itself says what is wrong with the file
-    return options if isinstance(options, dict) else {}
+    if not isinstance(options, dict):
+        return {}
+    # Only what could have been given: text, and support types as a list of text (a hand-edited file may hold more).
+    return {key: value for key, value in options.items()
+            if (isinstance(value, str) and key != "support_types")
+            or (key == "support_types" and isinstance(value, list) and all(isinstance(v, str) for v in value))}
 
 
 def _default_name(source: str) -> str:
