@@ -278,7 +278,7 @@ def _check_meeting(doc: Document, path: str, i: int, meeting: dict, taxonomy: Ta
         problems.add(path, doc.line_of(("schedule", i, "day")), f"schedule[{i}].day",
                      f"unknown day '{day}'{did_you_mean(day, list(DAYS))}")
     zone = meeting.get("timezone")
-    if isinstance(zone, str) and zone not in _timezones():
+    if isinstance(zone, str) and not is_timezone(zone):
         problems.add(path, doc.line_of(("schedule", i, "timezone")), f"schedule[{i}].timezone",
                      f"unknown timezone '{zone}'{timezone_hint(zone)}")
     if meeting.get("start") and meeting.get("start") == meeting.get("end"):
@@ -309,7 +309,6 @@ def timezone_hint(zone: str) -> str:
 
 def is_timezone(zone: str) -> bool:
     return zone in _timezones()
-
 
 
 @lru_cache(maxsize=1)
