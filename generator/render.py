@@ -518,15 +518,15 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
         jobs.append(Job(job_name(env, f"facet/{folder}"), keys.of(keys.counts),
                         partial(_pages, env, "facet_index.html", addresses.facet_index(section), section=section,
                                 heading=heading, terms=terms)))
-        # A state's first page also offers what meets across the country (its key names them, as each page's
-        # key does its own listings).
+        # A state's first page also offers what meets across the country: that page alone is given them, and
+        # only its key names them (an edit to one leaves a long state's later pages be).
         nationwide = site.nationwide_listings if section == "regions" else []
-        across = ",".join(l.digest for l in nationwide)
+        first = ({"nationwide": nationwide}, ",".join(l.digest for l in nationwide)) if nationwide else None
         for t in terms:
             count = online.get(t.slug, 0) if section == "support_types" else 0
             jobs += plan_paginated(env, keys, "facet.html", addresses.term_page(section, t.slug),
-                                   site.index[section].get(t.slug, []), f"{count}/{across}", section=section,
-                                   heading=heading, term=t, online_count=count, nationwide=nationwide)
+                                   site.index[section].get(t.slug, []), str(count), section=section,
+                                   heading=heading, term=t, online_count=count, nationwide=[], first_page=first)
     jobs += plan_paginated(env, keys, "online.html", addresses.online(), site.online_listings,
                            repr(sorted(online.items())), groups=groups)
     for t, listings in groups:
@@ -535,16 +535,21 @@ def plan_facet_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
 
 
 def plan_paginated(env: Environment, keys: Keys, template: str, base: str, listings: list[Listing], extra: str,
-                   **context) -> list[Job]:
+                   first_page: tuple[dict, str] | None = None, **context) -> list[Job]:
     """Return a job per page of a list of listings, page 1 at `base`; each page gets its `listings` and `pager`.
 
     A page's key covers its own listings, its place in the list (number, pages, total), the facet
-    counts every page shows and `extra` (anything else the template shows, as text).
+    counts every page shows and `extra` (anything else the template shows, as text). `first_page` is
+    (context, key text) that the first page alone gets.
     """
-    return [Job(f"list/{pager.path}", keys.of(keys.counts, extra, repr(pager), *(l.digest for l in part)),
-                partial(_pages, env, template, pager.url(pager.number), listings=part, pager=pager, **context),
-                shows=len(part))
-            for pager, part in paginate(listings, base)]
+    jobs = []
+    for pager, part in paginate(listings, base):
+        own, own_key = first_page if first_page and pager.number == 1 else ({}, "")
+        jobs.append(Job(f"list/{pager.path}", keys.of(keys.counts, extra, own_key, repr(pager),
+                                                      *(l.digest for l in part)),
+                        partial(_pages, env, template, pager.url(pager.number), listings=part, pager=pager,
+                                **{**context, **own}), shows=len(part)))
+    return jobs
 
 
 def _pages(env: Environment, template: str, site_path: str, **context) -> Files:
