@@ -187,7 +187,9 @@ function toRecord(row, ownSummary, pairs, at) {
   };
   // A summary translated into the page's language is shown, and searched with the one as written.
   // Its initials too ("aa", "na"), which its text may not hold: a search for them finds it, and puts it first.
-  const initials = [...new Set([initialsOf(record.name), initialsOf(record.organization)])].filter(Boolean).join(" ");
+  record.nameFolded = fold(record.name);
+  const initials = [...new Set([initialsOf(record.nameFolded), initialsOf(fold(record.organization))])]
+    .filter(Boolean).join(" ");
   record.initials = initials && ` ${initials} `;
   record.haystack = joinedToo(fold([record.name, record.organization, record.city, record.summary,
     record.ownSummary, initials].join(" ")));
@@ -201,7 +203,6 @@ function toRecord(row, ownSummary, pairs, at) {
   record.stateOnly = record.onlineOnly && Boolean(record.region) && record.serves !== "nationwide";
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
-  record.nameFolded = fold(record.name);
   if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
   record.letters = lettersOf(record.haystack, pairs, at);
   record.nameLetters = lettersOf(record.nameFolded);
@@ -299,13 +300,13 @@ function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[‘’]/g, "'").toLowerCase();
 }
 
-// The initials a body goes by, folded, as people type them: "aa" for "Alcoholics Anonymous: Montana Area 40" (the
+// The initials a body goes by, from its folded name or organization, as people type them: "aa" for "Alcoholics Anonymous: Montana Area 40" (the
 // name before its colon) and for the organization "Alcoholics Anonymous"; "" for a name of one word. Small words
 // ("of", "de") have none. (tests/test_search_browser.py's searched_texts reads a record's text the same way.)
 const SMALL_WORDS = new Set(["of", "and", "the", "for", "in", "de", "del", "la", "las", "el", "los", "y", "en"]);
 
-function initialsOf(text) {
-  const words = fold(text).split(":")[0].split(/\s+/).filter((word) => /^[a-z]/.test(word) && !SMALL_WORDS.has(word));
+function initialsOf(folded) {
+  const words = folded.split(":")[0].split(/\s+/).filter((word) => /^[a-z]/.test(word) && !SMALL_WORDS.has(word));
   return words.length > 1 ? words.map((word) => word[0]).join("") : "";
 }
 
