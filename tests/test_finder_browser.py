@@ -160,12 +160,12 @@ def test_the_boxes_examples_are_not_cut_off_on_a_phone_a_tablet_or_a_desktop(bro
             page.set_viewport_size({"width": width, "height": 800})
             page.goto(f"{base}/directory/")
             page.locator("#result-status").filter(has_text=re.compile(r"\d")).wait_for()  # the page is laid out
-            for box in ("#site-q", "#f-place"):
+            text, room = page.evaluate(PLACEHOLDER_ROOM, "#f-place")
+            assert text <= room, (width, "#f-place", text, room)
+            page.goto(f"{base}/")
+            for box in ("#site-q", "#w-place"):  # (a phone's directory shows only its own search box)
                 text, room = page.evaluate(PLACEHOLDER_ROOM, box)
                 assert text <= room, (width, box, text, room)
-            page.goto(f"{base}/")
-            text, room = page.evaluate(PLACEHOLDER_ROOM, "#w-place")
-            assert text <= room, (width, "#w-place", text, room)
     finally:
         context.close()
 
@@ -210,15 +210,28 @@ def test_on_a_phone_the_main_links_are_behind_a_menu_that_needs_no_script(browse
         assert links.first.is_hidden()
         summary = page.locator(".nav-menu summary")
         assert summary.inner_text() == menu and summary.bounding_box()["height"] >= 44
-        # "Menu" and the other language share the row under the search box: the page's content starts higher.
+        # "Menu" and the other language share the name's row, and the directory (which has its own search box)
+        # shows no second one: the page's content starts higher.
         language = page.locator(".language-switch a").bounding_box()
-        assert abs(language["y"] + language["height"] / 2
-                   - summary.bounding_box()["y"] - summary.bounding_box()["height"] / 2) < 4
-        assert page.locator(".site-header").bounding_box()["height"] < 210
+        brand = page.locator(".brand").bounding_box()
+        menu_box = summary.bounding_box()
+        assert abs(language["y"] + language["height"] / 2 - menu_box["y"] - menu_box["height"] / 2) < 4
+        assert language["y"] < brand["y"] + brand["height"] and menu_box["y"] < brand["y"] + brand["height"]
+        assert page.locator(".site-search").is_hidden()
+        assert page.locator(".site-header").bounding_box()["height"] < 110  # (210 when it had three rows)
         summary.click()
         assert links.count() == 6 and all(links.nth(i).is_visible() for i in range(6))
+        # Open, the links drop below the header and the button stays where it was tapped.
+        assert summary.bounding_box() == menu_box
+        header = page.locator(".site-header").bounding_box()
+        assert links.first.bounding_box()["y"] >= header["y"] + header["height"] - 1
         assert page.locator('.nav-menu [aria-current="page"]').get_attribute("href").endswith("/directory/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # Elsewhere the header's search box is the row under the name (the whole header at most 160 px tall).
+        page.goto(f"{spanish_server}{prefix}/articles/")
+        search = page.locator(".site-search").bounding_box()
+        assert search["y"] >= page.locator(".brand").bounding_box()["y"] + page.locator(".brand").bounding_box()["height"]
+        assert page.locator(".site-header").bounding_box()["height"] <= 160
         # On a wide screen the links are a row, and there is no menu.
         page.set_viewport_size({"width": 1280, "height": 800})
         assert page.locator(".nav-menu").is_hidden() and page.locator(".nav-wide .nav-list a").first.is_visible()
