@@ -136,9 +136,26 @@ def article_words(article: Article, tags: tuple[str, ...]) -> str:
     return new_words([article.body_html.striptags()], (article.title, article.summary, *tags))
 
 
+def is_word_char(char: str) -> bool:
+    """Whether a character of folded text is part of a word: a letter a-z, a digit, or a letter of another script
+    (anything past code 127), as directory.js's isWordCode reads it."""
+    return "a" <= char <= "z" or "0" <= char <= "9" or ord(char) > 127
+
+
+def starts_a_word(word: str, text: str) -> bool:
+    """Whether `word` is in `text` at the start of a word (where the search finds what is typed: "grie" finds
+    "grief", "anon" finds "al-anon", "son" does not find "person"), as directory.js's startsWord reads it."""
+    at = text.find(word)
+    while at != -1:
+        if at == 0 or not is_word_char(text[at - 1]):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def new_words(texts: list[str], known_texts: tuple[str, ...]) -> str:
-    """Return the words of `texts`, folded, that are not in `known_texts` and not part of a longer one kept (the
-    search matches any part of a word: "grie" finds "grief"), space-separated."""
+    """Return the words of `texts`, folded, that the search would not find in `known_texts` or in a longer word kept
+    (it finds what is typed at the start of a word: "grie" finds "grief"), space-separated."""
     if not any(texts):
         return ""
     known = fold(" ".join(known_texts))
@@ -146,7 +163,7 @@ def new_words(texts: list[str], known_texts: tuple[str, ...]) -> str:
     words = {AROUND.sub("", word) for word in fold(" ".join(texts)).split()}
     words |= {word.replace("-", "") for word in words if "-" in word}  # "al-anon" found typed "alanon" too
     for word in sorted(words - {""}, key=lambda w: (-len(w), w)):
-        if word not in known and word not in kept:
+        if not starts_a_word(word, known) and not starts_a_word(word, kept):
             kept += f" {word}"
     return kept[1:]
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.pipeline import build_site
+from generator.search_data import starts_a_word
 from helpers import build_listings
 
 FAKE_LISTINGS = {
@@ -254,9 +255,10 @@ def searched_texts(base: str) -> dict[str, tuple[str, str]]:
 
 
 def test_words_of_one_or_two_letters_find_what_reading_the_text_finds(page, fake_directory):
-    """A search's first letters are found from which letters, and pairs of letters in a row, each listing's text
-    holds (directory.js's lettersOf), without reading the text: they must find what reading it finds. Every letter,
-    every pair of letters that some listing's text has, pairs none has, and words with other characters."""
+    """A search's first letters are found from which letters begin its words, and which pairs of letters in a row
+    each listing's text holds (directory.js's wordStarts and lettersOf): they must find what reading the text for
+    words that start with them finds. Every letter, every pair of letters that some listing's text has (most of
+    them inside words, where nothing is found), pairs none has, and words with other characters."""
     texts = searched_texts(fake_directory)
     assert len(texts) == 8
     pairs = sorted({text[i:i + 2] for both in texts.values() for text in both for i in range(len(text) - 1)
@@ -278,12 +280,14 @@ def test_words_of_one_or_two_letters_find_what_reading_the_text_finds(page, fake
     for query in queries:
         tokens = [re.sub(r"^\W+|\W+$", "", token) for token in query.split()]  # "al-" is "al", as typed words are
         expected = sorted(name for name, (text, words) in texts.items()
-                          if all(token in text or token in words for token in tokens))
+                          if all(starts_a_word(token, text) or starts_a_word(token, words) for token in tokens))
         found = sorted(search(query))
         if found != expected:
             wrong.append((query, found, expected))
     assert len(queries) > 100
     assert wrong == []
+    # Never inside a word: every listing in Hartford is found by its start, none by the rest of it.
+    assert search("artford") == [] and "Fake Hartford Tuesday Group" in search("hart")
     # How well the name matches orders them: a letter that starts a word of one name puts it before names that only
     # hold the letter.
     assert search("t")[0] == "Fake Hartford Tuesday Group"
@@ -1030,11 +1034,11 @@ def test_the_preloaded_index_and_modules_are_fetched_once(page, fake_directory):
 INITIALS = {
     "nv/na.yaml": ("Narcotics Anonymous: Fake Sagebrush Region", "Narcotics Anonymous",
                    "A fictional regional service body used only by the test suite."),
-    "nv/national.yaml": ("Fake National Peer Network", "", "A fictional network whose name holds the letters."),
-    "nv/banana.yaml": ("Fake Banana Street Circle", "", "A fictional circle whose name holds them inside a word."),
+    "nv/national.yaml": ("Fake National Peer Network", "", "A fictional network whose title starts with the letters."),
+    "nv/banana.yaml": ("Fake Banana Street Circle", "", "A fictional circle whose title holds them inside a word."),
     "nv/aa.yaml": ("Alcoholics Anonymous: Fake Sagebrush Area", "Alcoholics Anonymous",
                    "A fictional general service area used only by the test suite."),
-    "nv/saara.yaml": ("Fake SAARA Coalition", "", "A fictional coalition whose name holds two a's in a row."),
+    "nv/saara.yaml": ("Fake SAARA Coalition", "", "A fictional coalition whose title holds two a's in a row."),
     # Both say "veterans"; only the second, later in A–Z, is tagged with that audience.
     "nv/board.yaml": ("Fake Aspen Board", "", "A fictional board whose members include veterans."),
     "nv/line.yaml": ("Fake Zephyr Line", "", "A fictional peer line for veterans.\n        audience: [veterans]"),
@@ -1060,10 +1064,11 @@ def initials_site(tmp_path_factory, serve_dir):
 
 
 @pytest.mark.parametrize("typed, first, found", [
-    # The body whose initials are typed comes first, above names that only hold the letters.
-    ("NA", "Narcotics Anonymous: Fake Sagebrush Region", 7),
-    # Its text holds no "aa": its initials find it, and put it above SAARA, whose name holds the letters.
-    ("aa", "Alcoholics Anonymous: Fake Sagebrush Area", 2),
+    # The body whose initials are typed comes first, above a name with a word that starts with them (and Banana
+    # Street, which holds them only inside a word, is not found).
+    ("NA", "Narcotics Anonymous: Fake Sagebrush Region", 2),
+    # Its text holds no "aa": its initials find it (SAARA, which holds the letters inside its name, is not found).
+    ("aa", "Alcoholics Anonymous: Fake Sagebrush Area", 1),
     # A word that names an audience: what is tagged with it comes before what only says it.
     ("veteran", "Fake Zephyr Line", 2),
 ])

@@ -181,7 +181,7 @@ function toRecord(row, ownSummary, pairs, at) {
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
     ownSummary: ownSummary || "", haystack: "", words: "", initials: "", masks: null, joinable: false, onlineOnly: false,
     cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
-    letters: 0, letterPairs: pairs, pairsAt: at, nameLetters: 0, nameStarts: 0, // what its text and name hold (lettersOf)
+    starts: 0, letterPairs: pairs, pairsAt: at, nameStarts: 0, // what its text and name hold (lettersOf, wordStarts)
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
   };
@@ -204,8 +204,8 @@ function toRecord(row, ownSummary, pairs, at) {
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
-  record.letters = lettersOf(record.haystack, pairs, at);
-  record.nameLetters = lettersOf(record.nameFolded);
+  lettersOf(record.haystack, pairs, at);
+  record.starts = wordStarts(record.haystack);
   record.nameStarts = wordStarts(record.nameFolded);
   return record;
 }
@@ -254,7 +254,8 @@ function loadWords(urls) {
       records.forEach((record, j) => {
         if (!words[j]) return;
         record.words = words[j];
-        record.letters |= lettersOf(words[j], record.letterPairs, record.pairsAt);
+        lettersOf(words[j], record.letterPairs, record.pairsAt);
+        record.starts |= wordStarts(words[j]);
       });
       wordsIn.add(urls[i]);
       added = true;
@@ -339,20 +340,33 @@ function lettersOf(text, pairs = null, at = 0) {
   return letters;
 }
 
-// The letters a–z that begin a word of the text, at its start or after a space: a one-letter word's match of a name
-// scores as wordsFilter's test of a longer one does (the name starts with it, or holds it after a space).
+// A word typed is found at the start of a word of the text, never inside one: "my" is not in "Academy", nor "son" in
+// "person". A word starts where the text does or after a character that is not a letter or a digit (a space, a
+// hyphen: "anon" is in "Al-Anon"). Folded text holds letters a–z, digits and, past code 127, letters of other
+// scripts. (generator/search_data.py's starts_a_word draws the same line.)
+function isWordCode(code) {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code > 127;
+}
+
+function startsWord(text, token) {
+  for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + 1)) {
+    if (i === 0 || !isWordCode(text.charCodeAt(i - 1))) return true;
+  }
+  return false;
+}
+
+// The letters a–z that begin a word of the text: a word of one letter is found by testing its bit.
 function wordStarts(text) {
   let letters = 0;
   for (let i = 0; i < text.length; i++) {
     const letter = text.charCodeAt(i) - 97;
-    if (letter >= 0 && letter < 26 && (i === 0 || text.charCodeAt(i - 1) === 32)) letters |= 1 << letter;
+    if (letter >= 0 && letter < 26 && (i === 0 || !isWordCode(text.charCodeAt(i - 1)))) letters |= 1 << letter;
   }
   return letters;
 }
 
-// How the words test finds a word typed (wordsFilter): the bit of its one letter; or the bits of its pairs of letters
-// a–z, which decide alone for a word of two letters (and for no other: "a-z" holds no pair, and "alanon" holds the
-// pairs of "al" and "anon" without either word).
+// How the words test finds a word typed (wordsFilter): the bit of its one letter as the start of a word; or the bits
+// of its pairs of letters a–z, which every text that holds the word holds: only a record with all of them is read.
 function letterTest(token) {
   const pairs = []; // [word of the 22, bit] for each pair
   for (let i = 0; i + 1 < token.length; i++) {
@@ -363,11 +377,7 @@ function letterTest(token) {
     pairs.push(pair >>> 5, 1 << (pair & 31));
   }
   const letter = token.length === 1 ? token.charCodeAt(0) - 97 : -1;
-  return {
-    bit: letter >= 0 && letter < 26 ? 1 << letter : 0,
-    pairs,
-    decided: token.length === 2 && pairs.length === 2,
-  };
+  return { bit: letter >= 0 && letter < 26 ? 1 << letter : 0, pairs };
 }
 
 // The words a visitor typed, folded, without the punctuation around them ("(aa)," is "aa"; "ic&rc" stays whole),
@@ -682,11 +692,11 @@ function termsNamed(token) {
 function wordsFilter(state) {
   const tokens = queryWords(state.q);
   const named = tokens.map(termsNamed);
-  const spaced = tokens.map((token) => ` ${token}`); // a token at the start of a word of the name
+  const spaced = tokens.map((token) => ` ${token}`); // a token as one of the initials
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
   // Anonymous, which holds both words too): such a name comes first.
   const twoWords = tokens.slice(1).flatMap((token, i) => [`${tokens[i]}-${token}`, `${tokens[i]} ${token}`,
-    `${tokens[i]}${token}`].map((form) => [form, ` ${form}`]));
+    `${tokens[i]}${token}`]);
   const tests = tokens.map(letterTest);
   return (record) => {
     let score = 0;
@@ -694,26 +704,24 @@ function wordsFilter(state) {
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       const test = tests[i];
-      if (test.bit) { // one letter: its bits say whether the text holds it, and where in the name
-        if ((record.letters & test.bit) === 0) return false;
-        score += record.nameStarts & test.bit ? 3 : record.nameLetters & test.bit ? 2 : 1;
+      if (test.bit) { // one letter: its bits say whether a word of the text starts with it, and one of the name
+        if ((record.starts & test.bit) === 0) return false;
+        score += record.nameStarts & test.bit ? 3 : 1;
         continue;
       }
       const { letterPairs: bits, pairsAt: at } = record;
       for (let k = 0; k < test.pairs.length; k += 2) if ((bits[at + test.pairs[k]] & test.pairs[k + 1]) === 0) return false;
-      if (!test.decided && !record.haystack.includes(token) && !record.words.includes(token)) return false;
+      if (!startsWord(record.haystack, token) && !startsWord(record.words, token)) return false;
       // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
-      score += name.startsWith(token) || name.includes(spaced[i]) ? 3
-        : name.includes(token) || (record.nameJoined && record.nameJoined.includes(token)) ? 2 : 1;
+      score += startsWord(name, token) ? 3 : record.nameJoined && startsWord(record.nameJoined, token) ? 2 : 1;
       // The body's initials, typed as a word ("na"): above a name that only holds the letters ("National").
       if (record.initials && record.initials.includes(`${spaced[i]} `)) score += 3;
       if (named[i] && named[i].some((mask, f) => (record.masks[f] & mask) !== 0)) score += 2;
     }
-    // At the start of a word of the name: "na anon" is not in "Marijuana Anonymous". (Each two words' forms are
-    // three in a row; one found is enough.)
+    // At the start of a word of the name. (Each two words' forms are three in a row; one found is enough.)
     for (let i = 0; i < twoWords.length; i += 3) {
       for (let j = i; j < i + 3; j++) {
-        if (name.startsWith(twoWords[j][0]) || name.includes(twoWords[j][1])) { score += 4; break; }
+        if (startsWord(name, twoWords[j])) { score += 4; break; }
       }
     }
     record.score = score;
@@ -1209,8 +1217,9 @@ function renderArticles(state) {
   const ranked = [];
   for (const article of articles) {
     const [, , , , , text, title, words] = article;
-    if (!tokens.every((t) => text.includes(t) || words.includes(t))) continue;
-    ranked.push([tokens.every((t) => title.includes(t)) ? 0 : tokens.every((t) => text.includes(t)) ? 1 : 2, article]);
+    if (!tokens.every((t) => startsWord(text, t) || startsWord(words, t))) continue;
+    ranked.push([tokens.every((t) => startsWord(title, t)) ? 0 : tokens.every((t) => startsWord(text, t)) ? 1 : 2,
+      article]);
   }
   const found = ranked.sort((a, b) => a[0] - b[0]).map(([, article]) => article);
   const key = found.map(([slug]) => slug).join(" ");
