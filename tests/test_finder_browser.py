@@ -74,6 +74,47 @@ def test_a_mistyped_town_is_answered_with_the_town_it_likely_meant(phone, fake_d
     assert phone.locator("#f-place-status .suggestion").count() == 0
 
 
+@pytest.mark.parametrize("typed", ["Connecticut", "CT", "connecticut."])
+def test_a_state_named_alone_is_taken_as_the_state_not_a_town_of_that_name(phone, fake_directory, typed):
+    """"Maine" alone meant Maine, NY (a town of 2,000): a caller who names only a state means the state."""
+    phone.goto(f"{fake_directory}/")
+    phone.fill("#w-place", typed)
+    phone.click("#where button[type=submit]")
+    phone.wait_for_url("**/directory/#region=CT")
+    phone.wait_for_function("document.getElementById('f-place-status').textContent.includes('what serves')")
+    assert phone.inner_text("#f-place-status") == ("Showing what serves Connecticut and what meets there. For a town, "
+                                                  "type its name and state, or a ZIP code.")
+    assert phone.input_value("#f-region") == "CT" and phone.input_value("#f-place") == ""
+    assert phone.locator("#f-place-status").is_visible()
+    wait_count(phone, 4)  # Connecticut's three, and a forum online
+    assert sorted(names(phone)) == ["Fake Anytime Forum", "Fake Capitol Peer Program", "Fake Hartford Tuesday Group",
+                                    "Fake New Haven SMART Meeting"]
+
+
+def test_a_town_not_found_in_a_state_named_shows_what_serves_the_state(phone, fake_directory):
+    phone.goto(f"{fake_directory}/directory/#place=rural+Connecticut&sort=distance")
+    phone.wait_for_function("document.getElementById('f-place-status').textContent.includes('could not find')")
+    assert phone.inner_text("#f-place-status") == ("We could not find “rural” in Connecticut, so the list shows "
+                                                  "what serves Connecticut.")
+    assert phone.input_value("#f-region") == "CT"
+    assert phone.url.endswith("/directory/#region=CT")
+
+
+def test_a_place_looked_up_with_no_connection_is_not_called_unknown_and_can_be_tried_again(phone, fake_directory):
+    """On one bar of signal, "We could not find Hartford" would tell someone a real town does not exist."""
+    phone.goto(f"{fake_directory}/directory/")
+    phone.locator("#filters:not([hidden])").wait_for()
+    phone.route("**/search/places/**", lambda route: route.abort())
+    phone.fill("#f-place", "Hartford, CT")
+    phone.wait_for_function("document.getElementById('f-place-status').textContent.includes('could not be')")
+    assert phone.inner_text("#f-place-status") == ("“Hartford, CT” could not be looked up: the list of places did "
+                                                  "not load. Check the connection, then try again. Try again")
+    phone.unroute("**/search/places/**")
+    phone.click("#f-place-status .suggestion")
+    phone.wait_for_function("document.getElementById('near-title')?.textContent.includes('Hartford, CT')")
+    assert "could not" not in phone.inner_text("#f-place-status")
+
+
 def test_use_my_location_on_the_home_page(browser, fake_directory):
     context = browser.new_context(viewport=PHONE, geolocation={"latitude": 42.36, "longitude": -71.06},
                                   permissions=["geolocation"])
@@ -227,11 +268,15 @@ def test_on_a_phone_the_main_links_are_behind_a_menu_that_needs_no_script(browse
         assert links.first.bounding_box()["y"] >= header["y"] + header["height"] - 1
         assert page.locator('.nav-menu [aria-current="page"]').get_attribute("href").endswith("/directory/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        # Elsewhere the header's search box is the row under the name (the whole header at most 160 px tall).
+        # Elsewhere the header's search box is the row under the name (the whole header at most 160 px tall);
+        # without JavaScript, which a search needs, there is none.
         page.goto(f"{spanish_server}{prefix}/articles/")
-        search = page.locator(".site-search").bounding_box()
-        assert search["y"] >= page.locator(".brand").bounding_box()["y"] + page.locator(".brand").bounding_box()["height"]
-        assert page.locator(".site-header").bounding_box()["height"] <= 160
+        assert page.locator(".site-search").is_visible() == script
+        if script:
+            search = page.locator(".site-search").bounding_box()
+            brand = page.locator(".brand").bounding_box()
+            assert search["y"] >= brand["y"] + brand["height"]
+        assert page.locator(".site-header").bounding_box()["height"] <= (160 if script else 110)
         # On a wide screen the links are a row, and there is no menu.
         page.set_viewport_size({"width": 1280, "height": 800})
         assert page.locator(".nav-menu").is_hidden() and page.locator(".nav-wide .nav-list a").first.is_visible()

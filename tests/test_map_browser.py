@@ -132,6 +132,29 @@ def test_on_a_wide_screen_the_map_is_beside_the_list_and_shows_what_it_shows(pag
     own_files_only(page, map_server)
 
 
+def test_on_a_wide_screen_the_map_waits_for_results_it_can_mark(page, map_server):
+    """Near Wichita nothing has a point (Iowa's board serves its state, the room is online): "0 listings on the
+    map" took half the screen from the list. The map opens with the first results it can mark, and once the
+    visitor has closed it, it stays closed."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{map_server}/directory/#place=Wichita%2C+KS&online=include")
+    page.wait_for_function("() => document.getElementById('result-status').textContent.includes('found')")
+    page.wait_for_timeout(500)
+    assert page.get_attribute("#map-toggle", "aria-expanded") == "false"
+    assert page.locator("#map").is_hidden()
+    list_box = page.locator("#results").bounding_box()
+    assert list_box["width"] > 700  # the list has the room
+    page.fill("#f-place", "Hartford, CT")
+    page.wait_for_selector("#map .map-frame")
+    assert page.get_attribute("#map-toggle", "aria-expanded") == "true"
+    page.click("#map-toggle")
+    page.fill("#f-place", "Austin, TX")
+    page.wait_for_function("() => document.getElementById('result-status').textContent.includes('found')")
+    page.wait_for_timeout(500)
+    assert page.locator("#map").is_hidden()
+    own_files_only(page, map_server)
+
+
 def test_a_cluster_opens_to_its_listings_and_a_marker_to_its_card(page, map_server):
     page.set_viewport_size({"width": 1280, "height": 900})
     open_map(page, f"{map_server}/directory/")

@@ -343,8 +343,8 @@ def test_sitemap_lists_absolute_listing_urls_under_the_base_url(built_under_dir)
 
 def test_header_search_leads_to_the_search_page_which_hands_over_to_the_directory(built_under_dir):
     page = read(built_under_dir, "index.html")
-    assert ('<form class="site-search" role="search" action="/dir/search/" method="get" data-directory="/dir/directory/">'
-            in page)
+    assert ('<form class="site-search needs-script" role="search" action="/dir/search/" method="get" '
+            'data-directory="/dir/directory/">' in page)
     search = parse_page(read(built_under_dir, "search/index.html"))
     [script] = [attrs for tag, attrs in search.tags if tag == "script" and "search-forward" in (attrs.get("src") or "")]
     assert re.fullmatch(r"/dir/static/search-forward\.[0-9a-f]+\.js", script["src"])
@@ -364,7 +364,7 @@ def test_internal_links_start_with_the_base_path(built_under_dir):
 
 def test_assets_are_linked_under_the_base_path(built_under_dir):
     page = parse_page(read(built_under_dir, "index.html"))
-    # The site's stylesheet, and on the home page the one loaded only without JavaScript.
+    # The site's stylesheet, and the one loaded only without JavaScript.
     css, no_script = [a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"]
     assert re.fullmatch(r"/dir/static/site\.[0-9a-f]+\.css", css)
     assert re.fullmatch(r"/dir/static/no-script\.[0-9a-f]+\.css", no_script)

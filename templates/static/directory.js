@@ -60,6 +60,11 @@ let articlesOpened = ""; // the articles (slugs) the visitor asked to see all of
 // The map (map.js): drawn only once it is opened, by the visitor or, on a wide screen, by the page itself.
 const mapBox = document.getElementById("map");
 let mapMade = null;  // Promise of the map, once opened
+let openMap = null; // opens (true) or closes (false) the map and its button, once the page has them
+// Where there is room beside the list, the map opens by itself with the first results it has a place to mark (not
+// before: "0 listings on the map" beside a list of statewide and online help only took the list's room), unless the
+// visitor has opened or closed it first.
+let mapOnFirstPlace = false;
 let lastShown = null; // what the list shows, for the map to follow
 let mapTimer = 0;
 // The map follows the list once it settles: typing or stepping through results in quick succession clusters the
@@ -386,6 +391,18 @@ function queryWords(text) {
   return fold(text).split(/\s+/).map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
 }
 
+// Small words a visitor types in a sentence ("my son", "help for my husband", "para mi hijo") that would otherwise
+// have to be in a listing's text: they are left out of the search, unless they are all that was typed.
+const STOP_WORDS = new Set(["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "with", "my", "our",
+  "his", "her", "their", "your", "i", "me", "we", "is", "are", "el", "la", "los", "las", "un", "una", "y", "o", "de",
+  "del", "en", "con", "por", "para", "mi", "mis", "su", "sus", "tu"]);
+
+function searchWords(text) {
+  const words = queryWords(text);
+  const kept = words.filter((word) => !STOP_WORDS.has(word));
+  return kept.length ? kept : words;
+}
+
 function milesBetween(a, b) {
   const rad = Math.PI / 180;
   const dLat = (b[0] - a[0]) * rad;
@@ -472,6 +489,29 @@ function townAndState(text) {
   return [text, ""];
 }
 
+// The state a place typed names on its own ("Maine", "ME", "Nuevo México"), or "". Someone who names only a state
+// means the state, not a town that shares its name (Maine, NY; Ohio, IL).
+function stateNamedAlone(text) {
+  townAndState(""); // (the names, once)
+  return stateNames.get(fold(text).trim().replace(/\.$/, "")) || "";
+}
+
+// Take a state named in the place box as the state filter, when the directory has listings there: the box is
+// emptied, and "Distance" (which needs a place) gives way to the usual order. Return whether it was taken.
+function placeAsState(code) {
+  const select = form.elements.namedItem("region");
+  if (!code || ![...select.options].some((option) => option.value === code)) return false;
+  select.value = code;
+  form.elements.namedItem("place").value = "";
+  if (form.elements.namedItem("sort").value === "distance") form.elements.namedItem("sort").value = DEFAULTS.sort;
+  return true;
+}
+
+function stateNote(code) {
+  return _("Showing what serves %(state)s and what meets there. For a town, type its name and state, or a ZIP code.",
+    { state: vocabLabel("regions", code) });
+}
+
 // How many single-letter edits (insert, delete, change) turn `a` into `b`, counted only up to `most` (one more means
 // "more than that").
 function editsBetween(a, b, most) {
@@ -520,14 +560,22 @@ async function findOrigin(state) {
   if (!text) return null;
   const zip = text.match(ZIP);
   if (zip) {
-    const table = await fetchJson(`${index.places}zip/${zip[1].slice(0, 3)}.json`, placeCache).catch(() => ({}));
+    const table = await placeTable(`zip/${zip[1].slice(0, 3)}.json`);
+    if (!table) return { missing: text, failed: true };
     const found = table[zip[1]];  // [lat, lng, state]
     return found ? { point: found.slice(0, 2), label: _("ZIP code %(zip)s", { zip: zip[1] }), region: found[2] }
       : { missing: text };
   }
   const [town, named] = townAndState(text);
   // "Port Washington" or "West New York" is a town, not a town in a state, when no town has the rest of the name.
-  return (named && await findTown(town, named, state)) || await findTown(text, "", state) || { missing: text };
+  const found = (named && await findTown(town, named, state)) || await findTown(text, "", state);
+  return found && found.failed ? { missing: text, failed: true } : found || { missing: text };
+}
+
+// A file of the places (generator/geo.py), or null when it could not be fetched (a lost connection): "we could not
+// find Tulsa" would tell someone a real town does not exist.
+function placeTable(path) {
+  return fetchJson(`${index.places}${path}`, placeCache).catch(() => null);
 }
 
 // The town of this name in `named` state, or without one, in the state chosen in the filters if it is there, or
@@ -537,7 +585,8 @@ async function findTown(town, named, state) {
   if (!city) return null;
   const initial = /^[a-z]/.test(city) ? city[0] : "_";
   // Each town: [lat, lng, how many ZIP codes it has].
-  const table = await fetchJson(`${index.places}city/${initial}.json`, placeCache).catch(() => ({}));
+  const table = await placeTable(`city/${initial}.json`);
+  if (!table) return { failed: true };
   const region = named || (table[`${city}|${state.region}`] ? state.region : "");
   if (region) {
     const found = table[`${city}|${region}`];
@@ -690,7 +739,7 @@ function termsNamed(token) {
 // The words test: every word typed is in the record's text; it sets how well the name matches (record.score), and a
 // listing tagged with what a word names (its audience, its support type) comes before one whose text only says it.
 function wordsFilter(state) {
-  const tokens = queryWords(state.q);
+  const tokens = searchWords(state.q);
   const named = tokens.map(termsNamed);
   const spaced = tokens.map((token) => ` ${token}`); // a token as one of the initials
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
@@ -709,14 +758,20 @@ function wordsFilter(state) {
         score += record.nameStarts & test.bit ? 3 : 1;
         continue;
       }
+      // A word that names a filter's term ("secular", "veteran") finds what is tagged with it, whatever its text
+      // says, and puts it first.
+      const tagged = named[i] !== null && named[i].some((mask, f) => (record.masks[f] & mask) !== 0);
       const { letterPairs: bits, pairsAt: at } = record;
-      for (let k = 0; k < test.pairs.length; k += 2) if ((bits[at + test.pairs[k]] & test.pairs[k + 1]) === 0) return false;
-      if (!startsWord(record.haystack, token) && !startsWord(record.words, token)) return false;
-      // (In the name written without its hyphens, "alanon" is in "Al-Anon": a match of the name.)
-      score += startsWord(name, token) ? 3 : record.nameJoined && startsWord(record.nameJoined, token) ? 2 : 1;
+      let held = true;
+      for (let k = 0; k < test.pairs.length && held; k += 2) held = (bits[at + test.pairs[k]] & test.pairs[k + 1]) !== 0;
+      // Where the word is: the name (3; 2 in the name written without its hyphens, "alanon" in "Al-Anon"), the
+      // summary, organization or town (2), only the description (1), or none of them (it is tagged).
+      const inText = held && startsWord(record.haystack, token);
+      if (!inText && !tagged && !(held && startsWord(record.words, token))) return false;
+      score += !inText ? 1 : startsWord(name, token) ? 3 : 2;
       // The body's initials, typed as a word ("na"): above a name that only holds the letters ("National").
       if (record.initials && record.initials.includes(`${spaced[i]} `)) score += 3;
-      if (named[i] && named[i].some((mask, f) => (record.masks[f] & mask) !== 0)) score += 2;
+      if (tagged) score += 2;
     }
     // At the start of a word of the name. (Each two words' forms are three in a row; one found is enough.)
     for (let i = 0; i < twoWords.length; i += 3) {
@@ -755,16 +810,22 @@ function placedRecords(records, state, origin) {
 
 // The records that passed the last pass's location, online, day and text tests. When the visitor only
 // adds letters to the search, the new matches are among them, so the next pass need not scan the rest.
-let lastPass = { records: null, key: "", query: "", passed: [] };
+let lastPass = { records: null, key: "", tokens: [], naming: [], passed: [] };
 
 function candidatesFor(records, state, origin) {
   const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
-  const query = fold(state.q).trim();
+  const tokens = searchWords(state.q);
+  const naming = tokens.map((token) => termsNamed(token) !== null);
+  // The new words find only what the last ones found when each last word has grown or stayed ("servic" to
+  // "service") and others were added. Not when a word has just grown to name a filter's term ("secu" to "secul"):
+  // it finds tagged records the last one did not; nor when a small word is dropped ("my" alone, then "my s").
+  const within = lastPass.tokens.every((token, i) => i < tokens.length && tokens[i].startsWith(token)
+    && !(naming[i] && !lastPass.naming[i]));
   // Only within the same place pass: a new one (a minute later with "meets today") may let other records in.
-  const narrowing = lastPass.records === records && lastPass.key === key && query.startsWith(lastPass.query)
+  const narrowing = lastPass.records === records && lastPass.key === key && within
     && placePass.records === records && placePass.key === placeKey(state, origin);
   const candidates = narrowing ? lastPass.passed : placedRecords(records, state, origin);
-  lastPass = { records, key, query, passed: [] };
+  lastPass = { records, key, tokens, naming, passed: [] };
   return candidates;
 }
 
@@ -1168,7 +1229,10 @@ async function findNearest(state, origin, id) {
     const base = baseFilter(wider, origin);
     const active = activeFacets(state);
     // Only what meets at a place: what serves a state or the country has its own section already.
-    const found = records.filter((r) => base(r) && isNear(r)
+    // With words typed, only those whose name or summary has them (or are tagged with what they name): a school
+    // 200 miles away whose description says "family" once is no answer to "alcohol family".
+    const relevant = 2 * searchWords(state.q).length;
+    const found = records.filter((r) => base(r) && isNear(r) && r.score >= relevant
       && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
     const nearest = topResults(found, SORTS.distance, 5);
     const cards = nearest.length ? cardList(nearest, 4) : null;
@@ -1209,7 +1273,7 @@ function announce(text) {
 // The articles that mention every word, above the listings: those whose titles hold them first, and only the first
 // ARTICLES_SHOWN until the visitor asks for all, so that a short word does not push the listings off the screen.
 function renderArticles(state) {
-  const tokens = queryWords(state.q);
+  const tokens = searchWords(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
   loadArticleWords();
   // Those whose titles hold every word first, then those whose summaries or tags do, then those only their texts do
@@ -1373,7 +1437,24 @@ async function run(state) {
   // On a phone the results' headings and the chip name the place: this line is shown there only when it
   // says something is wrong (it is still read out).
   placeStatus.classList.toggle("ok", Boolean(origin && !origin.missing));
-  if (origin && origin.missing) {
+  const [missingTown, missingState] = origin && origin.missing && !origin.failed ? townAndState(origin.missing) : [];
+  if (origin && origin.failed) {
+    placeStatus.textContent = _("“%(place)s” could not be looked up: the list of places did not load. Check the connection, then try again.",
+      { place: origin.missing });
+    const again = element("button", { type: "button", class: "button secondary suggestion" }, _("Try again"));
+    again.addEventListener("click", () => update(false));
+    placeStatus.append(" ", again);
+  } else if (missingState && placeAsState(missingState)) {
+    // "rural Maine": no town of that name, but a state named: what serves the state, saying so.
+    const note = _("We could not find “%(place)s” in %(state)s, so the list shows what serves %(state)s.",
+      { place: missingTown.replace(/[\s,]+$/, ""), state: vocabLabel("regions", missingState) });
+    update(false).then(() => {
+      placeStatus.textContent = note;
+      placeStatus.classList.remove("ok");
+      offerTown(origin.missing, runId).catch(showFailure); // "Sprngfield, MA": perhaps a typo, too
+    });
+    return;
+  } else if (origin && origin.missing) {
     placeStatus.textContent = ZIP.test(origin.missing)
       ? _("We could not find the ZIP code %(zip)s. Try a neighboring one, or a city and state such as “Hartford, CT”.",
         { zip: origin.missing.slice(0, 5) })
@@ -1462,6 +1543,10 @@ function show(records, state, origin, { complete, countsComplete }) {
     : _("Show results (none match)");
   renderChips(state, Boolean(origin) || !(state.place.trim() || state.at));
   lastShown = { results, origin, state, complete };
+  if (mapOnFirstPlace && results.some((r) => !r.remote && r.lat != null)) {
+    mapOnFirstPlace = false;
+    openMap(true);
+  }
   drawMap();
   const placed = results.some(isNear);
   if (complete && origin && state.online !== "only" && !placed) findNearest(state, origin, id).catch(showFailure);
@@ -1525,9 +1610,14 @@ function update(push) {
     form.elements.namedItem("q").value = "";
     state = stateFromForm();
   }
+  const named = state.at ? "" : stateNamedAlone(state.place);
+  const note = named && placeAsState(named) ? stateNote(named) : "";
+  if (note) state = stateFromForm();
   if (state.sort === "distance" && !state.place && !state.at) placeStatus.textContent = _("Sorting by distance needs a place: type a ZIP code or city, or use your location.");
   writeUrl(state, push);
-  return run(state).catch(showFailure);
+  return run(state).then(() => {
+    if (note) { placeStatus.textContent = note; placeStatus.classList.remove("ok"); }
+  }).catch(showFailure);
 }
 
 function showFailure(error) {
@@ -1584,6 +1674,9 @@ async function start() {
   applyStateToForm(state);
   form.hidden = false;
   if (await queryAsPlace(state, true)) Object.assign(state, stateFromForm());
+  const named = state.at ? "" : stateNamedAlone(state.place); // "Maine" from the home page's box: the state
+  const note = named && placeAsState(named) ? stateNote(named) : "";
+  if (note) Object.assign(state, stateFromForm());
   writeUrl(state, false); // a search that came in the query moves after '#'
   placePanel();
   WIDE.addEventListener("change", placePanel);
@@ -1639,11 +1732,17 @@ async function start() {
     });
   });
   document.getElementById("f-near").addEventListener("click", useMyLocation);
-  // The map opens by itself where there is room beside the list; in an embed, when the embedding page asks.
+  // The map opens by itself where there is room beside the list (with the first results it can mark, show()); in
+  // an embed, when the embedding page asks.
   if (mapBox) {
     // Beside the count of results, so that on a phone it takes no line of its own above them.
-    const openMap = mapToggle(mapBox, mapOpened, statusBox);
-    if (EMBED ? new URLSearchParams(location.search).get("map") === "1" : WIDE.matches) openMap(true);
+    openMap = mapToggle(mapBox, mapOpened, statusBox);
+    if (EMBED) {
+      if (new URLSearchParams(location.search).get("map") === "1") openMap(true);
+    } else {
+      mapOnFirstPlace = WIDE.matches;
+      document.getElementById(`${mapBox.id}-toggle`).addEventListener("click", () => { mapOnFirstPlace = false; });
+    }
   }
   articleBox.addEventListener("click", (event) => {
     if (event.target.id !== "show-articles") return;
@@ -1673,6 +1772,7 @@ async function start() {
     run(restored).catch(showFailure);
   });
   await run(state);
+  if (note) { placeStatus.textContent = note; placeStatus.classList.remove("ok"); }
 }
 
 if (form) {
