@@ -26,10 +26,12 @@ def entry_texts(html: str) -> list[str]:
 
 def test_a_region_list_gives_name_schedule_address_phone_and_website(sample_site):
     entries = entry_texts(read(sample_site, "/regions/ca/print/"))
-    assert entries == ["Bay Area Family Circle When Monday 6:30 PM–7:30 PM Pacific Time; Saturday 10:00 AM Pacific "
-                       "Time "
-                       "Where 20 Market Street, San Francisco, CA 94105, and online Phone (415) 555-0142 "
-                       "Website https://example.org/family"]
+    # What it is (its summary: a name alone says little to whoever is handed the sheet), then how to go.
+    assert entries == ["Bay Area Family Circle What A peer-led group for families and friends of people in recovery, "
+                       "in the room or on video. When Monday 6:30 PM–7:30 PM Pacific Time; Saturday 10:00 AM "
+                       "Pacific Time Where 20 Market Street, San Francisco, CA 94105, and online Languages English, "
+                       "Spanish Cost Free Phone (415) 555-0142 Website https://example.org/family"]
+    assert "Times change: please confirm with the group before you go." in read(sample_site, "/regions/ca/print/")
 
 
 def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_bare_path(tmp_path):
@@ -52,10 +54,13 @@ def test_a_region_list_says_what_a_body_serving_the_state_serves_and_prints_no_b
     output = build_listings(tmp_path, {"ia/board.yaml": board, "national/fellowship.yaml": nationwide}, "1796000000")
     html = read(output, "/regions/ia/print/")
     # After the state's own, under a heading of their own, what meets across the country.
-    assert entry_texts(html) == ["Fake Iowa Board Where Serves all of Iowa Website https://example.org/fake-board",
-                                 "Fake Nationwide Fellowship Where Nationwide Website https://example.org/fake-board"]
+    what = "What A fictional certification board, used only by the test suite."
+    assert entry_texts(html) == [f"Fake Iowa Board {what} Where Serves all of Iowa Website https://example.org/fake-board",
+                                 f"Fake Nationwide Fellowship {what} Where Nationwide Website "
+                                 "https://example.org/fake-board"]
     assert html.index("Fake Iowa Board") < html.index("Across the country (1)") < html.index("Fake Nationwide")
-    assert "1 listing in Iowa. Times change" in html and "/regions/ia/." not in html
+    # No entry has a time: no line asking to confirm the times (the sample site's California list has them).
+    assert "1 listing in Iowa.</p>" in html and "Times change" not in html and "/regions/ia/." not in html
     region = read(output, "/regions/ia/")
     assert "Printable list</a> of the one listing, with where it is and how to reach it." in region
     assert "phone numbers" not in region
