@@ -1099,3 +1099,43 @@ def test_a_word_that_names_a_filters_term_finds_what_is_tagged_with_it_as_it_is_
     page.fill("#f-q", "for my veteran")
     wait_count(page, 3)
     assert names(page) == ["Fake Zephyr Line", "Fake Quiet Harbor", "Fake Aspen Board"]
+
+
+@pytest.fixture(scope="module")
+def languages_site(tmp_path_factory, serve_dir):
+    listings = {f"nv/{slug}.yaml": textwrap.dedent(f"""\
+        name: "{name}"
+        kind: peer-program
+        support_types: [mutual-aid]
+        summary: A fictional circle used only by the test suite.
+        format: in-person
+        serves: statewide
+        location: {{region: NV, country: US}}
+        languages: {languages}
+        last_verified: 2026-11-01
+        source: https://example.org/
+        """) for slug, name, languages in [("both", "Fake Both Circle", "[en, es]"),
+                                            ("english", "Fake English Circle", "[en]"),
+                                            ("spanish", "Fake Spanish Circle", "[es]")]}
+    with serve_dir(build_listings(tmp_path_factory.mktemp("languages"), listings, "1796000000")) as url:
+        yield url
+
+
+def test_a_card_names_its_languages_when_one_is_not_english(browser, page, languages_site):
+    """A promotora looking down a list for help in Spanish sees it on the card, the page's and the script's."""
+    expected = {"Fake Both Circle": ["English, Spanish"], "Fake English Circle": [], "Fake Spanish Circle": ["Spanish"]}
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(f"{languages_site}/regions/nv/")
+        spans = plain.locator(".card").evaluate_all(LANGUAGE_SPANS)
+    finally:
+        context.close()
+    assert spans == expected
+    open_directory(page, languages_site)
+    wait_count(page, 3)
+    assert page.locator("#results .card").evaluate_all(LANGUAGE_SPANS) == expected
+
+
+LANGUAGE_SPANS = """(cards) => Object.fromEntries(cards.map((card) => [card.querySelector('.card-title').textContent,
+  [...card.querySelectorAll('.card-meta span')].map((s) => s.textContent).filter((t) => /English|Spanish/.test(t))]))"""

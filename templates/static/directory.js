@@ -951,6 +951,13 @@ function fillCopies(box, values, fill) {
   }));
 }
 
+// The languages a listing offers, when one is not English (as macros.html's language_list on the built cards).
+function languagesText(record) {
+  const positions = [].concat(record.languages ?? []);
+  if (!positions.some((position) => vocab.languages[position]?.[0] !== "en")) return "";
+  return positions.map((position) => label("languages", position)).filter(Boolean).join(", ");
+}
+
 function renderCard(record) {
   const place = record.serves === "nationwide" ? _("Nationwide")
     : record.serves === "part-of-state" ? _("Serves part of %(state)s", { state: vocabLabel("regions", record.region) })
@@ -962,7 +969,8 @@ function renderCard(record) {
   // A listing shown as an online option is not "67 miles away": its distance is only said where it is near.
   const miles = record.distance != null && !record.remote ? milesText(record.distance) : "";
   const distance = miles ? _("%(distance)s away", { distance: miles }) : "";
-  const meta = [label("kinds", record.kind), label("formats", record.format), place, also, distance].filter(Boolean);
+  const meta = [label("kinds", record.kind), label("formats", record.format), place, also, distance,
+    languagesText(record)].filter(Boolean);
   const weekly = weeklyText(record);
   const item = CARD_ITEM.cloneNode(true);
   const link = item.querySelector(".card-title a");
