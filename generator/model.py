@@ -200,9 +200,11 @@ class Listing:
     @property
     def for_its_state_only(self) -> bool:
         """Return True for help given only online or by phone to one state's people (a state's coaching line or
-        credential): it is found from its state, not among what anyone can join from anywhere. The directory's
-        script draws the same line (record.stateOnly)."""
-        return self.format == "online" and bool(self.region) and self.serves != "nationwide"
+        credential): it is found from its state, not among what anyone can join from anywhere. An online meeting
+        of a group based in a state says `online.open_to: anyone` (as imported meetings do), and is not. The
+        directory's script is told which by the search data (its records' `only`)."""
+        return (self.format == "online" and bool(self.region) and self.serves != "nationwide"
+                and self.online.get("open_to") != "anyone")
 
     @property
     def place(self) -> str:

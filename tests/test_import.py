@@ -135,8 +135,8 @@ def test_one_listing_per_group_at_a_place_each_passing_check(imported: Path, pro
     online = listing(imported, "example-online-women-online")
     assert (online["format"], online["kind"], online["audience"]) == ("online", "online-forum", ["women"])
     assert online["online"] == {"url": "https://zoom.us/j/5550100", "platform": "Zoom",
-                                "phone": "+15555550100,,5550100#", "notes": "Meeting ID: 555 0100"}
-    assert "location" not in online or set(online["location"]) <= {"region", "country"}
+                                "phone": "+15555550100,,5550100#", "open_to": "anyone", "notes": "Meeting ID: 555 0100"}
+    assert online["location"] == {"region": "CT", "country": "US"}  # its group's state, not whose people may join
     hybrid = listing(imported, "example-hybrid-group-new-haven")
     assert (hybrid["format"], hybrid["languages"], hybrid["location"]["region"]) == ("hybrid", ["es"], "CT")
     assert hybrid["online"]["platform"] == "Google Meet"
@@ -313,7 +313,7 @@ def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported,
     assert f"  ? {path} (gone from the source; marked removed)" in capsys.readouterr().out
     assert listing(imported, "example-online-women-online")["imported"]["removed"] == "2026-11-21"
     result = run_build_py("check", "--content", "content", cwd=imported.parent)
-    assert ("content/listings/example-intergroup/example-online-women-online.yaml:28: warning: imported.removed: "
+    assert ("content/listings/example-intergroup/example-online-women-online.yaml:29: warning: imported.removed: "
             "no longer in Example Intergroup's list since 2026-11-21 — delete this file if the group has stopped "
             "meeting; if it still meets, remove the `imported:` section to keep it as your own") in result.stderr
     assert run_import(imported, write_feed(tmp_path / "again.json", FEED)) == 0  # back in the source
@@ -739,3 +739,37 @@ def test_a_time_zone_that_is_not_one_is_said_once_before_reading_the_source(cont
     err = capsys.readouterr().err
     assert err == f"error: example-intergroup: '{given}' is not a time zone name — did you mean '{meant}'?\n"
     assert not (content / "listings" / "example-intergroup").exists()
+
+
+# An online-only meeting as real feeds give it: a county and a state for its address, no street.
+ZOOM_MEETING = {"id": 201, "name": "Fake Zoom Group", "slug": "fake-zoom-tue", "day": 2, "time": "20:00",
+                "types": ["ONL", "O"], "conference_url": "https://zoom.us/j/5550199",
+                "formatted_address": "Fake County, DE, USA", "attendance_option": "online",
+                "url": "https://example.org/meetings/fake-zoom"}
+
+
+def test_an_imported_online_meeting_is_online_for_everyone_and_still_in_its_state(content: Path, tmp_path: Path,
+                                                                                 capsys):
+    """Imported Zoom meetings were written as `location: {region: DE}` and shown as for Delaware's people only: in
+    no online page, and found from no other state. Anyone can join an online meeting: the state is its group's."""
+    assert run_import(content, write_feed(tmp_path / "feed.json", [ZOOM_MEETING])) == 0
+    capsys.readouterr()
+    data = listing(content, "fake-zoom-group-online")
+    assert data["location"] == {"region": "DE", "country": "US"}
+    assert data["online"] == {"url": "https://zoom.us/j/5550199", "platform": "Zoom", "open_to": "anyone"}
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=content.parent, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = content.parent / "out"
+    assert "Fake Zoom Group" in (out / "online/index.html").read_text(encoding="utf-8")
+    delaware = (out / "regions/de/index.html").read_text(encoding="utf-8")
+    assert "Fake Zoom Group" in delaware and "For people in Delaware" not in delaware
+    index = json.loads((out / "search/index.json").read_text(encoding="utf-8"))
+    assert index["fields"][-1] == "only"
+    for scope in ("online", "DE"):  # in both: and not marked for its state's people only
+        rows = [row for url in set(sum(index["scopes"][scope]["shards"].values(), []))
+                for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
+        row = next(row for row in rows if row[index["fields"].index("name")] == "Fake Zoom Group")
+        assert len(row) < len(index["fields"]) or not row[-1]
+    services = json.loads((out / "api/hsds/services.json").read_text(encoding="utf-8"))
+    service = next(s for s in services if s["name"] == "Fake Zoom Group")
+    assert service["service_areas"] == []  # not "For people in Delaware"
