@@ -207,6 +207,12 @@ class Listing:
                 and self.online.get("open_to") != "anyone")
 
     @property
+    def gone_from_source(self) -> bool:
+        """Return True for an imported listing its source no longer has (imported.removed): the group may have
+        stopped meeting, so no next meeting is offered for it and the meeting feeds leave it out."""
+        return bool(self.imported and self.imported.get("removed"))
+
+    @property
     def place(self) -> str:
         """Return 'City, ST' (or '' for listings with no place)."""
         return ", ".join(part for part in (self.city, self.region) if part)

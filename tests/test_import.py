@@ -764,12 +764,40 @@ def test_an_imported_online_meeting_is_online_for_everyone_and_still_in_its_stat
     delaware = (out / "regions/de/index.html").read_text(encoding="utf-8")
     assert "Fake Zoom Group" in delaware and "For people in Delaware" not in delaware
     index = json.loads((out / "search/index.json").read_text(encoding="utf-8"))
-    assert index["fields"][-1] == "only"
+    only = index["fields"].index("only")
     for scope in ("online", "DE"):  # in both: and not marked for its state's people only
         rows = [row for url in set(sum(index["scopes"][scope]["shards"].values(), []))
                 for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
         row = next(row for row in rows if row[index["fields"].index("name")] == "Fake Zoom Group")
-        assert len(row) < len(index["fields"]) or not row[-1]
+        assert not row[only:only + 1] or row[only] == 0
     services = json.loads((out / "api/hsds/services.json").read_text(encoding="utf-8"))
     service = next(s for s in services if s["name"] == "Fake Zoom Group")
     assert service["service_areas"] == []  # not "For people in Delaware"
+
+
+def test_a_listing_gone_from_its_source_is_not_offered_as_meeting(imported: Path, tmp_path: Path, capsys):
+    """A meeting that dropped out of the feed still showed its next meeting, was in "Meets today", said it may
+    have stopped meeting only at the bottom of its page, and the feeds published it as active."""
+    assert run_import(imported, write_feed(tmp_path / "feed.json", [m for m in FEED if m["id"] != 103])) == 0
+    capsys.readouterr()
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=imported.parent, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = imported.parent / "out"
+    html = (out / "listings/example-online-women-online/index.html").read_text(encoding="utf-8")
+    header = html[html.index('<header class="listing-header">'):html.index("</header>", html.index("listing-header"))]
+    words = " ".join(unescape(re.sub(r"<[^>]+>", " ", header)).split())
+    assert ("May have stopped meeting. It was no longer in Example Intergroup's meeting list on 21 November 2026 : "
+            "check with the group before you go.") in words
+    assert "data-next-meeting" not in html
+    feed = json.loads((out / "api/meetings.json").read_text(encoding="utf-8"))
+    assert "Example Online Women" not in {m["name"] for m in feed} and "Example Serenity Group" in {m["name"] for m in feed}
+    services = {s["name"]: s for s in json.loads((out / "api/hsds/services.json").read_text(encoding="utf-8"))}
+    assert services["Example Online Women"]["status"] == "inactive"
+    assert services["Example Serenity Group"]["status"] == "active"
+    assert "inactive" in (out / "api/hsds/services.csv").read_text(encoding="utf-8")
+    index = json.loads((out / "search/index.json").read_text(encoding="utf-8"))
+    assert index["fields"][-3:] == ["also", "only", "gone"]
+    rows = [row for url in set(sum(index["scopes"]["online"]["shards"].values(), []))
+            for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
+    gone = {row[index["fields"].index("name")]: len(row) == len(index["fields"]) and row[-1] == 1 for row in rows}
+    assert gone["Example Online Women"] and not gone["Example Hybrid Group"]

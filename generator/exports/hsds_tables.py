@@ -106,7 +106,7 @@ def listing_tables(constants: SiteConstants, listing: Listing) -> dict[str, list
     tables: dict[str, list[Row]] = {"service": [row(
         id=service_id, organization_id=org_id, name=listing.name,
         description="\n\n".join(part for part in (listing.summary, listing.description) if part),
-        url=listing.website, email=listing.contact["email"], status="active",
+        url=listing.website, email=listing.contact["email"], status="inactive" if listing.gone_from_source else "active",
         fees_description=constants.label("costs", listing.cost) if listing.cost else "",
         eligibility_description=f"Especially for: {audience}" if audience else "",
         accreditations="; ".join(listing.credentials), assured_date=listing.last_verified.isoformat())]}

@@ -213,8 +213,9 @@ def time_fields(meeting) -> dict:
 
 
 def listing_meetings(constants: SiteConstants, listing: Listing) -> list[dict]:
-    """Return one listing's weekly meetings as Meeting Guide objects."""
-    if not listing.schedule:
+    """Return one listing's weekly meetings as Meeting Guide objects: none for one that may have stopped meeting
+    (gone from the list it was imported from), as the spec has no way to say so."""
+    if not listing.schedule or listing.gone_from_source:
         return []
     place, online = place_fields(constants, listing), online_fields(listing)
     state = state_fields(listing)

@@ -182,6 +182,8 @@ function toRecord(row, ownSummary, pairs, at) {
     // Online for one state's people alone (a state's line or credential): found in that state alone. The build says
     // which (Listing.for_its_state_only): an online meeting of a group based in a state is open to anyone.
     stateOnly: Boolean(field("only")),
+    // No longer in the meeting list it was imported from: it may have stopped meeting, so it has no next meeting.
+    gone: Boolean(field("gone")),
     ownSummary: ownSummary || "", haystack: "", words: "", initials: "", masks: null, joinable: false, onlineOnly: false,
     cityFolded: "", states: null, nameFolded: "", nameJoined: "",
     starts: 0, letterPairs: pairs, pairsAt: at, nameStarts: 0, // what its text and name hold (lettersOf, wordStarts)
@@ -566,7 +568,7 @@ let runNow = new Date(); // one "now" per run, so every card and the sort agree
 // Return the record's next meeting (meeting-times.js), worked out once per run.
 function nextOf(record) {
   if (record.nextAt !== runNow) {
-    record.next = record.schedule.length ? nextMeeting(record.schedule, runNow) : null;
+    record.next = record.schedule.length && !record.gone ? nextMeeting(record.schedule, runNow) : null;
     record.nextAt = runNow;
   }
   return record.next;
@@ -912,6 +914,7 @@ function renderCard(record) {
   summary.textContent = record.ownSummary || record.summary;
   if (record.ownSummary) summary.removeAttribute("lang");  // the card's model marks the text as written
   if (!record.due) item.querySelector(".stale-note").remove();
+  if (!record.gone) item.querySelector(".gone-note").remove();
   const times = item.querySelector(".card-times");
   const next = nextMeetingLine(record);
   if (next) times.before(next);
