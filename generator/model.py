@@ -18,11 +18,12 @@ from markupsafe import Markup
 from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 from .fields import FileField, listing_fields, meeting_fields
+from .phone import parse_dial_in
 from .vocabulary import SECTION_NAMES, SECTIONS, Section
 
 if TYPE_CHECKING:
     from .geo import Point
-    from .phone import Phone
+    from .phone import DialIn, Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
@@ -205,6 +206,12 @@ class Listing:
         directory's script is told which by the search data (its records' `only`)."""
         return (self.format == "online" and bool(self.region) and self.serves != "nationwide"
                 and self.online.get("open_to") != "anyone")
+
+    @property
+    def dial_in(self) -> DialIn | None:
+        """Return the number to dial in to its online meetings, in parts (None when it gives none)."""
+        phone = self.online.get("phone")
+        return parse_dial_in(phone, self.location.get("country") or "US") if phone else None
 
     @property
     def gone_from_source(self) -> bool:
