@@ -415,7 +415,9 @@ def _online(records: list[Record], built: Built) -> dict:
         if platform:
             online["platform"] = platform
     phone_notes = first.conference_phone_notes
-    if _DIAL.match(first.conference_phone):
+    if first.conference_phone and phone_notes.startswith(first.conference_phone) and _DIAL.match(phone_notes):
+        online["phone"], phone_notes = phone_notes, ""  # a one-tap string in the notes, its number alone in the field
+    elif _DIAL.match(first.conference_phone):
         online["phone"] = first.conference_phone
     elif _DIAL.match(phone_notes):  # a dial string the feed's pattern refused, kept whole in the notes
         online["phone"], phone_notes = phone_notes, ""
