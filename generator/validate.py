@@ -26,6 +26,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
                ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")),
+               ("imported.conflicts", ("imported", "conflicts")),
                ("translations", ("translations",)))
 FILTERED_NAMES = frozenset(section.name for section in FILTERED)
 

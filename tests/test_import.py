@@ -297,12 +297,16 @@ def test_a_resync_updates_what_the_source_changed_and_keeps_what_a_contributor_e
     assert [(m["day"], m["start"]) for m in group["schedule"]] == [("monday", "18:30"), ("thursday", "19:30")]
     assert group["summary"].startswith("A friendly Hartford group")
     assert group["description"] == "Coffee from 6:30."
-    assert group["last_verified"] == "2026-11-01"
-    # A change to a field nobody edited is taken without a conflict.
+    # Its page is not said to be verified against a list it contradicts: the date stays, the conflict is noted.
+    assert group["last_verified"] == "2026-10-02" and group["imported"]["conflicts"] == ["summary"]
+    # A change to a field nobody edited is taken without a conflict; the one still open stays noted.
     feed[1]["notes"] = "Use the side door."
     assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
-    assert f"  ~ {path} (2 meetings; changed: schedule)" in capsys.readouterr().out
-    assert listing(imported, "example-serenity-group-hartford")["schedule"][1]["notes"] == "Use the side door."
+    out = capsys.readouterr().out
+    assert f"  ~ {path} (2 meetings; changed: schedule)" in out, out
+    group = listing(imported, "example-serenity-group-hartford")
+    assert group["schedule"][1]["notes"] == "Use the side door."
+    assert group["last_verified"] == "2026-10-02" and group["imported"]["conflicts"] == ["summary"]
 
 
 def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported, tmp_path, capsys):
@@ -801,3 +805,31 @@ def test_a_listing_gone_from_its_source_is_not_offered_as_meeting(imported: Path
             for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
     gone = {row[index["fields"].index("name")]: len(row) == len(index["fields"]) and row[-1] == 1 for row in rows}
     assert gone["Example Online Women"] and not gone["Example Hybrid Group"]
+
+
+
+def test_a_kept_edit_the_source_contradicts_is_not_verified_and_check_says_so(imported: Path, tmp_path: Path, capsys):
+    """Kept over a source change ("kept your edit of schedule (the source changed it too)"), a hand edit got the
+    feed's date as last_verified: the page claimed a check of a time the list contradicts."""
+    path = imported / "listings" / "example-intergroup" / "example-serenity-group-hartford.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("start: '19:00'", "start: '19:15'"), encoding="utf-8")
+    feed = copy.deepcopy(FEED)
+    feed[0].update(time="18:30", end_time="19:30", updated="2026-11-01 10:00:00")
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    assert "kept your edit of schedule (the source changed it too)" in capsys.readouterr().out
+    group = listing(imported, "example-serenity-group-hartford")
+    assert (group["last_verified"], group["imported"]["conflicts"]) == ("2026-10-02", ["schedule"])
+    result = run_build_py("check", "--content", "content", cwd=imported.parent)
+    assert result.returncode == 0
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "conflicts" in text)
+    assert (f"content/listings/example-intergroup/example-serenity-group-hartford.yaml:{line}: warning: "
+            "imported.conflicts: your edit of schedule was kept, but Example Intergroup's list changed it too, so "
+            "last_verified stays 2026-10-02 — reconcile the two (ask the list's keeper to correct it, or take its "
+            "version), then remove this line") in result.stderr
+    # Reconciled by taking the list's time: the next import finds them agreeing, drops the note, verifies again.
+    text = path.read_text(encoding="utf-8").replace("start: '19:15'", "start: '18:30'")
+    path.write_text(text.replace("end: '20:00'", "end: '19:30'"), encoding="utf-8")
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    group = listing(imported, "example-serenity-group-hartford")
+    assert "conflicts" not in group["imported"] and group["last_verified"] == "2026-11-01"
+    assert "imported.conflicts" not in run_build_py("check", "--content", "content", cwd=imported.parent).stderr
