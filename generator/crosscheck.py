@@ -125,6 +125,14 @@ def check_verification(site: Site, problems: Problems) -> None:
                          f"no longer in {publisher}'s list since {removed} — delete this file if the group has "
                          "stopped meeting; if it still meets, remove the `imported:` section to keep it as your own",
                          severity="warning")
+        conflicts = listing.imported.get("conflicts") if listing.imported else None
+        if conflicts:
+            publisher = listing.imported.get("organization") or f"the source '{listing.imported.get('from')}'"
+            problems.add(listing.path, listing.line_of("imported.conflicts"), "imported.conflicts",
+                         f"your edit of {', '.join(conflicts)} was kept, but {publisher}'s list changed it too, so "
+                         f"last_verified stays {listing.last_verified.isoformat()} — reconcile the two (ask "
+                         "the list's keeper to correct it, or take its version), then remove this line",
+                         severity="warning")
 
 
 def check_links(site: Site, problems: Problems) -> None:

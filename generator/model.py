@@ -18,11 +18,12 @@ from markupsafe import Markup
 from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 from .fields import FileField, listing_fields, meeting_fields
+from .phone import parse_dial_in
 from .vocabulary import SECTION_NAMES, SECTIONS, Section
 
 if TYPE_CHECKING:
     from .geo import Point
-    from .phone import Phone
+    from .phone import DialIn, Phone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
@@ -200,9 +201,23 @@ class Listing:
     @property
     def for_its_state_only(self) -> bool:
         """Return True for help given only online or by phone to one state's people (a state's coaching line or
-        credential): it is found from its state, not among what anyone can join from anywhere. The directory's
-        script draws the same line (record.stateOnly)."""
-        return self.format == "online" and bool(self.region) and self.serves != "nationwide"
+        credential): it is found from its state, not among what anyone can join from anywhere. An online meeting
+        of a group based in a state says `online.open_to: anyone` (as imported meetings do), and is not. The
+        directory's script is told which by the search data (its records' `only`)."""
+        return (self.format == "online" and bool(self.region) and self.serves != "nationwide"
+                and self.online.get("open_to") != "anyone")
+
+    @property
+    def dial_in(self) -> DialIn | None:
+        """Return the number to dial in to its online meetings, in parts (None when it gives none)."""
+        phone = self.online.get("phone")
+        return parse_dial_in(phone, self.location.get("country") or "US") if phone else None
+
+    @property
+    def gone_from_source(self) -> bool:
+        """Return True for an imported listing its source no longer has (imported.removed): the group may have
+        stopped meeting, so no next meeting is offered for it and the meeting feeds leave it out."""
+        return bool(self.imported and self.imported.get("removed"))
 
     @property
     def place(self) -> str:

@@ -40,7 +40,7 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES
 # What the search script's card is drawn from (the <template id="card-template"> of the directory): a listing
 # with every part of a card present and empty, so the card's markup is written once, in macros.html.
 BLANK_LISTING = SimpleNamespace(slug="", name="", kind="", format="", place="", serves="", for_its_state_only=False,
-                                summary="", imported=None, last_verified=datetime.date.min,
+                                summary="", imported=None, last_verified=datetime.date.min, gone_from_source=True,
                                 schedule=[SimpleNamespace(day="")],
                                 support_types=[""], summary_in=lambda code: "", is_translated=lambda code, name: False)
 

@@ -30,12 +30,14 @@ RECORD = (("order", ""), ("slug", "slug"), ("name", "name"), ("city", "location.
           ("region", "location.region"), ("kind", "kind"), ("format", "format"), ("types", "support_types"),
           ("audience", "audience"), ("languages", "languages"), ("cost", "cost"), ("days", ""), ("lat", ""),
           ("lng", ""), ("verified", ""), ("summary", "summary"), ("organization", "organization"),
-          ("schedule", ""), ("due", ""), ("serves", "serves"), ("also", "also_serves"))
+          ("schedule", ""), ("due", ""), ("serves", "serves"), ("also", "also_serves"), ("only", ""),
+          ("gone", ""))
 RECORD_FIELDS = tuple(key for key, _ in RECORD)
 # The record key that carries each filter's terms; the filter form hands it to the browser (data-field).
 FILTER_KEYS = {section.name: next(key for key, field in RECORD if field == section.field) for section in FILTERED}
-# A record leaves out its last entries when they are empty: few listings also serve another state.
-OPTIONAL_AT_END = 1
+# A record leaves out its last entries when they are empty: few listings also serve another state, are online for
+# one state's people only or are gone from the list they were imported from.
+OPTIONAL_AT_END = 3
 # The punctuation around a word, which the browser's search also strips from what a visitor types ("(AA)," is
 # "aa"); inside a word it stays ("12-step", "ic&rc", "24/7", "1,500", "u.s"), since the browser splits only at spaces.
 AROUND = re.compile(r"^[\W_]+|[\W_]+$")
@@ -109,6 +111,16 @@ class RecordEncoder:
 
     def due(self, listing: Listing) -> int:
         return int(self.is_stale(listing))
+
+    @staticmethod
+    def only(listing: Listing) -> int:
+        """Return 1 for help online for one state's people alone (Listing.for_its_state_only), else 0."""
+        return int(listing.for_its_state_only)
+
+    @staticmethod
+    def gone(listing: Listing) -> int:
+        """Return 1 for a listing its import source no longer has (Listing.gone_from_source), else 0."""
+        return int(listing.gone_from_source)
 
 
 def translated_summaries(listing: Listing) -> dict[str, str]:

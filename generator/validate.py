@@ -26,6 +26,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINE_FIELDS = (("name", ("name",)), ("contact.website", ("contact", "website")), ("contact.phone", ("contact", "phone")),
                ("last_verified", ("last_verified",)), ("description", ("description",)),
                ("not_duplicate_of", ("not_duplicate_of",)), ("imported.removed", ("imported", "removed")),
+               ("imported.conflicts", ("imported", "conflicts")),
                ("translations", ("translations",)))
 FILTERED_NAMES = frozenset(section.name for section in FILTERED)
 
@@ -221,6 +222,13 @@ def _check_cross_fields(doc: Document, path: str, taxonomy: Taxonomy, problems: 
         problems.add(path, doc.line_of(("also_serves", also.index(location.get("region")))), "also_serves",
                      f"names {location.get('region')}, the listing's own state (location.region) — list only the "
                      "other states it also serves")
+    if "open_to" in online and (fmt != "online" or serves or "region" not in location):
+        problems.add(path, doc.line_of(("online", "open_to")), "online.open_to",
+                     "is only for a listing that meets online only and names its home state (location.region) "
+                     "without serving it (serves) — leave the line out: "
+                     + ("a listing that also meets in person is open to anyone online already" if fmt != "online"
+                        else "a listing that serves a state is for its people" if serves
+                        else "an online listing that names no state is open to anyone already"))
     if fmt in ("online", "hybrid") and "url" not in online and "online" not in data:
         problems.add(path, doc.line_of(("format",)), "online.url",
                      f"is required for {fmt} listings — add an 'online:' section with 'url: https://…' "

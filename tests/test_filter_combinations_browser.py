@@ -173,7 +173,8 @@ def expected_names(listings: list[dict], region: str, online: str, type_: str) -
         states = {home, *listing.get("also_serves", [])} if home else set()  # its own and those it also serves
         joinable = listing["format"] in ("online", "hybrid")
         online_only = listing["format"] == "online"
-        state_only = online_only and bool(home) and listing.get("serves") != "nationwide"  # for its state's people
+        state_only = (online_only and bool(home) and listing.get("serves") != "nationwide"  # for its state's people
+                      and (listing.get("online") or {}).get("open_to") != "anyone")  # not a meeting anyone can join
         # Loaded at all: the listing is in one of the chosen scopes (scopesFor).
         # A listing that serves the whole country has a scope of its own, loaded unless online=only.
         nationwide = listing.get("serves") == "nationwide"

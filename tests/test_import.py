@@ -135,8 +135,8 @@ def test_one_listing_per_group_at_a_place_each_passing_check(imported: Path, pro
     online = listing(imported, "example-online-women-online")
     assert (online["format"], online["kind"], online["audience"]) == ("online", "online-forum", ["women"])
     assert online["online"] == {"url": "https://zoom.us/j/5550100", "platform": "Zoom",
-                                "phone": "+15555550100,,5550100#", "notes": "Meeting ID: 555 0100"}
-    assert "location" not in online or set(online["location"]) <= {"region", "country"}
+                                "phone": "+15555550100,,5550100#", "open_to": "anyone", "notes": "Meeting ID: 555 0100"}
+    assert online["location"] == {"region": "CT", "country": "US"}  # its group's state, not whose people may join
     hybrid = listing(imported, "example-hybrid-group-new-haven")
     assert (hybrid["format"], hybrid["languages"], hybrid["location"]["region"]) == ("hybrid", ["es"], "CT")
     assert hybrid["online"]["platform"] == "Google Meet"
@@ -297,12 +297,16 @@ def test_a_resync_updates_what_the_source_changed_and_keeps_what_a_contributor_e
     assert [(m["day"], m["start"]) for m in group["schedule"]] == [("monday", "18:30"), ("thursday", "19:30")]
     assert group["summary"].startswith("A friendly Hartford group")
     assert group["description"] == "Coffee from 6:30."
-    assert group["last_verified"] == "2026-11-01"
-    # A change to a field nobody edited is taken without a conflict.
+    # Its page is not said to be verified against a list it contradicts: the date stays, the conflict is noted.
+    assert group["last_verified"] == "2026-10-02" and group["imported"]["conflicts"] == ["summary"]
+    # A change to a field nobody edited is taken without a conflict; the one still open stays noted.
     feed[1]["notes"] = "Use the side door."
     assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
-    assert f"  ~ {path} (2 meetings; changed: schedule)" in capsys.readouterr().out
-    assert listing(imported, "example-serenity-group-hartford")["schedule"][1]["notes"] == "Use the side door."
+    out = capsys.readouterr().out
+    assert f"  ~ {path} (2 meetings; changed: schedule)" in out, out
+    group = listing(imported, "example-serenity-group-hartford")
+    assert group["schedule"][1]["notes"] == "Use the side door."
+    assert group["last_verified"] == "2026-10-02" and group["imported"]["conflicts"] == ["summary"]
 
 
 def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported, tmp_path, capsys):
@@ -313,7 +317,7 @@ def test_meetings_gone_from_the_source_are_flagged_or_removed_as_asked(imported,
     assert f"  ? {path} (gone from the source; marked removed)" in capsys.readouterr().out
     assert listing(imported, "example-online-women-online")["imported"]["removed"] == "2026-11-21"
     result = run_build_py("check", "--content", "content", cwd=imported.parent)
-    assert ("content/listings/example-intergroup/example-online-women-online.yaml:28: warning: imported.removed: "
+    assert ("content/listings/example-intergroup/example-online-women-online.yaml:29: warning: imported.removed: "
             "no longer in Example Intergroup's list since 2026-11-21 — delete this file if the group has stopped "
             "meeting; if it still meets, remove the `imported:` section to keep it as your own") in result.stderr
     assert run_import(imported, write_feed(tmp_path / "again.json", FEED)) == 0  # back in the source
@@ -739,3 +743,93 @@ def test_a_time_zone_that_is_not_one_is_said_once_before_reading_the_source(cont
     err = capsys.readouterr().err
     assert err == f"error: example-intergroup: '{given}' is not a time zone name — did you mean '{meant}'?\n"
     assert not (content / "listings" / "example-intergroup").exists()
+
+
+# An online-only meeting as real feeds give it: a county and a state for its address, no street.
+ZOOM_MEETING = {"id": 201, "name": "Fake Zoom Group", "slug": "fake-zoom-tue", "day": 2, "time": "20:00",
+                "types": ["ONL", "O"], "conference_url": "https://zoom.us/j/5550199",
+                "formatted_address": "Fake County, DE, USA", "attendance_option": "online",
+                "url": "https://example.org/meetings/fake-zoom"}
+
+
+def test_an_imported_online_meeting_is_online_for_everyone_and_still_in_its_state(content: Path, tmp_path: Path,
+                                                                                 capsys):
+    """Imported Zoom meetings were written as `location: {region: DE}` and shown as for Delaware's people only: in
+    no online page, and found from no other state. Anyone can join an online meeting: the state is its group's."""
+    assert run_import(content, write_feed(tmp_path / "feed.json", [ZOOM_MEETING])) == 0
+    capsys.readouterr()
+    data = listing(content, "fake-zoom-group-online")
+    assert data["location"] == {"region": "DE", "country": "US"}
+    assert data["online"] == {"url": "https://zoom.us/j/5550199", "platform": "Zoom", "open_to": "anyone"}
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=content.parent, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = content.parent / "out"
+    assert "Fake Zoom Group" in (out / "online/index.html").read_text(encoding="utf-8")
+    delaware = (out / "regions/de/index.html").read_text(encoding="utf-8")
+    assert "Fake Zoom Group" in delaware and "For people in Delaware" not in delaware
+    index = json.loads((out / "search/index.json").read_text(encoding="utf-8"))
+    only = index["fields"].index("only")
+    for scope in ("online", "DE"):  # in both: and not marked for its state's people only
+        rows = [row for url in set(sum(index["scopes"][scope]["shards"].values(), []))
+                for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
+        row = next(row for row in rows if row[index["fields"].index("name")] == "Fake Zoom Group")
+        assert not row[only:only + 1] or row[only] == 0
+    services = json.loads((out / "api/hsds/services.json").read_text(encoding="utf-8"))
+    service = next(s for s in services if s["name"] == "Fake Zoom Group")
+    assert service["service_areas"] == []  # not "For people in Delaware"
+
+
+def test_a_listing_gone_from_its_source_is_not_offered_as_meeting(imported: Path, tmp_path: Path, capsys):
+    """A meeting that dropped out of the feed still showed its next meeting, was in "Meets today", said it may
+    have stopped meeting only at the bottom of its page, and the feeds published it as active."""
+    assert run_import(imported, write_feed(tmp_path / "feed.json", [m for m in FEED if m["id"] != 103])) == 0
+    capsys.readouterr()
+    result = run_build_py("build", "--content", "content", "--output", "out", cwd=imported.parent, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = imported.parent / "out"
+    html = (out / "listings/example-online-women-online/index.html").read_text(encoding="utf-8")
+    header = html[html.index('<header class="listing-header">'):html.index("</header>", html.index("listing-header"))]
+    words = " ".join(unescape(re.sub(r"<[^>]+>", " ", header)).split())
+    assert ("May have stopped meeting. It was no longer in Example Intergroup's meeting list on 21 November 2026 : "
+            "check with the group before you go.") in words
+    assert "data-next-meeting" not in html
+    feed = json.loads((out / "api/meetings.json").read_text(encoding="utf-8"))
+    assert "Example Online Women" not in {m["name"] for m in feed} and "Example Serenity Group" in {m["name"] for m in feed}
+    services = {s["name"]: s for s in json.loads((out / "api/hsds/services.json").read_text(encoding="utf-8"))}
+    assert services["Example Online Women"]["status"] == "inactive"
+    assert services["Example Serenity Group"]["status"] == "active"
+    assert "inactive" in (out / "api/hsds/services.csv").read_text(encoding="utf-8")
+    index = json.loads((out / "search/index.json").read_text(encoding="utf-8"))
+    assert index["fields"][-3:] == ["also", "only", "gone"]
+    rows = [row for url in set(sum(index["scopes"]["online"]["shards"].values(), []))
+            for row in json.loads((out / url.lstrip("/")).read_text(encoding="utf-8"))]
+    gone = {row[index["fields"].index("name")]: len(row) == len(index["fields"]) and row[-1] == 1 for row in rows}
+    assert gone["Example Online Women"] and not gone["Example Hybrid Group"]
+
+
+
+def test_a_kept_edit_the_source_contradicts_is_not_verified_and_check_says_so(imported: Path, tmp_path: Path, capsys):
+    """Kept over a source change ("kept your edit of schedule (the source changed it too)"), a hand edit got the
+    feed's date as last_verified: the page claimed a check of a time the list contradicts."""
+    path = imported / "listings" / "example-intergroup" / "example-serenity-group-hartford.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("start: '19:00'", "start: '19:15'"), encoding="utf-8")
+    feed = copy.deepcopy(FEED)
+    feed[0].update(time="18:30", end_time="19:30", updated="2026-11-01 10:00:00")
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    assert "kept your edit of schedule (the source changed it too)" in capsys.readouterr().out
+    group = listing(imported, "example-serenity-group-hartford")
+    assert (group["last_verified"], group["imported"]["conflicts"]) == ("2026-10-02", ["schedule"])
+    result = run_build_py("check", "--content", "content", cwd=imported.parent)
+    assert result.returncode == 0
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "conflicts" in text)
+    assert (f"content/listings/example-intergroup/example-serenity-group-hartford.yaml:{line}: warning: "
+            "imported.conflicts: your edit of schedule was kept, but Example Intergroup's list changed it too, so "
+            "last_verified stays 2026-10-02 — reconcile the two (ask the list's keeper to correct it, or take its "
+            "version), then remove this line") in result.stderr
+    # Reconciled by taking the list's time: the next import finds them agreeing, drops the note, verifies again.
+    text = path.read_text(encoding="utf-8").replace("start: '19:15'", "start: '18:30'")
+    path.write_text(text.replace("end: '20:00'", "end: '19:30'"), encoding="utf-8")
+    assert run_import(imported, write_feed(tmp_path / "feed.json", feed)) == 0
+    group = listing(imported, "example-serenity-group-hartford")
+    assert "conflicts" not in group["imported"] and group["last_verified"] == "2026-11-01"
+    assert "imported.conflicts" not in run_build_py("check", "--content", "content", cwd=imported.parent).stderr

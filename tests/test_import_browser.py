@@ -3,6 +3,7 @@ scrolling, and the directory leads with the meeting that is on now."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,5 +63,51 @@ def test_the_directory_leads_with_the_meeting_on_now(browser, imported_site):
         assert first.locator(".card-title").inner_text() == "Example Serenity Group"
         assert " ".join(first.locator(".card-next").inner_text().split()) == "Meeting now, until 8:30 PM EST"
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def gone_site(tmp_path_factory, repo_root: Path, serve_dir):
+    """The made-up feed imported, then imported again without the Serenity Group's meetings (flagged removed)."""
+    root = tmp_path_factory.mktemp("gone")
+    content = root / "content"
+    (content / "listings").mkdir(parents=True)
+    (content / "taxonomy.yaml").write_bytes((repo_root / "content" / "taxonomy.yaml").read_bytes())
+    feed = root / "feed.json"
+    for meetings in (FEED, [m for m in FEED if str(m["id"]) not in ("101", "102")]):
+        feed.write_text(json.dumps(meetings), encoding="utf-8")
+        assert main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
+                     "--organization", "Example Intergroup"]) == 0
+    build_site(content, root / "output")
+    with serve_dir(root / "output") as url:
+        yield url
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}])
+def test_a_group_gone_from_its_list_is_not_offered_as_meeting(browser, gone_site, viewport, tmp_path):
+    # Thursday 19 November 2026, 18:00 in Connecticut: the Big Book meeting (19:30) would be next, today.
+    context = browser.new_context(viewport=viewport, timezone_id="America/New_York")
+    page = context.new_page()
+    page.clock.set_fixed_time("2026-11-19T23:00:00Z")
+    try:
+        page.goto(f"{gone_site}/directory/?q=serenity")
+        page.wait_for_function("document.getElementById('result-status').textContent.endsWith('found')")
+        card = page.locator("#results .card").first
+        assert card.locator(".card-title").inner_text() == "Example Serenity Group"
+        assert card.locator(".card-next").count() == 0
+        assert card.locator(".gone-note").inner_text() == "May have stopped meeting: no longer in the list it came from"
+        page.screenshot(path=str(tmp_path / f"card-{viewport['width']}.png"), full_page=True)
+        page.goto(f"{gone_site}/directory/?today=1")
+        page.wait_for_function("document.getElementById('result-status').textContent.endsWith('found')")
+        assert "Example Serenity Group" not in page.locator("#results .card-title").all_text_contents()
+        page.goto(f"{gone_site}/listings/example-serenity-group-hartford/")
+        note = page.locator(".listing-header .note")
+        assert re.fullmatch(r"May have stopped meeting\. It was no longer in Example Intergroup's meeting list on "
+                            r"\d+ \w+ 20\d\d: check with the group before you go\.", " ".join(note.inner_text().split()))
+        assert note.bounding_box()["y"] < viewport["height"]  # in the first screen
+        assert page.locator(".next-meeting, [data-next-meeting]").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(tmp_path / f"page-{viewport['width']}.png"))
     finally:
         context.close()

@@ -44,8 +44,22 @@ FAKE_LISTINGS = {
         last_verified: 2026-03-01
         source: https://example.org/fake-harbor
     """,
+    # A one-tap dial-in, as conference services publish it: no space to wrap it at.
+    "online/fake-zoom-dial-in": """
+        name: Fake Zoom Dial-In Group
+        kind: online-forum
+        support_types: [12-step]
+        summary: A fictional online meeting with a one-tap dial-in, used only by the test suite.
+        format: online
+        online: {url: "https://example.org/zoom", platform: Zoom, phone: "+18605550123,,85550100129#,,,,005088#"}
+        schedule:
+          - {day: tuesday, start: "20:00"}
+        last_verified: 2026-03-01
+        source: https://example.org/fake-zoom
+    """,
 }
 ELM = "/listings/fake-elm-street-group/"
+ZOOM = "/listings/fake-zoom-dial-in/"
 HARBOR = "/listings/fake-no-schedule-center/"
 
 # navigator.share where the browser has it (recording what it was asked to share), or not at all.
@@ -256,3 +270,21 @@ def test_on_a_desktop_nothing_scrolls_sideways_and_axe_finds_nothing(visitor, li
     expect(page.locator(".action-status")).to_have_text("Link copied")
     assert quality.reflow_problems(page, DESKTOP["width"]) == []
     assert quality.axe_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_one_tap_dial_in_reads_as_a_number_and_dials_whole(visitor, listing_site, viewport, tmp_path):
+    """A one-tap dial-in was its own button's label, "+18605550123,,85550100129#,,,,005088#", which does not wrap:
+    the page scrolled sideways on a phone. The button reads as the site writes phones; the link dials it all."""
+    page = visitor(listing_site + ZOOM, viewport=viewport, init=WITH_SHARE)
+    line = page.locator(".online-notes .dial-in")
+    assert " ".join(line.inner_text().split()) == "Dial in: (860) 555-0123 then 85550100129# 005088#"
+    assert line.locator("a.call-link").get_attribute("href") == "tel:+18605550123,,85550100129%23,,,,005088%23"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert quality.reflow_problems(page, viewport["width"]) == []
+    page.screenshot(path=str(tmp_path / f"dial-in-{viewport['width']}.png"), full_page=True)
+    feed = page.request.get(listing_site + "/api/meetings.json").json()
+    [meeting] = [item for item in feed if item["name"] == "Fake Zoom Dial-In Group"]
+    # The spec's pattern refuses ",," and a last "#": the number alone passes it, the whole string is in the notes.
+    assert (meeting["conference_phone"], meeting["conference_phone_notes"]) == (
+        "+18605550123", "+18605550123,,85550100129#,,,,005088#")

@@ -269,6 +269,22 @@ def test_an_online_listing_that_serves_a_state_needs_the_state(project):
     assert "location.region: is required for a listing that serves a whole state" in problem
 
 
+@pytest.mark.parametrize("listing, why", [
+    (STATEWIDE.replace("format: in-person", "format: online\n    online: {url: 'https://example.org/', open_to: anyone}"),
+     "a listing that serves a state is for its people"),
+    (STATEWIDE.replace("format: in-person", "format: online\n    online: {url: 'https://example.org/', open_to: anyone}")
+     .replace("    serves: statewide\n", "").replace("      region: IA\n", ""),
+     "an online listing that names no state is open to anyone already"),
+    (LOCAL.replace("format: in-person", "format: hybrid\n    online: {url: 'https://example.org/', open_to: anyone}"),
+     "a listing that also meets in person is open to anyone online already"),
+])
+def test_open_to_anyone_is_only_for_an_online_listing_that_names_its_state(project, listing, why):
+    write_listing(project / "content", "fake/listing.yaml", listing)
+    [problem] = check_problems(project)
+    assert problem.endswith(": online.open_to: is only for a listing that meets online only and names its home "
+                            "state (location.region) without serving it (serves) — leave the line out: " + why)
+
+
 @pytest.fixture(scope="module")
 def wide_server(wide_site, serve_dir):
     with serve_dir(wide_site) as url:

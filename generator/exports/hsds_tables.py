@@ -106,7 +106,7 @@ def listing_tables(constants: SiteConstants, listing: Listing) -> dict[str, list
     tables: dict[str, list[Row]] = {"service": [row(
         id=service_id, organization_id=org_id, name=listing.name,
         description="\n\n".join(part for part in (listing.summary, listing.description) if part),
-        url=listing.website, email=listing.contact["email"], status="active",
+        url=listing.website, email=listing.contact["email"], status="inactive" if listing.gone_from_source else "active",
         fees_description=constants.label("costs", listing.cost) if listing.cost else "",
         eligibility_description=f"Especially for: {audience}" if audience else "",
         accreditations="; ".join(listing.credentials), assured_date=listing.last_verified.isoformat())]}
@@ -176,9 +176,10 @@ def schedule_row(listing: Listing, meeting: Meeting, service_id: str, n: int) ->
 def service_area_rows(constants: SiteConstants, listing: Listing, service_id: str) -> list[Row]:
     """Return the areas a listing that serves a state, part of one or the country is available in: its own
     state's first, then each other state it also serves. One that meets nowhere and names only its state (a
-    line for the people of one state) has that state, described as for the people in it."""
+    line for the people of one state) has that state, described as for the people in it; an online meeting open
+    to anyone (online.open_to) has none, as it is found from anywhere."""
     if not listing.serves:
-        if not listing.region or has_place(listing):
+        if not listing.region or has_place(listing) or not listing.for_its_state_only:
             return []
         region = constants.taxonomy.regions_by_code.get(listing.region)
         state = region.label if region else listing.region

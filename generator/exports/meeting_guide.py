@@ -184,7 +184,9 @@ def online_fields(listing: Listing) -> dict:
     dial = re.sub(r"[\s().-]", "", listing.online["phone"])
     if DIAL_IN.match(dial):
         fields["conference_phone"] = dial
-    elif listing.online["phone"]:  # a dial string the spec's pattern refuses: people can still read it
+    elif listing.dial_in:  # a one-tap string the spec's pattern refuses (",,", a last "#"): its number, and the
+        if DIAL_IN.match(listing.dial_in.number):  # whole string for people to read
+            fields["conference_phone"] = listing.dial_in.number
         fields["conference_phone_notes"] = listing.online["phone"]
     return fields
 
@@ -213,8 +215,9 @@ def time_fields(meeting) -> dict:
 
 
 def listing_meetings(constants: SiteConstants, listing: Listing) -> list[dict]:
-    """Return one listing's weekly meetings as Meeting Guide objects."""
-    if not listing.schedule:
+    """Return one listing's weekly meetings as Meeting Guide objects: none for one that may have stopped meeting
+    (gone from the list it was imported from), as the spec has no way to say so."""
+    if not listing.schedule or listing.gone_from_source:
         return []
     place, online = place_fields(constants, listing), online_fields(listing)
     state = state_fields(listing)

@@ -366,6 +366,7 @@ def base_record(index: int, service: dict) -> Record:
         updated=clean.parse_date(service.get("assured_date")) or clean.parse_date(service.get("last_modified")),
         organization=org_name, organization_url=_url(organization.get("website")))
     serves, record.region, also = served_area(service, vocabulary.pop("serves", ""))
+    record.for_its_state_only = bool(record.region) and not serves  # "For people in <state>"
     # A service is a program, whether or not it has a place: not an "online forum" for want of an address, nor a
     # "local group" (its own kind, from our vocabulary, wins).
     vocabulary.setdefault("kind", "peer-program")

@@ -219,6 +219,7 @@ def _listing(records: list[Record], settings: Settings, organization: str, codes
         data.pop("location", None)  # the whole country: no state, and no town to look for it near
     elif data.get("serves"):
         _served_states(data, taxonomy, unmapped)
+    _open_to_anyone(data, first)
     # A summary the source wrote itself (an HSDS service's description) is not what the sentences made in the other
     # languages say ("… meets online, as listed by …"): those pages show the source's own words, marked as such.
     if translated and not first.listing.get("summary"):
@@ -252,6 +253,16 @@ def _served_states(data: dict, taxonomy: Taxonomy, unmapped: Counter) -> None:
     known = [code for code in also if code in taxonomy.regions_by_code]
     if known:
         data["also_serves"] = known
+
+
+def _open_to_anyone(data: dict, first: Record) -> None:
+    """Say that anyone can join an online listing that keeps its group's state (open_to: anyone): the state is
+    where the group is based, so that its state's pages and a directory of that state list it, not whose people
+    alone may join, as for a state's coaching line (which a source must say outright: HSDS's "For people in")."""
+    online, region = data.get("online"), (data.get("location") or {}).get("region")
+    if data["format"] == "online" and online and region and not data.get("serves") and not first.for_its_state_only:
+        online = {**online, "open_to": "anyone"}
+        data["online"] = {key: online[key] for key in _FIELDS["online"]["properties"] if key in online}
 
 
 def _format(records: list[Record]) -> str:
@@ -404,7 +415,9 @@ def _online(records: list[Record], built: Built) -> dict:
         if platform:
             online["platform"] = platform
     phone_notes = first.conference_phone_notes
-    if _DIAL.match(first.conference_phone):
+    if first.conference_phone and phone_notes.startswith(first.conference_phone) and _DIAL.match(phone_notes):
+        online["phone"], phone_notes = phone_notes, ""  # a one-tap string in the notes, its number alone in the field
+    elif _DIAL.match(first.conference_phone):
         online["phone"] = first.conference_phone
     elif _DIAL.match(phone_notes):  # a dial string the feed's pattern refused, kept whole in the notes
         online["phone"], phone_notes = phone_notes, ""

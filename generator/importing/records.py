@@ -41,6 +41,7 @@ class Record:
     address: str = ""  # the street address only
     city: str = ""
     region: str = ""  # two-letter state or province code
+    for_its_state_only: bool = False  # online help for the people of `region` alone, as the source says outright
     postal_code: str = ""
     country: str = ""  # two-letter code; '' means the source did not say
     lat: float | None = None

@@ -230,9 +230,14 @@ def _plan_update(plan: Plan, content: Path, path: Path | None, slug: str, planne
         plan.changes.append(Change("skipped", display_path(path), note=f"{why}: left as it is"))
         return
     theirs = _keep_translated_summaries_in_step(base, _facts(ours), theirs)
-    plan.state["listings"][slug]["data"] = theirs
     merged, changed, conflicts = merge(base, _facts(ours), theirs)
-    if changed:
+    unresolved = _open_conflicts(base, ours, theirs, merged, conflicts)
+    if unresolved:  # said in the file, for check to warn about until they agree (and in the state: the import wrote it)
+        theirs = dict(theirs, imported=dict(theirs["imported"], conflicts=unresolved))
+        merged["imported"] = theirs["imported"]
+        changed = [name for name in changed if name != "imported" or merged["imported"] != ours["imported"]]
+    plan.state["listings"][slug]["data"] = theirs
+    if changed and not unresolved:  # (a page that contradicts its source is not verified against it)
         merged["last_verified"] = planned.data["imported"].get("updated", today)
     else:
         merged["last_verified"] = ours.get("last_verified", today)
@@ -250,6 +255,24 @@ def _plan_update(plan: Plan, content: Path, path: Path | None, slug: str, planne
     plan.writes[path], plan.data[path] = text, merged
     plan.changes.append(Change("conflict" if conflicts else "change", display_path(path),
                                meetings=len(merged.get("schedule", ())), fields=changed, conflicts=conflicts))
+
+
+def _open_conflicts(base: dict, ours: dict, theirs: dict, merged: dict, conflicts: list[str]) -> list[str]:
+    """Return the fields whose edit the import keeps against the source: those of this import, and those of an
+    earlier one that still differ from the source, unless a contributor took out the `conflicts` line the import
+    wrote (they reconciled them their way)."""
+    earlier = base.get("imported", {}).get("conflicts", [])
+    if earlier and "conflicts" not in ours.get("imported", {}):
+        earlier = []
+    still = [name for name in earlier if _field(merged, name) != _field(theirs, name)]
+    return sorted(set(conflicts) | set(still))
+
+
+def _field(data: dict, name: str):
+    """Return a field ("schedule") or one of a group's ("online.url") from a listing's fields (None for none)."""
+    for part in name.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def _plan_gone(plan: Plan, content: Path, path: Path | None, slug: str, entry: dict, taxonomy: Taxonomy,

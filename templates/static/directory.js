@@ -184,8 +184,13 @@ function toRecord(row, ownSummary, pairs, at) {
     languages: field("languages"), cost: field("cost"), days: field("days"), lat: field("lat"), lng: field("lng"),
     verified: field("verified"), summary: field("summary"), organization: field("organization"),
     schedule: field("schedule"), due: field("due"), serves: field("serves"), also: field("also"),
+    // Online for one state's people alone (a state's line or credential): found in that state alone. The build says
+    // which (Listing.for_its_state_only): an online meeting of a group based in a state is open to anyone.
+    stateOnly: Boolean(field("only")),
+    // No longer in the meeting list it was imported from: it may have stopped meeting, so it has no next meeting.
+    gone: Boolean(field("gone")),
     ownSummary: ownSummary || "", haystack: "", words: "", initials: "", masks: null, joinable: false, onlineOnly: false,
-    cityFolded: "", states: null, nameFolded: "", nameJoined: "", stateOnly: false,
+    cityFolded: "", states: null, nameFolded: "", nameJoined: "",
     starts: 0, letterPairs: pairs, pairsAt: at, nameStarts: 0, // what its text and name hold (lettersOf, wordStarts)
     distance: null, remote: 0, score: 0, // set per query
     next: null, nextAt: null, // its next meeting, worked out once per run (nextOf)
@@ -203,9 +208,6 @@ function toRecord(row, ownSummary, pairs, at) {
   const format = vocab.formats[record.format]?.[0];
   record.joinable = format !== "in-person";
   record.onlineOnly = format === "online";
-  // Online only and named by its state (a line or a credential for one state's people): found in that state alone.
-  // (Listing.for_its_state_only draws the same line for the /online/ pages.)
-  record.stateOnly = record.onlineOnly && Boolean(record.region) && record.serves !== "nationwide";
   record.cityFolded = fold(record.city);
   record.states = [record.region, ...(record.also || [])];  // its own state, and those it also serves
   if (record.nameFolded.includes("-")) record.nameJoined = record.nameFolded.replaceAll("-", "");
@@ -615,7 +617,7 @@ let runNow = new Date(); // one "now" per run, so every card and the sort agree
 // Return the record's next meeting (meeting-times.js), worked out once per run.
 function nextOf(record) {
   if (record.nextAt !== runNow) {
-    record.next = record.schedule.length ? nextMeeting(record.schedule, runNow) : null;
+    record.next = record.schedule.length && !record.gone ? nextMeeting(record.schedule, runNow) : null;
     record.nextAt = runNow;
   }
   return record.next;
@@ -981,6 +983,7 @@ function renderCard(record) {
   summary.textContent = record.ownSummary || record.summary;
   if (record.ownSummary) summary.removeAttribute("lang");  // the card's model marks the text as written
   if (!record.due) item.querySelector(".stale-note").remove();
+  if (!record.gone) item.querySelector(".gone-note").remove();
   const times = item.querySelector(".card-times");
   const next = nextMeetingLine(record);
   if (next) times.before(next);
