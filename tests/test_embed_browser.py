@@ -238,3 +238,43 @@ def test_every_filter_of_the_directory_is_a_preset(page, widget_site, serve_dir,
         assert inner.locator('input[name="cost"][value="donation"]').is_checked()
         assert not inner.locator('input[name="cost"][value="free"]').is_checked()
         assert page.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory, serve_dir):
+    """Twelve fake groups in one state."""
+    from helpers import build_listings
+
+    listings = {f"nv/fake-{n}.yaml": f"""\
+        name: Fake Desert Group {n:02d}
+        kind: local-group
+        support_types: [12-step]
+        summary: A fictional group used only by the test suite.
+        format: in-person
+        location: {{city: Reno, region: NV, country: US}}
+        last_verified: 2026-11-01
+        source: https://example.org/
+        """ for n in range(12)}
+    with serve_dir(build_listings(tmp_path_factory.mktemp("many"), listings, "1796000000")) as url:
+        yield url
+
+
+def test_an_embedded_directory_shows_ten_cards_at_a_time_so_its_frame_stays_short(browser, many_site):
+    """The frame grows to its content: fifty cards on a phone made it 20,000 px tall, the host page's own text
+    after it out of reach. The directory itself still shows fifty."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{many_site}/embed/?region=NV")
+        page.locator("#results .card").nth(9).wait_for()
+        page.wait_for_timeout(300)
+        assert page.locator("#results .card").count() == 10
+        more = page.locator("#show-more")
+        assert more.inner_text() == "Show the last 2"
+        more.click()
+        page.locator("#results .card").nth(11).wait_for()
+        page.goto(f"{many_site}/directory/?region=NV")
+        page.locator("#results .card").nth(11).wait_for()
+        assert page.locator("#show-more").count() == 0
+    finally:
+        context.close()

@@ -546,11 +546,13 @@ def test_a_reload_or_coming_back_sends_no_one_where_the_visitor_is_or_what_they_
         page.fill("#f-q", "boston")
         page.wait_for_function("location.hash.includes('at=42.36') && location.hash.includes('q=boston')")
         wait_count(page, 1)
+        assert "your location" in page.locator("#f-place-status").text_content()
         page.reload()
         page.wait_for_selector("#filters:not([hidden])")
         wait_count(page, 1)
         assert page.locator("#f-q").input_value() == "boston"
-        assert "your location" in page.locator("#f-place-status").text_content()
+        # The page no longer knows whose location its address holds (it stores nothing to remember).
+        assert "the location in this link" in page.locator("#f-place-status").text_content()
         page.click("#results .card-title a")
         page.wait_for_url("**/listings/**")
         page.go_back()
@@ -598,7 +600,8 @@ def test_a_location_finds_its_state_in_the_grid_or_near_a_state_line_the_outline
         context, page = visit(address)
         try:
             wait_count(page, 3)
-            assert "your location" in page.locator("#f-place-status").text_content()
+            # Opened elsewhere (a client's link, read by a peer worker), it is not the reader's location.
+            assert "the location in this link" in page.locator("#f-place-status").text_content()
             assert looked_up(page) == lookups, address
             page.wait_for_function("/at=[^&]*%2CMA/.test(location.hash)")  # found (again) and kept
         finally:

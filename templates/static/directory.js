@@ -15,7 +15,6 @@ const FACETS = [...(form ? form.querySelectorAll("fieldset[data-facet]") : [])].
   [fieldset.dataset.facet, fieldset.dataset.section || null, fieldset.dataset.field]);
 const LIST_PARAMS = FACETS.map(([name]) => name);
 const DEFAULTS = { q: "", region: "", city: "", place: "", at: "", radius: "25", online: "include", sort: "relevance", today: "" };
-const PAGE_SIZE = 50;
 const FIRST_CARDS = 10; // cards made with the results, before the page can be drawn: more than a screen holds
 const ARTICLES_SHOWN = 3; // articles above the listings until the visitor asks for all that match
 
@@ -33,6 +32,9 @@ const WIDE = matchMedia("(min-width: 60rem)");
 // changes replace the frame's history entry (so the host page's back button is not taken over), the frame's
 // own parameters (origin, theme, accent, map) stay in the URL, and "Clear all filters" returns to the presets.
 const EMBED = Boolean(form && form.dataset.mode === "embed");
+// Cards to a page. An embedded directory grows its frame to its content (embed-frame.js): fifty cards on a phone
+// made it 20,000 px tall, with the host page's own text after it out of reach. Ten, and a button for more.
+const PAGE_SIZE = EMBED ? 10 : 50;
 const LINK_ATTRS = EMBED ? ' target="_blank" rel="noopener"' : "";
 const FRAME_PARAMS = ["origin", "theme", "accent", "map"];
 let presets = null;
@@ -551,12 +553,22 @@ async function likelyTown(text) {
   return best && best.label;
 }
 
+// Whether this page found the location itself ("Use my location"): a link with a location opened later, perhaps
+// sent from another device (a client's, to a peer worker), may not be the reader's own. (Nothing is stored to
+// remember it across a reload: the site keeps no storage.)
+let locatedAt = "";
+
+function locatedHere(at) {
+  return Boolean(locatedAt) && at.split(",").slice(0, 2).join(",") === locatedAt;
+}
+
 async function findOrigin(state) {
   if (state.at) {
     const [lat, lng, code] = state.at.split(",");
     const point = [Number(lat), Number(lng)];
     const region = regionNames.some(([known]) => known === code) ? code : undefined; // else looked up
-    if (point.every(Number.isFinite)) return { point, label: _("your location"), region };
+    const label = locatedHere(state.at) ? _("your location") : _("the location in this link");
+    if (point.every(Number.isFinite)) return { point, label, region };
   }
   const text = state.place.trim();
   if (!text) return null;
@@ -1645,6 +1657,7 @@ function useMyLocation() {
   placeStatus.textContent = _("Finding your location… (it stays in this browser)");
   navigator.geolocation.getCurrentPosition((position) => {
     form.dataset.at = `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`;
+    locatedAt = form.dataset.at;
     form.elements.namedItem("place").value = "";
     form.elements.namedItem("sort").value = "distance";
     update(true);
@@ -1679,7 +1692,11 @@ async function start() {
     });
     renderArticles(stateFromForm());
   }).catch(() => {});
-  const state = stateFromParams(urlParams());
+  const params = urlParams();
+  const state = stateFromParams(params);
+  // The home page's "Use my location" says the point is the visitor's own ("located"); the address written
+  // below leaves that word out, so a link copied from it says no such thing to whoever opens it.
+  if (params.get("located") === "1" && state.at) locatedAt = state.at.split(",").slice(0, 2).join(",");
   if (!index.schedules) Object.assign(state, { today: "", day: [], sort: state.sort === "next" ? DEFAULTS.sort : state.sort });
   presets = state;
   applyStateToForm(state);

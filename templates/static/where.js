@@ -28,7 +28,9 @@ if (form) {
     near.addEventListener("click", () => {
       status.textContent = _("Finding your location… (it stays in this browser)");
       navigator.geolocation.getCurrentPosition(
-        (position) => goTo({ at: `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`, sort: "distance" }),
+        // ("located": the directory then calls the point "your location", and drops the word from its address.)
+        (position) => goTo({ at: `${position.coords.latitude.toFixed(2)},${position.coords.longitude.toFixed(2)}`,
+          sort: "distance", located: "1" }),
         (error) => {
           status.textContent = error.code === error.PERMISSION_DENIED
             ? _("Location access was not allowed. Type a ZIP code or a town instead.")
