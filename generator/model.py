@@ -364,6 +364,15 @@ class Site:
         return {listing.slug: listing for listing in self.listings}
 
     @cached_property
+    def articles_by_slug(self) -> dict[str, Article]:
+        return {article.slug: article for article in self.articles}
+
+    def article(self, slug: str) -> Article | None:
+        """Return the article of that slug, or None: a template links to a named article only when it exists (an
+        adopter may delete the starter's)."""
+        return self.articles_by_slug.get(slug)
+
+    @cached_property
     def index(self) -> dict[str, dict[str, list[Listing]]]:
         """Return listings grouped by taxonomy section and term slug, each group sorted by name."""
         groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in SECTION_NAMES}
