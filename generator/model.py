@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 from .fields import FileField, listing_fields, meeting_fields
+from .related import RelatedReading
 from .vocabulary import SECTION_NAMES, SECTIONS, Section
 
 if TYPE_CHECKING:
@@ -433,6 +434,10 @@ class Site:
         ranked = [l for score in sorted(by_score, reverse=True) for l in by_score[score]]
         return ranked[:limit]
 
-    def related_articles(self, support_types: tuple[str, ...], limit: int = 3) -> list[Article]:
-        wanted = set(support_types)
-        return [a for a in self.articles if wanted & set(a.support_types)][:limit]
+    @cached_property
+    def reading(self) -> RelatedReading:
+        return RelatedReading(self.articles)
+
+    def related_articles(self, listing: Listing, limit: int = 3) -> list[Article]:
+        """Return the articles a listing's page offers as related reading, the most fitting first (see related.py)."""
+        return self.reading.for_listing(listing, limit)
