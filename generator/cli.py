@@ -176,8 +176,9 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.content, args.output, args.base_url, args.templates, repository=args.repository,
                             strict=args.strict, cache=args.cache, workers=args.jobs, stamp=stamp, plain=args.plain)
-    except ContentError as exc:
-        print_problems(exc.problems, args.format, args.strict)
+    except ContentError as exc:  # every error, then the first warnings; the count is of all, as check's is
+        print_problems(exc.problems + exc.warnings, args.format, args.strict,
+                       limit=len(exc.problems) + WARNINGS_SHOWN_BY_BUILD)
         print(f"Build stopped; {args.output}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT
     except WorkerStopped as exc:

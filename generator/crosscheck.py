@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 from .addresses import ADDRESSES, FACET_FOLDERS, language_root
 from .errors import Problems
-from .model import Listing, Site
+from .messages import plural
+from .model import Article, Listing, Site
+from .validate import is_language_code
 
 _HREF = re.compile(r'href="(/[^"]*)"')
 
@@ -36,16 +38,45 @@ def check_related_listings(site: Site, problems: Problems) -> None:
 
 
 def check_listing_languages(site: Site, problems: Problems) -> None:
-    """Warn about a listing's translation into a language the site does not have (a mistyped code, usually):
-    its pages never show it, though the open data carries it."""
+    """Warn about a listing's translation into the site's own language or into a code that is no language (a
+    mistyped code, usually): its pages never show it, though the open data carries it. A translation into a
+    language the site does not have is counted by check_unused_translations instead."""
     others = site.config.languages[1:]
     for listing in site.listings:
         for code in listing.translations:
-            if code not in others:
+            if code not in others and not _unused_language(site, code):
                 problems.add(listing.path, listing.line_of("translations"), f"translations.{code}",
                              f"'{code}' is not one of the site's other languages ({', '.join(others) or 'none'}), so "
                              "no page shows this translation — use one of their codes, or add the language to "
                              "`languages:` in content/site.yaml", severity="warning")
+
+
+def check_unused_translations(site: Site, articles: list[Article], where: tuple[str, int],
+                              problems: Problems) -> None:
+    """Warn once per language the site does not have (one left out of `languages:`, say) of how many articles
+    (`articles`, set aside when they were read) and listings are translated into it: no page shows them.
+
+    One line, at `where` (site.yaml's `languages:`), not one per file: a site that turns a language off
+    should not have to delete hundreds of translations to read its other warnings.
+    """
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for article in articles:
+        counts[article.language][0] += 1
+    for listing in site.listings:
+        for code in listing.translations:
+            if _unused_language(site, code):
+                counts[code][1] += 1
+    for code, (in_articles, in_listings) in sorted(counts.items()):
+        what = " and ".join(plural(n, noun) for n, noun in ((in_articles, "article"), (in_listings, "listing")) if n)
+        problems.add(*where, "languages", f"{what} {'is' if in_articles + in_listings == 1 else 'are'} translated "
+                     f"into '{code}', which is not one of the site's languages, so no page shows those "
+                     f"translations — add '{code}' to `languages:` to publish them, or delete them "
+                     f"(<slug>.{code}.md, and `translations: {{{code}: …}}` in listings)", severity="warning")
+
+
+def _unused_language(site: Site, code: str) -> bool:
+    """Return True if `code` is a language that the site does not have (not a mistyped code)."""
+    return code not in site.config.languages and is_language_code(code)
 
 
 def check_not_duplicate_of(site: Site, problems: Problems) -> None:

@@ -60,10 +60,15 @@ class Problems:
 
 
 class ContentError(Exception):
-    """The content has errors; nothing was written."""
+    """The content has errors; nothing was written.
 
-    def __init__(self, problems: list[Problem]):
+    `problems` stopped the build; `warnings` are the others found with them, so that a failed build counts
+    what `check` counts.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = problems
+        self.warnings = warnings or []
         count = len(problems)
         super().__init__(f"{count} content error{'s' if count != 1 else ''}")
 

@@ -19,6 +19,7 @@ from .addresses import ADDRESSES, prefix_of, url
 from .dates import build_date, months_before
 from .fields import FileField, listing_fields, meeting_fields
 from .phone import parse_dial_in
+from .related import RelatedReading
 from .vocabulary import SECTION_NAMES, SECTIONS, Section
 
 if TYPE_CHECKING:
@@ -379,6 +380,15 @@ class Site:
         return {listing.slug: listing for listing in self.listings}
 
     @cached_property
+    def articles_by_slug(self) -> dict[str, Article]:
+        return {article.slug: article for article in self.articles}
+
+    def article(self, slug: str) -> Article | None:
+        """Return the article of that slug, or None: a template links to a named article only when it exists (an
+        adopter may delete the starter's)."""
+        return self.articles_by_slug.get(slug)
+
+    @cached_property
     def index(self) -> dict[str, dict[str, list[Listing]]]:
         """Return listings grouped by taxonomy section and term slug, each group sorted by name."""
         groups: dict[str, dict[str, list[Listing]]] = {name: defaultdict(list) for name in SECTION_NAMES}
@@ -439,6 +449,10 @@ class Site:
         ranked = [l for score in sorted(by_score, reverse=True) for l in by_score[score]]
         return ranked[:limit]
 
-    def related_articles(self, support_types: tuple[str, ...], limit: int = 3) -> list[Article]:
-        wanted = set(support_types)
-        return [a for a in self.articles if wanted & set(a.support_types)][:limit]
+    @cached_property
+    def reading(self) -> RelatedReading:
+        return RelatedReading(self.articles)
+
+    def related_articles(self, listing: Listing, limit: int = 3) -> list[Article]:
+        """Return the articles a listing's page offers as related reading, the most fitting first (see related.py)."""
+        return self.reading.for_listing(listing, limit)

@@ -470,11 +470,8 @@ def render_static_pages(env: Environment) -> Files:
 
 def plan_listing_pages(env: Environment, site: Site, keys: Keys) -> list[Job]:
     jobs, constants = [], site_constants(site)
-    related_by_types: dict[tuple[str, ...], list] = {}
     for l in site.listings:
-        related = related_by_types.get(l.support_types)
-        if related is None:
-            related = related_by_types[l.support_types] = site.related_articles(l.support_types)
+        related = site.related_articles(l)
         key = keys.of(l.digest, *(a.digest for a in related))
         jobs.append(Job(job_name(env, f"listing/{l.slug}"), key, partial(_listing_page, env, constants, l, related)))
     return jobs
@@ -493,7 +490,7 @@ def listing_previewer(site: Site, templates: Path | None = None, compiled: Bytec
     constants = site_constants(site)
 
     def preview(listing: Listing) -> Files:
-        related = site.related_articles(listing.support_types)
+        related = site.related_articles(listing)
         return [file for env in envs
                 for file in run_job(Job("", "", partial(_listing_page, env, constants, listing, related)), templates)]
     return preview

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import validate
-from .crosscheck import check_site
+from .crosscheck import check_site, check_unused_translations
 from .digest import DEFAULT_TEMPLATES, file_digest
-from .errors import ContentError, Problem, Problems
+from .errors import ContentError, Problem, Problems, did_you_mean
 from .files import Files
 from .geo import Gazetteer, place_listings
-from .i18n import check_catalogs, known_locale
+from .i18n import check_catalogs
 from .load import Found, SourceFile, display_path, find_files, load_article, load_yaml_file, read_file
 from .markup import MarkdownRenderer
 from .model import Site, name_order
@@ -72,7 +72,7 @@ def good_site(result: CheckResult, strict: bool) -> Site:
     """Return the gathered site, or raise ContentError with its errors (with `strict`, its warnings too)."""
     fatal = result.problems if strict else result.errors
     if fatal or result.site is None:
-        raise ContentError(fatal)
+        raise ContentError(fatal, [p for p in result.problems if not (strict or p.is_error)])
     return result.site
 
 
@@ -159,15 +159,24 @@ def gather_site(content: Path, base_url: str | None = None, repository: str | No
     found = find_files(content / "listings", (".yaml", ".yml"), problems, "listing")
     listings = reader.listings(found, taxonomy, markdown, problems)
     found = find_files(content / "articles", (".md", ".markdown"), problems, "article")
-    articles = validate.attach_translations(reader.articles(found, taxonomy, markdown, problems), config.languages,
-                                            problems)
+    articles, unused = validate.attach_translations(reader.articles(found, taxonomy, markdown, problems),
+                                                    config.languages, problems)
     listings = check_unique_slugs(listings, "listing", problems)
     articles = check_unique_slugs(articles, "article", problems)
     listings.sort(key=name_order)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     site = Site(config, taxonomy, listings, articles)
     check_site(site, problems)
+    check_unused_translations(site, unused, (display_path(config_path), languages_line(config_doc)), problems)
     return CheckResult(site, problems.sorted())
+
+
+def languages_line(doc) -> int:
+    """Return the line of site.yaml that sets the site's languages (0 when it sets none)."""
+    for key in ("languages", "language"):
+        if doc is not None and key in doc.data:
+            return doc.line_of((key,))
+    return 0
 
 
 def read_listing(path: Path, shown: str, taxonomy, markdown: MarkdownRenderer, gazetteer: Gazetteer,
@@ -209,6 +218,7 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
     """Record settings that cannot be used as given, and a site whose corrections have nowhere to go."""
     if doc is not None:
         check_values(doc, path, problems)
+        check_setting_names(doc, path, problems)
     value = doc.data.get("repository") if doc else None
     if value and not validate.github_repository(str(value)):
         problems.add(path, doc.line_of(("repository",)), "repository",
@@ -224,6 +234,17 @@ def check_config(doc, config, path: str, problems: Problems) -> None:
                      "corrections@example.org or https://example.org/contact")
     elif not config.repository and not config.contact:
         problems.add(path, 0, "contact", NO_CONTACT.format(path=path), severity="warning")
+
+
+def check_setting_names(doc, path: str, problems: Problems) -> None:
+    """Record each key of site.yaml that is no setting (a mistyped one, or one this generator does not have): it
+    would otherwise be ignored without a word."""
+    for key in doc.data:
+        if key not in validate.SETTINGS:
+            hint = did_you_mean(key, list(validate.SETTINGS))
+            if "did you mean" not in hint:
+                hint += " (a logo or colors are the templates' to set: see Run your own directory in README.md)"
+            problems.add(path, doc.line_of((key,)), str(key), f"unknown setting '{key}'{hint}")
 
 
 def check_base_url(doc, config, path: str, problems: Problems) -> None:
@@ -243,13 +264,16 @@ def check_languages(doc, path: str, problems: Problems) -> None:
     if doc is None or "languages" not in doc.data:
         return
     given, line = doc.data["languages"], doc.line_of(("languages",))
+    if "language" in doc.data:  # the older, one-language setting: languages_of reads `languages:` alone
+        problems.add(path, doc.line_of(("language",)), "language", f"is ignored, since `languages:` (line {line}) "
+                     "is given too and its first language is the site's own — remove `language:`", severity="warning")
     if not isinstance(given, list) or not given:
         problems.add(path, line, "languages", "must be a list of language codes, the site's main language first — "
                      "write it as `languages: [en, es]`")
         return
     for i, code in enumerate(given):
         where = doc.line_of(("languages", i)) or line
-        if not (isinstance(code, str) and validate.LANGUAGE_CODE.match(code) and known_locale(code)):
+        if not validate.is_language_code(code):
             problems.add(path, where, "languages", f"'{code}' is not a language code — write a two-letter code such "
                          "as es, or one with a region such as pt-BR")
         elif given.index(code) != i:
@@ -260,14 +284,12 @@ def check_setting_translations(doc, config, path: str, problems: Problems) -> No
     """Record `translations:` of site.yaml that name no language of the site or a setting that is not translated,
     and warn of a title, tagline or description that one of the site's other languages lacks."""
     given = doc.data.get("translations") if doc else None
-    if given is None:
-        return
     settings = ", ".join(validate.TRANSLATED_SETTINGS)
-    if not isinstance(given, dict):
+    if given is not None and not isinstance(given, dict):
         problems.add(path, doc.line_of(("translations",)), "translations", "must give each language's settings, "
                      f"e.g. `translations: {{es: {{tagline: …}}}}` — the settings that can be translated: {settings}")
         return
-    for code, words in given.items():
+    for code, words in (given or {}).items():
         line = doc.line_of(("translations", code))
         if code not in config.languages:
             problems.add(path, line, "translations", f"'{code}' is not one of the site's languages "
@@ -277,9 +299,9 @@ def check_setting_translations(doc, config, path: str, problems: Problems) -> No
             if key not in validate.TRANSLATED_SETTINGS:
                 problems.add(path, doc.line_of(("translations", code, key)), f"translations.{code}.{key}",
                              f"'{key}' cannot be translated here — use one of: {settings}")
-    for code in config.languages[1:]:
+    for code in config.languages[1:]:  # with or without a `translations:` block: the pages show the words as given
         for key in validate.TRANSLATED_SETTINGS:
-            if getattr(config, key) and key not in config.translations.get(code, {}):
+            if doc and doc.data.get(key) and key not in config.translations.get(code, {}):
                 problems.add(path, doc.line_of((key,)), key, f"has no '{code}' version — add it under "
                              f"`translations: {{{code}: {{{key}: …}}}}`; until then its own words show",
                              severity="warning")

@@ -44,6 +44,9 @@ def validate_config(doc: Document | None, base_url: str | None, repository: str 
 
 
 TRANSLATED_SETTINGS = ("title", "tagline", "description")
+# Every setting validate_config reads: check names any other key of site.yaml, as it names a stray field of a listing.
+SETTINGS = ("title", "tagline", "description", "base_url", "languages", "language", "translations", "repository",
+            "branch", "contact")
 
 
 def config_translations(given: object) -> dict[str, dict[str, str]]:
@@ -409,14 +412,29 @@ def _article_slug(stem: str) -> tuple[str, str]:
     return (slug, code) if dot and LANGUAGE_CODE.match(code) else (stem, "")
 
 
-def attach_translations(articles: list[Article], languages: tuple[str, ...], problems: Problems) -> list[Article]:
-    """Return the articles as written, each holding its translations (<slug>.<code>.md); record a translation
-    into no other language of the site, or of no article."""
+def is_language_code(code: object) -> bool:
+    """Return True if `code` is a language code Babel knows ('es', 'pt-BR')."""
+    return isinstance(code, str) and _known_language_code(code)
+
+
+@lru_cache(maxsize=None)  # asked for each translation of each listing
+def _known_language_code(code: str) -> bool:
+    return bool(LANGUAGE_CODE.match(code)) and known_locale(code)
+
+
+def attach_translations(articles: list[Article], languages: tuple[str, ...],
+                        problems: Problems) -> tuple[list[Article], list[Article]]:
+    """Return the articles as written, each holding its translations (<slug>.<code>.md), and the translations
+    into a language the site does not have (not used: crosscheck counts them in one line); record a translation
+    into the site's own language or into no language, or of no article."""
     originals = {a.slug: a for a in articles if not a.language}
+    unused = []
     for article in articles:
         if not article.language:
             continue
-        if article.language not in languages[1:]:
+        if article.language not in languages and is_language_code(article.language):
+            unused.append(article)  # a site that left out a language it once had, or never had it
+        elif article.language not in languages[1:]:
             problems.add(article.path, 1, "(file name)", f"translates the article into '{article.language}', which is "
                          f"not one of the site's other languages ({', '.join(languages[1:]) or 'none'}) — add it to "
                          "`languages:` in content/site.yaml, or rename the file")
@@ -425,7 +443,7 @@ def attach_translations(articles: list[Article], languages: tuple[str, ...], pro
                          "name it after the article it translates, as <slug>.<language>.md")
         else:
             originals[article.slug].translations[article.language] = article
-    return [a for a in articles if not a.language]
+    return [a for a in articles if not a.language], unused
 
 
 def check_unique_slugs(items: list, kind: str, problems: Problems) -> list:

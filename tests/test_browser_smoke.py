@@ -48,3 +48,20 @@ def test_page_renders_cleanly(which, page, starter_site, starter_server):
     assert "988" in page.inner_text("body"), f"{path}: crisis line 988 not shown"
     assert page.console_errors == [], f"{path}: console errors"
     assert off_host_requests(page.requests) == [], f"{path}: requests left 127.0.0.1"
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_without_the_overdose_article_the_crisis_box_still_says_to_call_911(size, browser, sample_site, serve_dir):
+    """The sample site has no 'what-to-do-in-an-overdose' article: the crisis box's last line says to call 911 and
+    links nowhere else (it led to a missing page)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = context.new_page()
+        with serve_dir(sample_site) as url:
+            page.goto(url + "/")
+            last = page.locator(".crisis-panel li").last
+            assert last.inner_text() == "If someone may be overdosing or is in danger, call 911."
+            assert [a.get_attribute("href") for a in last.locator("a").all()] == ["tel:911"]
+            assert last.is_visible()
+    finally:
+        context.close()

@@ -540,6 +540,19 @@ def test_a_repository_that_is_not_on_github_is_a_warning(project, content):
         "0 errors, 2 warnings"]
 
 
+def test_a_setting_site_yaml_does_not_have_is_an_error_at_its_line(project, content):
+    """A stray field of a listing is an error; so is a stray setting, which would otherwise be ignored in silence."""
+    (content / "site.yaml").write_text("title: Fake Directory\ncontact: corrections@example.org\nlogo: fake.png\n"
+                                       "tag_line: Find a fictional group\n", encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/site.yaml:3: logo: unknown setting 'logo' — use one of: title, tagline, description, base_url, "
+        "languages, language, translations, repository, branch, contact (a logo or colors are the templates' to set: "
+        "see Run your own directory in README.md)",
+        "content/site.yaml:4: tag_line: unknown setting 'tag_line' — did you mean 'tagline'?", "2 errors, 0 warnings"]
+
+
 @pytest.mark.parametrize("value", ["corrections at example.org", "http://example.org/fix", "example.org/fix"])
 def test_a_contact_that_is_not_an_email_or_https_address_is_an_error(project, content, value):
     (content / "site.yaml").write_text(f"title: Fake Directory\ncontact: {value}\n", encoding="utf-8")

@@ -348,11 +348,12 @@ def test_an_article_in_spanish_and_one_not_yet_translated(tmp_path):
 def test_a_translation_of_no_article_or_into_no_language_of_the_site(tmp_path):
     content = two_language_site(tmp_path)
     (content / "articles" / "no-such-article.es.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
-    (content / "articles" / "finding-a-group.fr.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    (content / "articles" / "finding-a-group.sp.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
     lines = check_problems(tmp_path)
     assert "content/articles/no-such-article.es.md:1: (file name): translates 'no-such-article.md', which is not an " \
            "article — name it after the article it translates, as <slug>.<language>.md" in lines
-    assert any(line.startswith("content/articles/finding-a-group.fr.md:1:") and "into 'fr'" in line for line in lines)
+    # 'sp' is no language: a mistyped code (a language the site does not have is counted in one line, as above).
+    assert any(line.startswith("content/articles/finding-a-group.sp.md:1:") and "into 'sp'" in line for line in lines)
 
 
 TRANSLATED = """\
@@ -454,3 +455,59 @@ def test_the_states_are_listed_in_the_alphabetical_order_of_the_pages_language(b
         labels = re.findall(r'<li><a href="/(?:es/)?regions/[a-z]+/"[^>]*>([^<]+?) <span', text(built, page))
         assert len(labels) > 50 and labels == sorted(labels, key=str.casefold), page
         assert labels.index(first) < labels.index(second), page
+
+
+def test_a_site_without_spanish_leaves_its_translations_unused_with_one_line_that_check_and_build_agree_on(tmp_path):
+    """An adopter turns Spanish off (`languages: [en]`): the Spanish articles and listing translations are not used,
+    and one line says how many and why, where there used to be an error per article and a warning per listing."""
+    content = new_content(tmp_path)
+    write_sample_site(content)
+    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguages: [en]\n", encoding="utf-8")
+    (content / "articles" / "finding-a-group.es.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    write_listing(content, "online/anytime-forum.yaml", ONLINE + TRANSLATED)
+    write_listing(content, "online/other-forum.yaml", ONLINE.replace("Anytime", "Other Fake") + TRANSLATED)
+    summary = ("content/site.yaml:2: warning: languages: 1 article and 2 listings are translated into 'es', which is "
+               "not one of the site's languages, so no page shows those translations — add 'es' to `languages:` to "
+               "publish them, or delete them (<slug>.es.md, and `translations: {es: …}` in listings)")
+    checked = run_build_py("check", "--content", "content", cwd=tmp_path)
+    built = run_build_py("build", "--content", "content", "--output", "output", cwd=tmp_path)
+    assert (checked.returncode, built.returncode) == (0, 0), built.stderr
+    assert [line for line in checked.stderr.splitlines() if "'es'" in line] == [summary]
+    assert checked.stderr == built.stderr  # the same lines and the same count
+    assert not (tmp_path / "output" / "es").exists()
+    assert "Encontrar un grupo" not in text(tmp_path / "output", "articles/finding-a-group/index.html")
+
+
+def test_a_translation_into_the_sites_own_language_is_still_named_in_its_file(tmp_path):
+    content = new_content(tmp_path)
+    write_sample_site(content)
+    (content / "articles" / "finding-a-group.en.md").write_text(SPANISH_ARTICLE, encoding="utf-8")
+    lines = check_problems(tmp_path)
+    assert "content/articles/finding-a-group.en.md:1: (file name): translates the article into 'en', which is not " \
+           "one of the site's other languages (none) — add it to `languages:` in content/site.yaml, or rename the " \
+           "file" in lines
+
+
+def test_language_beside_languages_is_said_to_be_ignored(tmp_path):
+    content = new_content(tmp_path)
+    (content / "site.yaml").write_text("contact: corrections@example.org\nlanguage: fr\nlanguages: [en]\n",
+                                       encoding="utf-8")
+    result = run_build_py("check", "--content", "content", "--strict", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/site.yaml:2: warning: language: is ignored, since `languages:` (line 3) is given too and its first "
+        "language is the site's own — remove `language:`", "0 errors, 1 warning (errors, with --strict)"]
+
+
+@pytest.mark.parametrize("block", ["", "translations:\n  es: {title: Directorio ficticio}\n"])
+def test_each_setting_a_second_language_lacks_is_warned_of_with_or_without_a_translations_block(tmp_path, block):
+    content = new_content(tmp_path)
+    (content / "site.yaml").write_text("contact: corrections@example.org\ntitle: Fake Directory\n"
+                                       f"tagline: Find a fictional group\nlanguages: [en, es]\n{block}",
+                                       encoding="utf-8")
+    result = run_build_py("check", "--content", "content", cwd=tmp_path)
+    lacking = [line for line in result.stderr.splitlines() if "has no 'es' version" in line]
+    expected = [f"content/site.yaml:{line}: warning: {key}: has no 'es' version — add it under "
+                f"`translations: {{es: {{{key}: …}}}}`; until then its own words show"
+                for line, key in ((2, "title"), (3, "tagline")) if not (block and key == "title")]
+    assert lacking == expected

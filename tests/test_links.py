@@ -6,7 +6,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from helpers import html_pages, parse_page, run_build_py
+from helpers import (ARTICLE, html_pages, new_content, parse_page, run_build_py, write_article,
+                     write_sample_site)
 
 IGNORED_SCHEMES = {"tel", "mailto", "sms"}
 CRISIS_LINKS = ("tel:911", "tel:988", "tel:+18006624357")  # 911 too: "In an emergency, call 911" dials it
@@ -115,3 +116,23 @@ def test_link_helpers():
     assert target_file(Path("/s"), "/") == Path("/s/index.html")
     assert target_file(Path("/s"), "/a/") == Path("/s/a/index.html")
     assert target_file(Path("/s"), "/sitemap.xml") == Path("/s/sitemap.xml")
+
+
+def test_without_the_articles_the_home_page_names_it_links_to_neither(tmp_path):
+    """An adopter deletes the starter articles: the home page leaves out the links to the two it names, which led to
+    pages that no longer exist."""
+    content = new_content(tmp_path)
+    write_sample_site(content)
+    write_article(content, "what-is-peer-support.md", ARTICLE.replace("Finding a group that fits", "Fake Peer Support"))
+    result = run_build_py("build", "--content", "content", "--output", "output", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+    assert "/articles/what-to-do-in-an-overdose/" not in home
+    assert '<li>If someone may be overdosing or is in danger, call <a href="tel:911">911</a>.</li>' in home
+    assert '<a href="/articles/what-is-peer-support/">Read more about peer support</a>' in home
+    (content / "articles" / "what-is-peer-support.md").unlink()
+    result = run_build_py("build", "--content", "content", "--output", "output", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+    assert "/articles/what-is-peer-support/" not in home and "Read more about peer support" not in home
+    assert '<p>See <a href="/articles/">all articles</a>.</p>' in home
