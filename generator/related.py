@@ -25,8 +25,10 @@ class RelatedReading:
         carried = Counter(term for _, article_terms in terms for term in article_terms)
         # Each term's weight is its inverse document frequency: log((n + 1) / (articles carrying it + ½)) > 0.
         weight = {term: math.log((len(terms) + 1) / (count + 0.5)) for term, count in carried.items()}
+        # (Summed in one order, sorted: a set's order changes from one run to the next, and a float sum in another
+        # order can differ in its last digit and so break a tie the other way, a page rebuilt with nothing changed.)
         self.weighted = [(article, {term: weight[term] for term in article_terms},
-                          math.sqrt(sum(weight[term] ** 2 for term in article_terms)) or 1.0)
+                          math.sqrt(sum(weight[term] ** 2 for term in sorted(article_terms))) or 1.0)
                          for article, article_terms in terms]
         self.chosen: dict[str, set[str]] = defaultdict(set)  # listing slug → slugs of the articles that choose it
         for article in articles:
@@ -51,6 +53,6 @@ class RelatedReading:
         for article, weights, norm in self.weighted:
             shared = terms & weights.keys()
             if shared or article.slug in chosen:
-                score = sum(weights[term] ** 2 for term in shared) / norm
+                score = sum(weights[term] ** 2 for term in sorted(shared)) / norm
                 scored.append((article.slug not in chosen, -score, -article.date.toordinal(), article.slug, article))
         return [item[-1] for item in sorted(scored, key=lambda item: item[:4])]

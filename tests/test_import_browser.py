@@ -15,18 +15,25 @@ from test_import import FEED
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def imported_site(tmp_path_factory, repo_root: Path, serve_dir):
-    """Import the made-up feed into a copy of the starter taxonomy, build it and serve it; yield its URL."""
-    root = tmp_path_factory.mktemp("imported")
+def import_and_build(root: Path, repo_root: Path, *feeds: list) -> Path:
+    """Import each made-up feed in turn into a copy of the starter taxonomy, build it; return the output."""
     content = root / "content"
     (content / "listings").mkdir(parents=True)
     (content / "taxonomy.yaml").write_bytes((repo_root / "content" / "taxonomy.yaml").read_bytes())
     feed = root / "feed.json"
-    feed.write_text(json.dumps(FEED), encoding="utf-8")
-    assert main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
-                 "--organization", "Example Intergroup"]) == 0
+    for meetings in feeds:
+        feed.write_text(json.dumps(meetings), encoding="utf-8")
+        assert main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
+                     "--organization", "Example Intergroup"]) == 0
     build_site(content, root / "output")
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def imported_site(tmp_path_factory, repo_root: Path, serve_dir):
+    """Import the made-up feed into a copy of the starter taxonomy, build it and serve it; yield its URL."""
+    root = tmp_path_factory.mktemp("imported")
+    import_and_build(root, repo_root, FEED)
     with serve_dir(root / "output") as url:
         yield url
 
@@ -71,15 +78,7 @@ def test_the_directory_leads_with_the_meeting_on_now(browser, imported_site):
 def gone_site(tmp_path_factory, repo_root: Path, serve_dir):
     """The made-up feed imported, then imported again without the Serenity Group's meetings (flagged removed)."""
     root = tmp_path_factory.mktemp("gone")
-    content = root / "content"
-    (content / "listings").mkdir(parents=True)
-    (content / "taxonomy.yaml").write_bytes((repo_root / "content" / "taxonomy.yaml").read_bytes())
-    feed = root / "feed.json"
-    for meetings in (FEED, [m for m in FEED if str(m["id"]) not in ("101", "102")]):
-        feed.write_text(json.dumps(meetings), encoding="utf-8")
-        assert main(["import", "meeting-guide", str(feed), "--content", str(content), "--name", "example-intergroup",
-                     "--organization", "Example Intergroup"]) == 0
-    build_site(content, root / "output")
+    import_and_build(root, repo_root, FEED, [m for m in FEED if str(m["id"]) not in ("101", "102")])
     with serve_dir(root / "output") as url:
         yield url
 
