@@ -328,9 +328,9 @@ function joinedToo(text) {
 
 // A record's letters, for the words test: which letters a–z its text holds (bit i for the letter i, a 26-bit mask,
 // returned) and which pairs of them come in a row (bit 26 × first + second of the 676 from `at` in `pairs`, a typed
-// array for its shard). A word of one letter, or of two, is then found by testing a bit instead of reading the text:
-// the first letters of a search test every record loaded, so most of their time went there. A longer word is read
-// only in the records that hold all its pairs.
+// array for its shard). A word is then read only in the records that hold all its pairs: the first letters of a
+// search test every record loaded, so most of their time went there. (A word of one letter is tested against the
+// letters that begin the record's words, wordStarts.)
 const PAIR_WORDS = 22; // 676 bits, in 32-bit words
 
 function lettersOf(text, pairs = null, at = 0) {
@@ -778,14 +778,14 @@ function wordsFilter(state) {
       const { letterPairs: bits, pairsAt: at } = record;
       let held = true;
       for (let k = 0; k < test.pairs.length && held; k += 2) held = (bits[at + test.pairs[k]] & test.pairs[k + 1]) !== 0;
-      // Where the word is: the name (3; 2 in the name written without its hyphens, "alanon" in "Al-Anon"), the
-      // summary, organization or town (2), only the description (1), or none of them (it is tagged).
+      // Where the word is: the name (3), the rest of the text (its summary, organization, town, the name written
+      // without its hyphens: 2), only the description (1), or none of them (it is tagged).
       const inText = held && startsWord(record.haystack, token);
       if (!inText && !tagged && !(held && startsWord(record.words, token))) return false;
       score += !inText ? 1 : startsWord(name, token) ? 3 : 2;
+      if (tagged) score += 2;
       // The body's initials, typed as a word ("na"): above a name that only holds the letters ("National").
       if (record.initials && record.initials.includes(`${spaced[i]} `)) score += 3;
-      if (tagged) score += 2;
     }
     // At the start of a word of the name. (Each two words' forms are three in a row; one found is enough.)
     for (let i = 0; i < twoWords.length; i += 3) {
@@ -829,18 +829,23 @@ let lastPass = { records: null, key: "", tokens: [], naming: [], passed: [] };
 function candidatesFor(records, state, origin) {
   const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
   const tokens = searchWords(state.q);
-  const naming = tokens.map((token) => termsNamed(token) !== null);
-  // The new words find only what the last ones found when each last word has grown or stayed ("servic" to
-  // "service") and others were added. Not when a word has just grown to name a filter's term ("secu" to "secul"):
-  // it finds tagged records the last one did not; nor when a small word is dropped ("my" alone, then "my s").
-  const within = lastPass.tokens.every((token, i) => i < tokens.length && tokens[i].startsWith(token)
-    && !(naming[i] && !lastPass.naming[i]));
-  // Only within the same place pass: a new one (a minute later with "meets today") may let other records in.
-  const narrowing = lastPass.records === records && lastPass.key === key && within
-    && placePass.records === records && placePass.key === placeKey(state, origin);
-  const candidates = narrowing ? lastPass.passed : placedRecords(records, state, origin);
+  const naming = tokens.map((token) => termsNamed(token));
+  const last = lastPass;
   lastPass = { records, key, tokens, naming, passed: [] };
-  return candidates;
+  // The new words find only what the last ones found when each last word has grown or stayed ("servic" to
+  // "service") and others were added; not when a small word is dropped ("my" alone, then "my s"). Only within the
+  // same place pass: a new one (a minute later with "meets today") may let other records in.
+  const within = last.records === records && last.key === key && placePass.records === records
+    && placePass.key === placeKey(state, origin)
+    && last.tokens.every((token, i) => i < tokens.length && tokens[i].startsWith(token));
+  if (!within) return placedRecords(records, state, origin);
+  // A word that has just grown to name a filter's term ("secu" to "secul") also finds what is tagged with that
+  // term: those records join the last matches (a bit test of each record, not the words test of all of them).
+  const grown = naming.filter((masks, i) => masks && i < last.tokens.length && !last.naming[i]);
+  if (!grown.length) return last.passed;
+  const kept = new Set(last.passed);
+  return placePass.placed.filter((r) => kept.has(r)
+    || grown.some((masks) => masks.some((mask, f) => (r.masks[f] & mask) !== 0)));
 }
 
 // Return the records that match every filter, plus those that pass the location, online, day and text
