@@ -76,8 +76,16 @@ def test_down_a_long_page_the_crisis_lines_and_the_quick_exit_stay_one_tap_away(
         assert box["y"] + box["height"] <= height + 1 and box["height"] < 70  # at the foot, one line
         assert dock.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
         assert dock.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
-        # At the very end the footer's last line is above the bar, not under it.
-        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        # At the very end the footer's last line is above the bar, not under it. (Scrolled to the end until the end
+        # stays put: the rest of the page's cards come in a task after the first ten, and a slow machine may
+        # scroll before they do, the footer then moving on down.)
+        page.wait_for_function("""() => {
+            const height = document.documentElement.scrollHeight;
+            window.scrollTo(0, height);
+            const settled = window.lastHeight === height;
+            window.lastHeight = height;
+            return settled;
+        }""", polling=300)
         page.wait_for_timeout(100)
         last = page.locator(".site-footer p").last.bounding_box()
         assert last["y"] + last["height"] <= dock.bounding_box()["y"]
