@@ -475,11 +475,16 @@ function townKey(text) {
 // is named by its code or its name (in the page's language or in English).
 let stateNames = null; // folded code or name -> code, made once the vocabulary is in
 
-function townAndState(text) {
+function stateCodes() {
   if (!stateNames) {
     stateNames = new Map();
     for (const [code, name] of [...regionNames, ...vocab.regions]) stateNames.set(fold(code), code).set(fold(name), code);
   }
+  return stateNames;
+}
+
+function townAndState(text) {
+  const stateNames = stateCodes();
   const comma = text.lastIndexOf(",");
   if (comma !== -1) {
     const code = stateNames.get(fold(text.slice(comma + 1)).trim().replace(/\.$/, ""));
@@ -496,8 +501,7 @@ function townAndState(text) {
 // The state a place typed names on its own ("Maine", "ME", "Nuevo México"), or "". Someone who names only a state
 // means the state, not a town that shares its name (Maine, NY; Ohio, IL).
 function stateNamedAlone(text) {
-  townAndState(""); // (the names, once)
-  return stateNames.get(fold(text).trim().replace(/\.$/, "")) || "";
+  return stateCodes().get(fold(text).trim().replace(/\.$/, "")) || "";
 }
 
 // Take a state named in the place box as the state filter, when the directory has listings there: the box is
