@@ -407,6 +407,18 @@ function searchWords(text) {
   return kept.length ? kept : words;
 }
 
+// The words of a search and the filter terms each names (termsNamed), worked out once per text: the keystroke
+// narrowing (candidatesFor) and the words test (wordsFilter) both need them.
+let parsedQuery = { text: null, tokens: [], named: [] };
+
+function parseQuery(text) {
+  if (parsedQuery.text !== text) {
+    const tokens = searchWords(text);
+    parsedQuery = { text, tokens, named: tokens.map(termsNamed) };
+  }
+  return parsedQuery;
+}
+
 function milesBetween(a, b) {
   const rad = Math.PI / 180;
   const dLat = (b[0] - a[0]) * rad;
@@ -757,8 +769,7 @@ function termsNamed(token) {
 // The words test: every word typed is in the record's text; it sets how well the name matches (record.score), and a
 // listing tagged with what a word names (its audience, its support type) comes before one whose text only says it.
 function wordsFilter(state) {
-  const tokens = searchWords(state.q);
-  const named = tokens.map(termsNamed);
+  const { tokens, named } = parseQuery(state.q);
   const spaced = tokens.map((token) => ` ${token}`); // a token as one of the initials
   // Two words typed one after the other that a name writes together ("al anon" for Al-Anon, not Alcoholics
   // Anonymous, which holds both words too): such a name comes first.
@@ -832,8 +843,7 @@ let lastPass = { records: null, key: "", tokens: [], naming: [], passed: [] };
 
 function candidatesFor(records, state, origin) {
   const key = JSON.stringify([{ ...state, q: "" }, origin && origin.point, wordsVersion]);
-  const tokens = searchWords(state.q);
-  const naming = tokens.map((token) => termsNamed(token));
+  const { tokens, named: naming } = parseQuery(state.q);
   const last = lastPass;
   lastPass = { records, key, tokens, naming, passed: [] };
   // The new words find only what the last ones found when each last word has grown or stayed ("servic" to
@@ -1263,7 +1273,7 @@ async function findNearest(state, origin, id) {
     // Only what meets at a place: what serves a state or the country has its own section already.
     // With words typed, only those whose name or summary has them (or are tagged with what they name): a school
     // 200 miles away whose description says "family" once is no answer to "alcohol family".
-    const relevant = 2 * searchWords(state.q).length;
+    const relevant = 2 * parseQuery(state.q).tokens.length;
     const found = records.filter((r) => base(r) && isNear(r) && r.score >= relevant
       && active.every(([facet, wanted]) => (r.masks[facet] & wanted) !== 0));
     const nearest = topResults(found, SORTS.distance, 5);
@@ -1305,7 +1315,7 @@ function announce(text) {
 // The articles that mention every word, above the listings: those whose titles hold them first, and only the first
 // ARTICLES_SHOWN until the visitor asks for all, so that a short word does not push the listings off the screen.
 function renderArticles(state) {
-  const tokens = searchWords(state.q);
+  const { tokens } = parseQuery(state.q);
   if (!tokens.length || !articles) { articleBox.innerHTML = ""; return; }
   loadArticleWords();
   // Those whose titles hold every word first, then those whose summaries or tags do, then those only their texts do
